@@ -1,0 +1,10 @@
+# selvhjelp::build_flags: warnings (and sanitizers when SELVHJELP_SANITIZE is on) for every target
+# of ours. Linked PRIVATE by each library and executable; never set through CMAKE_CXX_FLAGS.
+add_library(selvhjelp_build_flags INTERFACE)
+add_library(selvhjelp::build_flags ALIAS selvhjelp_build_flags)
+target_compile_options(selvhjelp_build_flags INTERFACE -Wall -Wextra)
+if(SELVHJELP_SANITIZE)
+  target_compile_options(selvhjelp_build_flags INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(selvhjelp_build_flags INTERFACE -fsanitize=address,undefined)
+endif()

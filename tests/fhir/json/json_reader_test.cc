@@ -1,0 +1,54 @@
+#include "fhir/json/json_reader.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "fhir/json/json_writer.h"
+
+using selvhjelp::fhir::JsonValue;
+using selvhjelp::fhir::ParseJson;
+using selvhjelp::fhir::WriteJson;
+
+BOOST_AUTO_TEST_SUITE(json_reader)
+
+BOOST_AUTO_TEST_CASE(parses_objects_and_keeps_lines) {
+  auto parsed = ParseJson("{\n  \"a\": 1,\n  \"b\": [true, null, \"x\"]\n}");
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST(parsed->Find("a")->line() == 2);
+  BOOST_TEST(parsed->Find("b")->line() == 3);
+  BOOST_TEST(*parsed->FindInt("a") == 1);
+  BOOST_TEST(parsed->Find("b")->items().size() == 3u);
+  BOOST_TEST(!parsed->FindString("a").has_value());  // wrong type reads as absent
+}
+
+BOOST_AUTO_TEST_CASE(decimals_round_trip_unchanged) {
+  auto parsed = ParseJson(R"({"value":1.50,"big":12345678901234567890})");
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST(WriteJson(*parsed) == R"({"value":1.50,"big":12345678901234567890})");
+  BOOST_TEST(!parsed->FindInt("big").has_value());  // out of int64 range
+}
+
+BOOST_AUTO_TEST_CASE(reports_line_and_column_of_errors) {
+  auto parsed = ParseJson("{\n \"a\": 1,\n \"b\": }");
+  BOOST_REQUIRE(!parsed.ok());
+  BOOST_TEST(parsed.status().message().find("line 3") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_trailing_content_and_deep_nesting) {
+  BOOST_TEST(!ParseJson("{} {}").ok());
+  BOOST_TEST(!ParseJson(std::string(200, '[') + std::string(200, ']')).ok());
+  BOOST_TEST(ParseJson(std::string(10, '[') + std::string(10, ']')).ok());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_invalid_utf8) {
+  BOOST_TEST(!ParseJson("\"\xff\xfe\"").ok());
+  BOOST_TEST(ParseJson("\"bl\xc3\xa5\"").ok());  // "blå"
+}
+
+BOOST_AUTO_TEST_CASE(writer_escapes_strings) {
+  JsonValue v = JsonValue::Object();
+  v.Set("s", "a\"b\n");
+  BOOST_TEST(WriteJson(v) == R"({"s":"a\"b\n"})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
