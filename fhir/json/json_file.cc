@@ -43,3 +43,137 @@ std::string DataErrorText(const std::filesystem::path& path, const JsonValue& va
 }
 
 }  // namespace selvhjelp::fhir
+
+namespace selvhjelp::fhir {
+
+void DataProblems::Add(const JsonValue& at, std::string_view field, std::string_view what) {
+  lines_.push_back(DataErrorText(path_, at, field, what));
+}
+
+void DataProblems::Merge(const Status& status) {
+  if (status.ok()) return;
+  const std::string& text = status.message();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) lines_.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+Status DataProblems::ToStatus() const {
+  if (lines_.empty()) return OkStatus();
+  std::string text;
+  for (const std::string& line : lines_) {
+    if (!text.empty()) text += '\n';
+    text += line;
+  }
+  return InvalidArgumentError(text);
+}
+
+std::optional<std::string> DataProblems::String(const JsonValue& object, std::string_view key,
+                                                std::string_view field, bool required) {
+  const JsonValue* v = object.Find(key);
+  if (v == nullptr) {
+    if (required) Add(object, FieldPath(field, key), "required but missing");
+    return std::nullopt;
+  }
+  if (!v->is_string() || v->AsString()->empty()) {
+    Add(*v, FieldPath(field, key), "expected a non-empty string");
+    return std::nullopt;
+  }
+  return std::string(*v->AsString());
+}
+
+std::optional<int64_t> DataProblems::Int(const JsonValue& object, std::string_view key,
+                                         std::string_view field, bool required, int64_t min,
+                                         int64_t max) {
+  const JsonValue* v = object.Find(key);
+  if (v == nullptr) {
+    if (required) Add(object, FieldPath(field, key), "required but missing");
+    return std::nullopt;
+  }
+  std::optional<int64_t> n = v->AsInt();
+  if (!n || *n < min || *n > max) {
+    Add(*v, FieldPath(field, key),
+        "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<bool> DataProblems::Bool(const JsonValue& object, std::string_view key,
+                                       std::string_view field) {
+  const JsonValue* v = object.Find(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_bool()) {
+    Add(*v, FieldPath(field, key), "expected true or false");
+    return std::nullopt;
+  }
+  return v->AsBool();
+}
+
+std::vector<std::string> DataProblems::Strings(const JsonValue& object, std::string_view key,
+                                               std::string_view field, bool required) {
+  std::vector<std::string> out;
+  const JsonValue* list = Array(object, key, field, required);
+  if (list == nullptr) return out;
+  for (size_t i = 0; i < list->items().size(); ++i) {
+    const JsonValue& item = list->items()[i];
+    if (!item.is_string() || item.AsString()->empty()) {
+      Add(item, FieldPath(FieldPath(field, key), i), "expected a non-empty string");
+      continue;
+    }
+    out.emplace_back(*item.AsString());
+  }
+  return out;
+}
+
+const JsonValue* DataProblems::Object(const JsonValue& object, std::string_view key,
+                                      std::string_view field, bool required) {
+  const JsonValue* v = object.Find(key);
+  if (v == nullptr) {
+    if (required) Add(object, FieldPath(field, key), "required but missing");
+    return nullptr;
+  }
+  if (!v->is_object()) {
+    Add(*v, FieldPath(field, key), "expected an object");
+    return nullptr;
+  }
+  return v;
+}
+
+const JsonValue* DataProblems::Array(const JsonValue& object, std::string_view key,
+                                     std::string_view field, bool required) {
+  const JsonValue* v = object.Find(key);
+  if (v == nullptr) {
+    if (required) Add(object, FieldPath(field, key), "required but missing");
+    return nullptr;
+  }
+  if (!v->is_array()) {
+    Add(*v, FieldPath(field, key), "expected an array");
+    return nullptr;
+  }
+  return v;
+}
+
+void DataProblems::RejectUnknown(const JsonValue& object, std::string_view field,
+                                 std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.members()) {
+    bool listed = false;
+    for (std::string_view k : known) listed = listed || k == key;
+    if (!listed) Add(value, FieldPath(field, key), "unknown setting");
+  }
+}
+
+std::string FieldPath(std::string_view parent, std::string_view key) {
+  if (parent.empty()) return std::string(key);
+  return std::string(parent) + "." + std::string(key);
+}
+
+std::string FieldPath(std::string_view parent, size_t index) {
+  return std::string(parent) + "[" + std::to_string(index) + "]";
+}
+
+}  // namespace selvhjelp::fhir

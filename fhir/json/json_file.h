@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <optional>
+#include <vector>
+#include <cstdint>
 
 #include "fhir/base/result.h"
 #include "fhir/json/json_value.h"
@@ -21,5 +24,52 @@ std::string DataErrorText(const std::filesystem::path& path, const JsonValue& va
 
 // Reads a whole file into a string; NotFound when it cannot be opened.
 [[nodiscard]] Result<std::string> ReadTextFile(const std::filesystem::path& path);
+
+}  // namespace selvhjelp::fhir
+
+namespace selvhjelp::fhir {
+
+// Collects every problem found in one data file, so an operator sees them all at once.
+// Typed readers return the value when present and of the right type; otherwise they record a
+// problem (for a wrong type, or a missing required field) and return std::nullopt.
+class DataProblems {
+ public:
+  explicit DataProblems(std::filesystem::path path) : path_(std::move(path)) {}
+
+  const std::filesystem::path& path() const { return path_; }
+  void Add(const JsonValue& at, std::string_view field, std::string_view what);
+  // Folds in the problems of another file (a file this one names).
+  void Merge(const Status& status);
+  bool empty() const { return lines_.empty(); }
+  const std::vector<std::string>& lines() const { return lines_; }
+  // OK when empty; otherwise InvalidArgument with one problem per line.
+  Status ToStatus() const;
+
+  std::optional<std::string> String(const JsonValue& object, std::string_view key,
+                                    std::string_view field, bool required);
+  std::optional<int64_t> Int(const JsonValue& object, std::string_view key,
+                             std::string_view field, bool required, int64_t min, int64_t max);
+  std::optional<bool> Bool(const JsonValue& object, std::string_view key, std::string_view field);
+  // An array of strings; problems for the array or any item that is not a string.
+  std::vector<std::string> Strings(const JsonValue& object, std::string_view key,
+                                   std::string_view field, bool required);
+  // The member if present and an object/array; a problem when it has another type or is
+  // required and missing.
+  const JsonValue* Object(const JsonValue& object, std::string_view key, std::string_view field,
+                          bool required);
+  const JsonValue* Array(const JsonValue& object, std::string_view key, std::string_view field,
+                         bool required);
+  // Problems for members of `object` not in `known` (typos in config keys must not pass silently).
+  void RejectUnknown(const JsonValue& object, std::string_view field,
+                     std::initializer_list<std::string_view> known);
+
+ private:
+  std::filesystem::path path_;
+  std::vector<std::string> lines_;
+};
+
+// "a.b" / "a[2]" style field paths.
+std::string FieldPath(std::string_view parent, std::string_view key);
+std::string FieldPath(std::string_view parent, size_t index);
 
 }  // namespace selvhjelp::fhir

@@ -1,0 +1,168 @@
+#include "config/service_config.h"
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
+
+namespace selvhjelp::config {
+
+using fhir::DataProblems;
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+std::string ServiceConfig::BaseUrl() const {
+  std::string url = public_base_url;
+  if (url.empty()) {
+    url = (tls_certificate.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+          std::to_string(port);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+namespace {
+
+std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& path) {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : (base / p).lexically_normal();
+}
+
+void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
+  p.RejectUnknown(s, "service",
+                  {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "tls"});
+  if (auto v = p.String(s, "bindAddress", "service", false)) c.bind_address = *v;
+  if (auto v = p.Int(s, "port", "service", false, 0, 65535)) c.port = static_cast<int>(*v);
+  if (auto v = p.String(s, "publicBaseUrl", "service", false)) {
+    if (v->rfind("https://", 0) != 0 && v->rfind("http://", 0) != 0) {
+      p.Add(*s.Find("publicBaseUrl"), "service.publicBaseUrl", "expected an http(s) URL");
+    }
+    c.public_base_url = *v;
+  }
+  if (auto v = p.Int(s, "threads", "service", false, 1, 64)) c.threads = static_cast<int>(*v);
+  if (auto v = p.Int(s, "maxBodyBytes", "service", false, 1024, 64 << 20)) {
+    c.max_body_bytes = static_cast<int>(*v);
+  }
+  if (const JsonValue* tls = p.Object(s, "tls", "service", false)) {
+    p.RejectUnknown(*tls, "service.tls", {"certificateFile", "privateKeyFile"});
+    auto cert = p.String(*tls, "certificateFile", "service.tls", true);
+    auto key = p.String(*tls, "privateKeyFile", "service.tls", true);
+    if (cert) c.tls_certificate = Resolve(dir, *cert);
+    if (key) c.tls_private_key = Resolve(dir, *key);
+  }
+}
+
+void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
+  p.RejectUnknown(s, "cards", {"language", "informedIntervalDays", "declinedReofferDays",
+                               "sourceUrl", "maxGroupsPerSection"});
+  if (auto v = p.String(s, "language", "cards", false)) {
+    if (*v != "nb" && *v != "nn" && *v != "en") {
+      p.Add(*s.Find("language"), "cards.language", "expected \"nb\", \"nn\" or \"en\"");
+    } else {
+      c.language = *v;
+    }
+  }
+  if (auto v = p.Int(s, "informedIntervalDays", "cards", false, 0, 3650)) {
+    c.informed_interval_days = static_cast<int>(*v);
+  }
+  if (auto v = p.Int(s, "declinedReofferDays", "cards", false, 0, 3650)) {
+    c.declined_reoffer_days = static_cast<int>(*v);
+  }
+  if (auto v = p.String(s, "sourceUrl", "cards", false)) c.source_url = *v;
+  if (auto v = p.Int(s, "maxGroupsPerSection", "cards", false, 1, 20)) {
+    c.max_groups_per_section = static_cast<int>(*v);
+  }
+}
+
+void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
+  p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds"});
+  if (auto v = p.Bool(s, "required", "auth")) c.auth_required = *v;
+  if (auto v = p.Int(s, "clockSkewSeconds", "auth", false, 0, 600)) {
+    c.clock_skew_seconds = static_cast<int>(*v);
+  }
+  if (s.Find("algorithms")) {
+    c.algorithms = p.Strings(s, "algorithms", "auth", false);
+    for (size_t i = 0; i < c.algorithms.size(); ++i) {
+      if (c.algorithms[i] != "ES384" && c.algorithms[i] != "RS384") {
+        p.Add(s.Find("algorithms")->items()[i], FieldPath("auth.algorithms", i),
+              "only ES384 and RS384 are allowed (never none or symmetric algorithms)");
+      }
+    }
+  }
+  const JsonValue* issuers = p.Array(s, "trustedIssuers", "auth", false);
+  if (issuers == nullptr) return;
+  for (size_t i = 0; i < issuers->items().size(); ++i) {
+    const JsonValue& item = issuers->items()[i];
+    std::string field = FieldPath("auth.trustedIssuers", i);
+    if (!item.is_object()) {
+      p.Add(item, field, "expected an object");
+      continue;
+    }
+    p.RejectUnknown(item, field, {"iss", "jwksFile", "allowedJku"});
+    TrustedIssuer issuer;
+    if (auto v = p.String(item, "iss", field, true)) issuer.iss = *v;
+    if (auto v = p.String(item, "jwksFile", field, false)) issuer.jwks_file = Resolve(dir, *v);
+    issuer.allowed_jku = p.Strings(item, "allowedJku", field, false);
+    for (size_t j = 0; j < issuer.allowed_jku.size(); ++j) {
+      if (issuer.allowed_jku[j].rfind("https://", 0) != 0) {
+        p.Add(item.Find("allowedJku")->items()[j], FieldPath(FieldPath(field, "allowedJku"), j),
+              "expected an https URL");
+      }
+    }
+    if (issuer.jwks_file.empty() && issuer.allowed_jku.empty()) {
+      p.Add(item, field, "needs jwksFile or allowedJku: there is no other way to get its keys");
+    }
+    c.issuers.push_back(std::move(issuer));
+  }
+}
+
+}  // namespace
+
+Result<ServiceConfig> LoadConfig(const std::filesystem::path& path) {
+  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(path));
+  DataProblems p(path);
+  ServiceConfig c;
+  c.file = path;
+  std::filesystem::path dir = path.parent_path();
+  if (!root.is_object()) {
+    p.Add(root, "(top level)", "expected an object");
+    return p.ToStatus();
+  }
+  p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
+                             "fhirServer", "auth"});
+  if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
+  if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
+  if (const JsonValue* s = p.Object(root, "store", "", true)) {
+    p.RejectUnknown(*s, "store", {"path"});
+    if (auto v = p.String(*s, "path", "store", true)) c.store_path = Resolve(dir, *v);
+  }
+  if (const JsonValue* s = p.Object(root, "mappings", "", true)) {
+    p.RejectUnknown(*s, "mappings", {"directory", "extraDiagnosisFiles", "liftExclusions"});
+    if (auto v = p.String(*s, "directory", "mappings", true)) c.mappings_dir = Resolve(dir, *v);
+    for (const std::string& f : p.Strings(*s, "extraDiagnosisFiles", "mappings", false)) {
+      c.extra_diagnosis_files.push_back(Resolve(dir, f));
+    }
+    for (const std::string& id : p.Strings(*s, "liftExclusions", "mappings", false)) {
+      c.lifted_exclusions.insert(id);
+    }
+  }
+  if (const JsonValue* s = p.Object(root, "groups", "", true)) {
+    p.RejectUnknown(*s, "groups", {"files"});
+    for (const std::string& f : p.Strings(*s, "files", "groups", true)) {
+      c.group_files.push_back(Resolve(dir, f));
+    }
+  }
+  if (const JsonValue* s = p.Object(root, "fhirServer", "", false)) {
+    p.RejectUnknown(*s, "fhirServer", {"timeoutMs", "allowHttp"});
+    if (auto v = p.Int(*s, "timeoutMs", "fhirServer", false, 100, 30000)) {
+      c.fhir_timeout_ms = static_cast<int>(*v);
+    }
+    if (auto v = p.Bool(*s, "allowHttp", "fhirServer")) c.allow_http_fhir_server = *v;
+  }
+  if (const JsonValue* s = p.Object(root, "auth", "", false)) ReadAuth(*s, p, c, dir);
+  if (c.auth_required && c.issuers.empty()) {
+    p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
+  }
+  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
+  return c;
+}
+
+}  // namespace selvhjelp::config

@@ -1,0 +1,64 @@
+#pragma once
+// ServiceConfig: everything a hospital configures, as plain data. See docs/configuration.md for
+// every key with its default. Paths are resolved against the config file's folder.
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fhir/base/result.h"
+
+namespace selvhjelp::config {
+
+struct TrustedIssuer {
+  std::string iss;                       // exact `iss` claim of the record system's JWTs
+  std::filesystem::path jwks_file;       // its public keys (JWK Set), when configured out of band
+  std::vector<std::string> allowed_jku;  // JWKS URLs that may be fetched when a token names them
+};
+
+struct ServiceConfig {
+  std::filesystem::path file;  // the config file itself
+
+  // service
+  std::string bind_address = "127.0.0.1";
+  int port = 8080;
+  std::string public_base_url;  // empty: http(s)://127.0.0.1:<port>; the JWT `aud` is built from it
+  int threads = 2;              // cpprestsdk pool size; about the number of cores
+  int max_body_bytes = 1 << 20;
+  std::filesystem::path tls_certificate;  // both set: serve https
+  std::filesystem::path tls_private_key;
+
+  // cards
+  std::string language;  // "nb", "nn", "en"; empty: the clinician's language, then Accept-Language, then nb
+  int informed_interval_days = 365;  // no new card when information was recorded this recently
+  int declined_reoffer_days = 90;    // a decline is respected this long
+  std::string source_url = "https://www.helsedirektoratet.no/retningslinjer/behandling-og-rehabilitering-av-rusmiddelproblemer-og-avhengighet";
+  int max_groups_per_section = 3;
+
+  // data
+  std::filesystem::path store_path;
+  std::filesystem::path mappings_dir;
+  std::vector<std::filesystem::path> extra_diagnosis_files;
+  std::set<std::string> lifted_exclusions;  // exclude-rule ids to drop, e.g. "tobacco"
+  std::vector<std::filesystem::path> group_files;
+
+  // the record system's FHIR server (read fallback when prefetch is missing)
+  int fhir_timeout_ms = 2000;
+  bool allow_http_fhir_server = false;  // production requires https (CDS Hooks 2.0)
+
+  // inbound JWT
+  bool auth_required = true;
+  std::vector<TrustedIssuer> issuers;
+  std::vector<std::string> algorithms = {"ES384", "RS384"};
+  int clock_skew_seconds = 60;
+
+  // The base URL the record system calls us at (no trailing slash).
+  std::string BaseUrl() const;
+};
+
+// Reads and validates `path`. InvalidArgument listing every problem, one per line, as
+// "file:line: field: what"; NotFound when the file cannot be read. Referenced files are not
+// opened here (the loaders of mappings, groups and keys report on those).
+[[nodiscard]] Result<ServiceConfig> LoadConfig(const std::filesystem::path& path);
+
+}  // namespace selvhjelp::config

@@ -1,0 +1,133 @@
+#include "mappings/diagnosis_table.h"
+
+#include <cctype>
+
+#include "fhir/json/json_file.h"
+
+namespace selvhjelp::mappings {
+
+using fhir::DataProblems;
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+std::string NormaliseCode(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '.' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+namespace {
+
+void ReadRules(const JsonValue& root, std::string_view key, DataProblems& problems,
+               const std::set<std::string>& lifted, const std::map<std::string, bool>& known,
+               std::vector<std::pair<std::string, std::vector<std::string>>>& out_codes,
+               std::vector<std::pair<std::string, std::pair<std::string, std::string>>>& out_ranges) {
+  const JsonValue* rules = problems.Array(root, key, "", false);
+  if (rules == nullptr) return;
+  for (size_t i = 0; i < rules->items().size(); ++i) {
+    const JsonValue& rule = rules->items()[i];
+    std::string field = FieldPath(key, i);
+    if (!rule.is_object()) {
+      problems.Add(rule, field, "expected an object");
+      continue;
+    }
+    problems.RejectUnknown(rule, field, {"id", "codeSystem", "from", "to", "codes", "description"});
+    std::optional<std::string> id = problems.String(rule, "id", field, false);
+    std::optional<std::string> system = problems.String(rule, "codeSystem", field, true);
+    if (system && !known.count(*system)) {
+      problems.Add(*rule.Find("codeSystem"), FieldPath(field, "codeSystem"),
+                   "names no code system declared in codeSystems");
+      continue;
+    }
+    if (!system || (id && lifted.count(*id))) continue;
+    std::optional<std::string> from = problems.String(rule, "from", field, false);
+    std::optional<std::string> to = problems.String(rule, "to", field, false);
+    std::vector<std::string> codes = problems.Strings(rule, "codes", field, false);
+    if (from && to) {
+      out_ranges.push_back({*system, {NormaliseCode(*from), NormaliseCode(*to)}});
+    } else if (!codes.empty()) {
+      for (std::string& c : codes) c = NormaliseCode(c);
+      out_codes.push_back({*system, std::move(codes)});
+    } else {
+      problems.Add(rule, field, "needs either from and to, or a non-empty codes list");
+    }
+  }
+}
+
+}  // namespace
+
+Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::path>& files,
+                                            const std::set<std::string>& lifted_exclusions) {
+  DiagnosisTable table;
+  std::vector<std::string> all_problems;
+  for (const auto& path : files) {
+    Result<JsonValue> root = fhir::ReadJsonFile(path);
+    if (!root.ok()) return root.status();
+    DataProblems problems(path);
+    problems.RejectUnknown(*root, "", {"description", "codeSystems", "include", "exclude"});
+    std::map<std::string, bool> known;
+    for (const auto& [name, system] : table.systems_) known[name] = system.hierarchical;
+    if (const JsonValue* systems = problems.Object(*root, "codeSystems", "", false)) {
+      for (const auto& [name, def] : systems->members()) {
+        std::string field = FieldPath("codeSystems", name);
+        if (!def.is_object()) {
+          problems.Add(def, field, "expected an object");
+          continue;
+        }
+        bool hierarchical = problems.Bool(def, "hierarchical", field).value_or(false);
+        std::vector<std::string> uris = problems.Strings(def, "uris", field, true);
+        known[name] = hierarchical;
+        table.systems_[name].hierarchical = hierarchical;
+        for (const std::string& uri : uris) table.uri_to_system_[uri] = name;
+      }
+    }
+    std::vector<std::pair<std::string, std::vector<std::string>>> codes;
+    std::vector<std::pair<std::string, std::pair<std::string, std::string>>> ranges;
+    ReadRules(*root, "include", problems, {}, known, codes, ranges);
+    for (auto& [sys, list] : codes) table.systems_[sys].include.push_back({{}, {}, list});
+    for (auto& [sys, r] : ranges) table.systems_[sys].include.push_back({r.first, r.second, {}});
+    codes.clear();
+    ranges.clear();
+    ReadRules(*root, "exclude", problems, lifted_exclusions, known, codes, ranges);
+    for (auto& [sys, list] : codes) table.systems_[sys].exclude.push_back({{}, {}, list});
+    for (auto& [sys, r] : ranges) table.systems_[sys].exclude.push_back({r.first, r.second, {}});
+    for (const std::string& line : problems.lines()) all_problems.push_back(line);
+  }
+  if (!all_problems.empty()) {
+    std::string text;
+    for (const std::string& line : all_problems) text += (text.empty() ? "" : "\n") + line;
+    return InvalidArgumentError(text);
+  }
+  return table;
+}
+
+bool DiagnosisTable::Matches(const System& system, const Rule& rule, const std::string& code) {
+  if (!rule.codes.empty()) {
+    for (const std::string& listed : rule.codes) {
+      if (system.hierarchical ? code.rfind(listed, 0) == 0 : code == listed) return true;
+    }
+    return false;
+  }
+  if (!system.hierarchical) return code >= rule.from && code <= rule.to;
+  std::string head = code.substr(0, rule.from.size());
+  return head.size() == rule.from.size() && head >= rule.from && head <= rule.to;
+}
+
+bool DiagnosisTable::InScope(std::string_view system_uri, std::string_view raw_code) const {
+  auto name = uri_to_system_.find(system_uri);
+  if (name == uri_to_system_.end()) return false;
+  const System& system = systems_.find(name->second)->second;
+  std::string code = NormaliseCode(raw_code);
+  bool included = false;
+  for (const Rule& rule : system.include) included = included || Matches(system, rule, code);
+  if (!included) return false;
+  for (const Rule& rule : system.exclude) {
+    if (Matches(system, rule, code)) return false;
+  }
+  return true;
+}
+
+}  // namespace selvhjelp::mappings

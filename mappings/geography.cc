@@ -1,0 +1,141 @@
+#include "mappings/geography.h"
+
+#include <cctype>
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
+
+namespace selvhjelp::mappings {
+
+using fhir::DataProblems;
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+bool IsDigits(std::string_view s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Lower-cases ASCII and the Norwegian capitals Æ, Ø, Å (UTF-8).
+std::string LowerName(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c == 0xC3 && i + 1 < name.size()) {
+      unsigned char next = static_cast<unsigned char>(name[i + 1]);
+      if (next == 0x86 || next == 0x98 || next == 0x85) next = static_cast<unsigned char>(next + 0x20);
+      out.push_back(static_cast<char>(c));
+      out.push_back(static_cast<char>(next));
+      ++i;
+      continue;
+    }
+    out.push_back(static_cast<char>(std::tolower(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Geography> Geography::Load(const std::filesystem::path& file) {
+  Result<JsonValue> root = fhir::ReadJsonFile(file);
+  if (!root.ok()) return root.status();
+  DataProblems problems(file);
+  Geography geo;
+  problems.RejectUnknown(*root, "", {"description", "counties", "municipalities", "postalRanges"});
+  if (const JsonValue* counties = problems.Array(*root, "counties", "", true)) {
+    for (size_t i = 0; i < counties->items().size(); ++i) {
+      const JsonValue& c = counties->items()[i];
+      std::string field = FieldPath("counties", i);
+      auto number = problems.String(c, "number", field, true);
+      auto name = problems.String(c, "name", field, true);
+      auto region = problems.String(c, "healthRegion", field, true);
+      if (number && !IsDigits(*number, 2)) {
+        problems.Add(*c.Find("number"), FieldPath(field, "number"), "expected a 2-digit county number");
+        continue;
+      }
+      if (number && name && region) geo.counties_[*number] = {*name, *region};
+    }
+  }
+  if (const JsonValue* list = problems.Array(*root, "municipalities", "", true)) {
+    for (size_t i = 0; i < list->items().size(); ++i) {
+      const JsonValue& m = list->items()[i];
+      std::string field = FieldPath("municipalities", i);
+      auto number = problems.String(m, "number", field, true);
+      auto name = problems.String(m, "name", field, true);
+      if (!number || !name) continue;
+      if (!IsDigits(*number, 4) || !geo.counties_.count(number->substr(0, 2))) {
+        problems.Add(*m.Find("number"), FieldPath(field, "number"),
+                     "expected a 4-digit municipality number in a listed county");
+        continue;
+      }
+      geo.municipality_names_[*number] = *name;
+      geo.by_lower_name_[LowerName(*name)] = *number;
+    }
+  }
+  if (const JsonValue* list = problems.Array(*root, "postalRanges", "", false)) {
+    for (size_t i = 0; i < list->items().size(); ++i) {
+      const JsonValue& r = list->items()[i];
+      std::string field = FieldPath("postalRanges", i);
+      auto from = problems.String(r, "from", field, true);
+      auto to = problems.String(r, "to", field, true);
+      auto municipality = problems.String(r, "municipality", field, true);
+      if (!from || !to || !municipality) continue;
+      if (!IsDigits(*from, 4) || !IsDigits(*to, 4) || *from > *to) {
+        problems.Add(r, field, "expected 4-digit postal codes with from <= to");
+        continue;
+      }
+      if (!geo.municipality_names_.count(*municipality)) {
+        problems.Add(*r.Find("municipality"), FieldPath(field, "municipality"),
+                     "not a municipality listed in this file");
+        continue;
+      }
+      geo.postal_ranges_.push_back({*from, *to, *municipality});
+    }
+  }
+  SELVHJELP_RETURN_IF_ERROR(problems.ToStatus());
+  return geo;
+}
+
+std::optional<std::string> Geography::MunicipalityByName(std::string_view name) const {
+  auto it = by_lower_name_.find(LowerName(name));
+  if (it == by_lower_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> Geography::MunicipalityByPostalCode(std::string_view postal_code) const {
+  if (!IsDigits(postal_code, 4)) return std::nullopt;
+  for (const PostalRange& range : postal_ranges_) {
+    if (postal_code >= range.from && postal_code <= range.to) return range.municipality;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Geography::CountyOf(std::string_view municipality) {
+  if (!IsDigits(municipality, 4)) return std::nullopt;
+  return std::string(municipality.substr(0, 2));
+}
+
+std::optional<std::string> Geography::CountyName(std::string_view county) const {
+  auto it = counties_.find(county);
+  if (it == counties_.end()) return std::nullopt;
+  return it->second.name;
+}
+
+std::optional<std::string> Geography::HealthRegion(std::string_view county) const {
+  auto it = counties_.find(county);
+  if (it == counties_.end()) return std::nullopt;
+  return it->second.health_region;
+}
+
+std::optional<std::string> Geography::MunicipalityName(std::string_view municipality) const {
+  auto it = municipality_names_.find(municipality);
+  if (it == municipality_names_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace selvhjelp::mappings

@@ -1,0 +1,46 @@
+#pragma once
+// Geography: Norwegian municipality and county numbers (2024), health regions, and the lookups
+// that turn what a FHIR Address says into a municipality number. Immutable; thread-safe to read.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/base/result.h"
+
+namespace selvhjelp::mappings {
+
+class Geography {
+ public:
+  // InvalidArgument listing every problem as "file:line: field: what".
+  static Result<Geography> Load(const std::filesystem::path& file);
+
+  // Municipality number for a name ("Bergen" -> "4601"), case-insensitive; nullopt if unknown.
+  std::optional<std::string> MunicipalityByName(std::string_view name) const;
+  // Municipality number for a 4-digit postal code, where the table has its range.
+  std::optional<std::string> MunicipalityByPostalCode(std::string_view postal_code) const;
+  // County number: the first two digits of a 4-digit municipality number.
+  static std::optional<std::string> CountyOf(std::string_view municipality);
+  std::optional<std::string> CountyName(std::string_view county) const;
+  std::optional<std::string> HealthRegion(std::string_view county) const;
+  std::optional<std::string> MunicipalityName(std::string_view municipality) const;
+
+ private:
+  struct County {
+    std::string name, health_region;
+  };
+  struct PostalRange {
+    std::string from, to, municipality;
+  };
+  std::map<std::string, County, std::less<>> counties_;
+  std::map<std::string, std::string, std::less<>> municipality_names_;  // number -> name
+  std::map<std::string, std::string, std::less<>> by_lower_name_;       // name -> number
+  std::vector<PostalRange> postal_ranges_;
+};
+
+// True for a string of exactly `n` ASCII digits.
+bool IsDigits(std::string_view s, size_t n);
+
+}  // namespace selvhjelp::mappings

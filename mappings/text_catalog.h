@@ -1,0 +1,31 @@
+#pragma once
+// TextCatalog: every text shown to clinicians and patients, per language (nb, nn, en).
+// Loading checks that every key has every language, so a missing translation fails at start-up,
+// not in front of a clinician. Immutable; thread-safe to read.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fhir/base/result.h"
+
+namespace selvhjelp::mappings {
+
+class TextCatalog {
+ public:
+  static Result<TextCatalog> Load(const std::filesystem::path& file);
+
+  bool HasLanguage(std::string_view language) const;
+  // The text for `key` in `language`, with each {name} replaced by its value.
+  // Precondition: HasLanguage(language); an unknown key gives "[key]" so a typo shows in tests.
+  std::string Get(std::string_view language, std::string_view key,
+                  const std::vector<std::pair<std::string, std::string>>& values = {}) const;
+
+ private:
+  std::vector<std::string> languages_;
+  std::map<std::string, std::map<std::string, std::string>, std::less<>> texts_;  // key -> lang -> text
+};
+
+}  // namespace selvhjelp::mappings

@@ -1,0 +1,108 @@
+#include "plugin/auth/jwt_verifier.h"
+
+#include <algorithm>
+
+#include "fhir/json/json_reader.h"
+#include "plugin/auth/base64url.h"
+#include "plugin/auth/jws.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+JwtVerifier::JwtVerifier(std::vector<IssuerKeys> issuers, std::vector<std::string> algorithms,
+                         int clock_skew_seconds, Clock clock)
+    : issuers_(std::move(issuers)),
+      algorithms_(std::move(algorithms)),
+      skew_(clock_skew_seconds),
+      clock_(std::move(clock)) {}
+
+namespace {
+
+Result<JsonValue> DecodePart(std::string_view part, const char* name) {
+  auto bytes = Base64UrlDecode(part);
+  if (!bytes) return UnauthenticatedError(std::string(name) + " is not base64url");
+  Result<JsonValue> json = fhir::ParseJson(*bytes);
+  if (!json.ok() || !json->is_object()) return UnauthenticatedError(std::string(name) + " is not a JSON object");
+  return json;
+}
+
+bool AudienceMatches(const JsonValue& aud, std::string_view audience) {
+  if (aud.AsString() == audience) return true;
+  for (const JsonValue& item : aud.items()) {
+    if (item.AsString() == audience) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::string_view audience) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
+    return UnauthenticatedError("no bearer token");
+  }
+  std::string_view token = authorization.substr(kBearer.size());
+  size_t dot1 = token.find('.');
+  size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+    return UnauthenticatedError("not a compact JWS");
+  }
+  Result<JsonValue> header = DecodePart(token.substr(0, dot1), "header");
+  if (!header.ok()) return header.status();
+  Result<JsonValue> claims = DecodePart(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
+  if (!claims.ok()) return claims.status();
+  auto signature = Base64UrlDecode(token.substr(dot2 + 1));
+  if (!signature) return UnauthenticatedError("signature is not base64url");
+
+  std::string alg(header->FindString("alg").value_or(""));
+  if (std::find(algorithms_.begin(), algorithms_.end(), alg) == algorithms_.end()) {
+    return UnauthenticatedError("algorithm not allowed");
+  }
+  if (header->FindString("typ") != "JWT") return UnauthenticatedError("typ is not JWT");
+  std::string kid(header->FindString("kid").value_or(""));
+  std::string iss(claims->FindString("iss").value_or(""));
+  auto issuer = std::find_if(issuers_.begin(), issuers_.end(),
+                             [&](const IssuerKeys& i) { return i.iss == iss; });
+  if (issuer == issuers_.end()) return UnauthenticatedError("issuer not trusted");
+
+  const std::vector<std::shared_ptr<JwsKey>>* keys = &issuer->keys;
+  if (const JsonValue* jku = header->Find("jku")) {
+    auto it = issuer->jku_keys.find(std::string(jku->AsString().value_or("")));
+    if (it == issuer->jku_keys.end()) return UnauthenticatedError("jku not allowed for issuer");
+    keys = &it->second;
+  }
+  const std::string kty = alg == "ES384" ? "EC" : "RSA";
+  std::vector<const JwsKey*> candidates;
+  for (const auto& key : *keys) {
+    if (key->kty() == kty && (kid.empty() || key->kid() == kid)) candidates.push_back(key.get());
+  }
+  if (candidates.size() != 1) return UnauthenticatedError("no single key matches kid and alg");
+  if (!VerifyJwsSignature(alg, token.substr(0, dot2), *signature, *candidates[0])) {
+    return UnauthenticatedError("bad signature");
+  }
+
+  const JsonValue* aud = claims->Find("aud");
+  if (aud == nullptr || !AudienceMatches(*aud, audience)) return UnauthenticatedError("wrong aud");
+  const int64_t now = clock_();
+  auto exp = claims->FindInt("exp");
+  auto iat = claims->FindInt("iat");
+  auto nbf = claims->FindInt("nbf");
+  if (!exp || *exp + skew_ < now) return UnauthenticatedError("expired");
+  if (!iat || *iat > now + skew_) return UnauthenticatedError("iat missing or in the future");
+  if (nbf && *nbf > now + skew_) return UnauthenticatedError("not yet valid");
+  std::string jti(claims->FindString("jti").value_or(""));
+  if (jti.empty()) return UnauthenticatedError("jti missing");
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (now >= next_purge_) {
+    std::erase_if(seen_jti_, [now](const auto& entry) { return entry.second < now; });
+    next_purge_ = now + 60;
+  }
+  if (!seen_jti_.emplace(iss + " " + jti, *exp + skew_).second) {
+    return UnauthenticatedError("jti replayed");
+  }
+  return VerifiedToken{iss, jti, kid};
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,52 @@
+#pragma once
+// JwtVerifier: checks the bearer JWT a CDS client sends (CDS Hooks 2.0 "Trusting CDS Clients").
+// Thread-safe.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fhir/base/result.h"
+#include "plugin/auth/jwk.h"
+
+namespace selvhjelp::plugin {
+
+struct IssuerKeys {
+  std::string iss;
+  std::vector<std::shared_ptr<JwsKey>> keys;  // from the configured JWKS file
+  // Allowed `jku` URL -> the keys fetched from it (fetched before use; see docs/security.md).
+  std::map<std::string, std::vector<std::shared_ptr<JwsKey>>> jku_keys;
+};
+
+struct VerifiedToken {
+  std::string iss, jti, kid;  // safe to log; the token itself never is
+};
+
+class JwtVerifier {
+ public:
+  using Clock = std::function<int64_t()>;  // seconds since the epoch
+  JwtVerifier(std::vector<IssuerKeys> issuers, std::vector<std::string> algorithms,
+              int clock_skew_seconds, Clock clock);
+
+  // Verifies `authorization` (the whole header value, "Bearer <jwt>") for a request to
+  // `audience` (the exact URL invoked). Unauthenticated, with a reason for our logs only, when:
+  // the header or token is malformed; alg is not an allowed asymmetric algorithm; typ is not JWT;
+  // iss is not trusted; jku is present but not allowed for iss; no key matches kid and alg; the
+  // signature is wrong; aud does not contain `audience`; exp has passed; iat is missing or in the
+  // future; nbf is in the future; jti is missing or was already used by this issuer.
+  Result<VerifiedToken> Verify(std::string_view authorization, std::string_view audience);
+
+ private:
+  std::vector<IssuerKeys> issuers_;
+  std::vector<std::string> algorithms_;
+  int64_t skew_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::map<std::string, int64_t> seen_jti_;  // "iss jti" -> expiry (seconds)
+  int64_t next_purge_ = 0;
+};
+
+}  // namespace selvhjelp::plugin

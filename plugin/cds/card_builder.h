@@ -1,0 +1,36 @@
+#pragma once
+// Builds the CDS Hooks card for one recipient kind (the patient, or the relatives).
+#include <string>
+#include <vector>
+
+#include "fhir/json/json_value.h"
+#include "mappings/text_catalog.h"
+#include "plugin/cds/cds_request.h"
+#include "plugin/groups/group_directory.h"
+
+namespace selvhjelp::plugin {
+
+struct CardInput {
+  Recipient recipient = Recipient::kPatient;
+  std::string language;  // nb | nn | en
+  bool discharge = false;  // the last reminder at discharge
+  std::vector<std::string> recipient_refs;  // "Patient/x" or "RelatedPerson/y"...
+  const GroupMatch* groups = nullptr;
+  std::string source_url;
+  std::string now_iso;  // the consultation time written as Communication.sent
+};
+
+// A card: uuid, summary (<140 characters), markdown detail with the groups, source, one
+// suggestion per intervention level (each creating the Communication that records it),
+// selectionBehavior at-most-one, and override reasons with displays in the card's language.
+fhir::JsonValue BuildCard(const CdsRequest& request, const CardInput& input,
+                          const mappings::TextCatalog& texts);
+
+// A random (version 4) UUID.
+std::string NewUuid();
+// "YYYY-MM-DDThh:mm:ssZ" for seconds since the epoch.
+std::string IsoTimestamp(int64_t seconds);
+// Escapes markdown punctuation so names from a directory cannot inject links or markup.
+std::string EscapeMarkdown(std::string_view text);
+
+}  // namespace selvhjelp::plugin

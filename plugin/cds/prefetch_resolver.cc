@@ -1,0 +1,125 @@
+#include "plugin/cds/prefetch_resolver.h"
+
+#include <memory>
+#include <mutex>
+
+#include "fhir/r4/bundle.h"
+#include "fhir/r4/operation_outcome.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+std::optional<std::string> ExpandTemplate(const std::string& query, const CdsRequest& request) {
+  std::string practitioner;
+  if (request.user_id.rfind("Practitioner/", 0) == 0) practitioner = request.user_id.substr(13);
+  const std::pair<std::string, std::string> tokens[] = {
+      {"{{context.patientId}}", request.patient_id},
+      {"{{context.encounterId}}", request.encounter_id},
+      {"{{context.userId}}", request.user_id},
+      {"{{userPractitionerId}}", practitioner},
+  };
+  std::string out = query;
+  for (const auto& [token, value] : tokens) {
+    for (size_t at = out.find(token); at != std::string::npos; at = out.find(token, at)) {
+      if (value.empty()) return std::nullopt;
+      out.replace(at, token.size(), value);
+      at += value.size();
+    }
+  }
+  return out;
+}
+
+namespace {
+
+enum class KeyState { kData, kNoData, kFetch };
+
+KeyState StateOf(const CdsRequest& request, const std::string& key) {
+  const JsonValue* value = request.has_prefetch ? request.prefetch.Find(key) : nullptr;
+  if (value == nullptr) return KeyState::kFetch;
+  if (fhir::IsEmptyResult(*value)) return KeyState::kNoData;
+  if (!value->is_object() || !value->FindString("resourceType")) return KeyState::kFetch;
+  if (fhir::IsOrContainsOperationOutcome(*value)) return KeyState::kFetch;
+  return KeyState::kData;
+}
+
+struct Pending {
+  std::mutex mutex;
+  ResolvedData data;
+  Status failure;
+  int outstanding = 0;
+  std::function<void(Result<ResolvedData>)> done;
+};
+
+void FinishOne(const std::shared_ptr<Pending>& pending) {
+  bool last;
+  {
+    std::lock_guard<std::mutex> lock(pending->mutex);
+    last = --pending->outstanding == 0;
+  }
+  if (!last) return;
+  if (!pending->failure.ok()) {
+    pending->done(pending->failure);
+  } else {
+    pending->done(std::move(pending->data));
+  }
+}
+
+}  // namespace
+
+void ResolvePrefetch(const CdsRequest& request, const HookService& service,
+                     fhir::FhirClient& client, const fhir::FhirReadOptions& base_options,
+                     std::function<void(Result<ResolvedData>)> done) {
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
+  const bool can_fetch = !request.fhir_server.empty() && !request.access_token.empty();
+  struct Fetch {
+    std::string key, url;
+    bool required;
+  };
+  std::vector<Fetch> fetches;
+  for (const PrefetchTemplate& t : service.prefetch) {
+    std::optional<std::string> url = ExpandTemplate(t.query, request);
+    KeyState state = url ? StateOf(request, t.key) : KeyState::kNoData;
+    if (state == KeyState::kData) {
+      pending->data[t.key] = *request.prefetch.Find(t.key);
+    } else if (state == KeyState::kNoData) {
+      pending->data[t.key] = JsonValue();
+    } else if (can_fetch) {
+      fetches.push_back({t.key, *url, t.required});
+    } else if (t.required) {
+      pending->done(FailedPreconditionError("prefetch." + t.key +
+                                            ": not sent, and no fhirServer/fhirAuthorization to fetch it"));
+      return;
+    } else {
+      pending->data[t.key] = JsonValue();
+    }
+  }
+  if (fetches.empty()) {
+    pending->done(std::move(pending->data));
+    return;
+  }
+  pending->outstanding = static_cast<int>(fetches.size());
+  fhir::FhirReadOptions options = base_options;
+  options.bearer_token = request.access_token;
+  for (const Fetch& f : fetches) {
+    client.Read(request.fhir_server, f.url, options,
+                [pending, key = f.key, required = f.required](Result<JsonValue> result) {
+                  {
+                    std::lock_guard<std::mutex> lock(pending->mutex);
+                    if (result.ok()) {
+                      pending->data[key] = std::move(result).value();
+                    } else if (required && pending->failure.ok()) {
+                      pending->failure = FailedPreconditionError(
+                          "prefetch." + key + ": could not be read from fhirServer (" +
+                          std::string(StatusCodeName(result.status().code())) + ")");
+                    } else {
+                      pending->data[key] = JsonValue();
+                    }
+                  }
+                  FinishOne(pending);
+                });
+  }
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,168 @@
+#include "plugin/cds/self_help_service.h"
+
+#include <algorithm>
+
+#include "fhir/base/status_macros.h"
+#include "plugin/cds/card_builder.h"
+#include "plugin/cds/cds_request.h"
+#include "plugin/cds/offer_policy.h"
+#include "plugin/cds/patient_facts.h"
+#include "plugin/cds/prefetch_resolver.h"
+#include "plugin/cds/vocabulary.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+void SelfHelpService::Handle(const HookService& service, const JsonValue& body,
+                             const std::string& accept_language,
+                             std::function<void(Result<JsonValue>)> done) {
+  Result<CdsRequest> request = ParseCdsRequest(body, service, deps_.config->allow_http_fhir_server);
+  if (!request.ok()) {
+    done(request.status());
+    return;
+  }
+  fhir::FhirReadOptions options;
+  options.timeout = std::chrono::milliseconds(deps_.config->fhir_timeout_ms);
+  auto shared_request = std::make_shared<CdsRequest>(std::move(request).value());
+  ResolvePrefetch(*shared_request, service, *deps_.fhir_client, options,
+                  [this, &service, shared_request, accept_language,
+                   done = std::move(done)](Result<ResolvedData> data) {
+                    if (!data.ok()) {
+                      done(data.status());
+                      return;
+                    }
+                    done(Decide(service, *shared_request, *data, accept_language));
+                  });
+}
+
+Result<JsonValue> SelfHelpService::Decide(const HookService& service, const CdsRequest& request,
+                                          const ResolvedData& data,
+                                          const std::string& accept_language) {
+  const config::ServiceConfig& cfg = *deps_.config;
+  JsonValue response = JsonValue::Object();
+  JsonValue& cards = response.Set("cards", JsonValue::Array());
+  PatientFacts facts = ExtractFacts(data, *deps_.diagnoses, *deps_.geography);
+  if (!facts.in_scope) return response;
+
+  std::string language = cfg.language;
+  if (language.empty()) language = facts.practitioner_language;
+  if (language.empty()) language = LanguageFromAcceptLanguage(accept_language);
+  if (language.empty() || !deps_.texts->HasLanguage(language)) language = "nb";
+
+  const int64_t now = deps_.clock();
+  const OfferPolicy policy{cfg.informed_interval_days, cfg.declined_reoffer_days};
+  const std::string subject_key = deps_.ledger->SubjectKey(request.fhir_server, request.patient_id);
+  struct Plan {
+    Recipient recipient;
+    const char* name;
+    std::optional<PriorRecord> ehr;
+    std::vector<std::string> refs;
+  };
+  std::vector<Plan> plans = {{Recipient::kPatient, "patient", facts.latest_to_patient,
+                              {"Patient/" + request.patient_id}}};
+  if (!facts.relative_refs.empty()) {
+    plans.push_back({Recipient::kRelatives, "relatives", facts.latest_to_relatives, facts.relative_refs});
+  }
+  std::vector<GroupMatch> matches;
+  matches.reserve(plans.size());
+  for (const Plan& plan : plans) {
+    SELVHJELP_ASSIGN_OR_RETURN(std::optional<LocalOutcome> local,
+                               deps_.ledger->LatestOutcome(subject_key, plan.name));
+    if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
+    matches.push_back(deps_.groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section));
+    CardInput input;
+    input.recipient = plan.recipient;
+    input.language = language;
+    input.discharge = service.hook == "encounter-discharge";
+    input.recipient_refs = plan.refs;
+    input.groups = &matches.back();
+    input.source_url = cfg.source_url;
+    input.now_iso = IsoTimestamp(now);
+    JsonValue card = BuildCard(request, input, *deps_.texts);
+    SELVHJELP_RETURN_IF_ERROR(deps_.ledger->RecordCard(
+        {std::string(*card.FindString("uuid")), service.id, subject_key, request.encounter_id, plan.name, now}));
+    cards.Append(std::move(card));
+  }
+  return response;
+}
+
+namespace {
+
+Status FeedbackError(size_t i, const std::string& field, const std::string& what) {
+  return InvalidArgumentError("feedback[" + std::to_string(i) + "]" + (field.empty() ? "" : "." + field) +
+                              ": " + what);
+}
+
+bool IsRfc3339(std::string_view s) {
+  return s.size() >= 20 && EpochDay(s.substr(0, 10)).has_value() && s[10] == 'T' && s[13] == ':' &&
+         s[16] == ':' && (s.back() == 'Z' || s.find('+', 19) != std::string_view::npos ||
+                          s.find('-', 19) != std::string_view::npos);
+}
+
+}  // namespace
+
+Status SelfHelpService::HandleFeedback(const JsonValue& body) {
+  const JsonValue* list = body.Find("feedback");
+  if (!body.is_object() || list == nullptr) return InvalidArgumentError("feedback: required");
+  if (!list->is_array() || list->items().empty()) {
+    return InvalidArgumentError("feedback: expected a non-empty array");
+  }
+  std::vector<FeedbackEntry> entries;
+  for (size_t i = 0; i < list->items().size(); ++i) {
+    const JsonValue& item = list->items()[i];
+    if (!item.is_object()) return FeedbackError(i, "", "expected an object");
+    FeedbackEntry e;
+    auto card = item.FindString("card");
+    if (!card || card->empty()) return FeedbackError(i, "card", "required (the card's uuid)");
+    e.card_uuid = std::string(*card);
+    auto outcome = item.FindString("outcome");
+    if (outcome != "accepted" && outcome != "overridden") {
+      return FeedbackError(i, "outcome", "expected accepted or overridden");
+    }
+    e.outcome = std::string(*outcome);
+    auto timestamp = item.FindString("outcomeTimestamp");
+    if (!timestamp || !IsRfc3339(*timestamp)) {
+      return FeedbackError(i, "outcomeTimestamp", "expected an RFC 3339 date-time");
+    }
+    e.outcome_timestamp = std::string(*timestamp);
+    if (e.outcome == "accepted") {
+      const JsonValue* accepted = item.Find("acceptedSuggestions");
+      if (accepted == nullptr || !accepted->is_array() || accepted->items().empty()) {
+        return FeedbackError(i, "acceptedSuggestions", "required when outcome is accepted");
+      }
+      std::vector<std::string> ids;
+      for (size_t j = 0; j < accepted->items().size(); ++j) {
+        auto id = accepted->items()[j].FindString("id");
+        if (!id || id->empty()) {
+          return FeedbackError(i, "acceptedSuggestions[" + std::to_string(j) + "].id", "required");
+        }
+        ids.emplace_back(*id);
+      }
+      std::sort(ids.begin(), ids.end());
+      for (const std::string& id : ids) e.accepted_suggestions += (e.accepted_suggestions.empty() ? "" : ",") + id;
+    }
+    if (const JsonValue* reason = item.Find("overrideReason")) {
+      if (!reason->is_object()) return FeedbackError(i, "overrideReason", "expected an object");
+      const JsonValue* coding = reason->Find("reason");
+      const JsonValue* comment = reason->Find("userComment");
+      if (coding == nullptr && comment == nullptr) {
+        return FeedbackError(i, "overrideReason", "needs reason or userComment");
+      }
+      if (coding != nullptr) {
+        if (!coding->is_object() || !coding->FindString("code")) {
+          return FeedbackError(i, "overrideReason.reason", "expected a Coding with a code");
+        }
+        if (coding->FindString("system") == vocabulary::kOverrideSystem) {
+          e.override_code = std::string(*coding->FindString("code"));
+        }
+      }
+      e.has_user_comment = comment != nullptr;
+    }
+    entries.push_back(std::move(e));
+  }
+  Result<int> unknown = deps_.ledger->RecordFeedback(entries, deps_.clock());
+  return unknown.status();
+}
+
+}  // namespace selvhjelp::plugin

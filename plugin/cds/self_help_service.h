@@ -1,0 +1,50 @@
+#pragma once
+// SelfHelpService: the transport-free CDS Hooks logic. The HTTP layer calls it; tests can too.
+#include <functional>
+
+#include "config/service_config.h"
+#include "fhir/client/fhir_client.h"
+#include "fhir/json/json_value.h"
+#include "mappings/diagnosis_table.h"
+#include "mappings/geography.h"
+#include "mappings/text_catalog.h"
+#include "plugin/cds/hook_definitions.h"
+#include "plugin/groups/group_directory.h"
+#include "plugin/store/ledger.h"
+
+namespace selvhjelp::plugin {
+
+struct ServiceDeps {
+  const config::ServiceConfig* config;
+  const mappings::DiagnosisTable* diagnoses;
+  const mappings::Geography* geography;
+  const mappings::TextCatalog* texts;
+  const GroupDirectory* groups;
+  Ledger* ledger;
+  fhir::FhirClient* fhir_client;
+  std::function<int64_t()> clock;  // seconds since the epoch
+};
+
+class SelfHelpService {
+ public:
+  explicit SelfHelpService(ServiceDeps deps) : deps_(std::move(deps)) {}
+
+  // Answers a hook call with {"cards": [...]} (empty when the patient is out of scope or was
+  // recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a bad request;
+  // FailedPrecondition when required data cannot be had (412). `done` is called exactly once,
+  // possibly on another thread; this never blocks on the FHIR server.
+  void Handle(const HookService& service, const fhir::JsonValue& body,
+              const std::string& accept_language, std::function<void(Result<fhir::JsonValue>)> done);
+
+  // Stores a feedback body ({"feedback": [...]}) idempotently and durably.
+  // InvalidArgument "feedback[i].<field>: <what>" when any entry is malformed (nothing stored).
+  Status HandleFeedback(const fhir::JsonValue& body);
+
+ private:
+  Result<fhir::JsonValue> Decide(const HookService& service, const struct CdsRequest& request,
+                                 const std::map<std::string, fhir::JsonValue>& data,
+                                 const std::string& accept_language);
+  ServiceDeps deps_;
+};
+
+}  // namespace selvhjelp::plugin

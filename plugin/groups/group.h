@@ -1,0 +1,49 @@
+#pragma once
+// Group: one self-help group or meeting series, in a shape that HSDS, FHIR HealthcareService and
+// Meeting Guide sources can all be mapped onto (issue 3 adds those sources).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace selvhjelp::plugin {
+
+enum class Audience { kPerson, kRelatives, kBoth };  // who the group is for
+enum class Format { kInPerson, kDigital, kBoth };
+
+struct Meeting {
+  std::string rrule;       // iCal recurrence rule, e.g. "FREQ=WEEKLY;BYDAY=TU" or "FREQ=MONTHLY;BYDAY=2TU"
+  std::string start_time;  // "19:00" local time
+  std::string duration;    // ISO 8601, e.g. "PT90M"; optional
+};
+
+struct GroupAddress {
+  std::string line;
+  std::string municipality;  // 4-digit kommunenummer (2024)
+  std::string postal_code;
+  std::string city;
+  std::optional<double> latitude, longitude;
+};
+
+struct Group {
+  std::string id;            // stable within its source
+  std::string name;
+  std::string organisation;  // "AA", "NA", "Al-Anon", "Selvhjelp Norge", a LINK centre, ...
+  std::vector<std::string> themes;  // alcohol, drugs, gambling, mental-health, relatives, ...
+  Audience audience = Audience::kPerson;
+  bool twelve_step = false;
+  Format format = Format::kInPerson;
+  std::vector<std::string> languages;  // BCP 47: nb, nn, en, ...
+  std::vector<Meeting> meetings;
+  GroupAddress address;
+  std::string phone, email, website;
+  std::string source;          // which configured source it came from
+  std::string last_confirmed;  // date the source last confirmed it, YYYY-MM-DD
+  bool synthetic = false;      // invented for demos and tests
+};
+
+bool ServesPerson(const Group& g);
+bool ServesRelatives(const Group& g);
+bool IsDigital(const Group& g);
+bool MeetsInPerson(const Group& g);
+
+}  // namespace selvhjelp::plugin

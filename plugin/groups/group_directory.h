@@ -1,0 +1,44 @@
+#pragma once
+// GroupDirectory: the groups the service knows, indexed by place, and the rule that picks the
+// ones a card shows. Immutable after Build; thread-safe to read.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "plugin/groups/group.h"
+
+namespace selvhjelp::plugin {
+
+enum class Recipient { kPatient, kRelatives };
+
+struct GroupMatch {
+  std::vector<const Group*> municipality;  // meets in person in the patient's municipality
+  std::vector<const Group*> county;        // elsewhere in the county
+  std::vector<const Group*> digital;       // digital groups (for everyone)
+  std::vector<const Group*> alternatives;  // non-12-step groups, when the sections above hold none
+  size_t size() const {
+    return municipality.size() + county.size() + digital.size() + alternatives.size();
+  }
+};
+
+class GroupDirectory {
+ public:
+  static GroupDirectory Build(std::vector<Group> groups);
+
+  // Local first: groups in `municipality`, then the county, then digital groups, each capped at
+  // `per_section`. When every group chosen is a 12-step group and the directory has other groups
+  // for this recipient (in the municipality, the county or digital), up to `per_section` of them
+  // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
+  GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section) const;
+
+  size_t size() const { return groups_.size(); }
+  const std::vector<Group>& groups() const { return groups_; }
+
+ private:
+  std::vector<Group> groups_;
+  std::map<std::string, std::vector<size_t>> by_municipality_;  // in-person groups
+  std::map<std::string, std::vector<size_t>> by_county_;        // in-person groups
+  std::vector<size_t> digital_;
+};
+
+}  // namespace selvhjelp::plugin

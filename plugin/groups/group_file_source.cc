@@ -1,0 +1,143 @@
+#include "plugin/groups/group_file_source.h"
+
+#include <set>
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
+#include "mappings/geography.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::DataProblems;
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+bool ServesPerson(const Group& g) { return g.audience != Audience::kRelatives; }
+bool ServesRelatives(const Group& g) { return g.audience != Audience::kPerson; }
+bool IsDigital(const Group& g) { return g.format != Format::kInPerson; }
+bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
+
+namespace {
+
+void ReadMeetings(const JsonValue& item, const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* meetings = p.Array(item, "meetings", field, false);
+  if (meetings == nullptr) return;
+  for (size_t i = 0; i < meetings->items().size(); ++i) {
+    const JsonValue& m = meetings->items()[i];
+    std::string mfield = FieldPath(FieldPath(field, "meetings"), i);
+    p.RejectUnknown(m, mfield, {"rrule", "startTime", "duration"});
+    Meeting meeting;
+    if (auto v = p.String(m, "rrule", mfield, true)) {
+      if (v->rfind("FREQ=", 0) != 0) p.Add(*m.Find("rrule"), FieldPath(mfield, "rrule"),
+                                           "expected an iCal RRULE starting with FREQ=");
+      meeting.rrule = *v;
+    }
+    if (auto v = p.String(m, "startTime", mfield, true)) {
+      bool ok = v->size() == 5 && (*v)[2] == ':' && mappings::IsDigits(v->substr(0, 2), 2) &&
+                mappings::IsDigits(v->substr(3, 2), 2) && v->substr(0, 2) < "24" &&
+                v->substr(3, 2) < "60";
+      if (!ok) p.Add(*m.Find("startTime"), FieldPath(mfield, "startTime"), "expected HH:MM");
+      meeting.start_time = *v;
+    }
+    if (auto v = p.String(m, "duration", mfield, false)) meeting.duration = *v;
+    g.meetings.push_back(std::move(meeting));
+  }
+}
+
+void ReadAddress(const JsonValue& item, const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* a = p.Object(item, "address", field, MeetsInPerson(g));
+  if (a == nullptr) return;
+  std::string afield = FieldPath(field, "address");
+  p.RejectUnknown(*a, afield, {"line", "municipality", "postalCode", "city", "latitude", "longitude"});
+  g.address.line = p.String(*a, "line", afield, false).value_or("");
+  if (auto v = p.String(*a, "municipality", afield, true)) {
+    if (!mappings::IsDigits(*v, 4)) {
+      p.Add(*a->Find("municipality"), FieldPath(afield, "municipality"),
+            "expected a 4-digit municipality number");
+    }
+    g.address.municipality = *v;
+  }
+  if (auto v = p.String(*a, "postalCode", afield, false)) {
+    if (!mappings::IsDigits(*v, 4)) {
+      p.Add(*a->Find("postalCode"), FieldPath(afield, "postalCode"), "expected 4 digits");
+    }
+    g.address.postal_code = *v;
+  }
+  g.address.city = p.String(*a, "city", afield, false).value_or("");
+  for (const char* key : {"latitude", "longitude"}) {
+    const JsonValue* v = a->Find(key);
+    if (v == nullptr) continue;
+    std::optional<double> d = v->AsDouble();
+    double limit = std::string_view(key) == "latitude" ? 90 : 180;
+    if (!d || *d < -limit || *d > limit) {
+      p.Add(*v, FieldPath(afield, key), "expected a number of degrees");
+      continue;
+    }
+    (std::string_view(key) == "latitude" ? g.address.latitude : g.address.longitude) = d;
+  }
+}
+
+std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, DataProblems& p,
+                               const std::string& source) {
+  if (!item.is_object()) {
+    p.Add(item, field, "expected an object");
+    return std::nullopt;
+  }
+  p.RejectUnknown(item, field, {"id", "name", "organisation", "themes", "audience", "twelveStep",
+                                "format", "languages", "meetings", "address", "phone", "email",
+                                "website", "lastConfirmed", "synthetic"});
+  Group g;
+  g.source = source;
+  size_t before = p.lines().size();
+  g.id = p.String(item, "id", field, true).value_or("");
+  g.name = p.String(item, "name", field, true).value_or("");
+  g.organisation = p.String(item, "organisation", field, true).value_or("");
+  g.themes = p.Strings(item, "themes", field, true);
+  std::string audience = p.String(item, "audience", field, true).value_or("person");
+  if (audience == "person") g.audience = Audience::kPerson;
+  else if (audience == "relatives") g.audience = Audience::kRelatives;
+  else if (audience == "both") g.audience = Audience::kBoth;
+  else p.Add(*item.Find("audience"), FieldPath(field, "audience"), "expected person, relatives or both");
+  g.twelve_step = p.Bool(item, "twelveStep", field).value_or(false);
+  std::string format = p.String(item, "format", field, true).value_or("in-person");
+  if (format == "in-person") g.format = Format::kInPerson;
+  else if (format == "digital") g.format = Format::kDigital;
+  else if (format == "both") g.format = Format::kBoth;
+  else p.Add(*item.Find("format"), FieldPath(field, "format"), "expected in-person, digital or both");
+  g.languages = p.Strings(item, "languages", field, false);
+  if (g.languages.empty()) g.languages = {"nb"};
+  ReadMeetings(item, field, p, g);
+  ReadAddress(item, field, p, g);
+  g.phone = p.String(item, "phone", field, false).value_or("");
+  g.email = p.String(item, "email", field, false).value_or("");
+  g.website = p.String(item, "website", field, false).value_or("");
+  g.last_confirmed = p.String(item, "lastConfirmed", field, false).value_or("");
+  g.synthetic = p.Bool(item, "synthetic", field).value_or(false);
+  if (p.lines().size() != before) return std::nullopt;
+  return g;
+}
+
+}  // namespace
+
+Result<std::vector<Group>> LoadGroupFile(const std::filesystem::path& file) {
+  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(file));
+  DataProblems p(file);
+  std::vector<Group> groups;
+  p.RejectUnknown(root, "", {"description", "groups"});
+  const JsonValue* list = p.Array(root, "groups", "", true);
+  std::set<std::string> ids;
+  for (size_t i = 0; list && i < list->items().size(); ++i) {
+    std::string field = FieldPath("groups", i);
+    std::optional<Group> g = ReadGroup(list->items()[i], field, p, file.filename().string());
+    if (!g) continue;
+    if (!ids.insert(g->id).second) {
+      p.Add(*list->items()[i].Find("id"), FieldPath(field, "id"), "duplicate id in this file");
+      continue;
+    }
+    groups.push_back(std::move(*g));
+  }
+  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
+  return groups;
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,205 @@
+#include "plugin/http/server.h"
+
+#include <cpprest/http_listener.h>
+#include <pplx/threadpool.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+
+#include "fhir/json/json_reader.h"
+#include "fhir/json/json_writer.h"
+#include "plugin/cds/hook_definitions.h"
+#include "plugin/http/error_response.h"
+
+namespace selvhjelp::plugin {
+namespace {
+
+namespace http = web::http;
+using fhir::JsonValue;
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+class CpprestServer : public HttpServer {
+ public:
+  CpprestServer(Runtime& rt, std::string url) : rt_(rt), url_(std::move(url)) {}
+
+  Status Start() {
+    http::experimental::listener::http_listener_config cfg;
+    cfg.set_timeout(std::chrono::seconds(30));
+    if (!rt_.config.tls_certificate.empty()) {
+      std::string cert = rt_.config.tls_certificate.string(), key = rt_.config.tls_private_key.string();
+      cfg.set_ssl_context_callback([cert, key](boost::asio::ssl::context& ctx) {
+        ctx.set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
+                        boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
+                        boost::asio::ssl::context::no_tlsv1_1);
+        ctx.use_certificate_chain_file(cert);
+        ctx.use_private_key_file(key, boost::asio::ssl::context::pem);
+      });
+    }
+    std::string scheme = rt_.config.tls_certificate.empty() ? "http://" : "https://";
+    std::string listen = scheme + rt_.config.bind_address + ":" + std::to_string(rt_.config.port);
+    try {
+      listener_ = std::make_unique<http::experimental::listener::http_listener>(
+          utility::conversions::to_string_t(listen), cfg);
+      listener_->support([this](http::http_request request) { Dispatch(std::move(request)); });
+      listener_->open().wait();  // start-up, not a handler: waiting here is fine
+    } catch (const std::exception& e) {
+      return UnavailableError("cannot listen on " + listen + ": " + e.what());
+    }
+    return OkStatus();
+  }
+
+  void Stop() override {
+    if (!listener_) return;
+    try {
+      listener_->close().wait();
+    } catch (const std::exception&) {
+    }
+    listener_.reset();
+  }
+
+  std::string url() const override { return url_; }
+
+ private:
+  struct Exchange {
+    http::http_request request;
+    std::string id;
+    std::string path;
+    std::chrono::steady_clock::time_point start;
+  };
+
+  void Reply(const std::shared_ptr<Exchange>& ex, int status, const std::string& body) {
+    try {
+      ex->request.reply(static_cast<http::status_code>(status), body, kJson);
+    } catch (const std::exception&) {
+      // The client went away; nothing else to do.
+    }
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - ex->start).count();
+    // Codes, ids and paths only: never bodies, tokens or patient identifiers.
+    std::clog << "request " << ex->id << " " << utility::conversions::to_utf8string(ex->request.method())
+              << " " << ex->path << " " << status << " " << micros << "us\n";
+  }
+
+  void ReplyError(const std::shared_ptr<Exchange>& ex, const Status& status) {
+    HttpError error = ToHttpError(status, ex->id);
+    Reply(ex, error.status, error.body);
+  }
+
+  void Dispatch(http::http_request request) {
+    auto ex = std::make_shared<Exchange>(Exchange{request, std::to_string(++counter_),
+                                                  utility::conversions::to_utf8string(request.relative_uri().path()),
+                                                  std::chrono::steady_clock::now()});
+    try {
+      Route(ex);
+    } catch (const std::exception&) {
+      ReplyError(ex, InternalError("unexpected exception"));
+    }
+  }
+
+  // Verifies the JWT for a request to `path`; replies 401 and returns false when it fails.
+  bool Authenticate(const std::shared_ptr<Exchange>& ex) {
+    if (!rt_.config.auth_required) return true;
+    auto header = ex->request.headers().find(U("Authorization"));
+    std::string value = header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
+    Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->path);
+    if (token.ok()) return true;
+    std::clog << "request " << ex->id << " rejected: " << token.status().message() << "\n";
+    ReplyError(ex, token.status());
+    return false;
+  }
+
+  void Route(const std::shared_ptr<Exchange>& ex) {
+    const std::string& path = ex->path;
+    const auto method = ex->request.method();
+    if (path == "/health" && method == http::methods::GET) {
+      JsonValue health = JsonValue::Object();
+      health.Set("status", "ok");
+      health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.groups->size())));
+      Reply(ex, 200, fhir::WriteJson(health));
+      return;
+    }
+    constexpr std::string_view kPrefix = "/cds-services";
+    if (path.rfind(kPrefix, 0) != 0) {
+      ReplyError(ex, NotFoundError("no such endpoint"));
+      return;
+    }
+    std::string rest = path.substr(kPrefix.size());
+    if (rest.empty() || rest == "/") {
+      if (method != http::methods::GET) return ReplyError(ex, InvalidArgumentError("(method): use GET"));
+      if (!Authenticate(ex)) return;
+      Reply(ex, 200, fhir::WriteJson(DiscoveryDocument()));
+      return;
+    }
+    std::string id = rest.substr(1);
+    bool feedback = false;
+    if (id.size() > 9 && id.compare(id.size() - 9, 9, "/feedback") == 0) {
+      id.resize(id.size() - 9);
+      feedback = true;
+    }
+    const HookService* service = FindHookService(id);
+    if (service == nullptr) return ReplyError(ex, NotFoundError("no CDS service with this id"));
+    if (method != http::methods::POST) return ReplyError(ex, InvalidArgumentError("(method): use POST"));
+    if (!Authenticate(ex)) return;
+    auto length = ex->request.headers().content_length();
+    if (length > static_cast<size_t>(rt_.config.max_body_bytes)) {
+      return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
+    }
+    ex->request.extract_utf8string(true).then([this, ex, service, feedback](pplx::task<std::string> task) {
+      try {
+        std::string body = task.get();  // complete here: does not block
+        OnBody(ex, *service, feedback, body);
+      } catch (const std::exception&) {
+        ReplyError(ex, InvalidArgumentError("(body): could not be read"));
+      }
+    });
+  }
+
+  void OnBody(const std::shared_ptr<Exchange>& ex, const HookService& service, bool feedback,
+              const std::string& body) {
+    if (body.size() > static_cast<size_t>(rt_.config.max_body_bytes)) {
+      return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
+    }
+    Result<JsonValue> json = fhir::ParseJson(body);
+    if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
+    if (feedback) {
+      Status stored = rt_.service->HandleFeedback(*json);
+      if (!stored.ok()) return ReplyError(ex, stored);
+      Reply(ex, 200, "{}");
+      return;
+    }
+    auto header = ex->request.headers().find(U("Accept-Language"));
+    std::string accept_language =
+        header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
+    rt_.service->Handle(service, *json, accept_language, [this, ex](Result<JsonValue> result) {
+      try {
+        if (!result.ok()) return ReplyError(ex, result.status());
+        Reply(ex, 200, fhir::WriteJson(*result));
+      } catch (const std::exception&) {
+        ReplyError(ex, InternalError("unexpected exception"));
+      }
+    });
+  }
+
+  Runtime& rt_;
+  std::string url_;
+  std::unique_ptr<http::experimental::listener::http_listener> listener_;
+  std::atomic<uint64_t> counter_{0};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> StartHttpServer(Runtime& runtime) {
+  static bool pool_sized = false;
+  if (!pool_sized) {
+    crossplat::threadpool::initialize_with_threads(static_cast<size_t>(runtime.config.threads));
+    pool_sized = true;
+  }
+  auto server = std::make_unique<CpprestServer>(runtime, runtime.config.BaseUrl());
+  Status started = server->Start();
+  if (!started.ok()) return started;
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace selvhjelp::plugin

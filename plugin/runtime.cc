@@ -1,0 +1,86 @@
+#include "plugin/runtime.h"
+
+#include <chrono>
+
+#include "fhir/json/json_file.h"
+#include "plugin/groups/group_file_source.h"
+
+namespace selvhjelp::plugin {
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg) {
+  std::vector<IssuerKeys> out;
+  std::string problems;
+  for (const config::TrustedIssuer& issuer : cfg.issuers) {
+    IssuerKeys keys;
+    keys.iss = issuer.iss;
+    if (!issuer.jwks_file.empty()) {
+      Result<fhir::JsonValue> jwks = fhir::ReadJsonFile(issuer.jwks_file);
+      Result<std::vector<std::shared_ptr<JwsKey>>> parsed =
+          jwks.ok() ? ParseJwks(*jwks) : Result<std::vector<std::shared_ptr<JwsKey>>>(jwks.status());
+      if (!parsed.ok()) {
+        problems += (problems.empty() ? "" : "\n") + issuer.jwks_file.string() + ": " + parsed.status().message();
+        continue;
+      }
+      keys.keys = std::move(parsed).value();
+    }
+    out.push_back(std::move(keys));
+  }
+  if (!problems.empty()) return InvalidArgumentError(problems);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
+                                             int port_override, bool open_store) {
+  Result<config::ServiceConfig> cfg = config::LoadConfig(config_path);
+  if (!cfg.ok()) return cfg.status();
+  auto rt = std::make_unique<Runtime>();
+  rt->config = std::move(cfg).value();
+  if (port_override > 0) rt->config.port = port_override;
+  fhir::DataProblems problems(config_path);
+
+  std::vector<std::filesystem::path> diagnosis_files = {rt->config.mappings_dir / "substance-use-diagnoses.json"};
+  for (const auto& f : rt->config.extra_diagnosis_files) diagnosis_files.push_back(f);
+  auto diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
+  problems.Merge(diagnoses.status());
+  auto geography = mappings::Geography::Load(rt->config.mappings_dir / "geography.json");
+  problems.Merge(geography.status());
+  auto texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
+  problems.Merge(texts.status());
+  std::vector<Group> groups;
+  for (const auto& file : rt->config.group_files) {
+    auto loaded = LoadGroupFile(file);
+    problems.Merge(loaded.status());
+    if (loaded.ok()) {
+      for (Group& g : *loaded) groups.push_back(std::move(g));
+    }
+  }
+  auto issuer_keys = LoadIssuerKeys(rt->config);
+  problems.Merge(issuer_keys.status());
+  if (!problems.empty()) return problems.ToStatus();
+
+  rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
+  rt->geography = std::make_unique<mappings::Geography>(std::move(geography).value());
+  rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
+  rt->groups = std::make_unique<GroupDirectory>(GroupDirectory::Build(std::move(groups)));
+  rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
+                                               rt->config.clock_skew_seconds, NowSeconds);
+  if (!open_store) return rt;
+  auto ledger = Ledger::Open(rt->config.store_path);
+  if (!ledger.ok()) return ledger.status();
+  rt->ledger = std::move(ledger).value();
+  rt->fhir_client = fhir::MakeRestFhirClient();
+  rt->service = std::make_unique<SelfHelpService>(ServiceDeps{
+      &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->groups.get(),
+      rt->ledger.get(), rt->fhir_client.get(), NowSeconds});
+  return rt;
+}
+
+}  // namespace selvhjelp::plugin

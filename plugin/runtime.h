@@ -1,0 +1,36 @@
+#pragma once
+// Runtime: everything the service loads at start-up from a config (mappings, groups, keys, the
+// store), checked together so an operator sees every problem at once.
+#include <memory>
+
+#include "config/service_config.h"
+#include "fhir/client/fhir_client.h"
+#include "mappings/diagnosis_table.h"
+#include "mappings/geography.h"
+#include "mappings/text_catalog.h"
+#include "plugin/auth/jwt_verifier.h"
+#include "plugin/cds/self_help_service.h"
+#include "plugin/groups/group_directory.h"
+#include "plugin/store/ledger.h"
+
+namespace selvhjelp::plugin {
+
+struct Runtime {
+  config::ServiceConfig config;
+  std::unique_ptr<mappings::DiagnosisTable> diagnoses;
+  std::unique_ptr<mappings::Geography> geography;
+  std::unique_ptr<mappings::TextCatalog> texts;
+  std::unique_ptr<GroupDirectory> groups;
+  std::unique_ptr<Ledger> ledger;  // only when open_store
+  std::unique_ptr<fhir::FhirClient> fhir_client;
+  std::unique_ptr<JwtVerifier> verifier;
+  std::unique_ptr<SelfHelpService> service;
+};
+
+// Loads the config at `config_path` and everything it names. `port_override` > 0 replaces
+// service.port. InvalidArgument listing every problem ("file:line: field: what"), one per line.
+// With open_store false the store is not opened (check-config must not create files).
+[[nodiscard]] Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
+                                                           int port_override, bool open_store);
+
+}  // namespace selvhjelp::plugin

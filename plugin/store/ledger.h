@@ -1,0 +1,72 @@
+#pragma once
+// Ledger: the local embedded store (SQLite) of cards shown and feedback received.
+// Feedback is committed with synchronous=FULL before the HTTP answer, so nothing accepted is
+// lost on a crash or restart. Patients are stored only as a salted SHA-256 key, never by id.
+// Thread-safe.
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fhir/base/result.h"
+
+struct sqlite3;
+
+namespace selvhjelp::plugin {
+
+struct CardIssued {
+  std::string card_uuid;
+  std::string service_id;
+  std::string subject_key;  // SubjectKey(fhirServer, patientId)
+  std::string encounter_id;
+  std::string recipient;  // "patient" or "relatives"
+  int64_t issued_at = 0;  // seconds since the epoch
+};
+
+struct FeedbackEntry {
+  std::string card_uuid;
+  std::string outcome;  // accepted | overridden
+  std::string accepted_suggestions;  // suggestion uuids, comma-separated, sorted
+  std::string override_code;         // our override-reason code, or empty
+  std::string outcome_timestamp;     // as sent (RFC 3339)
+  bool has_user_comment = false;     // the comment itself is never stored (it may hold PHI)
+};
+
+// What the store knows about the latest outcome for one patient and recipient kind.
+struct LocalOutcome {
+  std::string outcome;        // accepted | overridden
+  std::string override_code;  // when overridden
+  std::string encounter_id;
+  int64_t at = 0;             // when we received it (seconds since the epoch)
+};
+
+class Ledger {
+ public:
+  ~Ledger();
+  // Opens or creates the database file (and its folder). Unavailable when it cannot be opened.
+  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& file);
+
+  Status RecordCard(const CardIssued& card);
+  // Stores each entry once: the same (card, outcome, suggestions, timestamp) again is a no-op.
+  // All entries are committed in one transaction, durably, before this returns.
+  // Returns how many entries named a card this store did not issue (kept, and flagged).
+  Result<int> RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at);
+  // The latest feedback for cards shown for this patient to `recipient`, if any.
+  Result<std::optional<LocalOutcome>> LatestOutcome(const std::string& subject_key,
+                                                    const std::string& recipient);
+  Result<int64_t> CountFeedback();
+
+  // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
+  std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
+
+ private:
+  Ledger() = default;
+  std::mutex mutex_;
+  sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
+  sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
+  std::string salt_;
+};
+
+}  // namespace selvhjelp::plugin
