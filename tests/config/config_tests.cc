@@ -1,0 +1,50 @@
+#define BOOST_TEST_MODULE config_tests
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "config/service_config.h"
+
+using selvhjelp::config::LoadConfig;
+namespace fs = std::filesystem;
+
+BOOST_AUTO_TEST_CASE(demo_config_loads_with_defaults) {
+  auto cfg = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE_MESSAGE(cfg.ok(), cfg.status().message());
+  BOOST_TEST(cfg->port == 8080);
+  BOOST_TEST(cfg->BaseUrl() == "http://127.0.0.1:8080");
+  BOOST_TEST(cfg->issuers.size() == 1u);
+  BOOST_TEST(cfg->declined_reoffer_days == 90);
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_reported_with_file_line_and_field) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-bad-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"service\": {\"port\": 70000, \"thredas\": 2},\n"
+                         "  \"cards\": {\"language\": \"de\"},\n"
+                         "  \"store\": {},\n"
+                         "  \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"files\": [\"g.json\"]},\n"
+                         "  \"auth\": {\"algorithms\": [\"HS256\"], \"trustedIssuers\": [{\"iss\": \"x\"}]}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  const std::string f = file.string();
+  BOOST_TEST(m.find(f + ":2: service.port: expected a whole number from 0 to 65535") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":2: service.thredas: unknown setting") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":3: cards.language") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":4: store.path: required but missing") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":7: auth.algorithms[0]") != std::string::npos, m);
+  BOOST_TEST(m.find("auth.trustedIssuers[0]: needs jwksFile or allowedJku") != std::string::npos, m);
+  fs::remove(file);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_names_line_and_column) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-broken.json";
+  std::ofstream(file) << "{\n  \"store\": {\"path\": \"x\"},\n  oops\n}";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  BOOST_TEST(cfg.status().message().find(file.string() + ":3:3:") == 0u, cfg.status().message());
+  fs::remove(file);
+}

@@ -1,0 +1,117 @@
+#include "plugin/auth/jwt_verifier.h"
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "fhir/json/json_file.h"
+#include "plugin/auth/base64url.h"
+#include "plugin/auth/jws.h"
+#include "fhir/json/json_writer.h"
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+
+using namespace selvhjelp;
+using namespace selvhjelp::plugin;
+using fhir::JsonValue;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kDemo = fs::path(SELVHJELP_SOURCE_DIR) / "config/demo";
+constexpr int64_t kNow = 1'800'000'000;
+const std::string kAud = "https://cds.example.no/cds-services/selvhjelp-patient-view";
+
+struct Fixture {
+  std::shared_ptr<JwsKey> key = *LoadPrivateKeyPem(kDemo / "demo-ehr-key.pem", "demo-ehr-key");
+  std::vector<IssuerKeys> issuers() {
+    auto jwks = ParseJwks(*fhir::ReadJsonFile(kDemo / "demo-ehr-jwks.json"));
+    IssuerKeys i{"https://demo-ehr.example", *jwks, {}};
+    i.jku_keys["https://demo-ehr.example/jwks.json"] = *jwks;
+    return {i};
+  }
+  JwtVerifier verifier{issuers(), {"ES384", "RS384"}, 60, [] { return kNow; }};
+
+  JsonValue Claims() {
+    JsonValue c = JsonValue::Object();
+    c.Set("iss", "https://demo-ehr.example");
+    c.Set("aud", kAud);
+    c.Set("iat", JsonValue::Int(kNow));
+    c.Set("exp", JsonValue::Int(kNow + 300));
+    c.Set("jti", "jti-1");
+    return c;
+  }
+  std::string Sign(const JsonValue& claims, const JsonValue& header = JsonValue::Object()) {
+    return "Bearer " + *SignJws(header, claims, *key);
+  }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(jwt_verifier, Fixture)
+
+BOOST_AUTO_TEST_CASE(accepts_a_valid_es384_token_once) {
+  auto token = Sign(Claims());
+  auto ok = verifier.Verify(token, kAud);
+  BOOST_REQUIRE_MESSAGE(ok.ok(), ok.status().message());
+  BOOST_TEST(ok->iss == "https://demo-ehr.example");
+  auto replay = verifier.Verify(token, kAud);
+  BOOST_TEST(replay.status().message() == "jti replayed");
+}
+
+BOOST_AUTO_TEST_CASE(aud_may_be_an_array) {
+  JsonValue c = Claims();
+  JsonValue aud = JsonValue::Array();
+  aud.Append(JsonValue::String(kAud));
+  c.Set("aud", aud);
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).ok());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_wrong_key) {
+  // A freshly made key with the same kid: the signature cannot verify.
+  EVP_PKEY* other = EVP_EC_gen("P-384");
+  auto other_key = JwsKey::Adopt(other, "demo-ehr-key", "EC");
+  auto token = "Bearer " + *SignJws(JsonValue::Object(), Claims(), *other_key);
+  BOOST_TEST(verifier.Verify(token, kAud).status().message() == "bad signature");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_alg_none_and_hs256) {
+  for (const char* alg : {"none", "HS256"}) {
+    JsonValue h = JsonValue::Object();
+    h.Set("alg", alg);
+    h.Set("typ", "JWT");
+    std::string token = "Bearer " + Base64UrlEncode(fhir::WriteJson(h)) + "." +
+                        Base64UrlEncode(fhir::WriteJson(Claims())) + ".";
+    BOOST_TEST(verifier.Verify(token, kAud).status().message() == "algorithm not allowed");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rejects_expired_future_and_wrong_aud) {
+  JsonValue expired = Claims();
+  expired.Set("exp", JsonValue::Int(kNow - 61));
+  BOOST_TEST(verifier.Verify(Sign(expired), kAud).status().message() == "expired");
+  JsonValue future = Claims();
+  future.Set("iat", JsonValue::Int(kNow + 3600));
+  future.Set("jti", "jti-2");
+  BOOST_TEST(verifier.Verify(Sign(future), kAud).status().message() == "iat missing or in the future");
+  JsonValue c = Claims();
+  c.Set("jti", "jti-3");
+  BOOST_TEST(verifier.Verify(Sign(c), kAud + "/feedback").status().message() == "wrong aud");
+}
+
+BOOST_AUTO_TEST_CASE(jku_must_be_on_the_issuers_allow_list) {
+  JsonValue header = JsonValue::Object();
+  header.Set("jku", "https://attacker.example/jwks.json");
+  BOOST_TEST(verifier.Verify(Sign(Claims(), header), kAud).status().message() == "jku not allowed for issuer");
+  header.Set("jku", "https://demo-ehr.example/jwks.json");
+  BOOST_TEST(verifier.Verify(Sign(Claims(), header), kAud).ok());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_unknown_issuer_and_flipped_signature) {
+  JsonValue c = Claims();
+  c.Set("iss", "https://other.example");
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "issuer not trusted");
+  std::string token = Sign(Claims());
+  token.back() = token.back() == 'A' ? 'B' : 'A';
+  BOOST_TEST(!verifier.Verify(token, kAud).ok());
+  BOOST_TEST(verifier.Verify("Basic abc", kAud).status().message() == "no bearer token");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

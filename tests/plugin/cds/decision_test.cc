@@ -1,0 +1,124 @@
+// Eligibility, place, offer policy, request validation and card building.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "fhir/json/json_reader.h"
+#include "fhir/json/json_writer.h"
+#include "plugin/cds/card_builder.h"
+#include "plugin/cds/cds_request.h"
+#include "plugin/cds/offer_policy.h"
+#include "plugin/cds/patient_facts.h"
+
+using namespace selvhjelp;
+using namespace selvhjelp::plugin;
+using fhir::JsonValue;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kData = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
+JsonValue J(const std::string& text) { return *fhir::ParseJson(text); }
+
+struct Tables {
+  mappings::DiagnosisTable diagnoses = *mappings::DiagnosisTable::Load({kData / "substance-use-diagnoses.json"}, {});
+  mappings::Geography geography = *mappings::Geography::Load(kData / "geography.json");
+  mappings::TextCatalog texts = *mappings::TextCatalog::Load(kData / "texts.json");
+};
+
+ResolvedData Data(const std::string& condition_code, const std::string& status = "active") {
+  ResolvedData d;
+  d["conditions"] = J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
+    "clinicalStatus":{"coding":[{"code":")" + status + R"("}]},
+    "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-no","code":")" + condition_code + R"("}]}}}]})");
+  d["patient"] = J(R"({"resourceType":"Patient","id":"p","address":[
+    {"use":"old","city":"Oslo","period":{"end":"2020-01-01"}},
+    {"use":"home","district":"Trondheim","postalCode":"5003","city":"Bergen"}]})");
+  return d;
+}
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(decision, Tables)
+
+BOOST_AUTO_TEST_CASE(eligibility_from_active_conditions_only) {
+  BOOST_TEST(ExtractFacts(Data("F10.2"), diagnoses, geography).in_scope);
+  BOOST_TEST(!ExtractFacts(Data("F17.1"), diagnoses, geography).in_scope);
+  BOOST_TEST(!ExtractFacts(Data("F10.2", "resolved"), diagnoses, geography).in_scope);
+  BOOST_TEST(!ExtractFacts(Data("J45"), diagnoses, geography).in_scope);
+}
+
+BOOST_AUTO_TEST_CASE(municipality_order_extension_district_postal_city) {
+  // Current home address: district name (Trondheim) wins over postal code (Bergen) and city.
+  BOOST_TEST(ExtractFacts(Data("F10"), diagnoses, geography).municipality == "5001");
+  auto coded = J(R"({"resourceType":"Patient","address":[{"district":"Bergen","_district":{"extension":[
+    {"url":"http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode","valueCoding":{"code":"5501"}}]}}]})");
+  BOOST_TEST(MunicipalityOf(coded, geography) == "5501");
+  BOOST_TEST(MunicipalityOf(J(R"({"address":[{"postalCode":"0150"}]})"), geography) == "0301");
+  BOOST_TEST(MunicipalityOf(J(R"({"address":[{"city":"Tromsø"}]})"), geography) == "5501");
+  BOOST_TEST(MunicipalityOf(J(R"({"address":[{"city":"Atlantis"}]})"), geography).empty());
+}
+
+BOOST_AUTO_TEST_CASE(offer_policy_intervals) {
+  const int64_t now = 20000 * 86400LL;
+  OfferPolicy policy{365, 90};
+  BOOST_TEST(ShouldOffer(std::nullopt, std::nullopt, "", now, policy));
+  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 10, "", ""}, std::nullopt, "", now, policy));
+  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 400, "", ""}, std::nullopt, "", now, policy));
+  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 30, "declined", ""}, std::nullopt, "", now, policy));
+  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 100, "declined", ""}, std::nullopt, "", now, policy));
+  LocalOutcome not_now{"overridden", "not-relevant-now", "enc-1", now - 3600};
+  BOOST_TEST(!ShouldOffer(std::nullopt, not_now, "enc-1", now, policy));
+  BOOST_TEST(ShouldOffer(std::nullopt, not_now, "enc-2", now, policy));
+  LocalOutcome accepted{"accepted", "", "enc-1", now - 86400};
+  BOOST_TEST(!ShouldOffer(std::nullopt, accepted, "enc-2", now, policy));
+}
+
+BOOST_AUTO_TEST_CASE(request_validation_names_the_field) {
+  const HookService& encounter_start = *FindHookService("selvhjelp-encounter-start");
+  auto missing = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h","context":{"userId":"Practitioner/1","patientId":"p"}})"),
+                                 encounter_start, false);
+  BOOST_TEST(missing.status().message() == "context.encounterId: required");
+  auto http = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h","fhirServer":"http://x",
+    "context":{"userId":"Practitioner/1","patientId":"p","encounterId":"e"}})"), encounter_start, false);
+  BOOST_TEST(http.status().message() == "fhirServer: expected an https URL");
+  auto injected = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h",
+    "context":{"userId":"Practitioner/1","patientId":"p&_id=x","encounterId":"e"}})"), encounter_start, false);
+  BOOST_TEST(injected.status().message() == "context.patientId: not a FHIR id");
+}
+
+BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
+  CdsRequest request;
+  request.hook = "patient-view";
+  request.patient_id = "p";
+  request.user_id = "Practitioner/1";
+  Group local;
+  local.id = "g";
+  local.name = "AA [click](http://x)";
+  local.organisation = "AA";
+  local.twelve_step = true;
+  local.address.municipality = "4601";
+  GroupMatch match;
+  match.municipality = {&local};
+  CardInput input{Recipient::kPatient, "nn", false, {"Patient/p"}, &match, "https://example.org", "2026-11-23T10:00:00Z"};
+  JsonValue card = BuildCard(request, input, texts);
+  std::string summary(*card.FindString("summary"));
+  BOOST_TEST(summary.find("sjølvhjelpsgrupper") != std::string::npos);
+  BOOST_TEST((card.FindString("indicator") == "info"));
+  BOOST_TEST((card.FindString("selectionBehavior") == "at-most-one"));
+  BOOST_TEST(card.Find("suggestions")->items().size() == 3u);
+  for (const JsonValue& reason : card.Find("overrideReasons")->items()) BOOST_TEST(reason.FindString("display").has_value());
+  std::string detail(*card.FindString("detail"));
+  BOOST_TEST(detail.find("\\[click\\]") != std::string::npos);  // directory text cannot inject links
+  std::string all = fhir::WriteJson(card);
+  BOOST_TEST(all.find("ServiceRequest") == std::string::npos);
+  BOOST_TEST(all.find("henvis") == std::string::npos);
+  const JsonValue& resource = *card.Find("suggestions")->items()[1].Find("actions")->items()[0].Find("resource");
+  BOOST_TEST((resource.FindString("resourceType") == "Communication"));
+  BOOST_TEST((resource.FindString("status") == "completed"));
+  BOOST_TEST((resource.FindPath({"subject", "reference"})->AsString() == "Patient/p"));
+  // Relatives: no brokered-contact suggestion (consent is the patient's), recipients as given.
+  input.recipient = Recipient::kRelatives;
+  input.recipient_refs = {"RelatedPerson/r1", "RelatedPerson/r2"};
+  JsonValue relatives = BuildCard(request, input, texts);
+  BOOST_TEST(relatives.Find("suggestions")->items().size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

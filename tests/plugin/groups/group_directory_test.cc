@@ -1,0 +1,69 @@
+#include "plugin/groups/group_directory.h"
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "plugin/groups/group_file_source.h"
+
+using namespace selvhjelp::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+Group Make(std::string id, std::string municipality, bool twelve_step, Audience audience = Audience::kPerson,
+           Format format = Format::kInPerson) {
+  Group g;
+  g.id = id;
+  g.name = id;
+  g.twelve_step = twelve_step;
+  g.audience = audience;
+  g.format = format;
+  g.address.municipality = municipality;
+  return g;
+}
+std::vector<std::string> Ids(const std::vector<const Group*>& groups) {
+  std::vector<std::string> ids;
+  for (const Group* g : groups) ids.push_back(g->id);
+  return ids;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(local_first_then_county_then_digital) {
+  auto d = GroupDirectory::Build({Make("a-bergen", "4601", true), Make("b-voss", "4621", false),
+                                  Make("c-oslo", "0301", false), Make("d-online", "", false, Audience::kPerson, Format::kDigital),
+                                  Make("e-relatives", "4601", false, Audience::kRelatives)});
+  GroupMatch m = d.Match("4601", Recipient::kPatient, 3);
+  BOOST_TEST(Ids(m.municipality) == std::vector<std::string>{"a-bergen"});
+  BOOST_TEST(Ids(m.county) == std::vector<std::string>{"b-voss"});
+  BOOST_TEST(Ids(m.digital) == std::vector<std::string>{"d-online"});
+  BOOST_TEST(m.alternatives.empty());  // non-12-step groups are already shown
+  GroupMatch r = d.Match("4601", Recipient::kRelatives, 3);
+  BOOST_TEST(Ids(r.municipality) == std::vector<std::string>{"e-relatives"});
+  GroupMatch unknown = d.Match("", Recipient::kPatient, 3);
+  BOOST_TEST(unknown.municipality.empty());
+  BOOST_TEST(Ids(unknown.digital) == std::vector<std::string>{"d-online"});
+}
+
+BOOST_AUTO_TEST_CASE(alternatives_to_twelve_step_when_the_cap_hides_them) {
+  auto d = GroupDirectory::Build({Make("a1", "0301", true), Make("a2", "0301", true), Make("z-selvhjelp", "0301", false)});
+  GroupMatch m = d.Match("0301", Recipient::kPatient, 2);
+  BOOST_TEST(Ids(m.municipality) == (std::vector<std::string>{"a1", "a2"}));
+  BOOST_TEST(Ids(m.alternatives) == std::vector<std::string>{"z-selvhjelp"});
+}
+
+BOOST_AUTO_TEST_CASE(group_file_errors_name_line_and_field) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-groups-bad.json";
+  std::ofstream(file) << "{\"groups\": [\n"
+                         " {\"id\": \"x\", \"name\": \"X\", \"organisation\": \"AA\", \"themes\": [\"alcohol\"],\n"
+                         "  \"audience\": \"person\", \"format\": \"in-person\",\n"
+                         "  \"address\": {\"municipality\": \"46O1\", \"city\": \"Bergen\"}}\n"
+                         "]}\n";
+  auto groups = LoadGroupFile(file);
+  BOOST_REQUIRE(!groups.ok());
+  BOOST_TEST(groups.status().message() ==
+             file.string() + ":4: groups[0].address.municipality: expected a 4-digit municipality number");
+  fs::remove(file);
+  auto demo = LoadGroupFile(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json");
+  BOOST_REQUIRE_MESSAGE(demo.ok(), demo.status().message());
+  for (const Group& g : *demo) BOOST_TEST(g.synthetic);
+}
