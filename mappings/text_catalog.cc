@@ -44,7 +44,7 @@ std::string TextCatalog::Get(std::string_view language, std::string_view key,
                              const std::vector<std::pair<std::string, std::string>>& values) const {
   auto entry = texts_.find(key);
   if (entry == texts_.end()) return "[" + std::string(key) + "]";
-  auto text = entry->second.find(std::string(language));
+  auto text = entry->second.find(language);
   if (text == entry->second.end()) return "[" + std::string(key) + "]";
   std::string out = text->second;
   for (const auto& [name, value] : values) {

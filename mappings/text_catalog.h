@@ -25,7 +25,7 @@ class TextCatalog {
 
  private:
   std::vector<std::string> languages_;
-  std::map<std::string, std::map<std::string, std::string>, std::less<>> texts_;  // key -> lang -> text
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;  // key -> lang -> text
 };
 
 }  // namespace selvhjelp::mappings

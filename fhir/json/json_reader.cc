@@ -39,7 +39,9 @@ class LineCountingStream {
   int line_ = 1;
 };
 
-// Builds the JsonValue tree from SAX events.
+// Builds the JsonValue tree from SAX events. Finished values wait on a flat stack; a container
+// is assembled once, at its end event, from the last `count` values (RapidJSON reports the count),
+// so no vector grows while subtrees are being built.
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
   explicit TreeBuilder(const LineCountingStream& stream) : stream_(stream) {}
@@ -53,55 +55,62 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return Add(JsonValue::String(std::string(s, n)));
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
-    pending_keys_.emplace_back(s, n);
+    keys_.emplace_back(s, n);
     return true;
   }
-  bool StartObject() { return Open(JsonValue::Object()); }
-  bool EndObject(rapidjson::SizeType) { return Close(); }
-  bool StartArray() { return Open(JsonValue::Array()); }
-  bool EndArray(rapidjson::SizeType) { return Close(); }
+  bool StartObject() { return Open(); }
+  bool StartArray() { return Open(); }
+  bool EndObject(rapidjson::SizeType count) {
+    JsonValue object = JsonValue::Object();
+    object.set_line(open_lines_.back());
+    auto& members = object.mutable_members();
+    members.reserve(count);
+    const size_t first_value = values_.size() - count, first_key = keys_.size() - count;
+    for (size_t i = 0; i < count; ++i) {
+      members.emplace_back(std::move(keys_[first_key + i]), std::move(values_[first_value + i]));
+    }
+    values_.resize(first_value);
+    keys_.resize(first_key);
+    return Close(std::move(object));
+  }
+  bool EndArray(rapidjson::SizeType count) {
+    JsonValue array = JsonValue::Array();
+    array.set_line(open_lines_.back());
+    auto& items = array.mutable_items();
+    const size_t first = values_.size() - count;
+    items.reserve(count);
+    for (size_t i = first; i < values_.size(); ++i) items.push_back(std::move(values_[i]));
+    values_.resize(first);
+    return Close(std::move(array));
+  }
 
   bool too_deep() const { return too_deep_; }
-  JsonValue TakeRoot() { return std::move(root_); }
+  JsonValue TakeRoot() { return std::move(values_.back()); }
 
  private:
-  bool Open(JsonValue container) {
-    if (static_cast<int>(stack_.size()) >= kMaxJsonDepth) {
+  bool Open() {
+    if (static_cast<int>(open_lines_.size()) >= kMaxJsonDepth) {
       too_deep_ = true;
       return false;
     }
-    container.set_line(stream_.line());
-    stack_.push_back(std::move(container));
+    open_lines_.push_back(stream_.line());
     return true;
   }
-  bool Close() {
-    JsonValue done = std::move(stack_.back());
-    stack_.pop_back();
-    return Attach(std::move(done));
+  bool Close(JsonValue container) {
+    open_lines_.pop_back();
+    values_.push_back(std::move(container));
+    return true;
   }
   bool Add(JsonValue value) {
     value.set_line(stream_.line());
-    return Attach(std::move(value));
-  }
-  bool Attach(JsonValue value) {
-    if (stack_.empty()) {
-      root_ = std::move(value);
-      return true;
-    }
-    JsonValue& parent = stack_.back();
-    if (parent.is_array()) {
-      parent.mutable_items().push_back(std::move(value));
-    } else {
-      parent.mutable_members().emplace_back(std::move(pending_keys_.back()), std::move(value));
-      pending_keys_.pop_back();
-    }
+    values_.push_back(std::move(value));
     return true;
   }
 
   const LineCountingStream& stream_;
-  std::vector<JsonValue> stack_;
-  std::vector<std::string> pending_keys_;
-  JsonValue root_;
+  std::vector<JsonValue> values_;   // finished values not yet in a container
+  std::vector<std::string> keys_;   // keys of object members not yet in a container
+  std::vector<int> open_lines_;     // start line of each open container
   bool too_deep_ = false;
 };
 
@@ -124,8 +133,9 @@ Result<JsonValue> ParseJson(std::string_view text) {
   LineCountingStream stream(text);
   TreeBuilder builder(stream);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  // Recursive parsing is faster than iterative, and safe here: the handler stops the parse at
+  // kMaxJsonDepth before the recursion goes deeper.
+  constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(stream, builder);
   if (!ok) {
     auto [line, column] = LineAndColumn(text, ok.Offset());

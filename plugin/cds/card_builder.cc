@@ -2,7 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstdio>
+#include <cstring>
+#include <random>
 #include <ctime>
 
 #include "fhir/r4/coding.h"
@@ -13,16 +16,31 @@ namespace selvhjelp::plugin {
 using fhir::JsonValue;
 
 std::string NewUuid() {
+  // Card and suggestion ids must be unique, not secret (feedback is JWT-authenticated), so a
+  // per-thread generator seeded once from OpenSSL's CSPRNG serves; RAND_bytes per id cost more
+  // than the rest of a card.
+  thread_local std::mt19937_64 generator = [] {
+    std::array<uint64_t, 4> seed{};
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), sizeof seed) != 1) {
+      seed = {std::random_device{}(), std::random_device{}(), std::random_device{}(), std::random_device{}()};
+    }
+    std::seed_seq sequence(seed.begin(), seed.end());
+    return std::mt19937_64(sequence);
+  }();
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) {
-    for (unsigned char& c : b) c = static_cast<unsigned char>(std::rand());
-  }
+  uint64_t high = generator(), low = generator();
+  std::memcpy(b, &high, 8);
+  std::memcpy(b + 8, &low, 8);
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 0x0F]);
+  }
   return out;
 }
 

@@ -26,7 +26,7 @@ struct CardInput {
 fhir::JsonValue BuildCard(const CdsRequest& request, const CardInput& input,
                           const mappings::TextCatalog& texts);
 
-// A random (version 4) UUID.
+// A random (version 4) UUID. Unique, not secret: do not use it as a credential.
 std::string NewUuid();
 // "YYYY-MM-DDThh:mm:ssZ" for seconds since the epoch.
 std::string IsoTimestamp(int64_t seconds);

@@ -40,7 +40,7 @@ bool IsFhirId(std::string_view id) {
 
 }  // namespace
 
-Result<CdsRequest> ParseCdsRequest(const JsonValue& body, const HookService& service,
+Result<CdsRequest> ParseCdsRequest(JsonValue body, const HookService& service,
                                    bool allow_http_fhir_server) {
   if (!body.is_object()) return InvalidArgumentError("(body): expected a JSON object");
   CdsRequest r;
@@ -86,9 +86,9 @@ Result<CdsRequest> ParseCdsRequest(const JsonValue& body, const HookService& ser
       return InvalidArgumentError("fhirAuthorization.token_type: expected Bearer");
     }
   }
-  if (const JsonValue* prefetch = body.Find("prefetch")) {
+  if (JsonValue* prefetch = body.MutableFind("prefetch")) {
     if (!prefetch->is_object()) return InvalidArgumentError("prefetch: expected an object");
-    r.prefetch = *prefetch;
+    r.prefetch = std::move(*prefetch);
     r.has_prefetch = true;
   }
   return r;

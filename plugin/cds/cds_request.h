@@ -26,7 +26,8 @@ struct CdsRequest {
 // hook; hookInstance missing; context missing or lacking a field the hook requires; userId not
 // "Type/id"; fhirAuthorization without fhirServer or without access_token/token_type Bearer;
 // fhirServer not an https URL (http only when `allow_http_fhir_server`); prefetch not an object.
-[[nodiscard]] Result<CdsRequest> ParseCdsRequest(const fhir::JsonValue& body,
+// `body` is taken by value so the prefetch (often most of it) is moved, not copied.
+[[nodiscard]] Result<CdsRequest> ParseCdsRequest(fhir::JsonValue body,
                                                  const HookService& service,
                                                  bool allow_http_fhir_server);
 

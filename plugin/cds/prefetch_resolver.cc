@@ -67,7 +67,7 @@ void FinishOne(const std::shared_ptr<Pending>& pending) {
 
 }  // namespace
 
-void ResolvePrefetch(const CdsRequest& request, const HookService& service,
+void ResolvePrefetch(CdsRequest& request, const HookService& service,
                      fhir::FhirClient& client, const fhir::FhirReadOptions& base_options,
                      std::function<void(Result<ResolvedData>)> done) {
   auto pending = std::make_shared<Pending>();
@@ -82,7 +82,7 @@ void ResolvePrefetch(const CdsRequest& request, const HookService& service,
     std::optional<std::string> url = ExpandTemplate(t.query, request);
     KeyState state = url ? StateOf(request, t.key) : KeyState::kNoData;
     if (state == KeyState::kData) {
-      pending->data[t.key] = *request.prefetch.Find(t.key);
+      pending->data[t.key] = std::move(*request.prefetch.MutableFind(t.key));
     } else if (state == KeyState::kNoData) {
       pending->data[t.key] = JsonValue();
     } else if (can_fetch) {

@@ -26,8 +26,9 @@ std::optional<std::string> ExpandTemplate(const std::string& query, const CdsReq
 //   absent                             -> fetched from the FHIR server when possible.
 // Fetching needs fhirServer and fhirAuthorization. A required key that cannot be had ends in
 // FailedPrecondition (HTTP 412); an optional one becomes null. Calls `done` exactly once, possibly
-// on another thread, never blocking the caller. `client` must outlive the call.
-void ResolvePrefetch(const CdsRequest& request, const HookService& service,
+// on another thread, never blocking the caller. Prefetched values are moved out of
+// `request.prefetch` (not copied). `client` must outlive the call.
+void ResolvePrefetch(CdsRequest& request, const HookService& service,
                      fhir::FhirClient& client, const fhir::FhirReadOptions& options,
                      std::function<void(Result<ResolvedData>)> done);
 

@@ -14,10 +14,10 @@ namespace selvhjelp::plugin {
 
 using fhir::JsonValue;
 
-void SelfHelpService::Handle(const HookService& service, const JsonValue& body,
+void SelfHelpService::Handle(const HookService& service, JsonValue body,
                              const std::string& accept_language,
                              std::function<void(Result<JsonValue>)> done) {
-  Result<CdsRequest> request = ParseCdsRequest(body, service, deps_.config->allow_http_fhir_server);
+  Result<CdsRequest> request = ParseCdsRequest(std::move(body), service, deps_.config->allow_http_fhir_server);
   if (!request.ok()) {
     done(request.status());
     return;
@@ -66,6 +66,7 @@ Result<JsonValue> SelfHelpService::Decide(const HookService& service, const CdsR
   }
   std::vector<GroupMatch> matches;
   matches.reserve(plans.size());
+  std::vector<CardIssued> issued;
   for (const Plan& plan : plans) {
     SELVHJELP_ASSIGN_OR_RETURN(std::optional<LocalOutcome> local,
                                deps_.ledger->LatestOutcome(subject_key, plan.name));
@@ -80,10 +81,11 @@ Result<JsonValue> SelfHelpService::Decide(const HookService& service, const CdsR
     input.source_url = cfg.source_url;
     input.now_iso = IsoTimestamp(now);
     JsonValue card = BuildCard(request, input, *deps_.texts);
-    SELVHJELP_RETURN_IF_ERROR(deps_.ledger->RecordCard(
-        {std::string(*card.FindString("uuid")), service.id, subject_key, request.encounter_id, plan.name, now}));
+    issued.push_back({std::string(*card.FindString("uuid")), service.id, subject_key,
+                      request.encounter_id, plan.name, now});
     cards.Append(std::move(card));
   }
+  if (!issued.empty()) deps_.ledger->QueueCards(std::move(issued));
   return response;
 }
 

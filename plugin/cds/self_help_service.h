@@ -33,7 +33,7 @@ class SelfHelpService {
   // recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a bad request;
   // FailedPrecondition when required data cannot be had (412). `done` is called exactly once,
   // possibly on another thread; this never blocks on the FHIR server.
-  void Handle(const HookService& service, const fhir::JsonValue& body,
+  void Handle(const HookService& service, fhir::JsonValue body,
               const std::string& accept_language, std::function<void(Result<fhir::JsonValue>)> done);
 
   // Stores a feedback body ({"feedback": [...]}) idempotently and durably.

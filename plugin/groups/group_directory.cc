@@ -12,10 +12,20 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
                    [](const Group& a, const Group& b) { return a.name < b.name; });
   for (size_t i = 0; i < d.groups_.size(); ++i) {
     const Group& g = d.groups_[i];
-    if (IsDigital(g)) d.digital_.push_back(i);
-    if (MeetsInPerson(g) && g.address.municipality.size() == 4) {
-      d.by_municipality_[g.address.municipality].push_back(i);
-      d.by_county_[g.address.municipality.substr(0, 2)].push_back(i);
+    for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
+                              ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
+      if (index == nullptr) continue;
+      if (IsDigital(g)) index->digital.push_back(i);
+      if (MeetsInPerson(g) && g.address.municipality.size() == 4) {
+        auto [it, added] = index->by_municipality.try_emplace(g.address.municipality);
+        it->second.push_back(i);
+        if (added) index->county_municipalities[g.address.municipality.substr(0, 2)].push_back(it->first);
+      }
+    }
+  }
+  for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
+    for (auto& [county, municipalities] : index->county_municipalities) {
+      std::sort(municipalities.begin(), municipalities.end());
     }
   }
   return d;
@@ -23,17 +33,16 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
 
 GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient recipient,
                                  int per_section) const {
-  auto fits = [recipient](const Group& g) {
-    return recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
-  };
+  const PlaceIndex& index = recipient == Recipient::kPatient ? for_patient_ : for_relatives_;
   const size_t cap = static_cast<size_t>(per_section);
   GroupMatch match;
   std::vector<const Group*> other_candidates;  // non-12-step groups not chosen
   auto take = [&](const std::vector<size_t>& indexes, std::vector<const Group*>& out,
                   auto&& also_skip) {
     for (size_t i : indexes) {
+      if (out.size() >= cap && other_candidates.size() >= cap) return;
       const Group& g = groups_[i];
-      if (!fits(g) || also_skip(g)) continue;
+      if (also_skip(g)) continue;
       if (out.size() < cap) {
         out.push_back(&g);
       } else if (!g.twelve_step && other_candidates.size() < cap) {
@@ -43,12 +52,15 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
   };
   auto none = [](const Group&) { return false; };
   if (municipality.size() == 4) {
-    if (auto it = by_municipality_.find(municipality); it != by_municipality_.end()) {
+    if (auto it = index.by_municipality.find(municipality); it != index.by_municipality.end()) {
       take(it->second, match.municipality, none);
     }
-    if (auto it = by_county_.find(municipality.substr(0, 2)); it != by_county_.end()) {
-      take(it->second, match.county,
-           [&](const Group& g) { return g.address.municipality == municipality; });
+    // The rest of the county, municipality by municipality (in number order).
+    if (auto county = index.county_municipalities.find(municipality.substr(0, 2));
+        county != index.county_municipalities.end()) {
+      for (const std::string& other : county->second) {
+        if (other != municipality) take(index.by_municipality.at(other), match.county, none);
+      }
     }
   }
   auto chosen_in_person = [&](const Group& g) {
@@ -57,7 +69,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
     };
     return has(match.municipality) || has(match.county);
   };
-  take(digital_, match.digital, chosen_in_person);
+  take(index.digital, match.digital, chosen_in_person);
   auto is_twelve_step = [](const Group* g) { return g->twelve_step; };
   bool all_twelve_step = std::all_of(match.municipality.begin(), match.municipality.end(), is_twelve_step) &&
                          std::all_of(match.county.begin(), match.county.end(), is_twelve_step) &&

@@ -35,10 +35,15 @@ class GroupDirectory {
   const std::vector<Group>& groups() const { return groups_; }
 
  private:
+  // Indexes into groups_ for one recipient kind, so a match never re-filters by audience.
+  struct PlaceIndex {
+    std::map<std::string, std::vector<size_t>, std::less<>> by_municipality;  // in-person groups
+    std::map<std::string, std::vector<std::string>, std::less<>> county_municipalities;  // sorted
+    std::vector<size_t> digital;
+  };
   std::vector<Group> groups_;
-  std::map<std::string, std::vector<size_t>> by_municipality_;  // in-person groups
-  std::map<std::string, std::vector<size_t>> by_county_;        // in-person groups
-  std::vector<size_t> digital_;
+  PlaceIndex for_patient_;
+  PlaceIndex for_relatives_;
 };
 
 }  // namespace selvhjelp::plugin

@@ -172,7 +172,7 @@ class CpprestServer : public HttpServer {
     auto header = ex->request.headers().find(U("Accept-Language"));
     std::string accept_language =
         header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
-    rt_.service->Handle(service, *json, accept_language, [this, ex](Result<JsonValue> result) {
+    rt_.service->Handle(service, std::move(json).value(), accept_language, [this, ex](Result<JsonValue> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
         Reply(ex, 200, fhir::WriteJson(*result));

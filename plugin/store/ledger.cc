@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "fhir/base/status_macros.h"
+
 namespace selvhjelp::plugin {
 namespace {
 
@@ -20,12 +22,20 @@ CREATE TABLE IF NOT EXISTS feedback(
   override_code TEXT NOT NULL, outcome_timestamp TEXT NOT NULL, has_user_comment INTEGER NOT NULL,
   known_card INTEGER NOT NULL, received_at INTEGER NOT NULL,
   PRIMARY KEY(card_uuid, outcome, accepted_suggestions, outcome_timestamp));
+CREATE TABLE IF NOT EXISTS outcomes(
+  subject_key TEXT NOT NULL, recipient TEXT NOT NULL, outcome TEXT NOT NULL,
+  override_code TEXT NOT NULL, encounter_id TEXT NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY(subject_key, recipient));
 )sql";
 
+// Binds and steps a prepared statement; resets it for reuse when done.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK; }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt), ok_(stmt != nullptr) {}
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   bool ok() const { return ok_; }
   Statement& Bind(int i, const std::string& s) {
     ok_ = ok_ && sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT) == SQLITE_OK;
@@ -77,6 +87,16 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& file, const char* s
 }  // namespace
 
 Ledger::~Ledger() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_changed_.notify_one();
+    writer_.join();
+    (void)FlushCards();
+  }
+  for (auto& [key, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(cards_db_);
   sqlite3_close(feedback_db_);
 }
@@ -94,7 +114,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
   if (!cards.ok()) return cards.status();
   ledger->cards_db_ = *cards;
   // A per-store salt, so subject keys cannot be matched against another installation's.
-  Statement read(ledger->feedback_db_, "SELECT value FROM meta WHERE key='salt'");
+  Statement read(ledger->Prepared(ledger->feedback_db_, "SELECT value FROM meta WHERE key='salt'"));
   if (read.Step() == SQLITE_ROW) {
     ledger->salt_ = read.Text(0);
   } else {
@@ -103,17 +123,20 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
     char hex[33];
     for (int i = 0; i < 16; ++i) std::snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
     ledger->salt_ = hex;
-    Statement write(ledger->feedback_db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)");
+    Statement write(ledger->Prepared(ledger->feedback_db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)"));
     if (write.Bind(1, ledger->salt_).Step() != SQLITE_DONE) return InternalError("store: cannot write salt");
   }
+  ledger->writer_ = std::thread([raw = ledger.get()] { raw->CardWriterLoop(); });
   return ledger;
 }
 
 std::string Ledger::SubjectKey(const std::string& fhir_server, const std::string& patient_id) const {
   std::string input = salt_ + "\n" + fhir_server + "\n" + patient_id;
+  // Fetched once: OpenSSL 3 otherwise looks the algorithm up on every call.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(input.data(), input.size(), digest, &len, sha256, nullptr);
   std::string hex;
   char byte[3];
   for (unsigned int i = 0; i < len; ++i) {
@@ -123,36 +146,116 @@ std::string Ledger::SubjectKey(const std::string& fhir_server, const std::string
   return hex;
 }
 
-Status Ledger::RecordCard(const CardIssued& card) {
+sqlite3_stmt* Ledger::Prepared(sqlite3* db, const char* sql) {
+  auto [it, inserted] = statements_.try_emplace({db, sql}, nullptr);
+  if (inserted && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &it->second, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(it->second);
+    statements_.erase(it);
+    return nullptr;
+  }
+  return it->second;
+}
+
+void Ledger::QueueCards(std::vector<CardIssued> cards) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    for (CardIssued& card : cards) queue_.push_back(std::move(card));
+  }
+  queue_changed_.notify_one();
+}
+
+Status Ledger::FlushCards() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(cards_db_,
-              "INSERT OR IGNORE INTO cards(card_uuid, service_id, subject_key, encounter_id, "
-              "recipient, issued_at) VALUES(?,?,?,?,?,?)");
-  s.Bind(1, card.card_uuid).Bind(2, card.service_id).Bind(3, card.subject_key)
-      .Bind(4, card.encounter_id).Bind(5, card.recipient).Bind(6, card.issued_at);
-  if (s.Step() != SQLITE_DONE) return InternalError("store: cannot record card");
-  return OkStatus();
+  return DrainQueueLocked();
+}
+
+Status Ledger::DrainQueueLocked() {
+  std::vector<CardIssued> batch;
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return OkStatus();
+  Status written = WriteCardsLocked(batch);
+  if (!written.ok()) {
+    card_write_failures_.fetch_add(1);
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
+                  std::make_move_iterator(batch.end()));
+  }
+  return written;
+}
+
+void Ledger::CardWriterLoop() {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  while (true) {
+    queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    // Let a batch gather, then write it in one transaction.
+    queue_changed_.wait_for(lock, kCardFlushInterval, [this] { return stopping_; });
+    lock.unlock();
+    {
+      std::lock_guard<std::mutex> db_lock(mutex_);
+      (void)DrainQueueLocked();  // failures are counted and retried on the next round
+    }
+    lock.lock();
+  }
+}
+
+Status Ledger::WriteCardsLocked(const std::vector<CardIssued>& cards) {
+  SELVHJELP_RETURN_IF_ERROR(Exec(cards_db_, "BEGIN"));
+  for (const CardIssued& card : cards) {
+    Statement s(Prepared(cards_db_,
+                         "INSERT OR IGNORE INTO cards(card_uuid, service_id, subject_key, encounter_id, "
+                         "recipient, issued_at) VALUES(?,?,?,?,?,?)"));
+    s.Bind(1, card.card_uuid).Bind(2, card.service_id).Bind(3, card.subject_key)
+        .Bind(4, card.encounter_id).Bind(5, card.recipient).Bind(6, card.issued_at);
+    if (s.Step() != SQLITE_DONE) {
+      (void)Exec(cards_db_, "ROLLBACK");
+      return InternalError("store: cannot record card");
+    }
+  }
+  Status commit = Exec(cards_db_, "COMMIT");
+  if (!commit.ok()) (void)Exec(cards_db_, "ROLLBACK");
+  return commit;
 }
 
 Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at) {
   std::lock_guard<std::mutex> lock(mutex_);
+  // Cards shown moments ago may still be queued: write them first so feedback finds them.
+  SELVHJELP_RETURN_IF_ERROR(DrainQueueLocked());
   Status begin = Exec(feedback_db_, "BEGIN IMMEDIATE");
   if (!begin.ok()) return begin;
   int unknown = 0;
   for (const FeedbackEntry& e : entries) {
-    Statement known(feedback_db_, "SELECT 1 FROM cards WHERE card_uuid=?");
-    bool is_known = known.Bind(1, e.card_uuid).Step() == SQLITE_ROW;
+    Statement card(Prepared(feedback_db_, "SELECT subject_key, recipient, encounter_id FROM cards WHERE card_uuid=?"));
+    bool is_known = card.Bind(1, e.card_uuid).Step() == SQLITE_ROW;
     if (!is_known) ++unknown;
-    Statement s(feedback_db_,
+    Statement s(Prepared(feedback_db_,
                 "INSERT OR IGNORE INTO feedback(card_uuid, outcome, accepted_suggestions, "
                 "override_code, outcome_timestamp, has_user_comment, known_card, received_at) "
-                "VALUES(?,?,?,?,?,?,?,?)");
+                "VALUES(?,?,?,?,?,?,?,?)"));
     s.Bind(1, e.card_uuid).Bind(2, e.outcome).Bind(3, e.accepted_suggestions)
         .Bind(4, e.override_code).Bind(5, e.outcome_timestamp)
         .Bind(6, int64_t{e.has_user_comment}).Bind(7, int64_t{is_known}).Bind(8, received_at);
     if (s.Step() != SQLITE_DONE) {
       (void)Exec(feedback_db_, "ROLLBACK");
       return InternalError("store: cannot record feedback");
+    }
+    // The latest outcome per patient and recipient, kept for the hook's hot path. Only new
+    // feedback moves it: a repeated post must not make an old answer look recent.
+    if (is_known && sqlite3_changes(feedback_db_) > 0) {
+      Statement latest(Prepared(feedback_db_,
+                       "INSERT INTO outcomes(subject_key, recipient, outcome, override_code, "
+                       "encounter_id, at) VALUES(?,?,?,?,?,?) ON CONFLICT(subject_key, recipient) "
+                       "DO UPDATE SET outcome=excluded.outcome, override_code=excluded.override_code, "
+                       "encounter_id=excluded.encounter_id, at=excluded.at WHERE excluded.at >= outcomes.at"));
+      latest.Bind(1, card.Text(0)).Bind(2, card.Text(1)).Bind(3, e.outcome).Bind(4, e.override_code)
+          .Bind(5, card.Text(2)).Bind(6, received_at);
+      if (latest.Step() != SQLITE_DONE) {
+        (void)Exec(feedback_db_, "ROLLBACK");
+        return InternalError("store: cannot record outcome");
+      }
     }
   }
   Status commit = Exec(feedback_db_, "COMMIT");
@@ -166,10 +269,9 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
 Result<std::optional<LocalOutcome>> Ledger::LatestOutcome(const std::string& subject_key,
                                                           const std::string& recipient) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(cards_db_,
-              "SELECT f.outcome, f.override_code, c.encounter_id, f.received_at FROM feedback f "
-              "JOIN cards c ON c.card_uuid = f.card_uuid WHERE c.subject_key=? AND c.recipient=? "
-              "ORDER BY f.received_at DESC, f.rowid DESC LIMIT 1");
+  Statement s(Prepared(cards_db_,
+              "SELECT outcome, override_code, encounter_id, at FROM outcomes "
+              "WHERE subject_key=? AND recipient=?"));
   s.Bind(1, subject_key).Bind(2, recipient);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<LocalOutcome>();
@@ -179,7 +281,7 @@ Result<std::optional<LocalOutcome>> Ledger::LatestOutcome(const std::string& sub
 
 Result<int64_t> Ledger::CountFeedback() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(feedback_db_, "SELECT COUNT(*) FROM feedback");
+  Statement s(Prepared(feedback_db_, "SELECT COUNT(*) FROM feedback"));
   if (s.Step() != SQLITE_ROW) return InternalError("store: cannot count feedback");
   return s.Int(0);
 }

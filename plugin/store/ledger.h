@@ -1,9 +1,16 @@
 #pragma once
 // Ledger: the local embedded store (SQLite) of cards shown and feedback received.
 // Feedback is committed with synchronous=FULL before the HTTP answer, so nothing accepted is
-// lost on a crash or restart. Patients are stored only as a salted SHA-256 key, never by id.
+// lost on a crash or restart. Cards are written by a background thread in batches (within
+// kCardFlushInterval), off the hook's hot path; feedback first writes any queued cards, so it
+// always finds them. Patients are stored only as a salted SHA-256 key, never by id.
 // Thread-safe.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <thread>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +20,7 @@
 #include "fhir/base/result.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace selvhjelp::plugin {
 
@@ -48,7 +56,12 @@ class Ledger {
   // Opens or creates the database file (and its folder). Unavailable when it cannot be opened.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& file);
 
-  Status RecordCard(const CardIssued& card);
+  // Queues the cards of one hook answer for the background writer; returns at once.
+  void QueueCards(std::vector<CardIssued> cards);
+  // Writes queued cards now (tests; shutdown does it too).
+  Status FlushCards();
+  // Background writes that failed since Open (their cards are kept queued and retried).
+  int64_t card_write_failures() const { return card_write_failures_.load(); }
   // Stores each entry once: the same (card, outcome, suggestions, timestamp) again is a no-op.
   // All entries are committed in one transaction, durably, before this returns.
   // Returns how many entries named a card this store did not issue (kept, and flagged).
@@ -61,9 +74,26 @@ class Ledger {
   // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
   std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
 
+  static constexpr std::chrono::milliseconds kCardFlushInterval{20};
+
  private:
   Ledger() = default;
+  void CardWriterLoop();
+  // Writes `cards` in one transaction. Caller holds mutex_.
+  Status WriteCardsLocked(const std::vector<CardIssued>& cards);
+  // Moves the queue into a local vector and writes it; on failure puts it back. Holds mutex_.
+  Status DrainQueueLocked();
+
+  std::mutex queue_mutex_;  // guards queue_ and stopping_; never held while taking mutex_
+  std::condition_variable queue_changed_;
+  std::vector<CardIssued> queue_;
+  bool stopping_ = false;
+  std::atomic<int64_t> card_write_failures_{0};
+  std::thread writer_;
+  // A prepared statement for `sql` on `db`, compiled once and reused (guarded by mutex_).
+  sqlite3_stmt* Prepared(sqlite3* db, const char* sql);
   std::mutex mutex_;
+  std::map<std::pair<sqlite3*, const char*>, sqlite3_stmt*> statements_;
   sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
   sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
   std::string salt_;

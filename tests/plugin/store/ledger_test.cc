@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(feedback_is_idempotent_durable_and_flags_unknown_cards) {
     key = (*ledger)->SubjectKey("https://ehr", "p1");
     BOOST_TEST(key.size() == 64u);
     BOOST_TEST(key.find("p1") == std::string::npos);
-    BOOST_TEST((*ledger)->RecordCard({"card-1", "svc", key, "enc-1", "patient", 1000}).ok());
+    (*ledger)->QueueCards({{"card-1", "svc", key, "enc-1", "patient", 1000}});  // feedback drains the queue
     FeedbackEntry e{"card-1", "overridden", "", "declined", "2026-11-23T10:00:00Z", true};
     BOOST_TEST(*(*ledger)->RecordFeedback({e, e}, 2000) == 0);
     BOOST_TEST(*(*ledger)->RecordFeedback({e}, 2001) == 0);
