@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Hook-endpoint benchmark: p50/p99 latency and requests/s of POST /cds-services/selvhjelp-patient-view
-# with a ~10 KB prefetch and a 10,000-group directory, next to a bare cpprestsdk listener answering
-# the same response bytes, in the same run (wrk, loopback, 2 server threads each).
-# JWT verification is off in the bench config (each token is single-use by design); its cost is
-# measured separately by the unit tests' timing being negligible. Usage: bash bench/run.sh [SECONDS]
+# Hook-endpoint benchmark: POST /cds-services/selvhjelp-patient-view with a ~10 KB prefetch and a
+# 10,000-group directory, next to a bare cpprestsdk listener answering the same response bytes, in
+# the same run (wrk on loopback, 2 server threads each, sharing the machine's cores with wrk):
+#   latency:    one client, one request at a time (what a record system sees per hook call);
+#   throughput: 16 connections.
+# Then the in-process cost by stage (bench/decision_bench). JWT verification is off in the bench
+# config because every token is single-use (jti); every other step of a real call runs, including
+# the card rows written to the store. Usage: bash bench/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" --target selvhjelp bare_listener >/dev/null
+cmake --build build -j "$(nproc)" --target selvhjelp bare_listener decision_bench >/dev/null
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 python3 - "$work" <<'PY'
@@ -56,15 +59,22 @@ curl -s -X POST -H 'Content-Type: application/json' -d @"$work/body.json" http:/
 echo "response body: $(wc -c < "$work/response.json") bytes, cards: $(grep -o '"summary"' "$work/response.json" | wc -l)"
 build/bench/bare_listener 18182 2 "$work/response.json" > /dev/null &
 sleep 0.5
-run() {  # run NAME URL
-  wrk -t2 -c16 -d"${secs}s" --latency -s "$work/post.lua" "$2" > "$work/$1.txt"
+run() {  # run NAME URL CONNECTIONS
+  wrk -t"$(( $3 > 1 ? 2 : 1 ))" -c"$3" -d"${secs}s" --latency -s "$work/post.lua" "$2" > "$work/$1.txt"
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.txt")
   p50=$(awk '$1=="50%" {print $2}' "$work/$1.txt")
   p99=$(awk '$1=="99%" {print $2}' "$work/$1.txt")
-  printf '%-22s req/s %10s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
+  printf '%-34s req/s %10s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
   echo "$rps" > "$work/$1.rps"
 }
-run bare-listener http://127.0.0.1:18182/
-run selvhjelp-hook http://127.0.0.1:18181/cds-services/selvhjelp-patient-view
-python3 -c "b=float(open('$work/bare-listener.rps').read()); s=float(open('$work/selvhjelp-hook.rps').read()); print(f'throughput ratio selvhjelp/bare: {s/b:.2f}')"
+bare=http://127.0.0.1:18182/
+hook=http://127.0.0.1:18181/cds-services/selvhjelp-patient-view
+run "bare-listener   (1 connection)" "$bare" 1
+run "selvhjelp-hook  (1 connection)" "$hook" 1
+run "bare-listener   (16 connections)" "$bare" 16
+run "selvhjelp-hook  (16 connections)" "$hook" 16
+python3 -c "
+b=float(open('$work/bare-listener   (16 connections).rps').read()); s=float(open('$work/selvhjelp-hook  (16 connections).rps').read())
+print(f'throughput ratio selvhjelp/bare at 16 connections: {s/b:.2f}')"
+build/bench/decision_bench "$work/config.json" "$work/body.json" 20000

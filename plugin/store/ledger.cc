@@ -97,6 +97,7 @@ Ledger::~Ledger() {
     (void)FlushCards();
   }
   for (auto& [key, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(read_db_);
   sqlite3_close(cards_db_);
   sqlite3_close(feedback_db_);
 }
@@ -113,6 +114,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
   Result<sqlite3*> cards = OpenConnection(file, "NORMAL");
   if (!cards.ok()) return cards.status();
   ledger->cards_db_ = *cards;
+  Result<sqlite3*> reads = OpenConnection(file, "NORMAL");
+  if (!reads.ok()) return reads.status();
+  ledger->read_db_ = *reads;
   // A per-store salt, so subject keys cannot be matched against another installation's.
   Statement read(ledger->Prepared(ledger->feedback_db_, "SELECT value FROM meta WHERE key='salt'"));
   if (read.Step() == SQLITE_ROW) {
@@ -147,6 +151,7 @@ std::string Ledger::SubjectKey(const std::string& fhir_server, const std::string
 }
 
 sqlite3_stmt* Ledger::Prepared(sqlite3* db, const char* sql) {
+  std::lock_guard<std::mutex> lock(statements_mutex_);
   auto [it, inserted] = statements_.try_emplace({db, sql}, nullptr);
   if (inserted && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &it->second, nullptr) != SQLITE_OK) {
     sqlite3_finalize(it->second);
@@ -268,8 +273,8 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
 
 Result<std::optional<LocalOutcome>> Ledger::LatestOutcome(const std::string& subject_key,
                                                           const std::string& recipient) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(Prepared(cards_db_,
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Statement s(Prepared(read_db_,
               "SELECT outcome, override_code, encounter_id, at FROM outcomes "
               "WHERE subject_key=? AND recipient=?"));
   s.Bind(1, subject_key).Bind(2, recipient);

@@ -90,12 +90,18 @@ class Ledger {
   bool stopping_ = false;
   std::atomic<int64_t> card_write_failures_{0};
   std::thread writer_;
-  // A prepared statement for `sql` on `db`, compiled once and reused (guarded by mutex_).
+  // A prepared statement for `sql` on `db`, compiled once and reused. A statement is used only
+  // under the lock of its connection (mutex_ or read_mutex_).
   sqlite3_stmt* Prepared(sqlite3* db, const char* sql);
   std::mutex mutex_;
+  std::mutex statements_mutex_;  // guards statements_ (the map, not the statements)
   std::map<std::pair<sqlite3*, const char*>, sqlite3_stmt*> statements_;
   sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
   sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
+  // Reads on the hook's hot path use their own connection and lock: in WAL mode they never
+  // wait for the background writer's commits or checkpoints.
+  std::mutex read_mutex_;
+  sqlite3* read_db_ = nullptr;
   std::string salt_;
 };
 
