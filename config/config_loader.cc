@@ -73,7 +73,8 @@ void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
 }
 
 void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
-  p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds"});
+  p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds", "caFile"});
+  if (auto v = p.String(s, "caFile", "auth", false)) c.ca_file = Resolve(dir, *v);
   if (auto v = p.Bool(s, "required", "auth")) c.auth_required = *v;
   if (auto v = p.Int(s, "clockSkewSeconds", "auth", false, 0, 600)) {
     c.clock_skew_seconds = static_cast<int>(*v);

@@ -51,6 +51,9 @@ struct ServiceConfig {
   std::vector<TrustedIssuer> issuers;
   std::vector<std::string> algorithms = {"ES384", "RS384"};
   int clock_skew_seconds = 60;
+  // Extra CA certificates (PEM) trusted for outgoing https (JWKS from jku URLs), for hospitals
+  // with an internal CA. The system's CAs are always trusted.
+  std::filesystem::path ca_file;
 
   // The base URL the record system calls us at (no trailing slash).
   std::string BaseUrl() const;

@@ -8,6 +8,7 @@
 #include "fhir/json/json_value.h"
 #include "plugin/auth/jws.h"
 #include "plugin/cds/card_builder.h"
+#include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
 #include "plugin/runtime.h"
 
@@ -66,6 +67,12 @@ int Serve(const std::vector<std::string>& args) {
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
   }
   auto server = plugin::StartHttpServer(**runtime);
+  // After the server sized the thread pool: the fetch uses cpprestsdk's client.
+  plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
+  if (server.ok()) {
+    std::string problems = refresher.Start();
+    if (!problems.empty()) std::cerr << "selvhjelp: jku keys not loaded (tokens naming them are refused until a refresh succeeds):\n" << problems;
+  }
   if (!server.ok()) {
     std::cerr << "selvhjelp: " << server.status().message() << "\n";
     return 3;

@@ -19,6 +19,7 @@ Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg)
   for (const config::TrustedIssuer& issuer : cfg.issuers) {
     IssuerKeys keys;
     keys.iss = issuer.iss;
+    for (const std::string& url : issuer.allowed_jku) keys.jku_keys[url] = {};  // fetched later
     if (!issuer.jwks_file.empty()) {
       Result<fhir::JsonValue> jwks = fhir::ReadJsonFile(issuer.jwks_file);
       Result<std::vector<std::shared_ptr<JwsKey>>> parsed =

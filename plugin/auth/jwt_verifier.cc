@@ -66,16 +66,19 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
                              [&](const IssuerKeys& i) { return i.iss == iss; });
   if (issuer == issuers_.end()) return UnauthenticatedError("issuer not trusted");
 
-  const std::vector<std::shared_ptr<JwsKey>>* keys = &issuer->keys;
-  if (const JsonValue* jku = header->Find("jku")) {
-    auto it = issuer->jku_keys.find(std::string(jku->AsString().value_or("")));
-    if (it == issuer->jku_keys.end()) return UnauthenticatedError("jku not allowed for issuer");
-    keys = &it->second;
-  }
   const std::string kty = alg == "ES384" ? "EC" : "RSA";
-  std::vector<const JwsKey*> candidates;
-  for (const auto& key : *keys) {
-    if (key->kty() == kty && (kid.empty() || key->kid() == kid)) candidates.push_back(key.get());
+  std::vector<std::shared_ptr<JwsKey>> candidates;
+  {
+    std::shared_lock<std::shared_mutex> keys_lock(keys_mutex_);
+    const std::vector<std::shared_ptr<JwsKey>>* keys = &issuer->keys;
+    if (const JsonValue* jku = header->Find("jku")) {
+      auto it = issuer->jku_keys.find(std::string(jku->AsString().value_or("")));
+      if (it == issuer->jku_keys.end()) return UnauthenticatedError("jku not allowed for issuer");
+      keys = &it->second;
+    }
+    for (const auto& key : *keys) {
+      if (key->kty() == kty && (kid.empty() || key->kid() == kid)) candidates.push_back(key);
+    }
   }
   if (candidates.size() != 1) return UnauthenticatedError("no single key matches kid and alg");
   if (!VerifyJwsSignature(alg, token.substr(0, dot2), *signature, *candidates[0])) {
@@ -103,6 +106,29 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
     return UnauthenticatedError("jti replayed");
   }
   return VerifiedToken{iss, jti, kid};
+}
+
+}  // namespace selvhjelp::plugin
+
+namespace selvhjelp::plugin {
+
+void JwtVerifier::SetJkuKeys(const std::string& iss, const std::string& url,
+                             std::vector<std::shared_ptr<JwsKey>> keys) {
+  std::unique_lock<std::shared_mutex> lock(keys_mutex_);
+  for (IssuerKeys& issuer : issuers_) {
+    if (issuer.iss != iss) continue;
+    auto it = issuer.jku_keys.find(url);
+    if (it != issuer.jku_keys.end()) it->second = std::move(keys);
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> JwtVerifier::AllowedJku() const {
+  std::shared_lock<std::shared_mutex> lock(keys_mutex_);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const IssuerKeys& issuer : issuers_) {
+    for (const auto& [url, keys] : issuer.jku_keys) out.emplace_back(issuer.iss, url);
+  }
+  return out;
 }
 
 }  // namespace selvhjelp::plugin

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,7 @@ namespace selvhjelp::plugin {
 struct IssuerKeys {
   std::string iss;
   std::vector<std::shared_ptr<JwsKey>> keys;  // from the configured JWKS file
-  // Allowed `jku` URL -> the keys fetched from it (fetched before use; see docs/security.md).
+  // Allowed `jku` URL -> the keys fetched from it (empty until fetched; see SetJkuKeys).
   std::map<std::string, std::vector<std::shared_ptr<JwsKey>>> jku_keys;
 };
 
@@ -39,7 +40,15 @@ class JwtVerifier {
   // future; nbf is in the future; jti is missing or was already used by this issuer.
   Result<VerifiedToken> Verify(std::string_view authorization, std::string_view audience);
 
+  // Replaces the keys known for an allowed `jku` URL of `iss` (after a fetch). Ignored for a
+  // URL that is not on that issuer's allow-list.
+  void SetJkuKeys(const std::string& iss, const std::string& url,
+                  std::vector<std::shared_ptr<JwsKey>> keys);
+  // Every (iss, allowed jku URL) pair, for the fetcher.
+  std::vector<std::pair<std::string, std::string>> AllowedJku() const;
+
  private:
+  mutable std::shared_mutex keys_mutex_;  // guards the key lists in issuers_
   std::vector<IssuerKeys> issuers_;
   std::vector<std::string> algorithms_;
   int64_t skew_;
