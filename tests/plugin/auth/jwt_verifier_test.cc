@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "fhir/json/json_file.h"
+#include "fhir/json/json_reader.h"
 #include "plugin/auth/base64url.h"
 #include "plugin/auth/jws.h"
 #include "fhir/json/json_writer.h"
@@ -115,3 +116,26 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_issuer_and_flipped_signature) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The CDS Hooks 2.0 specification's own example ("Trusting CDS Clients"): its ES384 token, its
+// JWK Set, its iss, aud and jku. exp is 1422568860, so the clock is set just before it.
+BOOST_AUTO_TEST_CASE(verifies_the_cds_hooks_specification_example_token) {
+  auto jwks = fhir::ParseJson(R"({"keys":[{"kty":"EC","use":"sig","crv":"P-384","kid":"example-kid",
+    "x":"46SDH7Znh821wblCBglA61sNE9ZrHYKKt3qRtRTmSXyOI_FIGBLWrWa0GPUkDCEk",
+    "y":"XMcRuuoGW7CXjQdy-F5i3FeBE0x9hPLdeFdSoDd3ELmx404tLX0VRRcqzAsPhXcI","alg":"ES384"}]})");
+  auto keys = ParseJwks(*jwks);
+  BOOST_REQUIRE(keys.ok());
+  IssuerKeys issuer{"https://fhir-ehr.example.com/", {}, {}};
+  issuer.jku_keys["https://fhir-ehr.example.com/jwk_uri"] = *keys;
+  JwtVerifier spec_verifier({issuer}, {"ES384", "RS384"}, 60, [] { return int64_t{1422568800}; });
+  const std::string token =
+      "Bearer eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUta2lkIiwiamt1IjoiaHR0cHM6Ly9maGlyLWVoci5leGFtcGxlLmNvbS9qd2tfdXJpIn0"
+      ".eyJpc3MiOiJodHRwczovL2ZoaXItZWhyLmV4YW1wbGUuY29tLyIsInN1YiI6ImNsaWVudF9pZCIsImF1ZCI6Imh0dHBzOi8vY2RzLmV4YW1wbGUub3JnL2Nkcy1zZXJ2aWNlcy9zb21lLXNlcnZpY2UiLCJleHAiOjE0MjI1Njg4NjAsImlhdCI6MTMxMTI4MDk3MCwianRpIjoiZWUyMmIwMjEtZTFiNy00NjExLWJhNWItOGVlYzZhMzNhYzFlIiwidGVuYW50IjoiMmRkZDZjM2EtOGU5YS00NGM2LWEzMDUtNTIxMTFhZDMwMmEyIn0"
+      ".CUFPkplnWd6YGIvzoHolWCQBDsCL8QtTWKGg_QFpS169WrqDGzktRi-_we6-6rVzbjerU27ZKww_SW0-b9RTz-dPJNcqsueMio8r6EqXUXhbLm_ch3XFSbDlGHDl_tqo";
+  auto verified = spec_verifier.Verify(token, "https://cds.example.org/cds-services/some-service");
+  BOOST_REQUIRE_MESSAGE(verified.ok(), verified.status().message());
+  BOOST_TEST(verified->jti == "ee22b021-e1b7-4611-ba5b-8eec6a33ac1e");
+  // The same token after its exp (plus skew) is refused.
+  JwtVerifier later({issuer}, {"ES384"}, 60, [] { return int64_t{1422568860 + 61}; });
+  BOOST_TEST(later.Verify(token, "https://cds.example.org/cds-services/some-service").status().message() == "expired");
+}
