@@ -3,22 +3,21 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <ctime>
 
-#include "fhir/r4/coding.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
 
-using fhir::JsonValue;
-
 std::string NewUuid() {
   // Card and suggestion ids must be unique, not secret (feedback is JWT-authenticated), so a
   // per-thread generator seeded once from OpenSSL's CSPRNG serves; RAND_bytes per id cost more
-  // than the rest of a card.
+  // than the rest of a card. Version 7 (RFC 9562): the first 48 bits are the Unix time in ms, so
+  // ids sort by time and the store appends them instead of touching random B-tree pages.
   thread_local std::mt19937_64 generator = [] {
     std::array<uint64_t, 4> seed{};
     if (RAND_bytes(reinterpret_cast<unsigned char*>(seed.data()), sizeof seed) != 1) {
@@ -28,10 +27,13 @@ std::string NewUuid() {
     return std::mt19937_64(sequence);
   }();
   unsigned char b[16];
-  uint64_t high = generator(), low = generator();
-  std::memcpy(b, &high, 8);
-  std::memcpy(b + 8, &low, 8);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  uint64_t random_high = generator(), random_low = generator();
+  std::memcpy(b + 6, &random_high, 2);
+  std::memcpy(b + 8, &random_low, 8);
+  const uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x70);
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
   constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -137,93 +139,146 @@ std::string GroupNames(const GroupMatch& match) {
   return names;
 }
 
-JsonValue Reference(const std::string& ref) {
-  JsonValue r = JsonValue::Object();
-  r.Set("reference", ref);
-  return r;
+void WriteReference(fhir::JsonStreamWriter& w, std::string_view key, const std::string& ref) {
+  w.Key(key);
+  w.StartObject();
+  w.Member("reference", ref);
+  w.EndObject();
 }
 
-JsonValue CodingJson(std::string_view system, std::string_view code, std::string_view display) {
-  return fhir::ToJson({std::string(system), std::string(code), std::string(display)});
+void WriteCoding(fhir::JsonStreamWriter& w, std::string_view system, std::string_view code,
+                 std::string_view display) {
+  w.StartObject();
+  w.Member("system", system);
+  w.Member("code", code);
+  w.Member("display", display);
+  w.EndObject();
 }
 
-JsonValue Communication(const CdsRequest& request, const CardInput& in, const Level& level,
-                        const std::string& record_id, const mappings::TextCatalog& texts) {
-  JsonValue c = JsonValue::Object();
-  c.Set("resourceType", "Communication");
-  JsonValue& ext = c.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
-  ext.Set("url", vocabulary::kLevelExtension);
-  ext.Set("valueCoding", CodingJson(vocabulary::kLevelSystem, level.code, level.display));
-  JsonValue& identifier = c.Set("identifier", JsonValue::Array()).Append(JsonValue::Object());
-  identifier.Set("system", "urn:ietf:rfc:3986");
-  identifier.Set("value", "urn:uuid:" + record_id);
-  c.Set("status", "completed");
-  JsonValue& category = c.Set("category", JsonValue::Array()).Append(JsonValue::Object());
-  category.Set("coding", JsonValue::Array())
-      .Append(CodingJson(vocabulary::kCategorySystem, vocabulary::kCategoryCode,
-                         "Information about self-help groups"));
-  JsonValue& medium = c.Set("medium", JsonValue::Array()).Append(JsonValue::Object());
-  medium.Set("coding", JsonValue::Array())
-      .Append(CodingJson(vocabulary::kParticipationModeSystem, level.medium, level.medium_display));
-  c.Set("subject", Reference("Patient/" + request.patient_id));
-  if (!request.encounter_id.empty()) c.Set("encounter", Reference("Encounter/" + request.encounter_id));
-  c.Set("sent", in.now_iso);
-  JsonValue& recipients = c.Set("recipient", JsonValue::Array());
-  for (const std::string& ref : in.recipient_refs) recipients.Append(Reference(ref));
-  if (request.user_id.rfind("Practitioner", 0) == 0) c.Set("sender", Reference(request.user_id));
-  JsonValue& payload = c.Set("payload", JsonValue::Array()).Append(JsonValue::Object());
-  std::string names = GroupNames(*in.groups);
-  payload.Set("contentString", texts.Get(in.language, "payload", {{"groups", names.empty() ? "-" : names}}));
-  return c;
+// `key`: [{"coding": [coding]}] — a one-coding CodeableConcept list.
+void WriteConceptList(fhir::JsonStreamWriter& w, std::string_view key, std::string_view system,
+                      std::string_view code, std::string_view display) {
+  w.Key(key);
+  w.StartArray();
+  w.StartObject();
+  w.Key("coding");
+  w.StartArray();
+  WriteCoding(w, system, code, display);
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+}
+
+void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
+                        const Level& level, const std::string& record_id, const std::string& payload) {
+  w.StartObject();
+  w.Member("resourceType", "Communication");
+  w.Key("extension");
+  w.StartArray();
+  w.StartObject();
+  w.Member("url", vocabulary::kLevelExtension);
+  w.Key("valueCoding");
+  WriteCoding(w, vocabulary::kLevelSystem, level.code, level.display);
+  w.EndObject();
+  w.EndArray();
+  w.Key("identifier");
+  w.StartArray();
+  w.StartObject();
+  w.Member("system", "urn:ietf:rfc:3986");
+  w.Member("value", "urn:uuid:" + record_id);
+  w.EndObject();
+  w.EndArray();
+  w.Member("status", "completed");
+  WriteConceptList(w, "category", vocabulary::kCategorySystem, vocabulary::kCategoryCode,
+                   "Information about self-help groups");
+  WriteConceptList(w, "medium", vocabulary::kParticipationModeSystem, level.medium, level.medium_display);
+  WriteReference(w, "subject", "Patient/" + request.patient_id);
+  if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
+  w.Member("sent", in.now_iso);
+  w.Key("recipient");
+  w.StartArray();
+  for (const std::string& ref : in.recipient_refs) {
+    w.StartObject();
+    w.Member("reference", ref);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (request.user_id.rfind("Practitioner", 0) == 0) WriteReference(w, "sender", request.user_id);
+  w.Key("payload");
+  w.StartArray();
+  w.StartObject();
+  w.Member("contentString", payload);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
 }
 
 }  // namespace
 
-JsonValue BuildCard(const CdsRequest& request, const CardInput& in, const mappings::TextCatalog& texts) {
+void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
+               const std::string& card_uuid, const mappings::TextCatalog& texts) {
   const std::string& lang = in.language;
   const bool patient = in.recipient == Recipient::kPatient;
-  JsonValue card = JsonValue::Object();
-  card.Set("uuid", NewUuid());
-  std::string count = std::to_string(in.groups->size());
+  w.StartObject();
+  w.Member("uuid", card_uuid);
   std::string summary_key = !patient ? "relatives.summary"
                             : in.discharge ? "patient.summary.discharge"
                                            : "patient.summary";
-  card.Set("summary", texts.Get(lang, summary_key, {{"count", count}}));
-  card.Set("detail", Detail(in, texts));
-  card.Set("indicator", "info");
-  JsonValue& source = card.Set("source", JsonValue::Object());
-  source.Set("label", texts.Get(lang, "source.label"));
-  source.Set("url", in.source_url);
-  source.Set("topic", CodingJson(vocabulary::kTopicSystem, "self-help-groups", "Self-help groups"));
+  w.Member("summary", texts.Get(lang, summary_key, {{"count", std::to_string(in.groups->size())}}));
+  w.Member("detail", Detail(in, texts));
+  w.Member("indicator", "info");
+  w.Key("source");
+  w.StartObject();
+  w.Member("label", texts.Get(lang, "source.label"));
+  w.Member("url", in.source_url);
+  w.Key("topic");
+  WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
+  w.EndObject();
 
-  JsonValue& suggestions = card.Set("suggestions", JsonValue::Array());
-  std::string recipient_text = texts.Get(lang, patient ? "recipient.patient" : "recipient.relatives");
+  const std::string recipient_text = texts.Get(lang, patient ? "recipient.patient" : "recipient.relatives");
+  const std::string names = GroupNames(*in.groups);
+  const std::string payload = texts.Get(lang, "payload", {{"groups", names.empty() ? "-" : names}});
+  w.Key("suggestions");
+  w.StartArray();
   for (const Level& level : kLevels) {
     if (!patient && std::string_view(level.code) == "brokered") continue;  // consent is the patient's
-    JsonValue suggestion = JsonValue::Object();
-    std::string suggestion_uuid = NewUuid();
-    suggestion.Set("label", texts.Get(lang, std::string("level.") + level.code + ".label"));
-    suggestion.Set("uuid", suggestion_uuid);
-    if (std::string_view(level.code) == "conversation") suggestion.Set("isRecommended", JsonValue::Bool(true));
-    JsonValue action = JsonValue::Object();
-    action.Set("type", "create");
-    action.Set("description", texts.Get(lang, std::string("level.") + level.code + ".description",
-                                        {{"recipient", recipient_text}}));
-    action.Set("resource", Communication(request, in, level, suggestion_uuid, texts));
-    suggestion.Set("actions", JsonValue::Array()).Append(std::move(action));
-    suggestions.Append(std::move(suggestion));
+    const std::string suggestion_uuid = NewUuid();
+    w.StartObject();
+    w.Member("label", texts.Get(lang, std::string("level.") + level.code + ".label"));
+    w.Member("uuid", suggestion_uuid);
+    if (std::string_view(level.code) == "conversation") {
+      w.Key("isRecommended");
+      w.Bool(true);
+    }
+    w.Key("actions");
+    w.StartArray();
+    w.StartObject();
+    w.Member("type", "create");
+    w.Member("description", texts.Get(lang, std::string("level.") + level.code + ".description",
+                                      {{"recipient", recipient_text}}));
+    w.Key("resource");
+    WriteCommunication(w, request, in, level, suggestion_uuid, payload);
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
   }
-  card.Set("selectionBehavior", "at-most-one");
-  JsonValue& reasons = card.Set("overrideReasons", JsonValue::Array());
+  w.EndArray();
+  w.Member("selectionBehavior", "at-most-one");
+  w.Key("overrideReasons");
+  w.StartArray();
   for (const char* code : kOverrideCodes) {
-    reasons.Append(CodingJson(vocabulary::kOverrideSystem, code,
-                              texts.Get(lang, std::string("override.") + code)));
+    WriteCoding(w, vocabulary::kOverrideSystem, code, texts.Get(lang, std::string("override.") + code));
   }
-  JsonValue& links = card.Set("links", JsonValue::Array()).Append(JsonValue::Object());
-  links.Set("label", "Selvhjelp Norge");
-  links.Set("url", "https://www.selvhjelp.no");
-  links.Set("type", "absolute");
-  return card;
+  w.EndArray();
+  w.Key("links");
+  w.StartArray();
+  w.StartObject();
+  w.Member("label", "Selvhjelp Norge");
+  w.Member("url", "https://www.selvhjelp.no");
+  w.Member("type", "absolute");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
 }
 
 }  // namespace selvhjelp::plugin

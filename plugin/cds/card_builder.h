@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "fhir/json/json_value.h"
+#include "fhir/json/json_stream_writer.h"
 #include "mappings/text_catalog.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/groups/group_directory.h"
@@ -20,13 +20,14 @@ struct CardInput {
   std::string now_iso;  // the consultation time written as Communication.sent
 };
 
-// A card: uuid, summary (<140 characters), markdown detail with the groups, source, one
-// suggestion per intervention level (each creating the Communication that records it),
+// Writes a card: `card_uuid`, summary (<140 characters), markdown detail with the groups, source,
+// one suggestion per intervention level (each creating the Communication that records it),
 // selectionBehavior at-most-one, and override reasons with displays in the card's language.
-fhir::JsonValue BuildCard(const CdsRequest& request, const CardInput& input,
-                          const mappings::TextCatalog& texts);
+// Streams straight into `out` (hook answers are built on the hot path).
+void WriteCard(fhir::JsonStreamWriter& out, const CdsRequest& request, const CardInput& input,
+               const std::string& card_uuid, const mappings::TextCatalog& texts);
 
-// A random (version 4) UUID. Unique, not secret: do not use it as a credential.
+// A time-ordered random UUID (version 7). Unique, not secret: do not use it as a credential.
 std::string NewUuid();
 // "YYYY-MM-DDThh:mm:ssZ" for seconds since the epoch.
 std::string IsoTimestamp(int64_t seconds);

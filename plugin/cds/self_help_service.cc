@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "fhir/base/status_macros.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/cds/offer_policy.h"
@@ -16,7 +15,7 @@ using fhir::JsonValue;
 
 void SelfHelpService::Handle(const HookService& service, JsonValue body,
                              const std::string& accept_language,
-                             std::function<void(Result<JsonValue>)> done) {
+                             std::function<void(Result<std::string>)> done) {
   Result<CdsRequest> request = ParseCdsRequest(std::move(body), service, deps_.config->allow_http_fhir_server);
   if (!request.ok()) {
     done(request.status());
@@ -36,14 +35,12 @@ void SelfHelpService::Handle(const HookService& service, JsonValue body,
                   });
 }
 
-Result<JsonValue> SelfHelpService::Decide(const HookService& service, const CdsRequest& request,
+Result<std::string> SelfHelpService::Decide(const HookService& service, const CdsRequest& request,
                                           const ResolvedData& data,
                                           const std::string& accept_language) {
   const config::ServiceConfig& cfg = *deps_.config;
-  JsonValue response = JsonValue::Object();
-  JsonValue& cards = response.Set("cards", JsonValue::Array());
   PatientFacts facts = ExtractFacts(data, *deps_.diagnoses, *deps_.geography);
-  if (!facts.in_scope) return response;
+  if (!facts.in_scope) return std::string(R"({"cards":[]})");
 
   std::string language = cfg.language;
   if (language.empty()) language = facts.practitioner_language;
@@ -64,29 +61,31 @@ Result<JsonValue> SelfHelpService::Decide(const HookService& service, const CdsR
   if (!facts.relative_refs.empty()) {
     plans.push_back({Recipient::kRelatives, "relatives", facts.latest_to_relatives, facts.relative_refs});
   }
-  std::vector<GroupMatch> matches;
-  matches.reserve(plans.size());
+  fhir::JsonStreamWriter out;
+  out.StartObject();
+  out.Key("cards");
+  out.StartArray();
   std::vector<CardIssued> issued;
   for (const Plan& plan : plans) {
-    SELVHJELP_ASSIGN_OR_RETURN(std::optional<LocalOutcome> local,
-                               deps_.ledger->LatestOutcome(subject_key, plan.name));
+    const std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
     if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
-    matches.push_back(deps_.groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section));
+    const GroupMatch match = deps_.groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section);
     CardInput input;
     input.recipient = plan.recipient;
     input.language = language;
     input.discharge = service.hook == "encounter-discharge";
     input.recipient_refs = plan.refs;
-    input.groups = &matches.back();
+    input.groups = &match;
     input.source_url = cfg.source_url;
     input.now_iso = IsoTimestamp(now);
-    JsonValue card = BuildCard(request, input, *deps_.texts);
-    issued.push_back({std::string(*card.FindString("uuid")), service.id, subject_key,
-                      request.encounter_id, plan.name, now});
-    cards.Append(std::move(card));
+    std::string card_uuid = NewUuid();
+    WriteCard(out, request, input, card_uuid, *deps_.texts);
+    issued.push_back({std::move(card_uuid), service.id, subject_key, request.encounter_id, plan.name, now});
   }
+  out.EndArray();
+  out.EndObject();
   if (!issued.empty()) deps_.ledger->QueueCards(std::move(issued));
-  return response;
+  return out.Take();
 }
 
 namespace {

@@ -29,19 +29,19 @@ class SelfHelpService {
  public:
   explicit SelfHelpService(ServiceDeps deps) : deps_(std::move(deps)) {}
 
-  // Answers a hook call with {"cards": [...]} (empty when the patient is out of scope or was
-  // recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a bad request;
-  // FailedPrecondition when required data cannot be had (412). `done` is called exactly once,
-  // possibly on another thread; this never blocks on the FHIR server.
+  // Answers a hook call with the JSON text {"cards": [...]} (empty when the patient is out of
+  // scope or was recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a
+  // bad request; FailedPrecondition when required data cannot be had (412). `done` is called
+  // exactly once, possibly on another thread; this never blocks on the FHIR server.
   void Handle(const HookService& service, fhir::JsonValue body,
-              const std::string& accept_language, std::function<void(Result<fhir::JsonValue>)> done);
+              const std::string& accept_language, std::function<void(Result<std::string>)> done);
 
   // Stores a feedback body ({"feedback": [...]}) idempotently and durably.
   // InvalidArgument "feedback[i].<field>: <what>" when any entry is malformed (nothing stored).
   Status HandleFeedback(const fhir::JsonValue& body);
 
  private:
-  Result<fhir::JsonValue> Decide(const HookService& service, const struct CdsRequest& request,
+  Result<std::string> Decide(const HookService& service, const struct CdsRequest& request,
                                  const std::map<std::string, fhir::JsonValue>& data,
                                  const std::string& accept_language);
   ServiceDeps deps_;

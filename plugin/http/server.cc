@@ -5,7 +5,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <iostream>
+#include <cstdio>
 
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
@@ -19,6 +19,13 @@ namespace http = web::http;
 using fhir::JsonValue;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+
+// One access-log line to stderr in a single write (stderr is unbuffered: streaming the parts
+// would cost a system call each). Lines carry codes, ids and paths, never patient data.
+void LogLine(std::string line) {
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
 
 class CpprestServer : public HttpServer {
  public:
@@ -78,8 +85,8 @@ class CpprestServer : public HttpServer {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - ex->start).count();
     // Codes, ids and paths only: never bodies, tokens or patient identifiers.
-    std::clog << "request " << ex->id << " " << utility::conversions::to_utf8string(ex->request.method())
-              << " " << ex->path << " " << status << " " << micros << "us\n";
+    LogLine("request " + ex->id + " " + utility::conversions::to_utf8string(ex->request.method()) +
+            " " + ex->path + " " + std::to_string(status) + " " + std::to_string(micros) + "us");
   }
 
   void ReplyError(const std::shared_ptr<Exchange>& ex, const Status& status) {
@@ -105,7 +112,7 @@ class CpprestServer : public HttpServer {
     std::string value = header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
     Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->path);
     if (token.ok()) return true;
-    std::clog << "request " << ex->id << " rejected: " << token.status().message() << "\n";
+    LogLine("request " + ex->id + " rejected: " + token.status().message());
     ReplyError(ex, token.status());
     return false;
   }
@@ -172,10 +179,10 @@ class CpprestServer : public HttpServer {
     auto header = ex->request.headers().find(U("Accept-Language"));
     std::string accept_language =
         header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
-    rt_.service->Handle(service, std::move(json).value(), accept_language, [this, ex](Result<JsonValue> result) {
+    rt_.service->Handle(service, std::move(json).value(), accept_language, [this, ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
-        Reply(ex, 200, fhir::WriteJson(*result));
+        Reply(ex, 200, *result);
       } catch (const std::exception&) {
         ReplyError(ex, InternalError("unexpected exception"));
       }

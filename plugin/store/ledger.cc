@@ -15,8 +15,7 @@ constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cards(
   card_uuid TEXT PRIMARY KEY, service_id TEXT NOT NULL, subject_key TEXT NOT NULL,
-  encounter_id TEXT NOT NULL, recipient TEXT NOT NULL, issued_at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS cards_subject ON cards(subject_key, recipient);
+  encounter_id TEXT NOT NULL, recipient TEXT NOT NULL, issued_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS feedback(
   card_uuid TEXT NOT NULL, outcome TEXT NOT NULL, accepted_suggestions TEXT NOT NULL,
   override_code TEXT NOT NULL, outcome_timestamp TEXT NOT NULL, has_user_comment INTEGER NOT NULL,
@@ -97,7 +96,6 @@ Ledger::~Ledger() {
     (void)FlushCards();
   }
   for (auto& [key, stmt] : statements_) sqlite3_finalize(stmt);
-  sqlite3_close(read_db_);
   sqlite3_close(cards_db_);
   sqlite3_close(feedback_db_);
 }
@@ -114,9 +112,6 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
   Result<sqlite3*> cards = OpenConnection(file, "NORMAL");
   if (!cards.ok()) return cards.status();
   ledger->cards_db_ = *cards;
-  Result<sqlite3*> reads = OpenConnection(file, "NORMAL");
-  if (!reads.ok()) return reads.status();
-  ledger->read_db_ = *reads;
   // A per-store salt, so subject keys cannot be matched against another installation's.
   Statement read(ledger->Prepared(ledger->feedback_db_, "SELECT value FROM meta WHERE key='salt'"));
   if (read.Step() == SQLITE_ROW) {
@@ -129,6 +124,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
     ledger->salt_ = hex;
     Statement write(ledger->Prepared(ledger->feedback_db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)"));
     if (write.Bind(1, ledger->salt_).Step() != SQLITE_DONE) return InternalError("store: cannot write salt");
+  }
+  Statement outcomes(ledger->Prepared(ledger->feedback_db_,
+      "SELECT subject_key, recipient, outcome, override_code, encounter_id, at FROM outcomes"));
+  for (int rc = outcomes.Step(); rc == SQLITE_ROW; rc = outcomes.Step()) {
+    ledger->outcomes_[outcomes.Text(0) + "\n" + outcomes.Text(1)] =
+        LocalOutcome{outcomes.Text(2), outcomes.Text(3), outcomes.Text(4), outcomes.Int(5)};
   }
   ledger->writer_ = std::thread([raw = ledger.get()] { raw->CardWriterLoop(); });
   return ledger;
@@ -232,6 +233,7 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
   Status begin = Exec(feedback_db_, "BEGIN IMMEDIATE");
   if (!begin.ok()) return begin;
   int unknown = 0;
+  std::vector<std::pair<std::string, LocalOutcome>> changed;  // applied to memory after COMMIT
   for (const FeedbackEntry& e : entries) {
     Statement card(Prepared(feedback_db_, "SELECT subject_key, recipient, encounter_id FROM cards WHERE card_uuid=?"));
     bool is_known = card.Bind(1, e.card_uuid).Step() == SQLITE_ROW;
@@ -261,6 +263,8 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
         (void)Exec(feedback_db_, "ROLLBACK");
         return InternalError("store: cannot record outcome");
       }
+      changed.push_back({card.Text(0) + "\n" + card.Text(1),
+                         LocalOutcome{e.outcome, e.override_code, card.Text(2), received_at}});
     }
   }
   Status commit = Exec(feedback_db_, "COMMIT");
@@ -268,20 +272,20 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
     (void)Exec(feedback_db_, "ROLLBACK");
     return commit;
   }
+  std::lock_guard<std::mutex> outcomes_lock(outcomes_mutex_);
+  for (auto& [key, outcome] : changed) {
+    LocalOutcome& slot = outcomes_[key];
+    if (outcome.at >= slot.at) slot = std::move(outcome);
+  }
   return unknown;
 }
 
-Result<std::optional<LocalOutcome>> Ledger::LatestOutcome(const std::string& subject_key,
-                                                          const std::string& recipient) {
-  std::lock_guard<std::mutex> lock(read_mutex_);
-  Statement s(Prepared(read_db_,
-              "SELECT outcome, override_code, encounter_id, at FROM outcomes "
-              "WHERE subject_key=? AND recipient=?"));
-  s.Bind(1, subject_key).Bind(2, recipient);
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) return std::optional<LocalOutcome>();
-  if (rc != SQLITE_ROW) return InternalError("store: cannot read outcomes");
-  return std::optional<LocalOutcome>(LocalOutcome{s.Text(0), s.Text(1), s.Text(2), s.Int(3)});
+std::optional<LocalOutcome> Ledger::LatestOutcome(const std::string& subject_key,
+                                                  const std::string& recipient) const {
+  std::lock_guard<std::mutex> lock(outcomes_mutex_);
+  auto it = outcomes_.find(subject_key + "\n" + recipient);
+  if (it == outcomes_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<int64_t> Ledger::CountFeedback() {

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
+#include <unordered_map>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,9 +67,10 @@ class Ledger {
   // All entries are committed in one transaction, durably, before this returns.
   // Returns how many entries named a card this store did not issue (kept, and flagged).
   Result<int> RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at);
-  // The latest feedback for cards shown for this patient to `recipient`, if any.
-  Result<std::optional<LocalOutcome>> LatestOutcome(const std::string& subject_key,
-                                                    const std::string& recipient);
+  // The latest feedback for cards shown for this patient to `recipient`, if any. Served from
+  // memory (loaded at Open, updated by RecordFeedback): one process owns a store file.
+  std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key,
+                                            const std::string& recipient) const;
   Result<int64_t> CountFeedback();
 
   // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
@@ -90,18 +92,17 @@ class Ledger {
   bool stopping_ = false;
   std::atomic<int64_t> card_write_failures_{0};
   std::thread writer_;
-  // A prepared statement for `sql` on `db`, compiled once and reused. A statement is used only
-  // under the lock of its connection (mutex_ or read_mutex_).
+  // A prepared statement for `sql` on `db`, compiled once and reused under mutex_.
   sqlite3_stmt* Prepared(sqlite3* db, const char* sql);
   std::mutex mutex_;
   std::mutex statements_mutex_;  // guards statements_ (the map, not the statements)
   std::map<std::pair<sqlite3*, const char*>, sqlite3_stmt*> statements_;
   sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
   sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
-  // Reads on the hook's hot path use their own connection and lock: in WAL mode they never
-  // wait for the background writer's commits or checkpoints.
-  std::mutex read_mutex_;
-  sqlite3* read_db_ = nullptr;
+  // The outcomes table in memory, keyed by subject_key + '\n' + recipient: the hook's hot path
+  // reads it without touching SQLite.
+  mutable std::mutex outcomes_mutex_;
+  std::unordered_map<std::string, LocalOutcome> outcomes_;
   std::string salt_;
 };
 

@@ -24,6 +24,15 @@ struct Tables {
   mappings::TextCatalog texts = *mappings::TextCatalog::Load(kData / "texts.json");
 };
 
+// Writes one card and reads it back: what the record system receives.
+JsonValue Card(const CdsRequest& request, const CardInput& input, const mappings::TextCatalog& texts) {
+  fhir::JsonStreamWriter out;
+  WriteCard(out, request, input, "card-uuid", texts);
+  auto parsed = fhir::ParseJson(out.Take());
+  BOOST_REQUIRE(parsed.ok());
+  return std::move(parsed).value();
+}
+
 ResolvedData Data(const std::string& condition_code, const std::string& status = "active") {
   ResolvedData d;
   d["conditions"] = J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
@@ -98,7 +107,8 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   GroupMatch match;
   match.municipality = {&local};
   CardInput input{Recipient::kPatient, "nn", false, {"Patient/p"}, &match, "https://example.org", "2026-11-23T10:00:00Z"};
-  JsonValue card = BuildCard(request, input, texts);
+  JsonValue card = Card(request, input, texts);
+  BOOST_TEST((card.FindString("uuid") == "card-uuid"));
   std::string summary(*card.FindString("summary"));
   BOOST_TEST(summary.find("sjølvhjelpsgrupper") != std::string::npos);
   BOOST_TEST((card.FindString("indicator") == "info"));
@@ -117,7 +127,7 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   // Relatives: no brokered-contact suggestion (consent is the patient's), recipients as given.
   input.recipient = Recipient::kRelatives;
   input.recipient_refs = {"RelatedPerson/r1", "RelatedPerson/r2"};
-  JsonValue relatives = BuildCard(request, input, texts);
+  JsonValue relatives = Card(request, input, texts);
   BOOST_TEST(relatives.Find("suggestions")->items().size() == 2u);
 }
 

@@ -21,6 +21,8 @@ BOOST_AUTO_TEST_CASE(feedback_is_idempotent_durable_and_flags_unknown_cards) {
     FeedbackEntry e{"card-1", "overridden", "", "declined", "2026-11-23T10:00:00Z", true};
     BOOST_TEST(*(*ledger)->RecordFeedback({e, e}, 2000) == 0);
     BOOST_TEST(*(*ledger)->RecordFeedback({e}, 2001) == 0);
+    BOOST_REQUIRE((*ledger)->LatestOutcome(key, "patient").has_value());  // visible at once
+    BOOST_TEST((*ledger)->LatestOutcome(key, "patient")->at == 2000);  // a repeat does not move it
     BOOST_TEST(*(*ledger)->CountFeedback() == 1);
     FeedbackEntry stranger{"card-unknown", "accepted", "s1", "", "2026-11-23T10:00:00Z", false};
     BOOST_TEST(*(*ledger)->RecordFeedback({stranger}, 2002) == 1);
@@ -29,9 +31,9 @@ BOOST_AUTO_TEST_CASE(feedback_is_idempotent_durable_and_flags_unknown_cards) {
   BOOST_REQUIRE(reopened.ok());
   BOOST_TEST((*reopened)->SubjectKey("https://ehr", "p1") == key);  // the salt persists
   BOOST_TEST(*(*reopened)->CountFeedback() == 2);
-  auto latest = (*reopened)->LatestOutcome(key, "patient");
-  BOOST_REQUIRE(latest.ok() && latest->has_value());
-  BOOST_TEST((*latest)->override_code == "declined");
-  BOOST_TEST(!(*(*reopened)->LatestOutcome(key, "relatives")).has_value());
+  auto latest = (*reopened)->LatestOutcome(key, "patient");  // loaded from disk at Open
+  BOOST_REQUIRE(latest.has_value());
+  BOOST_TEST(latest->override_code == "declined");
+  BOOST_TEST(!(*reopened)->LatestOutcome(key, "relatives").has_value());
   fs::remove_all(dir);
 }
