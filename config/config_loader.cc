@@ -117,15 +117,13 @@ void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::
 
 }  // namespace
 
-Result<ServiceConfig> LoadConfig(const std::filesystem::path& path) {
+Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProblems& p) {
   SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(path));
-  DataProblems p(path);
-  ServiceConfig c;
   c.file = path;
   std::filesystem::path dir = path.parent_path();
   if (!root.is_object()) {
     p.Add(root, "(top level)", "expected an object");
-    return p.ToStatus();
+    return OkStatus();
   }
   p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
                              "fhirServer", "auth"});
@@ -162,8 +160,15 @@ Result<ServiceConfig> LoadConfig(const std::filesystem::path& path) {
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }
-  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
-  return c;
+  return OkStatus();
+}
+
+Result<ServiceConfig> LoadConfig(const std::filesystem::path& path) {
+  ServiceConfig config;
+  DataProblems problems(path);
+  SELVHJELP_RETURN_IF_ERROR(ReadConfig(path, config, problems));
+  SELVHJELP_RETURN_IF_ERROR(problems.ToStatus());
+  return config;
 }
 
 }  // namespace selvhjelp::config

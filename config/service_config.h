@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fhir/base/result.h"
+#include "fhir/json/json_file.h"
 
 namespace selvhjelp::config {
 
@@ -63,5 +64,11 @@ struct ServiceConfig {
 // "file:line: field: what"; NotFound when the file cannot be read. Referenced files are not
 // opened here (the loaders of mappings, groups and keys report on those).
 [[nodiscard]] Result<ServiceConfig> LoadConfig(const std::filesystem::path& path);
+
+// Reads what it can of `path` into `config`, adding every field problem to `problems`, so a
+// caller can go on to check the files the config names. Returns NotFound or InvalidArgument only
+// when the file cannot be read or is not JSON at all.
+[[nodiscard]] Status ReadConfig(const std::filesystem::path& path, ServiceConfig& config,
+                                fhir::DataProblems& problems);
 
 }  // namespace selvhjelp::config

@@ -40,21 +40,28 @@ Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg)
 
 Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
                                              int port_override, bool open_store) {
-  Result<config::ServiceConfig> cfg = config::LoadConfig(config_path);
-  if (!cfg.ok()) return cfg.status();
   auto rt = std::make_unique<Runtime>();
-  rt->config = std::move(cfg).value();
-  if (port_override > 0) rt->config.port = port_override;
   fhir::DataProblems problems(config_path);
+  // Config problems are collected, not fatal: the files it names are checked too, so an operator
+  // sees every problem in one run.
+  Status readable = config::ReadConfig(config_path, rt->config, problems);
+  if (!readable.ok()) return readable;
+  if (port_override > 0) rt->config.port = port_override;
 
+  const bool have_mappings = !rt->config.mappings_dir.empty();
   std::vector<std::filesystem::path> diagnosis_files = {rt->config.mappings_dir / "substance-use-diagnoses.json"};
   for (const auto& f : rt->config.extra_diagnosis_files) diagnosis_files.push_back(f);
-  auto diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
-  problems.Merge(diagnoses.status());
-  auto geography = mappings::Geography::Load(rt->config.mappings_dir / "geography.json");
-  problems.Merge(geography.status());
-  auto texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
-  problems.Merge(texts.status());
+  Result<mappings::DiagnosisTable> diagnoses = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::Geography> geography = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::TextCatalog> texts = InvalidArgumentError("mappings.directory not set");
+  if (have_mappings) {
+    diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
+    problems.Merge(diagnoses.status());
+    geography = mappings::Geography::Load(rt->config.mappings_dir / "geography.json");
+    problems.Merge(geography.status());
+    texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
+    problems.Merge(texts.status());
+  }
   std::vector<Group> groups;
   for (const auto& file : rt->config.group_files) {
     auto loaded = LoadGroupFile(file);

@@ -168,7 +168,7 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
   });
 
   test('encounter-start twice: no repeated card once feedback records the information; survives restart', async () => {
-    const request = () => hookRequest('encounter-start', 'p-enc', { encounterId: 'enc-1', prefetch: fullPrefetch('p-enc', bergen, { encounter: null }) });
+    const request = () => hookRequest('encounter-start', 'pt-enc-1', { encounterId: 'enc-1', prefetch: fullPrefetch('pt-enc-1', bergen, { encounter: null }) });
     const first = await post(service, ES, request());
     assert.equal(first.json.cards.length, 1);
     const card = first.json.cards[0];
@@ -257,6 +257,15 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
+    }
+  });
+
+  test('the service log names requests, never patients, tokens or bodies', () => {
+    assert.match(service.log, /request \d+ POST \/cds-services\/selvhjelp-patient-view 200/);
+    assert.match(service.log, /rejected: jti replayed/);
+    for (const secret of ['p-pre', 'p-fetch', 'pt-enc-1', '1288992', 'rp-1', 'opaque-token', 'some-opaque-fhir-access-token',
+      'Bearer', 'eyJ', 'Bergen', 'F10', 'prac-1', 'hookInstance']) {
+      assert.ok(!service.log.includes(secret), `log contains ${secret}`);
     }
   });
 

@@ -81,7 +81,7 @@ export async function startService(edit = () => {}) {
   const service = { dir, configPath, port, base: `http://127.0.0.1:${port}` };
   service.start = async () => {
     service.child = spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    service.log = '';
+    service.log = service.log ?? '';  // kept across restarts
     service.child.stderr.on('data', (d) => (service.log += d));
     await waitForLine(service.child, /listening on/, 'selvhjelp');
   };
