@@ -24,12 +24,11 @@ class Geography {
   // County number: the first two digits of a 4-digit municipality number.
   static std::optional<std::string> CountyOf(std::string_view municipality);
   std::optional<std::string> CountyName(std::string_view county) const;
-  std::optional<std::string> HealthRegion(std::string_view county) const;
   std::optional<std::string> MunicipalityName(std::string_view municipality) const;
 
  private:
   struct County {
-    std::string name, health_region;
+    std::string name;
   };
   struct PostalRange {
     std::string from, to, municipality;

@@ -130,29 +130,17 @@ std::vector<std::string> DataProblems::Strings(const JsonValue& object, std::str
   return out;
 }
 
-const JsonValue* DataProblems::Object(const JsonValue& object, std::string_view key,
-                                      std::string_view field, bool required) {
+const JsonValue* DataProblems::Container(const JsonValue& object, std::string_view key,
+                                         std::string_view field, bool required,
+                                         JsonValue::Type type) {
   const JsonValue* v = object.Find(key);
   if (v == nullptr) {
     if (required) Add(object, FieldPath(field, key), "required but missing");
     return nullptr;
   }
-  if (!v->is_object()) {
-    Add(*v, FieldPath(field, key), "expected an object");
-    return nullptr;
-  }
-  return v;
-}
-
-const JsonValue* DataProblems::Array(const JsonValue& object, std::string_view key,
-                                     std::string_view field, bool required) {
-  const JsonValue* v = object.Find(key);
-  if (v == nullptr) {
-    if (required) Add(object, FieldPath(field, key), "required but missing");
-    return nullptr;
-  }
-  if (!v->is_array()) {
-    Add(*v, FieldPath(field, key), "expected an array");
+  if (v->type() != type) {
+    Add(*v, FieldPath(field, key),
+        type == JsonValue::Type::kObject ? "expected an object" : "expected an array");
     return nullptr;
   }
   return v;

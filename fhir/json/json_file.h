@@ -56,14 +56,20 @@ class DataProblems {
   // The member if present and an object/array; a problem when it has another type or is
   // required and missing.
   const JsonValue* Object(const JsonValue& object, std::string_view key, std::string_view field,
-                          bool required);
+                          bool required) {
+    return Container(object, key, field, required, JsonValue::Type::kObject);
+  }
   const JsonValue* Array(const JsonValue& object, std::string_view key, std::string_view field,
-                         bool required);
+                         bool required) {
+    return Container(object, key, field, required, JsonValue::Type::kArray);
+  }
   // Problems for members of `object` not in `known` (typos in config keys must not pass silently).
   void RejectUnknown(const JsonValue& object, std::string_view field,
                      std::initializer_list<std::string_view> known);
 
  private:
+  const JsonValue* Container(const JsonValue& object, std::string_view key, std::string_view field,
+                             bool required, JsonValue::Type type);
   std::filesystem::path path_;
   std::vector<std::string> lines_;
 };

@@ -1,6 +1,5 @@
 #include "fhir/json/json_writer.h"
 
-#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -43,12 +42,5 @@ std::string WriteJson(const JsonValue& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string WritePrettyJson(const JsonValue& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
-  writer.SetIndent(' ', 2);
-  Emit(value, writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 }  // namespace selvhjelp::fhir

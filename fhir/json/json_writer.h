@@ -1,5 +1,5 @@
 #pragma once
-// Serialises a JsonValue (compact, or indented for people).
+// Serialises a JsonValue (compact).
 #include <string>
 
 #include "fhir/json/json_value.h"
@@ -7,6 +7,5 @@
 namespace selvhjelp::fhir {
 
 std::string WriteJson(const JsonValue& value);
-std::string WritePrettyJson(const JsonValue& value);
 
 }  // namespace selvhjelp::fhir

@@ -15,12 +15,4 @@ std::vector<Coding> CodingsOf(const JsonValue& codeable_concept) {
   return codings;
 }
 
-JsonValue ToJson(const Coding& coding) {
-  JsonValue v = JsonValue::Object();
-  if (!coding.system.empty()) v.Set("system", coding.system);
-  if (!coding.code.empty()) v.Set("code", coding.code);
-  if (!coding.display.empty()) v.Set("display", coding.display);
-  return v;
-}
-
 }  // namespace selvhjelp::fhir

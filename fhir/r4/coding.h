@@ -16,7 +16,4 @@ struct Coding {
 // The codings of a CodeableConcept (`{"coding": [...]}`); codings without a code are skipped.
 std::vector<Coding> CodingsOf(const JsonValue& codeable_concept);
 
-// Builds `{"system","code","display"}`, leaving out empty fields.
-JsonValue ToJson(const Coding& coding);
-
 }  // namespace selvhjelp::fhir

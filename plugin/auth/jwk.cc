@@ -63,16 +63,6 @@ EVP_PKEY* RsaKeyFrom(const std::string& n, const std::string& e) {
   return pkey;
 }
 
-std::string BigNumBytes(const BIGNUM* bn, int width) {
-  std::string out(static_cast<size_t>(width > 0 ? width : BN_num_bytes(bn)), '\0');
-  if (width > 0) {
-    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), width);
-  } else {
-    BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<std::shared_ptr<JwsKey>>> ParseJwks(const JsonValue& jwks) {
@@ -118,41 +108,6 @@ Result<std::shared_ptr<JwsKey>> LoadPrivateKeyPem(const std::filesystem::path& f
     return InvalidArgumentError(file.string() + ": only EC P-384 and RSA keys are supported");
   }
   return JwsKey::Adopt(pkey, std::move(kid), kty);
-}
-
-Result<JsonValue> PublicJwk(const JwsKey& key) {
-  EVP_PKEY* pkey = static_cast<EVP_PKEY*>(key.evp_pkey());
-  JsonValue jwk = JsonValue::Object();
-  jwk.Set("kty", key.kty());
-  jwk.Set("kid", key.kid());
-  if (key.kty() == "EC") {
-    BIGNUM *x = nullptr, *y = nullptr;
-    bool ok = EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
-              EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1;
-    if (ok) {
-      jwk.Set("crv", "P-384");
-      jwk.Set("x", Base64UrlEncode(BigNumBytes(x, 48)));
-      jwk.Set("y", Base64UrlEncode(BigNumBytes(y, 48)));
-      jwk.Set("alg", "ES384");
-    }
-    BN_free(x);
-    BN_free(y);
-    if (!ok) return InternalError("cannot read the EC public key");
-  } else {
-    BIGNUM *n = nullptr, *e = nullptr;
-    bool ok = EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) == 1 &&
-              EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1;
-    if (ok) {
-      jwk.Set("n", Base64UrlEncode(BigNumBytes(n, 0)));
-      jwk.Set("e", Base64UrlEncode(BigNumBytes(e, 0)));
-      jwk.Set("alg", "RS384");
-    }
-    BN_free(n);
-    BN_free(e);
-    if (!ok) return InternalError("cannot read the RSA public key");
-  }
-  jwk.Set("use", "sig");
-  return jwk;
 }
 
 }  // namespace selvhjelp::plugin

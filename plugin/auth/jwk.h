@@ -38,7 +38,4 @@ class JwsKey {
 [[nodiscard]] Result<std::shared_ptr<JwsKey>> LoadPrivateKeyPem(const std::filesystem::path& file,
                                                                 std::string kid);
 
-// The public half of `key` as a JWK (kty, kid, crv/x/y or n/e).
-[[nodiscard]] Result<fhir::JsonValue> PublicJwk(const JwsKey& key);
-
 }  // namespace selvhjelp::plugin

@@ -118,15 +118,15 @@ std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
   } else {
     md = texts.Get(lang, "detail.relatives") + "\n";
   }
-  auto section = [&](const char* heading, const std::vector<const Group*>& groups) {
+  auto section = [&](const char* heading, const std::string& place, const std::vector<const Group*>& groups) {
     if (groups.empty()) return;
-    md += "\n**" + texts.Get(lang, heading) + "**\n\n";
+    md += "\n**" + texts.Get(lang, heading) + (place.empty() ? "" : ": " + EscapeMarkdown(place)) + "**\n\n";
     for (const Group* g : groups) md += GroupLine(*g, lang, texts) + "\n";
   };
-  section("heading.municipality", in.groups->municipality);
-  section("heading.county", in.groups->county);
-  section("heading.digital", in.groups->digital);
-  section("heading.alternatives", in.groups->alternatives);
+  section("heading.municipality", in.municipality_name, in.groups->municipality);
+  section("heading.county", in.county_name, in.groups->county);
+  section("heading.digital", "", in.groups->digital);
+  section("heading.alternatives", "", in.groups->alternatives);
   if (in.groups->size() == 0) md += "\n" + texts.Get(lang, "group.none") + "\n";
   return md;
 }

@@ -16,6 +16,8 @@ struct CardInput {
   bool discharge = false;  // the last reminder at discharge
   std::vector<std::string> recipient_refs;  // "Patient/x" or "RelatedPerson/y"...
   const GroupMatch* groups = nullptr;
+  std::string municipality_name;  // for the section headings; empty when unknown
+  std::string county_name;
   std::string source_url;
   std::string now_iso;  // the consultation time written as Communication.sent
 };

@@ -76,6 +76,10 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     input.discharge = service.hook == "encounter-discharge";
     input.recipient_refs = plan.refs;
     input.groups = &match;
+    if (!facts.municipality.empty()) {
+      input.municipality_name = deps_.geography->MunicipalityName(facts.municipality).value_or("");
+      input.county_name = deps_.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");
+    }
     input.source_url = cfg.source_url;
     input.now_iso = IsoTimestamp(now);
     std::string card_uuid = NewUuid();

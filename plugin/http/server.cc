@@ -124,6 +124,9 @@ class CpprestServer : public HttpServer {
       JsonValue health = JsonValue::Object();
       health.Set("status", "ok");
       health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.groups->size())));
+      Result<int64_t> feedback = rt_.ledger->CountFeedback();
+      health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
+      health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
       Reply(ex, 200, fhir::WriteJson(health));
       return;
     }

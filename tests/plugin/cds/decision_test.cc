@@ -106,7 +106,13 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   local.address.municipality = "4601";
   GroupMatch match;
   match.municipality = {&local};
-  CardInput input{Recipient::kPatient, "nn", false, {"Patient/p"}, &match, "https://example.org", "2026-11-23T10:00:00Z"};
+  CardInput input;
+  input.language = "nn";
+  input.recipient_refs = {"Patient/p"};
+  input.groups = &match;
+  input.municipality_name = "Bergen";
+  input.source_url = "https://example.org";
+  input.now_iso = "2026-11-23T10:00:00Z";
   JsonValue card = Card(request, input, texts);
   BOOST_TEST((card.FindString("uuid") == "card-uuid"));
   std::string summary(*card.FindString("summary"));
@@ -117,6 +123,7 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   for (const JsonValue& reason : card.Find("overrideReasons")->items()) BOOST_TEST(reason.FindString("display").has_value());
   std::string detail(*card.FindString("detail"));
   BOOST_TEST(detail.find("\\[click\\]") != std::string::npos);  // directory text cannot inject links
+  BOOST_TEST(detail.find("**I kommunen: Bergen**") != std::string::npos);
   std::string all = fhir::WriteJson(card);
   BOOST_TEST(all.find("ServiceRequest") == std::string::npos);
   BOOST_TEST(all.find("henvis") == std::string::npos);
