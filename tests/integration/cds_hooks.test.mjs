@@ -80,6 +80,22 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     assert.deepEqual(r.json.cards, []); // no substance-use diagnosis: no card
   });
 
+  test("the spec's extension example: extensions are ignored, the missing patientId is named", async () => {
+    const body = {
+      hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', fhirServer: 'http://fhir.example.org:9080', hook: 'patient-view',
+      context: { userId: 'Practitioner/example' },
+      extension: { 'com.example.timestamp': '2017-11-27T22:13:25Z', 'com.cds-hooks.sandbox.myextension-practitionerspecialty': 'gastroenterology' },
+    };
+    const r = await post(service, PV, body);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json.issue[0].expression, ['context.patientId']);
+    body.context.patientId = 'p-ext';
+    body.prefetch = fullPrefetch('p-ext', bergen);
+    const ok = await post(service, PV, body);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.cards.length, 1);
+  });
+
   test('a 1.0-shaped request (no fhirAuthorization, full prefetch) gets cards', async () => {
     const r = await post(service, PV, hookRequest('patient-view', 'p-v1', { prefetch: fullPrefetch('p-v1', bergen) }));
     assert.equal(r.status, 200, r.text);
