@@ -6,7 +6,12 @@
 #include <vector>
 
 #include "fhir/json/json_value.h"
+#include <map>
+
+#include "fhir/json/json_writer.h"
 #include "plugin/auth/jws.h"
+#include "plugin/groups/directory_query.h"
+#include "plugin/groups/healthcare_service.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
@@ -28,6 +33,13 @@ Usage:
   selvhjelp demo-token --key PEM --iss ISS --aud URL [--kid KID] [--ttl SECONDS]
       Print a signed JWT as a CDS client would send it (ES384 for EC keys, RS384 for RSA keys),
       for trying the demo with curl. Never use it with production keys.
+  selvhjelp directory check CONFIG
+      Load every group source the config names; print each problem as file:line: field: what.
+  selvhjelp directory list CONFIG [--municipality NNNN] [--theme THEME] [--audience person|relatives]
+      The groups a clinician's card would show for that place, in order (all groups without
+      --municipality).
+  selvhjelp directory export CONFIG --format fhir
+      The whole directory as a FHIR R4 Bundle (collection) of HealthcareService, on stdout.
   selvhjelp --help
 
 Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
@@ -98,6 +110,57 @@ int CheckConfig(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Where a listed group stands relative to the place asked about.
+std::string SectionOf(const plugin::Group& g, const std::string& municipality) {
+  if (!plugin::MeetsInPerson(g)) return "digital";
+  if (g.address.municipality == municipality) return "municipality";
+  if (!municipality.empty() && g.address.municipality.compare(0, 2, municipality, 0, 2) == 0) return "county";
+  return municipality.empty() ? g.address.municipality : "alternative";
+}
+
+int Directory(const std::vector<std::string>& args) {
+  if (args.size() < 3) return Usage("directory needs check|list|export and CONFIG");
+  const std::string& action = args[1];
+  auto runtime = plugin::LoadRuntime(args[2], 0, /*open_store=*/false);
+  if (!runtime.ok()) {
+    std::cerr << runtime.status().message() << "\n";
+    return 1;
+  }
+  const plugin::GroupDirectory& directory = *(*runtime)->groups;
+  if (action == "check") {
+    std::map<std::string, int> per_source;
+    for (const plugin::Group& g : directory.groups()) ++per_source[g.source];
+    for (const auto& [source, count] : per_source) std::cout << source << ": " << count << " groups\n";
+    std::cout << directory.size() << " groups in all, no problems\n";
+    return 0;
+  }
+  if (action == "list") {
+    std::map<std::string, std::string> parameters;
+    for (const char* name : {"municipality", "theme", "audience"}) {
+      if (std::string value = Flag(args, std::string("--") + name); !value.empty()) parameters[name] = value;
+    }
+    auto groups = plugin::QueryDirectory(directory, parameters, (*runtime)->config.max_groups_per_section);
+    if (!groups.ok()) return Usage(groups.status().message());
+    for (const plugin::Group* g : *groups) {
+      std::cout << SectionOf(*g, parameters["municipality"]) << "\t" << g->name << "\t" << g->organisation
+                << (g->twelve_step ? ", 12-step" : "") << "\t"
+                << (g->meetings.empty() ? "" : g->meetings[0].rrule + " " + g->meetings[0].start_time) << "\t"
+                << (plugin::MeetsInPerson(*g) ? g->address.city : "online") << "\n";
+    }
+    return 0;
+  }
+  if (action == "export") {
+    std::string format = Flag(args, "--format");
+    if (format != "fhir") return Usage("directory export supports --format fhir");
+    std::vector<const plugin::Group*> all;
+    for (const plugin::Group& g : directory.groups()) all.push_back(&g);
+    std::cout << fhir::WriteJson(plugin::HealthcareServiceBundle(all, "collection", (*runtime)->config.BaseUrl() + "/directory"))
+              << "\n";
+    return 0;
+  }
+  return Usage("unknown directory action '" + action + "'");
+}
+
 int DemoToken(const std::vector<std::string>& args) {
   std::string key_file = Flag(args, "--key"), iss = Flag(args, "--iss"), aud = Flag(args, "--aud");
   if (key_file.empty() || iss.empty() || aud.empty()) return Usage("demo-token needs --key, --iss and --aud");
@@ -137,5 +200,6 @@ int main(int argc, char** argv) {
   if (command == "serve") return Serve(args);
   if (command == "check-config") return CheckConfig(args);
   if (command == "demo-token") return DemoToken(args);
+  if (command == "directory") return Directory(args);
   return Usage("unknown command '" + command + "'");
 }

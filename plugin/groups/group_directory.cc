@@ -1,6 +1,7 @@
 #include "plugin/groups/group_directory.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace selvhjelp::plugin {
 
@@ -32,7 +33,7 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
 }
 
 GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient recipient,
-                                 int per_section) const {
+                                 int per_section, std::string_view theme) const {
   const PlaceIndex& index = recipient == Recipient::kPatient ? for_patient_ : for_relatives_;
   const size_t cap = static_cast<size_t>(per_section);
   GroupMatch match;
@@ -43,6 +44,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
       if (out.size() >= cap && other_candidates.size() >= cap) return;
       const Group& g = groups_[i];
       if (also_skip(g)) continue;
+      if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) continue;
       if (out.size() < cap) {
         out.push_back(&g);
       } else if (!g.twelve_step && other_candidates.size() < cap) {
@@ -76,6 +78,27 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
                          std::all_of(match.digital.begin(), match.digital.end(), is_twelve_step);
   if (all_twelve_step) match.alternatives = std::move(other_candidates);
   return match;
+}
+
+std::vector<const Group*> GroupMatch::InOrder() const {
+  std::vector<const Group*> all;
+  for (const auto* section : {&municipality, &county, &digital, &alternatives}) {
+    all.insert(all.end(), section->begin(), section->end());
+  }
+  return all;
+}
+
+std::vector<const Group*> GroupDirectory::List(const std::string& municipality, Recipient recipient,
+                                               std::string_view theme) const {
+  constexpr int kNoCap = std::numeric_limits<int>::max();
+  if (!municipality.empty()) return Match(municipality, recipient, kNoCap, theme).InOrder();
+  std::vector<const Group*> all;
+  for (const Group& g : groups_) {
+    bool fits = recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
+    bool has_theme = theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
+    if (fits && has_theme) all.push_back(&g);
+  }
+  return all;
 }
 
 }  // namespace selvhjelp::plugin

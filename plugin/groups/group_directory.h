@@ -19,6 +19,8 @@ struct GroupMatch {
   size_t size() const {
     return municipality.size() + county.size() + digital.size() + alternatives.size();
   }
+  // All sections in the order a card shows them.
+  std::vector<const Group*> InOrder() const;
 };
 
 class GroupDirectory {
@@ -29,7 +31,14 @@ class GroupDirectory {
   // `per_section`. When every group chosen is a 12-step group and the directory has other groups
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
-  GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section) const;
+  // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...).
+  GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section,
+                   std::string_view theme = {}) const;
+
+  // Every group for `recipient` with `theme` (any when empty), in card order when `municipality`
+  // is given (its groups, the county's, digital ones) and in name order otherwise. No cap.
+  std::vector<const Group*> List(const std::string& municipality, Recipient recipient,
+                                 std::string_view theme) const;
 
   size_t size() const { return groups_.size(); }
   const std::vector<Group>& groups() const { return groups_; }

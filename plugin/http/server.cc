@@ -10,6 +10,8 @@
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/cds/hook_definitions.h"
+#include "plugin/groups/directory_query.h"
+#include "plugin/groups/healthcare_service.h"
 #include "plugin/http/error_response.h"
 
 namespace selvhjelp::plugin {
@@ -76,9 +78,10 @@ class CpprestServer : public HttpServer {
     std::chrono::steady_clock::time_point start;
   };
 
-  void Reply(const std::shared_ptr<Exchange>& ex, int status, const std::string& body) {
+  void Reply(const std::shared_ptr<Exchange>& ex, int status, const std::string& body,
+             const char* content_type = kJson) {
     try {
-      ex->request.reply(static_cast<http::status_code>(status), body, kJson);
+      ex->request.reply(static_cast<http::status_code>(status), body, content_type);
     } catch (const std::exception&) {
       // The client went away; nothing else to do.
     }
@@ -128,6 +131,19 @@ class CpprestServer : public HttpServer {
       health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
       health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
       Reply(ex, 200, fhir::WriteJson(health));
+      return;
+    }
+    if (path == "/directory/groups" && method == http::methods::GET) {
+      // The regional directory holds no patient data: open to read, like a public listing.
+      std::map<std::string, std::string> parameters;
+      for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
+        parameters[utility::conversions::to_utf8string(http::uri::decode(name))] =
+            utility::conversions::to_utf8string(http::uri::decode(value));
+      }
+      Result<std::vector<const Group*>> groups = QueryDirectory(*rt_.groups, parameters);
+      if (!groups.ok()) return ReplyError(ex, groups.status());
+      Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
+            "application/fhir+json; charset=utf-8");
       return;
     }
     constexpr std::string_view kPrefix = "/cds-services";

@@ -67,3 +67,14 @@ BOOST_AUTO_TEST_CASE(group_file_errors_name_line_and_field) {
   BOOST_REQUIRE_MESSAGE(demo.ok(), demo.status().message());
   for (const Group& g : *demo) BOOST_TEST(g.synthetic);
 }
+
+BOOST_AUTO_TEST_CASE(theme_filter_keeps_only_groups_with_that_theme) {
+  Group alcohol = Make("a-alcohol", "4601", false);
+  alcohol.themes = {"alcohol"};
+  Group gambling = Make("b-gambling", "4601", false);
+  gambling.themes = {"gambling", "mental-health"};
+  auto d = GroupDirectory::Build({alcohol, gambling});
+  BOOST_TEST(Ids(d.Match("4601", Recipient::kPatient, 3, "gambling").municipality) ==
+             std::vector<std::string>{"b-gambling"});
+  BOOST_TEST(d.Match("4601", Recipient::kPatient, 3).municipality.size() == 2u);
+}

@@ -1,0 +1,206 @@
+#include "plugin/groups/healthcare_service.h"
+
+#include <cstdio>
+
+#include "plugin/cds/vocabulary.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+std::string FhirIdFrom(const std::string& text) {
+  std::string id;
+  for (char c : text) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    id.push_back(ok ? c : '-');
+    if (id.size() == 64) break;
+  }
+  return id.empty() ? "group" : id;
+}
+
+namespace {
+
+JsonValue Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
+  JsonValue c = JsonValue::Object();
+  c.Set("system", system);
+  c.Set("code", code);
+  if (!display.empty()) c.Set("display", display);
+  return c;
+}
+
+JsonValue Concept(JsonValue coding) {
+  JsonValue codeable = JsonValue::Object();
+  codeable.Set("coding", JsonValue::Array()).Append(std::move(coding));
+  return codeable;
+}
+
+// "FREQ=WEEKLY;BYDAY=TU,TH" -> the BYDAY value; empty when absent.
+std::string RulePart(const std::string& rrule, std::string_view name) {
+  std::string key = std::string(name) + "=";
+  size_t at = rrule.find(key);
+  if (at == std::string::npos) return {};
+  size_t end = rrule.find(';', at);
+  return rrule.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+}
+
+// "PT90M" / "PT1H30M" -> minutes; 0 when not of that form.
+int DurationMinutes(const std::string& duration) {
+  if (duration.rfind("PT", 0) != 0) return 0;
+  int minutes = 0, number = 0;
+  for (size_t i = 2; i < duration.size(); ++i) {
+    char c = duration[i];
+    if (c >= '0' && c <= '9') {
+      number = number * 10 + (c - '0');
+    } else if (c == 'H') {
+      minutes += 60 * number;
+      number = 0;
+    } else if (c == 'M') {
+      minutes += number;
+      number = 0;
+    } else {
+      return 0;
+    }
+  }
+  return minutes;
+}
+
+std::string ClockTime(int minutes_of_day) {
+  char out[16];
+  std::snprintf(out, sizeof out, "%02d:%02d:00", (minutes_of_day / 60) % 24, minutes_of_day % 60);
+  return out;
+}
+
+constexpr std::pair<const char*, const char*> kDays[] = {
+    {"MO", "mon"}, {"TU", "tue"}, {"WE", "wed"}, {"TH", "thu"}, {"FR", "fri"}, {"SA", "sat"}, {"SU", "sun"}};
+
+// Weekly rules with plain weekdays become availableTime; anything else is described in text.
+void AddSchedule(const Group& g, JsonValue& hs) {
+  std::string exceptions;
+  for (const Meeting& m : g.meetings) {
+    std::string byday = RulePart(m.rrule, "BYDAY");
+    bool weekly = RulePart(m.rrule, "FREQ") == "WEEKLY" && RulePart(m.rrule, "INTERVAL").empty();
+    JsonValue days = JsonValue::Array();
+    for (size_t start = 0; weekly && start < byday.size();) {
+      size_t end = byday.find(',', start);
+      std::string day = byday.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      const char* fhir_day = nullptr;
+      for (const auto& [ical, fhir] : kDays) {
+        if (day == ical) fhir_day = fhir;
+      }
+      if (fhir_day == nullptr) weekly = false;  // "2TU" and the like
+      else days.Append(JsonValue::String(fhir_day));
+      start = end == std::string::npos ? byday.size() : end + 1;
+    }
+    if (weekly && !days.items().empty()) {
+      JsonValue& slot = (hs.MutableFind("availableTime") ? *hs.MutableFind("availableTime")
+                                                          : hs.Set("availableTime", JsonValue::Array()))
+                            .Append(JsonValue::Object());
+      slot.Set("daysOfWeek", std::move(days));
+      int start = std::stoi(m.start_time.substr(0, 2)) * 60 + std::stoi(m.start_time.substr(3, 2));
+      slot.Set("availableStartTime", ClockTime(start));
+      if (int minutes = DurationMinutes(m.duration); minutes > 0) {
+        slot.Set("availableEndTime", ClockTime(start + minutes));
+      }
+    } else {
+      exceptions += (exceptions.empty() ? "" : "; ") + std::string("Meets ") + m.start_time +
+                    " by the iCal rule " + m.rrule;
+    }
+  }
+  if (!exceptions.empty()) hs.Set("availabilityExceptions", exceptions);
+}
+
+JsonValue PlaceOf(const Group& g) {
+  JsonValue location = JsonValue::Object();
+  location.Set("resourceType", "Location");
+  location.Set("id", "place");
+  location.Set("name", g.name);
+  JsonValue& address = location.Set("address", JsonValue::Object());
+  if (!g.address.line.empty()) address.Set("line", JsonValue::Array()).Append(JsonValue::String(g.address.line));
+  if (!g.address.city.empty()) address.Set("city", g.address.city);
+  JsonValue& district = address.Set("_district", JsonValue::Object());
+  JsonValue& extension = district.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
+  extension.Set("url", vocabulary::kMunicipalityExtension);
+  extension.Set("valueCoding", Coding(vocabulary::kKommunenummerSystem, g.address.municipality));
+  if (!g.address.postal_code.empty()) address.Set("postalCode", g.address.postal_code);
+  address.Set("country", "NO");
+  if (g.address.latitude && g.address.longitude) {
+    JsonValue& position = location.Set("position", JsonValue::Object());
+    position.Set("longitude", JsonValue::RawNumber(std::to_string(*g.address.longitude)));
+    position.Set("latitude", JsonValue::RawNumber(std::to_string(*g.address.latitude)));
+  }
+  return location;
+}
+
+}  // namespace
+
+JsonValue ToHealthcareService(const Group& g) {
+  JsonValue hs = JsonValue::Object();
+  hs.Set("resourceType", "HealthcareService");
+  hs.Set("id", FhirIdFrom(g.source + "-" + g.id));
+  if (g.synthetic) {
+    JsonValue& meta = hs.Set("meta", JsonValue::Object());
+    meta.Set("tag", JsonValue::Array()).Append(Coding(vocabulary::kActReasonSystem, "HTEST", "test health data"));
+  }
+  if (MeetsInPerson(g)) {
+    hs.Set("contained", JsonValue::Array()).Append(PlaceOf(g));
+  }
+  JsonValue& identifier = hs.Set("identifier", JsonValue::Array()).Append(JsonValue::Object());
+  identifier.Set("system", vocabulary::kGroupIdSystem);
+  identifier.Set("value", g.source + "|" + g.id);
+  hs.Set("active", JsonValue::Bool(true));
+  JsonValue& provider = hs.Set("providedBy", JsonValue::Object());
+  provider.Set("display", g.organisation);
+  hs.Set("category", JsonValue::Array())
+      .Append(Concept(Coding(vocabulary::kTopicSystem, "self-help-groups", "Self-help groups")));
+  JsonValue& types = hs.Set("type", JsonValue::Array());
+  for (const std::string& theme : g.themes) types.Append(Concept(Coding(vocabulary::kThemeSystem, theme)));
+  if (MeetsInPerson(g)) {
+    JsonValue& location = hs.Set("location", JsonValue::Array()).Append(JsonValue::Object());
+    location.Set("reference", "#place");
+  }
+  hs.Set("name", g.name);
+  JsonValue& telecom = hs.Set("telecom", JsonValue::Array());
+  for (const auto& [system, value] : {std::pair<const char*, const std::string*>{"phone", &g.phone},
+                                      {"email", &g.email}, {"url", &g.website}}) {
+    if (value->empty()) continue;
+    JsonValue& point = telecom.Append(JsonValue::Object());
+    point.Set("system", system);
+    point.Set("value", *value);
+  }
+  if (telecom.items().empty()) hs.Erase("telecom");
+  JsonValue& characteristics = hs.Set("characteristic", JsonValue::Array());
+  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem, g.twelve_step ? "twelve-step" : "not-twelve-step")));
+  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem,
+                                        g.format == Format::kInPerson ? "in-person"
+                                        : g.format == Format::kDigital ? "digital" : "in-person-and-digital")));
+  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem,
+                                        g.audience == Audience::kPerson ? "for-the-person"
+                                        : g.audience == Audience::kRelatives ? "for-relatives" : "for-both")));
+  JsonValue& languages = hs.Set("communication", JsonValue::Array());
+  for (const std::string& language : g.languages) languages.Append(Concept(Coding("urn:ietf:bcp:47", language)));
+  AddSchedule(g, hs);
+  return hs;
+}
+
+JsonValue HealthcareServiceBundle(const std::vector<const Group*>& groups, const std::string& type,
+                                  const std::string& base_url) {
+  JsonValue bundle = JsonValue::Object();
+  bundle.Set("resourceType", "Bundle");
+  bundle.Set("type", type);
+  if (type == "searchset") bundle.Set("total", JsonValue::Int(static_cast<int64_t>(groups.size())));
+  JsonValue& entries = bundle.Set("entry", JsonValue::Array());
+  for (const Group* g : groups) {
+    JsonValue resource = ToHealthcareService(*g);
+    JsonValue& entry = entries.Append(JsonValue::Object());
+    entry.Set("fullUrl", base_url + "/HealthcareService/" + std::string(*resource.FindString("id")));
+    entry.Set("resource", std::move(resource));
+    if (type == "searchset") {
+      JsonValue& search = entry.Set("search", JsonValue::Object());
+      search.Set("mode", "match");
+    }
+  }
+  if (entries.items().empty()) bundle.Erase("entry");
+  return bundle;
+}
+
+}  // namespace selvhjelp::plugin
