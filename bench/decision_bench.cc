@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     std::cerr << (runtime.ok() ? body.status() : runtime.status()).message() << "\n";
     return 1;
   }
+  (void)(*runtime)->directory->LoadAll();
   const auto& service = *selvhjelp::plugin::FindHookService("selvhjelp-patient-view");
   double parse_us = 0, decide_us = 0;
   size_t bytes = 0;

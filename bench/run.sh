@@ -37,7 +37,7 @@ cfg["store"]["path"] = f"{work}/store.db"
 import os
 root = os.getcwd()
 cfg["mappings"]["directory"] = f"{root}/mappings/data"
-cfg["groups"]["files"] = [f"{work}/groups.json"]
+cfg["groups"]["sources"] = [{"name": "bench", "type": "json", "path": f"{work}/groups.json"}]
 cfg["auth"] = {"required": False}
 cfg["cards"]["informedIntervalDays"] = 0
 json.dump(cfg, open(f"{work}/config.json", "w"))

@@ -1,5 +1,7 @@
 #include "config/service_config.h"
 
+#include <set>
+
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 
@@ -115,6 +117,45 @@ void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::
   }
 }
 
+void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
+                      const std::filesystem::path& dir) {
+  const JsonValue* sources = p.Array(s, "sources", "groups", true);
+  if (sources == nullptr) return;
+  std::set<std::string> names;
+  for (size_t i = 0; i < sources->items().size(); ++i) {
+    const JsonValue& item = sources->items()[i];
+    std::string field = FieldPath("groups.sources", i);
+    if (!item.is_object()) {
+      p.Add(item, field, "expected an object");
+      continue;
+    }
+    p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "refreshSeconds"});
+    GroupSourceConfig source;
+    source.name = p.String(item, "name", field, true).value_or("");
+    if (!source.name.empty() && !names.insert(source.name).second) {
+      p.Add(*item.Find("name"), FieldPath(field, "name"), "another source has this name");
+    }
+    source.type = p.String(item, "type", field, true).value_or("");
+    const bool file_type = source.type == "json" || source.type == "csv";
+    if (!source.type.empty() && !file_type && source.type != "fhir") {
+      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv or fhir");
+    }
+    if (file_type) {
+      if (auto v = p.String(item, "path", field, true)) source.path = Resolve(dir, *v);
+    } else if (source.type == "fhir") {
+      source.url = p.String(item, "url", field, true).value_or("");
+      if (!source.url.empty() && source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
+        p.Add(*item.Find("url"), FieldPath(field, "url"), "expected an http(s) URL");
+      }
+      source.bearer_token = p.String(item, "bearerToken", field, false).value_or("");
+    }
+    if (auto v = p.Int(item, "refreshSeconds", field, false, 1, 7 * 24 * 3600)) {
+      source.refresh_seconds = static_cast<int>(*v);
+    }
+    c.group_sources.push_back(std::move(source));
+  }
+}
+
 }  // namespace
 
 Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProblems& p) {
@@ -144,10 +185,8 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     }
   }
   if (const JsonValue* s = p.Object(root, "groups", "", true)) {
-    p.RejectUnknown(*s, "groups", {"files"});
-    for (const std::string& f : p.Strings(*s, "files", "groups", true)) {
-      c.group_files.push_back(Resolve(dir, f));
-    }
+    p.RejectUnknown(*s, "groups", {"sources"});
+    ReadGroupSources(*s, p, c, dir);
   }
   if (const JsonValue* s = p.Object(root, "fhirServer", "", false)) {
     p.RejectUnknown(*s, "fhirServer", {"timeoutMs", "allowHttp"});

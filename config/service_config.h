@@ -17,6 +17,16 @@ struct TrustedIssuer {
   std::vector<std::string> allowed_jku;  // JWKS URLs that may be fetched when a token names them
 };
 
+// One source of self-help groups (docs/group-sources.md).
+struct GroupSourceConfig {
+  std::string name;  // unique; names the source in status, errors and merged groups
+  std::string type;  // json | csv | fhir
+  std::filesystem::path path;  // for file sources
+  std::string url;             // for fhir: the directory server's base URL
+  std::string bearer_token;    // for fhir, when the server needs one
+  int refresh_seconds = 3600;
+};
+
 struct ServiceConfig {
   std::filesystem::path file;  // the config file itself
 
@@ -41,7 +51,7 @@ struct ServiceConfig {
   std::filesystem::path mappings_dir;
   std::vector<std::filesystem::path> extra_diagnosis_files;
   std::set<std::string> lifted_exclusions;  // exclude-rule ids to drop, e.g. "tobacco"
-  std::vector<std::filesystem::path> group_files;
+  std::vector<GroupSourceConfig> group_sources;  // in priority order: the first wins a merge
 
   // the record system's FHIR server (read fallback when prefetch is missing)
   int fhir_timeout_ms = 2000;

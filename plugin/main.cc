@@ -78,8 +78,13 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << runtime.status().message() << "\n";
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
   }
+  plugin::SizeThreadPool((*runtime)->config.threads);  // before any cpprestsdk client or listener
+  if (std::string problems = (*runtime)->directory->LoadAll(); !problems.empty()) {
+    std::cerr << "selvhjelp: group sources not loaded (serving their last snapshot where the store has one):\n"
+              << problems;
+  }
   auto server = plugin::StartHttpServer(**runtime);
-  // After the server sized the thread pool: the fetch uses cpprestsdk's client.
+  (*runtime)->directory->StartRefreshing();
   plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
   if (server.ok()) {
     std::string problems = refresher.Start();
@@ -89,7 +94,7 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "selvhjelp: " << server.status().message() << "\n";
     return 3;
   }
-  std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->groups->size()
+  std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->directory->Current()->size()
             << " groups)" << std::endl;
   int received = 0;
   sigwait(&signals, &received);
@@ -105,7 +110,7 @@ int CheckConfig(const std::vector<std::string>& args) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
   }
-  std::cout << args[1] << ": valid (" << (*runtime)->groups->size() << " groups, "
+  std::cout << args[1] << ": valid (" << (*runtime)->directory->Current()->size() << " groups, "
             << (*runtime)->config.issuers.size() << " trusted issuers)\n";
   return 0;
 }
@@ -126,7 +131,8 @@ int Directory(const std::vector<std::string>& args) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
   }
-  const plugin::GroupDirectory& directory = *(*runtime)->groups;
+  const std::shared_ptr<const plugin::GroupDirectory> current = (*runtime)->directory->Current();
+  const plugin::GroupDirectory& directory = *current;
   if (action == "check") {
     std::map<std::string, int> per_source;
     for (const plugin::Group& g : directory.groups()) ++per_source[g.source];

@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "fhir/json/json_file.h"
-#include "plugin/groups/group_file_source.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -62,13 +61,10 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
     problems.Merge(texts.status());
   }
-  std::vector<Group> groups;
-  for (const auto& file : rt->config.group_files) {
-    auto loaded = LoadGroupFile(file);
-    problems.Merge(loaded.status());
-    if (loaded.ok()) {
-      for (Group& g : *loaded) groups.push_back(std::move(g));
-    }
+  rt->fhir_client = fhir::MakeRestFhirClient();
+  if (!open_store) {
+    LiveDirectory check(rt->config.group_sources, rt->fhir_client.get(), nullptr, NowSeconds);
+    problems.Merge(InvalidArgumentError(check.LoadAll()));
   }
   auto issuer_keys = LoadIssuerKeys(rt->config);
   problems.Merge(issuer_keys.status());
@@ -77,16 +73,21 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
   rt->geography = std::make_unique<mappings::Geography>(std::move(geography).value());
   rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
-  rt->groups = std::make_unique<GroupDirectory>(GroupDirectory::Build(std::move(groups)));
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
-  if (!open_store) return rt;
+  if (!open_store) {
+    // The command line reads the directory: load it (already checked above).
+    rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, rt->fhir_client.get(), nullptr, NowSeconds);
+    (void)rt->directory->LoadAll();
+    return rt;
+  }
   auto ledger = Ledger::Open(rt->config.store_path);
   if (!ledger.ok()) return ledger.status();
   rt->ledger = std::move(ledger).value();
-  rt->fhir_client = fhir::MakeRestFhirClient();
+  rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, rt->fhir_client.get(),
+                                                  rt->ledger.get(), NowSeconds);
   rt->service = std::make_unique<SelfHelpService>(ServiceDeps{
-      &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->groups.get(),
+      &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->directory.get(),
       rt->ledger.get(), rt->fhir_client.get(), NowSeconds});
   return rt;
 }

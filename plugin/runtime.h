@@ -10,7 +10,7 @@
 #include "mappings/text_catalog.h"
 #include "plugin/auth/jwt_verifier.h"
 #include "plugin/cds/self_help_service.h"
-#include "plugin/groups/group_directory.h"
+#include "plugin/groups/live_directory.h"
 #include "plugin/store/ledger.h"
 
 namespace selvhjelp::plugin {
@@ -20,7 +20,7 @@ struct Runtime {
   std::unique_ptr<mappings::DiagnosisTable> diagnoses;
   std::unique_ptr<mappings::Geography> geography;
   std::unique_ptr<mappings::TextCatalog> texts;
-  std::unique_ptr<GroupDirectory> groups;
+  std::unique_ptr<LiveDirectory> directory;
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;
   std::unique_ptr<JwtVerifier> verifier;
@@ -29,7 +29,10 @@ struct Runtime {
 
 // Loads the config at `config_path` and everything it names. `port_override` > 0 replaces
 // service.port. InvalidArgument listing every problem ("file:line: field: what"), one per line.
-// With open_store false the store is not opened (check-config must not create files).
+// With open_store false (the command line's checks) the store is not opened and every group
+// source is loaded now, its problems included in the result; with open_store true the caller
+// loads the sources (LiveDirectory::LoadAll) once cpprestsdk's thread pool is sized, and a
+// failing source does not stop the service.
 [[nodiscard]] Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
                                                            int port_override, bool open_store);
 

@@ -26,6 +26,9 @@ void JsonStreamWriter::String(std::string_view value) {
 }
 void JsonStreamWriter::Bool(bool value) { impl_->writer.Bool(value); }
 void JsonStreamWriter::Int(int64_t value) { impl_->writer.Int64(value); }
+void JsonStreamWriter::Raw(std::string_view number) {
+  impl_->writer.RawValue(number.data(), number.size(), rapidjson::kNumberType);
+}
 
 std::string JsonStreamWriter::Take() {
   std::string text(impl_->buffer.GetString(), impl_->buffer.GetSize());

@@ -26,6 +26,8 @@ class JsonStreamWriter {
   void String(std::string_view value);
   void Bool(bool value);
   void Int(int64_t value);
+  // A number given as its JSON text (e.g. a decimal kept as a string). Precondition: valid JSON.
+  void Raw(std::string_view number);
 
   // Shortcuts for one object member.
   void Member(std::string_view key, std::string_view value) { Key(key); String(value); }

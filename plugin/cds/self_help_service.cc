@@ -66,10 +66,11 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   out.Key("cards");
   out.StartArray();
   std::vector<CardIssued> issued;
+  const std::shared_ptr<const GroupDirectory> groups = deps_.directory->Current();
   for (const Plan& plan : plans) {
     const std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
     if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
-    const GroupMatch match = deps_.groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section);
+    const GroupMatch match = groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section);
     CardInput input;
     input.recipient = plan.recipient;
     input.language = language;

@@ -9,7 +9,7 @@
 #include "mappings/geography.h"
 #include "mappings/text_catalog.h"
 #include "plugin/cds/hook_definitions.h"
-#include "plugin/groups/group_directory.h"
+#include "plugin/groups/live_directory.h"
 #include "plugin/store/ledger.h"
 
 namespace selvhjelp::plugin {
@@ -19,7 +19,7 @@ struct ServiceDeps {
   const mappings::DiagnosisTable* diagnoses;
   const mappings::Geography* geography;
   const mappings::TextCatalog* texts;
-  const GroupDirectory* groups;
+  const LiveDirectory* directory;
   Ledger* ledger;
   fhir::FhirClient* fhir_client;
   std::function<int64_t()> clock;  // seconds since the epoch

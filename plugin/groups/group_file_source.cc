@@ -4,6 +4,8 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/json/json_reader.h"
+#include "fhir/json/json_stream_writer.h"
 #include "mappings/geography.h"
 
 namespace selvhjelp::plugin {
@@ -119,25 +121,118 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
 
 }  // namespace
 
-Result<std::vector<Group>> LoadGroupFile(const std::filesystem::path& file) {
-  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(file));
-  DataProblems p(file);
+namespace {
+
+Result<std::vector<Group>> ReadGroupDocument(const JsonValue& root, const std::filesystem::path& where,
+                                             const std::string& source) {
+  DataProblems p(where);
   std::vector<Group> groups;
   p.RejectUnknown(root, "", {"description", "groups"});
   const JsonValue* list = p.Array(root, "groups", "", true);
   std::set<std::string> ids;
   for (size_t i = 0; list && i < list->items().size(); ++i) {
     std::string field = FieldPath("groups", i);
-    std::optional<Group> g = ReadGroup(list->items()[i], field, p, file.filename().string());
+    std::optional<Group> g = ReadGroup(list->items()[i], field, p, source);
     if (!g) continue;
     if (!ids.insert(g->id).second) {
-      p.Add(*list->items()[i].Find("id"), FieldPath(field, "id"), "duplicate id in this file");
+      p.Add(*list->items()[i].Find("id"), FieldPath(field, "id"), "duplicate id in this source");
       continue;
     }
     groups.push_back(std::move(*g));
   }
   SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
   return groups;
+}
+
+}  // namespace
+
+std::optional<Group> ReadGroupFields(const JsonValue& object, const std::string& field,
+                                     DataProblems& problems, const std::string& source) {
+  return ReadGroup(object, field, problems, source);
+}
+
+namespace {
+
+const char* AudienceName(Audience a) {
+  return a == Audience::kPerson ? "person" : a == Audience::kRelatives ? "relatives" : "both";
+}
+const char* FormatName(Format f) {
+  return f == Format::kInPerson ? "in-person" : f == Format::kDigital ? "digital" : "both";
+}
+
+}  // namespace
+
+Result<std::vector<Group>> LoadGroupFile(const std::filesystem::path& file, const std::string& source) {
+  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(file));
+  return ReadGroupDocument(root, file, source);
+}
+
+Result<std::vector<Group>> ParseGroupDocument(std::string_view text, const std::filesystem::path& where,
+                                              const std::string& source) {
+  Result<JsonValue> root = fhir::ParseJson(text);
+  if (!root.ok()) return InvalidArgumentError(where.string() + ":" + root.status().message());
+  return ReadGroupDocument(*root, where, source);
+}
+
+std::string GroupsToJson(const std::vector<Group>& groups) {
+  fhir::JsonStreamWriter w;
+  w.StartObject();
+  w.Key("groups");
+  w.StartArray();
+  for (const Group& g : groups) {
+    w.StartObject();
+    w.Member("id", g.id);
+    w.Member("name", g.name);
+    w.Member("organisation", g.organisation);
+    auto strings = [&w](std::string_view key, const std::vector<std::string>& values) {
+      w.Key(key);
+      w.StartArray();
+      for (const std::string& v : values) w.String(v);
+      w.EndArray();
+    };
+    strings("themes", g.themes);
+    w.Member("audience", AudienceName(g.audience));
+    w.Key("twelveStep");
+    w.Bool(g.twelve_step);
+    w.Member("format", FormatName(g.format));
+    strings("languages", g.languages);
+    w.Key("meetings");
+    w.StartArray();
+    for (const Meeting& m : g.meetings) {
+      w.StartObject();
+      w.Member("rrule", m.rrule);
+      w.Member("startTime", m.start_time);
+      if (!m.duration.empty()) w.Member("duration", m.duration);
+      w.EndObject();
+    }
+    w.EndArray();
+    if (!g.address.municipality.empty()) {
+      w.Key("address");
+      w.StartObject();
+      if (!g.address.line.empty()) w.Member("line", g.address.line);
+      w.Member("municipality", g.address.municipality);
+      if (!g.address.postal_code.empty()) w.Member("postalCode", g.address.postal_code);
+      if (!g.address.city.empty()) w.Member("city", g.address.city);
+      if (g.address.latitude && g.address.longitude) {
+        w.Key("latitude");
+        w.Raw(std::to_string(*g.address.latitude));
+        w.Key("longitude");
+        w.Raw(std::to_string(*g.address.longitude));
+      }
+      w.EndObject();
+    }
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"phone", &g.phone},
+                                     {"email", &g.email}, {"website", &g.website},
+                                     {"lastConfirmed", &g.last_confirmed}}) {
+      if (!value->empty()) w.Member(key, *value);
+    }
+    w.Key("synthetic");
+    w.Bool(g.synthetic);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
 }
 
 }  // namespace selvhjelp::plugin

@@ -126,11 +126,15 @@ class CpprestServer : public HttpServer {
     if (path == "/health" && method == http::methods::GET) {
       JsonValue health = JsonValue::Object();
       health.Set("status", "ok");
-      health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.groups->size())));
+      health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.directory->Current()->size())));
       Result<int64_t> feedback = rt_.ledger->CountFeedback();
       health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
       health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
       Reply(ex, 200, fhir::WriteJson(health));
+      return;
+    }
+    if (path == "/directory/status" && method == http::methods::GET) {
+      Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson()));
       return;
     }
     if (path == "/directory/groups" && method == http::methods::GET) {
@@ -140,7 +144,8 @@ class CpprestServer : public HttpServer {
         parameters[utility::conversions::to_utf8string(http::uri::decode(name))] =
             utility::conversions::to_utf8string(http::uri::decode(value));
       }
-      Result<std::vector<const Group*>> groups = QueryDirectory(*rt_.groups, parameters);
+      const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
+      Result<std::vector<const Group*>> groups = QueryDirectory(*directory, parameters);
       if (!groups.ok()) return ReplyError(ex, groups.status());
       Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
             "application/fhir+json; charset=utf-8");
@@ -216,12 +221,11 @@ class CpprestServer : public HttpServer {
 
 }  // namespace
 
+void SizeThreadPool(int threads) {
+  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(threads));
+}
+
 Result<std::unique_ptr<HttpServer>> StartHttpServer(Runtime& runtime) {
-  static bool pool_sized = false;
-  if (!pool_sized) {
-    crossplat::threadpool::initialize_with_threads(static_cast<size_t>(runtime.config.threads));
-    pool_sized = true;
-  }
   auto server = std::make_unique<CpprestServer>(runtime, runtime.config.BaseUrl());
   Status started = server->Start();
   if (!started.ok()) return started;

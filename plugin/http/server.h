@@ -17,9 +17,11 @@ class HttpServer {
   virtual std::string url() const = 0;
 };
 
-// Sizes cpprestsdk's thread pool (must run before any listener or client exists), then starts
-// listening on the configured address and port, with TLS when a certificate is configured.
-// Unavailable when the port cannot be bound. `runtime` must outlive the server.
+// Sizes cpprestsdk's thread pool. Call once, before any listener or client is created.
+void SizeThreadPool(int threads);
+
+// Starts listening on the configured address and port, with TLS when a certificate is
+// configured. Unavailable when the port cannot be bound. `runtime` must outlive the server.
 [[nodiscard]] Result<std::unique_ptr<HttpServer>> StartHttpServer(Runtime& runtime);
 
 }  // namespace selvhjelp::plugin

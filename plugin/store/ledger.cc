@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS feedback(
   override_code TEXT NOT NULL, outcome_timestamp TEXT NOT NULL, has_user_comment INTEGER NOT NULL,
   known_card INTEGER NOT NULL, received_at INTEGER NOT NULL,
   PRIMARY KEY(card_uuid, outcome, accepted_suggestions, outcome_timestamp));
+CREATE TABLE IF NOT EXISTS source_snapshots(
+  source TEXT PRIMARY KEY, saved_at INTEGER NOT NULL, groups_json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outcomes(
   subject_key TEXT NOT NULL, recipient TEXT NOT NULL, outcome TEXT NOT NULL,
   override_code TEXT NOT NULL, encounter_id TEXT NOT NULL, at INTEGER NOT NULL,
@@ -293,6 +295,25 @@ Result<int64_t> Ledger::CountFeedback() {
   Statement s(Prepared(feedback_db_, "SELECT COUNT(*) FROM feedback"));
   if (s.Step() != SQLITE_ROW) return InternalError("store: cannot count feedback");
   return s.Int(0);
+}
+
+Status Ledger::SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement s(Prepared(feedback_db_,
+                       "INSERT INTO source_snapshots(source, saved_at, groups_json) VALUES(?,?,?) "
+                       "ON CONFLICT(source) DO UPDATE SET saved_at=excluded.saved_at, groups_json=excluded.groups_json"));
+  s.Bind(1, source).Bind(2, saved_at).Bind(3, groups_json);
+  if (s.Step() != SQLITE_DONE) return InternalError("store: cannot save snapshot");
+  return OkStatus();
+}
+
+Result<std::optional<Ledger::Snapshot>> Ledger::LoadSnapshot(const std::string& source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement s(Prepared(feedback_db_, "SELECT saved_at, groups_json FROM source_snapshots WHERE source=?"));
+  int rc = s.Bind(1, source).Step();
+  if (rc == SQLITE_DONE) return std::optional<Snapshot>();
+  if (rc != SQLITE_ROW) return InternalError("store: cannot read snapshot");
+  return std::optional<Snapshot>(Snapshot{s.Int(0), s.Text(1)});
 }
 
 }  // namespace selvhjelp::plugin

@@ -73,6 +73,15 @@ class Ledger {
                                             const std::string& recipient) const;
   Result<int64_t> CountFeedback();
 
+  // The last good content of a group source, kept so a restart while the source is down still
+  // has it. Saving replaces the previous snapshot of that source.
+  struct Snapshot {
+    int64_t saved_at = 0;
+    std::string groups_json;
+  };
+  Status SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at);
+  Result<std::optional<Snapshot>> LoadSnapshot(const std::string& source);
+
   // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
   std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
 

@@ -32,7 +32,7 @@ test('check-config accepts the demo config and lists every problem of a broken o
     fs.writeFileSync(config, JSON.stringify({
       store: { path: 'store.db' },
       mappings: { directory: path.join(ROOT, 'mappings/data') },
-      groups: { files: ['groups.json'] },
+      groups: { sources: [{ name: 'region', type: 'json', path: 'groups.json' }] },
       cards: { declinedReofferDays: -1 },
       auth: { trustedIssuers: [{ iss: 'https://ehr.example', jwksFile: 'missing-jwks.json' }] },
     }, null, 2));

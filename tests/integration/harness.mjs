@@ -72,7 +72,7 @@ export async function startService(edit = () => {}) {
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
   config.store.path = path.join(dir, 'store.db');
   config.mappings.directory = path.join(ROOT, 'mappings/data');
-  config.groups.files = [path.join(ROOT, 'config/demo/groups.json')];
+  config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
   config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
   edit(config);
   const configPath = path.join(dir, 'config.json');

@@ -58,12 +58,12 @@ BOOST_AUTO_TEST_CASE(group_file_errors_name_line_and_field) {
                          "  \"audience\": \"person\", \"format\": \"in-person\",\n"
                          "  \"address\": {\"municipality\": \"46O1\", \"city\": \"Bergen\"}}\n"
                          "]}\n";
-  auto groups = LoadGroupFile(file);
+  auto groups = LoadGroupFile(file, "region");
   BOOST_REQUIRE(!groups.ok());
   BOOST_TEST(groups.status().message() ==
              file.string() + ":4: groups[0].address.municipality: expected a 4-digit municipality number");
   fs::remove(file);
-  auto demo = LoadGroupFile(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json");
+  auto demo = LoadGroupFile(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json", "demo");
   BOOST_REQUIRE_MESSAGE(demo.ok(), demo.status().message());
   for (const Group& g : *demo) BOOST_TEST(g.synthetic);
 }

@@ -1,0 +1,56 @@
+#include "plugin/groups/csv_reader.h"
+
+namespace selvhjelp::plugin {
+
+Result<std::vector<CsvRow>> ReadCsv(std::string_view text) {
+  std::vector<CsvRow> rows;
+  CsvRow row;
+  std::string cell;
+  int line = 1;
+  row.line = 1;
+  bool in_quotes = false, cell_was_quoted = false;
+  auto end_cell = [&] {
+    row.cells.push_back(std::move(cell));
+    cell.clear();
+    cell_was_quoted = false;
+  };
+  auto end_row = [&] {
+    end_cell();
+    bool blank = row.cells.size() == 1 && row.cells[0].empty();
+    if (!blank) rows.push_back(std::move(row));
+    row = CsvRow();
+    row.line = line;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        if (c == '\n') ++line;
+        cell.push_back(c);
+      }
+      continue;
+    }
+    if (c == '"' && cell.empty() && !cell_was_quoted) {
+      in_quotes = cell_was_quoted = true;
+    } else if (cell_was_quoted && c != ',' && c != '\n' && c != '\r') {
+      return InvalidArgumentError("line " + std::to_string(line) + ": text after a closing quote");
+    } else if (c == ',') {
+      end_cell();
+    } else if (c == '\n') {
+      ++line;
+      end_row();
+    } else if (c != '\r') {
+      cell.push_back(c);
+    }
+  }
+  if (in_quotes) return InvalidArgumentError("line " + std::to_string(row.line) + ": unterminated quoted field");
+  if (!cell.empty() || !row.cells.empty()) end_row();
+  return rows;
+}
+
+}  // namespace selvhjelp::plugin

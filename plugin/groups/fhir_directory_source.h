@@ -1,0 +1,29 @@
+#pragma once
+// Groups from a FHIR R4 directory: HealthcareService resources with their Locations (contained,
+// or included with _include=HealthcareService:location).
+#include <string>
+#include <vector>
+
+#include "fhir/base/result.h"
+#include "fhir/client/fhir_client.h"
+#include "plugin/groups/group.h"
+
+namespace selvhjelp::plugin {
+
+// The groups in a searchset Bundle. Reads what selvhjelp's own export writes (themes, 12-step,
+// format and audience in our CodeSystems) and the common R4 elements of any directory: name,
+// providedBy.display, communication, telecom, weekly availableTime, the Location's address
+// (municipality from the no-basis extension on district), position, and the HTEST tag.
+// Inactive services are left out. InvalidArgument when `bundle` is not a Bundle.
+[[nodiscard]] Result<std::vector<Group>> GroupsFromFhirBundle(const fhir::JsonValue& bundle,
+                                                              const std::string& source);
+
+// Reads every active HealthcareService from `base_url` (following next links) and converts it.
+// Blocks the calling thread until done: for the refresher and the command line, never a request
+// handler. Errors as FhirClient::Read.
+[[nodiscard]] Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client,
+                                                            const std::string& base_url,
+                                                            const std::string& bearer_token,
+                                                            const std::string& source);
+
+}  // namespace selvhjelp::plugin

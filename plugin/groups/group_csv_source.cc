@@ -1,0 +1,139 @@
+#include "plugin/groups/group_csv_source.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
+#include "plugin/groups/csv_reader.h"
+#include "plugin/groups/group_file_source.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+namespace {
+
+constexpr const char* kColumns[] = {
+    "id", "name", "organisation", "themes", "audience", "twelve_step", "format", "languages",
+    "rrule", "start_time", "duration", "address_line", "municipality", "postal_code", "city",
+    "latitude", "longitude", "phone", "email", "website", "last_confirmed", "synthetic"};
+constexpr const char* kRequired[] = {"id", "name", "organisation", "themes", "audience", "format"};
+
+JsonValue At(JsonValue value, int line) {
+  value.set_line(line);
+  return value;
+}
+
+// "a;b" -> ["a","b"] (trimmed, empty parts dropped).
+JsonValue List(const std::string& cell, int line) {
+  JsonValue list = At(JsonValue::Array(), line);
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string part = cell.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+    while (!part.empty() && part.back() == ' ') part.pop_back();
+    if (!part.empty()) list.Append(At(JsonValue::String(part), line));
+    start = end + 1;
+  }
+  return list;
+}
+
+// yes/true -> true, no/false -> false; anything else stays a string (reported as not a boolean).
+JsonValue Flag(const std::string& cell, int line) {
+  if (cell == "yes" || cell == "true" || cell == "ja") return At(JsonValue::Bool(true), line);
+  if (cell == "no" || cell == "false" || cell == "nei") return At(JsonValue::Bool(false), line);
+  return At(JsonValue::String(cell), line);
+}
+
+// A decimal number as written, or the text (reported as not a number).
+JsonValue Number(const std::string& cell, int line) {
+  char* end = nullptr;
+  std::strtod(cell.c_str(), &end);
+  bool numeric = !cell.empty() && end == cell.c_str() + cell.size();
+  return At(numeric ? JsonValue::RawNumber(cell) : JsonValue::String(cell), line);
+}
+
+// The row as an object in the group file format, every value carrying the row's line.
+JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
+  auto cell = [&cells](const char* name) -> const std::string& { return cells.at(name); };
+  JsonValue g = At(JsonValue::Object(), line);
+  for (const char* key : {"id", "name", "organisation", "audience", "format", "phone", "email", "website"}) {
+    if (!cell(key).empty()) g.Set(key, At(JsonValue::String(cell(key)), line));
+  }
+  if (!cell("last_confirmed").empty()) g.Set("lastConfirmed", At(JsonValue::String(cell("last_confirmed")), line));
+  if (!cell("themes").empty()) g.Set("themes", List(cell("themes"), line));
+  if (!cell("languages").empty()) g.Set("languages", List(cell("languages"), line));
+  if (!cell("twelve_step").empty()) g.Set("twelveStep", Flag(cell("twelve_step"), line));
+  if (!cell("synthetic").empty()) g.Set("synthetic", Flag(cell("synthetic"), line));
+  if (!cell("rrule").empty() || !cell("start_time").empty()) {
+    JsonValue meeting = At(JsonValue::Object(), line);
+    if (!cell("rrule").empty()) meeting.Set("rrule", At(JsonValue::String(cell("rrule")), line));
+    if (!cell("start_time").empty()) meeting.Set("startTime", At(JsonValue::String(cell("start_time")), line));
+    if (!cell("duration").empty()) meeting.Set("duration", At(JsonValue::String(cell("duration")), line));
+    g.Set("meetings", At(JsonValue::Array(), line)).Append(std::move(meeting));
+  }
+  JsonValue address = At(JsonValue::Object(), line);
+  if (!cell("address_line").empty()) address.Set("line", At(JsonValue::String(cell("address_line")), line));
+  if (!cell("municipality").empty()) address.Set("municipality", At(JsonValue::String(cell("municipality")), line));
+  if (!cell("postal_code").empty()) address.Set("postalCode", At(JsonValue::String(cell("postal_code")), line));
+  if (!cell("city").empty()) address.Set("city", At(JsonValue::String(cell("city")), line));
+  if (!cell("latitude").empty()) address.Set("latitude", Number(cell("latitude"), line));
+  if (!cell("longitude").empty()) address.Set("longitude", Number(cell("longitude"), line));
+  if (!address.members().empty()) g.Set("address", std::move(address));
+  return g;
+}
+
+}  // namespace
+
+Result<std::vector<Group>> LoadGroupCsv(const std::filesystem::path& file, const std::string& source) {
+  SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
+  Result<std::vector<CsvRow>> rows = ReadCsv(text);
+  if (!rows.ok()) return InvalidArgumentError(file.string() + ":" + rows.status().message().substr(5));
+  fhir::DataProblems p(file);
+  JsonValue at_header = At(JsonValue(), 1);
+  if (rows->empty()) {
+    p.Add(at_header, "(header)", "the file is empty; the first row names the columns");
+    return p.ToStatus();
+  }
+  const std::vector<std::string>& header = (*rows)[0].cells;
+  std::set<std::string> known(std::begin(kColumns), std::end(kColumns));
+  for (const std::string& column : header) {
+    if (!known.count(column)) p.Add(at_header, column, "unknown column");
+  }
+  for (const char* required : kRequired) {
+    if (std::find(header.begin(), header.end(), required) == header.end()) {
+      p.Add(at_header, required, "required column missing");
+    }
+  }
+  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
+
+  std::vector<Group> groups;
+  std::set<std::string> ids;
+  for (size_t r = 1; r < rows->size(); ++r) {
+    const CsvRow& row = (*rows)[r];
+    if (row.cells.size() != header.size()) {
+      p.Add(At(JsonValue(), row.line), "(row)",
+            "has " + std::to_string(row.cells.size()) + " cells; the header has " + std::to_string(header.size()));
+      continue;
+    }
+    std::map<std::string, std::string> cells;
+    for (const char* column : kColumns) cells[column];
+    for (size_t c = 0; c < header.size(); ++c) cells[header[c]] = row.cells[c];
+    std::optional<Group> g = ReadGroupFields(RowObject(cells, row.line), "", p, source);
+    if (!g) continue;
+    if (!ids.insert(g->id).second) {
+      p.Add(At(JsonValue(), row.line), "id", "duplicate id in this source");
+      continue;
+    }
+    groups.push_back(std::move(*g));
+  }
+  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
+  return groups;
+}
+
+}  // namespace selvhjelp::plugin

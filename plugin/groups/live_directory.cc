@@ -1,0 +1,175 @@
+#include "plugin/groups/live_directory.h"
+
+#include <cctype>
+#include <set>
+
+#include "plugin/groups/fhir_directory_source.h"
+#include "plugin/groups/group_csv_source.h"
+#include "plugin/groups/group_file_source.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+namespace {
+
+Result<std::vector<Group>> Fetch(const config::GroupSourceConfig& c, fhir::FhirClient* client) {
+  if (c.type == "json") return LoadGroupFile(c.path, c.name);
+  if (c.type == "csv") return LoadGroupCsv(c.path, c.name);
+  if (c.type == "fhir" && client != nullptr) return FetchFhirDirectory(*client, c.url, c.bearer_token, c.name);
+  return InternalError("source type " + c.type + " cannot be read here");
+}
+
+std::string MergeKey(const Group& g) {
+  std::string key;
+  for (char c : g.name) {
+    if (!std::isspace(static_cast<unsigned char>(c))) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  key += "|" + (MeetsInPerson(g) ? g.address.municipality : std::string("digital"));
+  if (!g.meetings.empty()) key += "|" + g.meetings[0].rrule + " " + g.meetings[0].start_time;
+  return key;
+}
+
+}  // namespace
+
+LiveDirectory::LiveDirectory(std::vector<config::GroupSourceConfig> sources, fhir::FhirClient* client,
+                             Ledger* ledger, std::function<int64_t()> clock)
+    : client_(client), ledger_(ledger), clock_(std::move(clock)),
+      current_(std::make_shared<GroupDirectory>(GroupDirectory::Build({}))) {
+  for (auto& config : sources) {
+    Source s;
+    s.state.name = config.name;
+    s.state.type = config.type;
+    s.config = std::move(config);
+    sources_.push_back(std::move(s));
+  }
+}
+
+LiveDirectory::~LiveDirectory() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  stop_changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<Group> LiveDirectory::Merge(std::vector<std::vector<Group>> per_source) {
+  std::vector<Group> merged;
+  std::set<std::string> seen;
+  for (auto& groups : per_source) {
+    for (Group& g : groups) {
+      if (seen.insert(MergeKey(g)).second) merged.push_back(std::move(g));
+    }
+  }
+  return merged;
+}
+
+bool LiveDirectory::Refresh(size_t index) {
+  config::GroupSourceConfig config;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    config = sources_[index].config;
+  }
+  Result<std::vector<Group>> fetched = Fetch(config, client_);  // slow: outside the lock
+  const int64_t now = clock_();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Source& s = sources_[index];
+  s.state.last_attempt = now;
+  s.next_refresh = now + config.refresh_seconds;
+  if (!fetched.ok()) {
+    s.state.last_error = fetched.status().message();
+    s.state.stale = true;
+    return false;
+  }
+  s.groups = std::move(fetched).value();
+  s.state.groups = s.groups.size();
+  s.state.last_success = now;
+  s.state.last_error.clear();
+  s.state.stale = false;
+  if (ledger_ != nullptr) (void)ledger_->SaveSnapshot(config.name, GroupsToJson(s.groups), now);
+  return true;
+}
+
+void LiveDirectory::Rebuild() {
+  std::vector<std::vector<Group>> per_source;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Source& s : sources_) per_source.push_back(s.groups);
+  }
+  auto directory = std::make_shared<const GroupDirectory>(GroupDirectory::Build(Merge(std::move(per_source))));
+  std::lock_guard<std::mutex> lock(mutex_);
+  current_ = std::move(directory);
+}
+
+std::string LiveDirectory::LoadAll() {
+  std::string problems;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (Refresh(i)) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    Source& s = sources_[i];
+    problems += s.state.last_error + "\n";
+    if (ledger_ == nullptr) continue;
+    auto snapshot = ledger_->LoadSnapshot(s.config.name);
+    if (!snapshot.ok() || !snapshot->has_value()) continue;
+    auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + s.config.name, s.config.name);
+    if (!groups.ok()) continue;
+    s.groups = std::move(groups).value();
+    s.state.groups = s.groups.size();
+    s.state.last_success = (*snapshot)->saved_at;
+  }
+  Rebuild();
+  return problems;
+}
+
+void LiveDirectory::StartRefreshing() {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      stop_changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      if (stopping_) return;
+      const int64_t now = clock_();
+      std::vector<size_t> due;
+      for (size_t i = 0; i < sources_.size(); ++i) {
+        if (sources_[i].next_refresh <= now) due.push_back(i);
+      }
+      if (due.empty()) continue;
+      lock.unlock();
+      bool changed = false;
+      for (size_t i : due) changed = Refresh(i) || changed;
+      if (changed) Rebuild();
+      lock.lock();
+    }
+  });
+}
+
+std::shared_ptr<const GroupDirectory> LiveDirectory::Current() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_;
+}
+
+std::vector<SourceState> LiveDirectory::States() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<SourceState> states;
+  for (const Source& s : sources_) states.push_back(s.state);
+  return states;
+}
+
+JsonValue LiveDirectory::StatusJson() const {
+  JsonValue doc = JsonValue::Object();
+  JsonValue& list = doc.Set("sources", JsonValue::Array());
+  for (const SourceState& s : States()) {
+    JsonValue& item = list.Append(JsonValue::Object());
+    item.Set("name", s.name);
+    item.Set("type", s.type);
+    item.Set("groups", JsonValue::Int(static_cast<int64_t>(s.groups)));
+    item.Set("stale", JsonValue::Bool(s.stale));
+    if (s.last_attempt > 0) item.Set("lastAttempt", JsonValue::Int(s.last_attempt));
+    if (s.last_success > 0) item.Set("lastSuccess", JsonValue::Int(s.last_success));
+    if (!s.last_error.empty()) item.Set("lastError", s.last_error);
+  }
+  doc.Set("groups", JsonValue::Int(static_cast<int64_t>(Current()->size())));
+  return doc;
+}
+
+}  // namespace selvhjelp::plugin

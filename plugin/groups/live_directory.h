@@ -1,0 +1,78 @@
+#pragma once
+// LiveDirectory: the merged directory of every configured group source, kept current.
+// Each source is loaded at start and then refreshed on its own interval by a background thread.
+// A source that fails (unreachable, invalid) keeps its last good content — from memory, or from
+// the snapshot in the store after a restart — and is reported as stale; it never stops the
+// service. Thread-safe; Current() is cheap (a shared_ptr copy).
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/service_config.h"
+#include "fhir/client/fhir_client.h"
+#include "fhir/json/json_value.h"
+#include "plugin/groups/group_directory.h"
+#include "plugin/store/ledger.h"
+
+namespace selvhjelp::plugin {
+
+struct SourceState {
+  std::string name, type;
+  size_t groups = 0;          // in its current content
+  int64_t last_attempt = 0;   // seconds since the epoch; 0 never
+  int64_t last_success = 0;
+  std::string last_error;     // of the latest attempt; empty when it succeeded
+  bool stale = false;         // the latest attempt failed: serving older content
+};
+
+class LiveDirectory {
+ public:
+  // `ledger` may be null (no snapshots: the command line). `client` serves fhir sources.
+  LiveDirectory(std::vector<config::GroupSourceConfig> sources, fhir::FhirClient* client,
+                Ledger* ledger, std::function<int64_t()> clock);
+  ~LiveDirectory();  // stops refreshing
+
+  // Loads every source once, now. Returns the problems of sources that could not be loaded (one
+  // per line, naming source, record and field); their snapshot is used when the store has one.
+  std::string LoadAll();
+  // Refreshes each source when its interval has passed, until destroyed.
+  void StartRefreshing();
+
+  std::shared_ptr<const GroupDirectory> Current() const;
+  std::vector<SourceState> States() const;
+  // {"sources": [...]} for GET /directory/status.
+  fhir::JsonValue StatusJson() const;
+
+  // The same group seen in two sources is one group: same name (ignoring case and spaces) and
+  // same municipality (or both digital) and the same first meeting time. The earlier source in
+  // the config wins.
+  static std::vector<Group> Merge(std::vector<std::vector<Group>> per_source);
+
+ private:
+  struct Source {
+    config::GroupSourceConfig config;
+    SourceState state;
+    std::vector<Group> groups;  // last good content
+    int64_t next_refresh = 0;
+  };
+  // Fetches one source (outside the lock); updates its state and snapshot. True when the content
+  // changed.
+  bool Refresh(size_t index);
+  void Rebuild();
+
+  fhir::FhirClient* client_;
+  Ledger* ledger_;
+  std::function<int64_t()> clock_;
+  mutable std::mutex mutex_;  // guards sources_ and current_
+  std::vector<Source> sources_;
+  std::shared_ptr<const GroupDirectory> current_;
+  std::condition_variable stop_changed_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace selvhjelp::plugin
