@@ -19,21 +19,21 @@ Result<JsonValue> ReadJsonFile(const std::filesystem::path& path) {
   Result<std::string> text = ReadTextFile(path);
   if (!text.ok()) return text.status();
   Result<JsonValue> parsed = ParseJson(*text);
-  if (!parsed.ok()) {
-    // ParseJson says "line L, column C: what"; turn it into "path:L:C: what".
-    std::string message = parsed.status().message();
-    std::string prefix = "line ";
-    if (message.rfind(prefix, 0) == 0) {
-      size_t comma = message.find(", column ");
-      size_t colon = message.find(": ");
-      if (comma != std::string::npos && colon != std::string::npos) {
-        message = message.substr(prefix.size(), comma - prefix.size()) + ":" +
-                  message.substr(comma + 9, colon - comma - 9) + ": " + message.substr(colon + 2);
-      }
-    }
-    return InvalidArgumentError(path.string() + ":" + message);
-  }
+  if (!parsed.ok()) return InFile(path, parsed.status());
   return parsed;
+}
+
+Status InFile(const std::filesystem::path& path, const Status& parse_error) {
+  // ParseJson says "line L, column C: what"; turn it into "path:L:C: what".
+  std::string message = parse_error.message();
+  const std::string prefix = "line ";
+  size_t comma = message.find(", column ");
+  size_t colon = message.find(": ");
+  if (message.rfind(prefix, 0) == 0 && comma != std::string::npos && colon != std::string::npos) {
+    message = message.substr(prefix.size(), comma - prefix.size()) + ":" +
+              message.substr(comma + 9, colon - comma - 9) + ": " + message.substr(colon + 2);
+  }
+  return InvalidArgumentError(path.string() + ":" + message);
 }
 
 std::string DataErrorText(const std::filesystem::path& path, const JsonValue& value,

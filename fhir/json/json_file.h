@@ -22,6 +22,9 @@ namespace selvhjelp::fhir {
 std::string DataErrorText(const std::filesystem::path& path, const JsonValue& value,
                           std::string_view field, std::string_view what);
 
+// A parse error of ParseJson ("line L, column C: what") as "<path>:L:C: what".
+Status InFile(const std::filesystem::path& path, const Status& parse_error);
+
 // Reads a whole file into a string; NotFound when it cannot be opened.
 [[nodiscard]] Result<std::string> ReadTextFile(const std::filesystem::path& path);
 

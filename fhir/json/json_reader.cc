@@ -45,6 +45,11 @@ class LineCountingStream {
 class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
  public:
   explicit TreeBuilder(const LineCountingStream& stream) : stream_(stream) {}
+  // Elements of the array under the root member `key` go to `on_element` instead of the tree.
+  void StreamArray(std::string_view key, const std::function<bool(JsonValue)>* on_element) {
+    stream_key_ = key;
+    on_element_ = on_element;
+  }
 
   bool Null() { return Add(JsonValue()); }
   bool Bool(bool b) { return Add(JsonValue::Bool(b)); }
@@ -56,10 +61,14 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     keys_.emplace_back(s, n);
+    if (on_element_ != nullptr && open_lines_.size() == 1) key_is_stream_ = keys_.back() == stream_key_;
     return true;
   }
   bool StartObject() { return Open(); }
-  bool StartArray() { return Open(); }
+  bool StartArray() {
+    if (key_is_stream_ && open_lines_.size() == 1) streaming_ = true;
+    return Open();
+  }
   bool EndObject(rapidjson::SizeType count) {
     JsonValue object = JsonValue::Object();
     object.set_line(open_lines_.back());
@@ -76,6 +85,10 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool EndArray(rapidjson::SizeType count) {
     JsonValue array = JsonValue::Array();
     array.set_line(open_lines_.back());
+    if (streaming_ && open_lines_.size() == 2) {  // the streamed array: its elements are gone
+      streaming_ = key_is_stream_ = false;
+      return Close(std::move(array));
+    }
     auto& items = array.mutable_items();
     const size_t first = values_.size() - count;
     items.reserve(count);
@@ -85,6 +98,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
 
   bool too_deep() const { return too_deep_; }
+  bool stopped() const { return stopped_; }
   JsonValue TakeRoot() { return std::move(values_.back()); }
 
  private:
@@ -98,11 +112,20 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   }
   bool Close(JsonValue container) {
     open_lines_.pop_back();
-    values_.push_back(std::move(container));
-    return true;
+    return Keep(std::move(container));
   }
   bool Add(JsonValue value) {
     value.set_line(stream_.line());
+    return Keep(std::move(value));
+  }
+  // A finished value: an element of the streamed array goes to the callback, the rest waits
+  // for its container.
+  bool Keep(JsonValue value) {
+    if (streaming_ && open_lines_.size() == 2) {
+      if ((*on_element_)(std::move(value))) return true;
+      stopped_ = true;
+      return false;
+    }
     values_.push_back(std::move(value));
     return true;
   }
@@ -112,6 +135,11 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<std::string> keys_;   // keys of object members not yet in a container
   std::vector<int> open_lines_;     // start line of each open container
   bool too_deep_ = false;
+  std::string stream_key_;
+  const std::function<bool(JsonValue)>* on_element_ = nullptr;
+  bool key_is_stream_ = false;  // the last root-level key names the streamed array
+  bool streaming_ = false;      // inside the streamed array
+  bool stopped_ = false;
 };
 
 // 1-based line and column of byte `offset` in `text`.
@@ -129,9 +157,13 @@ std::pair<int, int> LineAndColumn(std::string_view text, size_t offset) {
 
 }  // namespace
 
-Result<JsonValue> ParseJson(std::string_view text) {
+namespace {
+
+Result<JsonValue> Parse(std::string_view text, std::string_view array_key,
+                        const std::function<bool(JsonValue)>* on_element) {
   LineCountingStream stream(text);
   TreeBuilder builder(stream);
+  if (on_element != nullptr) builder.StreamArray(array_key, on_element);
   rapidjson::Reader reader;
   // Recursive parsing is faster than iterative, and safe here: the handler stops the parse at
   // kMaxJsonDepth before the recursion goes deeper.
@@ -139,9 +171,9 @@ Result<JsonValue> ParseJson(std::string_view text) {
   rapidjson::ParseResult ok = reader.Parse<kFlags>(stream, builder);
   if (!ok) {
     auto [line, column] = LineAndColumn(text, ok.Offset());
-    std::string what = builder.too_deep()
-                           ? "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"
-                           : rapidjson::GetParseError_En(ok.Code());
+    std::string what = builder.too_deep()  ? "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                       : builder.stopped() ? std::string("stopped")
+                                           : rapidjson::GetParseError_En(ok.Code());
     return InvalidArgumentError("line " + std::to_string(line) + ", column " +
                                 std::to_string(column) + ": " + what);
   }
@@ -157,6 +189,15 @@ Result<JsonValue> ParseJson(std::string_view text) {
                                 std::to_string(column) + ": content after the JSON value");
   }
   return builder.TakeRoot();
+}
+
+}  // namespace
+
+Result<JsonValue> ParseJson(std::string_view text) { return Parse(text, {}, nullptr); }
+
+Result<JsonValue> ParseJsonStreamingArray(std::string_view text, std::string_view array_key,
+                                          const std::function<bool(JsonValue)>& on_element) {
+  return Parse(text, array_key, &on_element);
 }
 
 }  // namespace selvhjelp::fhir

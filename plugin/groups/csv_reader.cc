@@ -2,8 +2,7 @@
 
 namespace selvhjelp::plugin {
 
-Result<std::vector<CsvRow>> ReadCsv(std::string_view text) {
-  std::vector<CsvRow> rows;
+Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_row) {
   CsvRow row;
   std::string cell;
   int line = 1;
@@ -17,7 +16,7 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text) {
   auto end_row = [&] {
     end_cell();
     bool blank = row.cells.size() == 1 && row.cells[0].empty();
-    if (!blank) rows.push_back(std::move(row));
+    if (!blank) on_row(std::move(row));
     row = CsvRow();
     row.line = line;
   };
@@ -50,7 +49,7 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text) {
   }
   if (in_quotes) return InvalidArgumentError("line " + std::to_string(row.line) + ": unterminated quoted field");
   if (!cell.empty() || !row.cells.empty()) end_row();
-  return rows;
+  return OkStatus();
 }
 
 }  // namespace selvhjelp::plugin

@@ -1,5 +1,6 @@
 #pragma once
 // A small RFC 4180 CSV reader: comma-separated, "quoted" fields with "" for a quote, CRLF or LF.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,9 @@ struct CsvRow {
   std::vector<std::string> cells;
 };
 
-// InvalidArgument "line L: <what>" for an unterminated quoted field or text after a closing quote.
-// Blank lines are skipped.
-[[nodiscard]] Result<std::vector<CsvRow>> ReadCsv(std::string_view text);
+// Hands each row to `on_row` as soon as it is complete (memory stays at one row). Blank lines are
+// skipped. InvalidArgument "line L: <what>" for an unterminated quoted field or text after a
+// closing quote.
+[[nodiscard]] Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_row);
 
 }  // namespace selvhjelp::plugin

@@ -92,46 +92,47 @@ JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
 
 Result<std::vector<Group>> LoadGroupCsv(const std::filesystem::path& file, const std::string& source) {
   SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
-  Result<std::vector<CsvRow>> rows = ReadCsv(text);
-  if (!rows.ok()) return InvalidArgumentError(file.string() + ":" + rows.status().message().substr(5));
   fhir::DataProblems p(file);
-  JsonValue at_header = At(JsonValue(), 1);
-  if (rows->empty()) {
-    p.Add(at_header, "(header)", "the file is empty; the first row names the columns");
-    return p.ToStatus();
-  }
-  const std::vector<std::string>& header = (*rows)[0].cells;
-  std::set<std::string> known(std::begin(kColumns), std::end(kColumns));
-  for (const std::string& column : header) {
-    if (!known.count(column)) p.Add(at_header, column, "unknown column");
-  }
-  for (const char* required : kRequired) {
-    if (std::find(header.begin(), header.end(), required) == header.end()) {
-      p.Add(at_header, required, "required column missing");
-    }
-  }
-  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
-
+  const JsonValue at_header = At(JsonValue(), 1);
+  const std::set<std::string> known(std::begin(kColumns), std::end(kColumns));
+  std::vector<std::string> header;
+  bool header_ok = false;
   std::vector<Group> groups;
   std::set<std::string> ids;
-  for (size_t r = 1; r < rows->size(); ++r) {
-    const CsvRow& row = (*rows)[r];
+  // Rows are converted as they are read: a large file never exists as rows in memory.
+  Status read = ReadCsv(text, [&](CsvRow row) {
+    if (header.empty()) {
+      header = std::move(row.cells);
+      for (const std::string& column : header) {
+        if (!known.count(column)) p.Add(at_header, column, "unknown column");
+      }
+      for (const char* required : kRequired) {
+        if (std::find(header.begin(), header.end(), required) == header.end()) {
+          p.Add(at_header, required, "required column missing");
+        }
+      }
+      header_ok = p.empty();
+      return;
+    }
+    if (!header_ok) return;
     if (row.cells.size() != header.size()) {
       p.Add(At(JsonValue(), row.line), "(row)",
             "has " + std::to_string(row.cells.size()) + " cells; the header has " + std::to_string(header.size()));
-      continue;
+      return;
     }
     std::map<std::string, std::string> cells;
     for (const char* column : kColumns) cells[column];
-    for (size_t c = 0; c < header.size(); ++c) cells[header[c]] = row.cells[c];
+    for (size_t c = 0; c < header.size(); ++c) cells[header[c]] = std::move(row.cells[c]);
     std::optional<Group> g = ReadGroupFields(RowObject(cells, row.line), "", p, source);
-    if (!g) continue;
+    if (!g) return;
     if (!ids.insert(g->id).second) {
       p.Add(At(JsonValue(), row.line), "id", "duplicate id in this source");
-      continue;
+      return;
     }
     groups.push_back(std::move(*g));
-  }
+  });
+  if (!read.ok()) return InvalidArgumentError(file.string() + ":" + read.message().substr(5));
+  if (header.empty()) p.Add(at_header, "(header)", "the file is empty; the first row names the columns");
   SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
   return groups;
 }

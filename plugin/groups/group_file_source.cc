@@ -123,22 +123,31 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
 
 namespace {
 
-Result<std::vector<Group>> ReadGroupDocument(const JsonValue& root, const std::filesystem::path& where,
+// Groups are read one at a time as the parser finishes each (a 100,000-group file never exists
+// as one tree).
+Result<std::vector<Group>> ReadGroupDocument(std::string_view text, const std::filesystem::path& where,
                                              const std::string& source) {
   DataProblems p(where);
   std::vector<Group> groups;
-  p.RejectUnknown(root, "", {"description", "groups"});
-  const JsonValue* list = p.Array(root, "groups", "", true);
   std::set<std::string> ids;
-  for (size_t i = 0; list && i < list->items().size(); ++i) {
-    std::string field = FieldPath("groups", i);
-    std::optional<Group> g = ReadGroup(list->items()[i], field, p, source);
-    if (!g) continue;
+  size_t index = 0;
+  Result<JsonValue> root = fhir::ParseJsonStreamingArray(text, "groups", [&](JsonValue item) {
+    std::string field = FieldPath("groups", index++);
+    std::optional<Group> g = ReadGroup(item, field, p, source);
+    if (!g) return true;
     if (!ids.insert(g->id).second) {
-      p.Add(*list->items()[i].Find("id"), FieldPath(field, "id"), "duplicate id in this source");
-      continue;
+      p.Add(*item.Find("id"), FieldPath(field, "id"), "duplicate id in this source");
+      return true;
     }
     groups.push_back(std::move(*g));
+    return true;
+  });
+  if (!root.ok()) return fhir::InFile(where, root.status());
+  if (!root->is_object()) {
+    p.Add(*root, "(top level)", "expected an object");
+  } else {
+    p.RejectUnknown(*root, "", {"description", "groups"});
+    (void)p.Array(*root, "groups", "", true);
   }
   SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
   return groups;
@@ -163,15 +172,13 @@ const char* FormatName(Format f) {
 }  // namespace
 
 Result<std::vector<Group>> LoadGroupFile(const std::filesystem::path& file, const std::string& source) {
-  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(file));
-  return ReadGroupDocument(root, file, source);
+  SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
+  return ReadGroupDocument(text, file, source);
 }
 
 Result<std::vector<Group>> ParseGroupDocument(std::string_view text, const std::filesystem::path& where,
                                               const std::string& source) {
-  Result<JsonValue> root = fhir::ParseJson(text);
-  if (!root.ok()) return InvalidArgumentError(where.string() + ":" + root.status().message());
-  return ReadGroupDocument(*root, where, source);
+  return ReadGroupDocument(text, where, source);
 }
 
 std::string GroupsToJson(const std::vector<Group>& groups) {

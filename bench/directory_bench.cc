@@ -1,0 +1,124 @@
+// Group directory benchmark: import N synthetic groups (JSON and CSV), build the place index,
+// then time place queries. Prints import seconds, query p50/p99 and peak memory.
+// Usage: directory_bench generate DIR N   writes DIR/groups.json and DIR/groups.csv
+//        directory_bench measure DIR      imports, indexes and queries them (peak memory is this
+//                                         process's alone, without the generating)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "plugin/groups/group_csv_source.h"
+#include "plugin/groups/group_directory.h"
+#include "plugin/groups/group_file_source.h"
+
+using namespace selvhjelp::plugin;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kMunicipalities[] = {"0301", "1103", "1108", "1804", "3107", "3201", "3301", "3403",
+                                 "3905", "4003", "4204", "4601", "5001", "5501"};
+
+std::vector<Group> Synthetic(int n) {
+  std::mt19937 random(7);
+  std::vector<Group> groups;
+  groups.reserve(static_cast<size_t>(n));
+  const char* days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+  for (int i = 0; i < n; ++i) {
+    Group g;
+    g.id = "g" + std::to_string(i);
+    g.name = "Gruppe " + std::to_string(i) + " (syntetisk)";
+    g.organisation = i % 3 == 0 ? "AA" : "Selvhjelp Norge";
+    g.themes = {i % 2 ? "alcohol" : "drugs"};
+    g.audience = i % 5 == 0 ? Audience::kRelatives : Audience::kPerson;
+    g.twelve_step = i % 3 == 0;
+    g.format = i % 40 == 0 ? Format::kDigital : Format::kInPerson;
+    g.languages = {"nb"};
+    g.meetings = {{std::string("FREQ=WEEKLY;BYDAY=") + days[i % 7], "19:00", "PT90M"}};
+    if (g.format != Format::kDigital) {
+      g.address.municipality = kMunicipalities[random() % std::size(kMunicipalities)];
+      g.address.city = "By";
+      g.address.line = "Gate " + std::to_string(i);
+    }
+    g.synthetic = true;
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+}  // namespace
+
+int Generate(const std::filesystem::path& dir, int n) {
+  std::filesystem::create_directories(dir);
+  {
+    std::vector<Group> groups = Synthetic(n);
+    std::ofstream(dir / "groups.json") << GroupsToJson(groups);
+    std::ofstream csv(dir / "groups.csv");
+    csv << "id,name,organisation,themes,audience,twelve_step,format,rrule,start_time,municipality,city,synthetic\n";
+    for (const Group& g : groups) {
+      csv << g.id << "," << g.name << "," << g.organisation << "," << g.themes[0] << ","
+          << (g.audience == Audience::kPerson ? "person" : "relatives") << "," << (g.twelve_step ? "yes" : "no") << ","
+          << (g.format == Format::kDigital ? "digital" : "in-person") << "," << g.meetings[0].rrule << ",19:00,"
+          << g.address.municipality << "," << g.address.city << ",yes\n";
+    }
+  }
+  return 0;
+}
+
+int Measure(const std::filesystem::path& dir) {
+  auto start = Clock::now();
+  double csv_s = 0;
+  {
+    auto from_csv = LoadGroupCsv(dir / "groups.csv", "bench");
+    csv_s = Seconds(start);
+    if (!from_csv.ok()) {
+      std::cerr << from_csv.status().message().substr(0, 500) << "\n";
+      return 1;
+    }
+  }
+  start = Clock::now();
+  auto from_json = LoadGroupFile(dir / "groups.json", "bench");
+  const double json_s = Seconds(start);
+  if (!from_json.ok()) {
+    std::cerr << from_json.status().message().substr(0, 500) << "\n";
+    return 1;
+  }
+  start = Clock::now();
+  GroupDirectory directory = GroupDirectory::Build(std::move(from_json).value());
+  const double build_s = Seconds(start);
+
+  std::vector<double> micros;
+  const int queries = 100000;
+  micros.reserve(queries);
+  size_t shown = 0;
+  for (int i = 0; i < queries; ++i) {
+    const std::string municipality = kMunicipalities[i % std::size(kMunicipalities)];
+    auto t0 = Clock::now();
+    GroupMatch match = directory.Match(municipality, i % 4 ? Recipient::kPatient : Recipient::kRelatives, 3);
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    shown += match.size();
+  }
+  std::sort(micros.begin(), micros.end());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+ std::cout << directory.size() << " groups: import JSON " << json_s << " s, CSV " << csv_s << " s, index " << build_s << " s\n"
+            << queries << " place queries: p50 " << micros[queries / 2] << " us, p99 " << micros[queries * 99 / 100]
+            << " us (" << shown / queries << " groups a query)\n"
+            << "peak memory (RSS) " << usage.ru_maxrss / 1024 << " MB\n";
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 2 ? argv[1] : "";
+  if (mode == "generate" && argc == 4) return Generate(argv[2], std::atoi(argv[3]));
+  if (mode == "measure" && argc == 3) return Measure(argv[2]);
+  std::cerr << "usage: directory_bench generate DIR N | directory_bench measure DIR\n";
+  return 2;
+}
