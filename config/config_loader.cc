@@ -175,7 +175,8 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     if (auto v = p.String(*s, "path", "store", true)) c.store_path = Resolve(dir, *v);
   }
   if (const JsonValue* s = p.Object(root, "mappings", "", true)) {
-    p.RejectUnknown(*s, "mappings", {"directory", "extraDiagnosisFiles", "liftExclusions"});
+    p.RejectUnknown(*s, "mappings", {"directory", "extraDiagnosisFiles", "liftExclusions", "postalRegister"});
+    if (auto v = p.String(*s, "postalRegister", "mappings", false)) c.postal_register = Resolve(dir, *v);
     if (auto v = p.String(*s, "directory", "mappings", true)) c.mappings_dir = Resolve(dir, *v);
     for (const std::string& f : p.Strings(*s, "extraDiagnosisFiles", "mappings", false)) {
       c.extra_diagnosis_files.push_back(Resolve(dir, f));

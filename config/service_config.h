@@ -50,6 +50,7 @@ struct ServiceConfig {
   std::filesystem::path store_path;
   std::filesystem::path mappings_dir;
   std::vector<std::filesystem::path> extra_diagnosis_files;
+  std::filesystem::path postal_register;    // Posten/Bring's postal register file, optional
   std::set<std::string> lifted_exclusions;  // exclude-rule ids to drop, e.g. "tobacco"
   std::vector<GroupSourceConfig> group_sources;  // in priority order: the first wins a merge
 

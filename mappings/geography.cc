@@ -101,6 +101,87 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
   return geo;
 }
 
+namespace {
+
+// True when `text` is valid UTF-8 (ASCII included).
+bool IsUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) continue;
+    int follow = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (follow < 0) return false;
+    for (int k = 1; k <= follow; ++k) {
+      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += static_cast<size_t>(follow);
+  }
+  return true;
+}
+
+// Latin-1 text as UTF-8 (Bring publishes the register in ISO-8859-1); valid UTF-8 is kept.
+std::string ToUtf8(std::string_view text) {
+  const bool ascii_or_utf8 = IsUtf8(text);
+  if (ascii_or_utf8) return std::string(text);
+  std::string out;
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Geography::LoadPostalRegister(const std::filesystem::path& file) {
+  Result<std::string> raw = fhir::ReadTextFile(file);
+  if (!raw.ok()) return raw.status();
+  const std::string text = ToUtf8(*raw);
+  std::vector<std::string> problems;
+  auto problem = [&](int line, const char* column, const std::string& what) {
+    problems.push_back(file.string() + ":" + std::to_string(line) + ": " + column + ": " + what);
+  };
+  int line = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string row = text.substr(start, end - start);
+    start = end + 1;
+    ++line;
+    if (!row.empty() && row.back() == '\r') row.pop_back();
+    if (row.empty()) continue;
+    std::vector<std::string> cells;
+    for (size_t at = 0;;) {
+      size_t tab = row.find('\t', at);
+      cells.push_back(row.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
+      if (tab == std::string::npos) break;
+      at = tab + 1;
+    }
+    if (cells.size() < 4) {
+      problem(line, "(line)", "expected tab-separated postal code, place, municipality number, municipality name");
+      continue;
+    }
+    if (!IsDigits(cells[0], 4)) {
+      problem(line, "postal code", "expected 4 digits");
+      continue;
+    }
+    if (!IsDigits(cells[2], 4)) {
+      problem(line, "municipality number", "expected 4 digits");
+      continue;
+    }
+    postal_register_[cells[0]] = cells[2];
+  }
+  if (problems.empty()) return OkStatus();
+  std::string message;
+  for (const std::string& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return InvalidArgumentError(message);
+}
+
 std::optional<std::string> Geography::MunicipalityByName(std::string_view name) const {
   auto it = by_lower_name_.find(LowerName(name));
   if (it == by_lower_name_.end()) return std::nullopt;
@@ -109,6 +190,7 @@ std::optional<std::string> Geography::MunicipalityByName(std::string_view name) 
 
 std::optional<std::string> Geography::MunicipalityByPostalCode(std::string_view postal_code) const {
   if (!IsDigits(postal_code, 4)) return std::nullopt;
+  if (auto it = postal_register_.find(postal_code); it != postal_register_.end()) return it->second;
   for (const PostalRange& range : postal_ranges_) {
     if (postal_code >= range.from && postal_code <= range.to) return range.municipality;
   }

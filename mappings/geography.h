@@ -19,7 +19,13 @@ class Geography {
 
   // Municipality number for a name ("Bergen" -> "4601"), case-insensitive; nullopt if unknown.
   std::optional<std::string> MunicipalityByName(std::string_view name) const;
-  // Municipality number for a 4-digit postal code, where the table has its range.
+  // Adds Posten/Bring's postal register (tab-separated: postal code, place, municipality number,
+  // municipality name, category; ISO-8859-1 or UTF-8). Its entries take precedence over the
+  // ranges in geography.json. InvalidArgument listing every bad line as "file:line: column: what".
+  Status LoadPostalRegister(const std::filesystem::path& file);
+
+  // Municipality number for a 4-digit postal code: from the postal register when loaded, else
+  // where geography.json has its range.
   std::optional<std::string> MunicipalityByPostalCode(std::string_view postal_code) const;
   // County number: the first two digits of a 4-digit municipality number.
   static std::optional<std::string> CountyOf(std::string_view municipality);
@@ -37,6 +43,7 @@ class Geography {
   std::map<std::string, std::string, std::less<>> municipality_names_;  // number -> name
   std::map<std::string, std::string, std::less<>> by_lower_name_;       // name -> number
   std::vector<PostalRange> postal_ranges_;
+  std::map<std::string, std::string, std::less<>> postal_register_;  // postal code -> municipality
 };
 
 // True for a string of exactly `n` ASCII digits.

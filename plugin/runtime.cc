@@ -58,6 +58,9 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(diagnoses.status());
     geography = mappings::Geography::Load(rt->config.mappings_dir / "geography.json");
     problems.Merge(geography.status());
+    if (geography.ok() && !rt->config.postal_register.empty()) {
+      problems.Merge(geography->LoadPostalRegister(rt->config.postal_register));
+    }
     texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
     problems.Merge(texts.status());
   }

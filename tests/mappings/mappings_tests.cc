@@ -8,6 +8,7 @@
 #include "mappings/text_catalog.h"
 
 using namespace selvhjelp::mappings;
+using selvhjelp::Status;
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
 
@@ -77,4 +78,21 @@ BOOST_AUTO_TEST_CASE(every_text_in_every_language_and_summaries_fit) {
     }
   }
   BOOST_TEST(texts->Get("nb", "no.such.key") == "[no.such.key]");
+}
+
+BOOST_AUTO_TEST_CASE(postal_register_in_bring_format_latin1_or_utf8) {
+  auto geo = Geography::Load(kData / "geography.json");
+  BOOST_REQUIRE(geo.ok());
+  fs::path file = fs::temp_directory_path() / "selvhjelp-postnummer.txt";
+  // Synthetic lines in Bring's layout; "TROMS\xD8" is TROMSØ in ISO-8859-1.
+  std::ofstream(file, std::ios::binary) << "5222\tNESTTUN\t4601\tBERGEN\tG\r\n"
+                                           "9019\tTROMS\xD8\t5501\tTROMS\xD8\tP\r\n";
+  BOOST_REQUIRE_MESSAGE(geo->LoadPostalRegister(file).ok(), "register loads");
+  BOOST_TEST(*geo->MunicipalityByPostalCode("5222") == "4601");  // outside the built-in ranges
+  BOOST_TEST(*geo->MunicipalityByPostalCode("9019") == "5501");
+  std::ofstream(file, std::ios::binary) << "5222\tNESTTUN\t4601\tBERGEN\tG\n52X2\tX\t4601\tBERGEN\tG\n5223\tY\t46\tZ\tG\n";
+  Status bad = geo->LoadPostalRegister(file);
+  BOOST_TEST(bad.message().find(file.string() + ":2: postal code: expected 4 digits") != std::string::npos, bad.message());
+  BOOST_TEST(bad.message().find(file.string() + ":3: municipality number: expected 4 digits") != std::string::npos);
+  fs::remove(file);
 }
