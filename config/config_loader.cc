@@ -129,16 +129,21 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       p.Add(item, field, "expected an object");
       continue;
     }
-    p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "refreshSeconds"});
+    p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "organisation", "themes",
+                                  "refreshSeconds"});
     GroupSourceConfig source;
     source.name = p.String(item, "name", field, true).value_or("");
     if (!source.name.empty() && !names.insert(source.name).second) {
       p.Add(*item.Find("name"), FieldPath(field, "name"), "another source has this name");
     }
     source.type = p.String(item, "type", field, true).value_or("");
-    const bool file_type = source.type == "json" || source.type == "csv";
+    const bool file_type = source.type == "json" || source.type == "csv" || source.type == "meeting-guide";
     if (!source.type.empty() && !file_type && source.type != "fhir") {
-      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv or fhir");
+      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide or fhir");
+    }
+    if (source.type == "meeting-guide") {
+      source.organisation = p.String(item, "organisation", field, true).value_or("");
+      source.themes = p.Strings(item, "themes", field, true);
     }
     if (file_type) {
       if (auto v = p.String(item, "path", field, true)) source.path = Resolve(dir, *v);

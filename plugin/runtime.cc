@@ -53,6 +53,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   Result<mappings::DiagnosisTable> diagnoses = InvalidArgumentError("mappings.directory not set");
   Result<mappings::Geography> geography = InvalidArgumentError("mappings.directory not set");
   Result<mappings::TextCatalog> texts = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::MeetingGuideTypes> meeting_types = InvalidArgumentError("mappings.directory not set");
   if (have_mappings) {
     diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
     problems.Merge(diagnoses.status());
@@ -63,10 +64,14 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     }
     texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
     problems.Merge(texts.status());
+    meeting_types = mappings::MeetingGuideTypes::Load(rt->config.mappings_dir / "meeting-guide-types.json");
+    problems.Merge(meeting_types.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
+  const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
+                              meeting_types.ok() ? &*meeting_types : nullptr};
   if (!open_store) {
-    LiveDirectory check(rt->config.group_sources, rt->fhir_client.get(), nullptr, NowSeconds);
+    LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
   }
   auto issuer_keys = LoadIssuerKeys(rt->config);
@@ -76,18 +81,20 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
   rt->geography = std::make_unique<mappings::Geography>(std::move(geography).value());
   rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
+  rt->meeting_types = std::make_unique<mappings::MeetingGuideTypes>(std::move(meeting_types).value());
+  const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get()};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {
     // The command line reads the directory: load it (already checked above).
-    rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, rt->fhir_client.get(), nullptr, NowSeconds);
+    rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers, nullptr, NowSeconds);
     (void)rt->directory->LoadAll();
     return rt;
   }
   auto ledger = Ledger::Open(rt->config.store_path);
   if (!ledger.ok()) return ledger.status();
   rt->ledger = std::move(ledger).value();
-  rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, rt->fhir_client.get(),
+  rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds);
   rt->service = std::make_unique<SelfHelpService>(ServiceDeps{
       &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->directory.get(),

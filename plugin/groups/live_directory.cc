@@ -6,6 +6,7 @@
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/meeting_guide_source.h"
 
 namespace selvhjelp::plugin {
 
@@ -13,10 +14,15 @@ using fhir::JsonValue;
 
 namespace {
 
-Result<std::vector<Group>> Fetch(const config::GroupSourceConfig& c, fhir::FhirClient* client) {
+Result<std::vector<Group>> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers) {
   if (c.type == "json") return LoadGroupFile(c.path, c.name);
   if (c.type == "csv") return LoadGroupCsv(c.path, c.name);
-  if (c.type == "fhir" && client != nullptr) return FetchFhirDirectory(*client, c.url, c.bearer_token, c.name);
+  if (c.type == "meeting-guide") {
+    return LoadMeetingGuide(c.path, {c.name, c.organisation, c.themes, readers.meeting_types, readers.geography});
+  }
+  if (c.type == "fhir" && readers.client != nullptr) {
+    return FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name);
+  }
   return InternalError("source type " + c.type + " cannot be read here");
 }
 
@@ -32,9 +38,9 @@ std::string MergeKey(const Group& g) {
 
 }  // namespace
 
-LiveDirectory::LiveDirectory(std::vector<config::GroupSourceConfig> sources, fhir::FhirClient* client,
+LiveDirectory::LiveDirectory(std::vector<config::GroupSourceConfig> sources, SourceReaders readers,
                              Ledger* ledger, std::function<int64_t()> clock)
-    : client_(client), ledger_(ledger), clock_(std::move(clock)),
+    : readers_(readers), ledger_(ledger), clock_(std::move(clock)),
       current_(std::make_shared<GroupDirectory>(GroupDirectory::Build({}))) {
   for (auto& config : sources) {
     Source s;
@@ -71,7 +77,7 @@ bool LiveDirectory::Refresh(size_t index) {
     std::lock_guard<std::mutex> lock(mutex_);
     config = sources_[index].config;
   }
-  Result<std::vector<Group>> fetched = Fetch(config, client_);  // slow: outside the lock
+  Result<std::vector<Group>> fetched = Fetch(config, readers_);  // slow: outside the lock
   const int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
   Source& s = sources_[index];

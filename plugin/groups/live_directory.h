@@ -15,10 +15,19 @@
 #include "config/service_config.h"
 #include "fhir/client/fhir_client.h"
 #include "fhir/json/json_value.h"
+#include "mappings/geography.h"
+#include "mappings/meeting_guide_types.h"
 #include "plugin/groups/group_directory.h"
 #include "plugin/store/ledger.h"
 
 namespace selvhjelp::plugin {
+
+// What reading the sources needs besides their config.
+struct SourceReaders {
+  fhir::FhirClient* client = nullptr;                           // fhir sources
+  const mappings::Geography* geography = nullptr;               // meeting-guide: places
+  const mappings::MeetingGuideTypes* meeting_types = nullptr;   // meeting-guide: type codes
+};
 
 struct SourceState {
   std::string name, type;
@@ -31,8 +40,8 @@ struct SourceState {
 
 class LiveDirectory {
  public:
-  // `ledger` may be null (no snapshots: the command line). `client` serves fhir sources.
-  LiveDirectory(std::vector<config::GroupSourceConfig> sources, fhir::FhirClient* client,
+  // `ledger` may be null (no snapshots: the command line). `readers` must outlive this.
+  LiveDirectory(std::vector<config::GroupSourceConfig> sources, SourceReaders readers,
                 Ledger* ledger, std::function<int64_t()> clock);
   ~LiveDirectory();  // stops refreshing
 
@@ -64,7 +73,7 @@ class LiveDirectory {
   bool Refresh(size_t index);
   void Rebuild();
 
-  fhir::FhirClient* client_;
+  SourceReaders readers_;
   Ledger* ledger_;
   std::function<int64_t()> clock_;
   mutable std::mutex mutex_;  // guards sources_ and current_

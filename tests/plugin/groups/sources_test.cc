@@ -8,6 +8,7 @@
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
 #include "plugin/groups/live_directory.h"
+#include "plugin/groups/meeting_guide_source.h"
 
 using namespace selvhjelp::plugin;
 namespace fs = std::filesystem;
@@ -102,7 +103,7 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
   {
     auto ledger = Ledger::Open(dir / "store.db");
     BOOST_REQUIRE(ledger.ok());
-    LiveDirectory live({source}, nullptr, ledger->get(), clock);
+    LiveDirectory live({source}, {}, ledger->get(), clock);
     BOOST_TEST(live.LoadAll().empty());
     BOOST_TEST(live.Current()->size() == 16u);
     BOOST_TEST(!live.States()[0].stale);
@@ -111,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
   now = 2000;
   auto ledger = Ledger::Open(dir / "store.db");
   BOOST_REQUIRE(ledger.ok());
-  LiveDirectory restarted({source}, nullptr, ledger->get(), clock);
+  LiveDirectory restarted({source}, {}, ledger->get(), clock);
   std::string problems = restarted.LoadAll();
   BOOST_TEST(problems.find("groups.json:1") != std::string::npos, problems);
   BOOST_TEST(restarted.Current()->size() == 16u);  // served from the snapshot
@@ -119,5 +120,55 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
   BOOST_TEST(state.stale);
   BOOST_TEST(state.last_success == 1000);
   BOOST_TEST(state.last_attempt == 2000);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(meeting_guide_feed_becomes_weekly_groups_with_mapped_types) {
+  const fs::path data = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
+  auto geography = selvhjelp::mappings::Geography::Load(data / "geography.json");
+  auto types = selvhjelp::mappings::MeetingGuideTypes::Load(data / "meeting-guide-types.json");
+  BOOST_REQUIRE(geography.ok() && types.ok());
+  fs::path dir = TempDir("selvhjelp-mg");
+  // Synthetic meetings in the Meeting Guide format.
+  std::ofstream(dir / "feed.json") << R"json([
+    {"name": "Tirsdagsgruppa (syntetisk)", "slug": "tirsdag", "day": 2, "time": "19:00", "end_time": "20:30",
+     "types": ["O", "NO"], "address": "Eksempelgata 1", "city": "Bergen", "postal_code": "5003",
+     "updated": "2026-10-01 12:00:00"},
+    {"name": "Online English (synthetic)", "slug": "online-en", "day": [1, 4], "time": "20:00",
+     "types": ["EN", "ONL"], "conference_url": "https://meet.example/aa", "attendance_option": "online"},
+    {"name": "Hybrid (syntetisk)", "slug": "hybrid", "day": 0, "time": "18:00", "types": ["AL-AN"],
+     "attendance_option": "hybrid", "city": "Trondheim"},
+    {"name": "Nedlagt", "slug": "closed", "day": 3, "time": "19:00", "attendance_option": "inactive"}
+  ])json";
+  MeetingGuideSource source{"aa-feed", "AA", {"alcohol"}, &*types, &*geography};
+  auto groups = LoadMeetingGuide(dir / "feed.json", source);
+  BOOST_REQUIRE_MESSAGE(groups.ok(), groups.status().message());
+  BOOST_REQUIRE(groups->size() == 3u);  // the inactive meeting is left out
+  const Group& tuesday = (*groups)[0];
+  BOOST_TEST(tuesday.meetings[0].rrule == "FREQ=WEEKLY;BYDAY=TU");
+  BOOST_TEST(tuesday.meetings[0].duration == "PT90M");
+  BOOST_TEST(tuesday.address.municipality == "4601");
+  BOOST_TEST(tuesday.languages == std::vector<std::string>{"nb"});
+  BOOST_TEST(tuesday.twelve_step);
+  BOOST_TEST(tuesday.organisation == "AA");
+  BOOST_TEST(tuesday.last_confirmed == "2026-10-01");
+  const Group& online = (*groups)[1];
+  BOOST_TEST((online.format == Format::kDigital));
+  BOOST_TEST(online.meetings[0].rrule == "FREQ=WEEKLY;BYDAY=MO,TH");
+  BOOST_TEST(online.languages == std::vector<std::string>{"en"});
+  const Group& hybrid = (*groups)[2];
+  BOOST_TEST((hybrid.format == Format::kBoth));
+  BOOST_TEST((hybrid.audience == Audience::kBoth));
+  BOOST_TEST(hybrid.address.municipality == "5001");  // placed by city
+
+  std::ofstream(dir / "bad.json") << "[\n"
+      R"json({"name": "A", "slug": "a", "day": 9, "time": "19:00", "city": "Bergen"},)json" "\n"
+      R"json({"name": "B", "slug": "b", "day": 1, "time": "7pm", "city": "Atlantis"})json" "\n]";
+  auto bad = LoadMeetingGuide(dir / "bad.json", source);
+  BOOST_REQUIRE(!bad.ok());
+  const std::string f = (dir / "bad.json").string();
+  BOOST_TEST(bad.status().message().find(f + ":2: [0].day: expected 0 (Sunday) to 6") != std::string::npos, bad.status().message());
+  BOOST_TEST(bad.status().message().find(f + ":3: [1].time: expected HH:MM") != std::string::npos);
+  BOOST_TEST(bad.status().message().find(f + ":3: [1]: cannot place this meeting") != std::string::npos);
   fs::remove_all(dir);
 }
