@@ -137,9 +137,10 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       p.Add(*item.Find("name"), FieldPath(field, "name"), "another source has this name");
     }
     source.type = p.String(item, "type", field, true).value_or("");
-    const bool file_type = source.type == "json" || source.type == "csv" || source.type == "meeting-guide";
+    const bool file_type = source.type == "json" || source.type == "csv" || source.type == "meeting-guide" ||
+                           source.type == "hsds";
     if (!source.type.empty() && !file_type && source.type != "fhir") {
-      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide or fhir");
+      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide, hsds or fhir");
     }
     if (source.type == "meeting-guide") {
       source.organisation = p.String(item, "organisation", field, true).value_or("");

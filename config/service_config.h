@@ -20,7 +20,7 @@ struct TrustedIssuer {
 // One source of self-help groups (docs/group-sources.md).
 struct GroupSourceConfig {
   std::string name;  // unique; names the source in status, errors and merged groups
-  std::string type;  // json | csv | meeting-guide | fhir
+  std::string type;  // json | csv | meeting-guide | hsds | fhir
   std::filesystem::path path;  // for file sources
   std::string url;             // for fhir: the directory server's base URL
   std::string bearer_token;    // for fhir, when the server needs one

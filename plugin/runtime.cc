@@ -53,7 +53,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   Result<mappings::DiagnosisTable> diagnoses = InvalidArgumentError("mappings.directory not set");
   Result<mappings::Geography> geography = InvalidArgumentError("mappings.directory not set");
   Result<mappings::TextCatalog> texts = InvalidArgumentError("mappings.directory not set");
-  Result<mappings::MeetingGuideTypes> meeting_types = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::CategoryMap> meeting_types = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::CategoryMap> hsds_taxonomy = InvalidArgumentError("mappings.directory not set");
   if (have_mappings) {
     diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
     problems.Merge(diagnoses.status());
@@ -64,12 +65,15 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     }
     texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
     problems.Merge(texts.status());
-    meeting_types = mappings::MeetingGuideTypes::Load(rt->config.mappings_dir / "meeting-guide-types.json");
+    meeting_types = mappings::CategoryMap::Load(rt->config.mappings_dir / "meeting-guide-types.json");
     problems.Merge(meeting_types.status());
+    hsds_taxonomy = mappings::CategoryMap::Load(rt->config.mappings_dir / "hsds-taxonomy.json");
+    problems.Merge(hsds_taxonomy.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
-                              meeting_types.ok() ? &*meeting_types : nullptr};
+                              meeting_types.ok() ? &*meeting_types : nullptr,
+                              hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
@@ -81,8 +85,10 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
   rt->geography = std::make_unique<mappings::Geography>(std::move(geography).value());
   rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
-  rt->meeting_types = std::make_unique<mappings::MeetingGuideTypes>(std::move(meeting_types).value());
-  const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get()};
+  rt->meeting_types = std::make_unique<mappings::CategoryMap>(std::move(meeting_types).value());
+  rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
+  const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
+                                   rt->hsds_taxonomy.get()};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {

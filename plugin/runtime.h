@@ -7,7 +7,7 @@
 #include "fhir/client/fhir_client.h"
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
-#include "mappings/meeting_guide_types.h"
+#include "mappings/category_map.h"
 #include "mappings/text_catalog.h"
 #include "plugin/auth/jwt_verifier.h"
 #include "plugin/cds/self_help_service.h"
@@ -21,7 +21,8 @@ struct Runtime {
   std::unique_ptr<mappings::DiagnosisTable> diagnoses;
   std::unique_ptr<mappings::Geography> geography;
   std::unique_ptr<mappings::TextCatalog> texts;
-  std::unique_ptr<mappings::MeetingGuideTypes> meeting_types;
+  std::unique_ptr<mappings::CategoryMap> meeting_types;
+  std::unique_ptr<mappings::CategoryMap> hsds_taxonomy;
   std::unique_ptr<LiveDirectory> directory;
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;

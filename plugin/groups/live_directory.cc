@@ -6,6 +6,7 @@
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/hsds_source.h"
 #include "plugin/groups/meeting_guide_source.h"
 
 namespace selvhjelp::plugin {
@@ -20,6 +21,7 @@ Result<std::vector<Group>> Fetch(const config::GroupSourceConfig& c, const Sourc
   if (c.type == "meeting-guide") {
     return LoadMeetingGuide(c.path, {c.name, c.organisation, c.themes, readers.meeting_types, readers.geography});
   }
+  if (c.type == "hsds") return LoadHsdsFile(c.path, {c.name, readers.hsds_taxonomy, readers.geography});
   if (c.type == "fhir" && readers.client != nullptr) {
     return FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name);
   }

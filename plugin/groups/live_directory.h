@@ -16,7 +16,7 @@
 #include "fhir/client/fhir_client.h"
 #include "fhir/json/json_value.h"
 #include "mappings/geography.h"
-#include "mappings/meeting_guide_types.h"
+#include "mappings/category_map.h"
 #include "plugin/groups/group_directory.h"
 #include "plugin/store/ledger.h"
 
@@ -25,8 +25,9 @@ namespace selvhjelp::plugin {
 // What reading the sources needs besides their config.
 struct SourceReaders {
   fhir::FhirClient* client = nullptr;                           // fhir sources
-  const mappings::Geography* geography = nullptr;               // meeting-guide: places
-  const mappings::MeetingGuideTypes* meeting_types = nullptr;   // meeting-guide: type codes
+  const mappings::Geography* geography = nullptr;               // meeting-guide, hsds: places
+  const mappings::CategoryMap* meeting_types = nullptr;   // meeting-guide: type codes
+  const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
 };
 
 struct SourceState {

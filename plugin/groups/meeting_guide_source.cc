@@ -75,7 +75,7 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
                                                        : Format::kInPerson;
   std::set<std::string> languages;
   for (const std::string& code : p.Strings(m, "types", field, false)) {
-    const mappings::MeetingTypeMeaning* meaning = source.types ? source.types->Find(code) : nullptr;
+    const mappings::CategoryMeaning* meaning = source.types ? source.types->Find(code) : nullptr;
     if (meaning == nullptr) continue;
     if (!meaning->language.empty()) languages.insert(meaning->language);
     if (meaning->format == "digital" && g.format == Format::kInPerson) g.format = Format::kDigital;

@@ -7,7 +7,7 @@
 
 #include "fhir/base/result.h"
 #include "mappings/geography.h"
-#include "mappings/meeting_guide_types.h"
+#include "mappings/category_map.h"
 #include "plugin/groups/group.h"
 
 namespace selvhjelp::plugin {
@@ -16,7 +16,7 @@ struct MeetingGuideSource {
   std::string name;                 // the source's name (Group::source)
   std::string organisation;         // the fellowship, e.g. "AA" (the feed does not say)
   std::vector<std::string> themes;  // e.g. {"alcohol"}
-  const mappings::MeetingGuideTypes* types = nullptr;
+  const mappings::CategoryMap* types = nullptr;
   const mappings::Geography* geography = nullptr;  // places meetings: postal code, then city
 };
 

@@ -7,6 +7,7 @@
 #include "plugin/groups/csv_reader.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/hsds_source.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/groups/meeting_guide_source.h"
 
@@ -126,7 +127,7 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
 BOOST_AUTO_TEST_CASE(meeting_guide_feed_becomes_weekly_groups_with_mapped_types) {
   const fs::path data = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
   auto geography = selvhjelp::mappings::Geography::Load(data / "geography.json");
-  auto types = selvhjelp::mappings::MeetingGuideTypes::Load(data / "meeting-guide-types.json");
+  auto types = selvhjelp::mappings::CategoryMap::Load(data / "meeting-guide-types.json");
   BOOST_REQUIRE(geography.ok() && types.ok());
   fs::path dir = TempDir("selvhjelp-mg");
   // Synthetic meetings in the Meeting Guide format.
@@ -170,5 +171,39 @@ BOOST_AUTO_TEST_CASE(meeting_guide_feed_becomes_weekly_groups_with_mapped_types)
   BOOST_TEST(bad.status().message().find(f + ":2: [0].day: expected 0 (Sunday) to 6") != std::string::npos, bad.status().message());
   BOOST_TEST(bad.status().message().find(f + ":3: [1].time: expected HH:MM") != std::string::npos);
   BOOST_TEST(bad.status().message().find(f + ":3: [1]: cannot place this meeting") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(hsds_services_keep_their_rrules_and_map_taxonomy_terms) {
+  const fs::path data = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
+  auto geography = selvhjelp::mappings::Geography::Load(data / "geography.json");
+  auto taxonomy = selvhjelp::mappings::CategoryMap::Load(data / "hsds-taxonomy.json");
+  BOOST_REQUIRE(geography.ok() && taxonomy.ok());
+  HsdsSource source{"hsds-region", &*taxonomy, &*geography};
+  auto groups = LoadHsdsFile(fs::path(SELVHJELP_SOURCE_DIR) / "tests/data/hsds/services.json", source);
+  BOOST_REQUIRE_MESSAGE(groups.ok(), groups.status().message());
+  BOOST_REQUIRE(groups->size() == 2u);  // the defunct service is left out
+  const Group& relatives = (*groups)[0];
+  BOOST_TEST(relatives.meetings[0].rrule == "FREQ=MONTHLY;BYDAY=2TU");  // every second Tuesday survives
+  BOOST_TEST(relatives.meetings[0].duration == "PT90M");
+  BOOST_TEST((relatives.audience == Audience::kRelatives));
+  BOOST_TEST(relatives.themes == (std::vector<std::string>{"alcohol", "relatives"}));
+  BOOST_TEST(relatives.address.municipality == "5001");
+  BOOST_TEST(relatives.organisation == "Selvhjelp Norge");
+  BOOST_TEST(relatives.last_confirmed == "2026-09-01");
+  const Group& online = (*groups)[1];
+  BOOST_TEST((online.format == Format::kDigital));
+  BOOST_TEST(online.meetings[0].rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE");
+  BOOST_TEST(online.themes == std::vector<std::string>{"gambling"});
+
+  fs::path dir = TempDir("selvhjelp-hsds");
+  std::ofstream(dir / "bad.json") << "[\n"
+      R"json({"id": "a", "name": "A", "status": "active", "schedules": [{"id": "s", "freq": "DAILY", "opens_at": "10:00"}]})json"
+      "\n]";
+  auto bad = LoadHsdsFile(dir / "bad.json", source);
+  BOOST_REQUIRE(!bad.ok());
+  const std::string f = (dir / "bad.json").string();
+  BOOST_TEST(bad.status().message().find(f + ":2: [0].organization: required but missing") != std::string::npos, bad.status().message());
+  BOOST_TEST(bad.status().message().find(f + ":2: [0].schedules[0].freq: expected WEEKLY or MONTHLY") != std::string::npos);
   fs::remove_all(dir);
 }

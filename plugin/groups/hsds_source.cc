@@ -1,0 +1,173 @@
+#include "plugin/groups/hsds_source.h"
+
+#include <set>
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::DataProblems;
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+namespace {
+
+// "19:00", "19:00:00", "19:00Z" or "19:00+01:00" -> "19:00"; empty when not a clock time.
+std::string ClockTime(std::string_view t) {
+  if (t.size() < 5 || t[2] != ':' || !mappings::IsDigits(t.substr(0, 2), 2) || !mappings::IsDigits(t.substr(3, 2), 2) ||
+      t.substr(0, 2) >= "24" || t.substr(3, 2) >= "60") {
+    return {};
+  }
+  return std::string(t.substr(0, 5));
+}
+
+int Minutes(const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); }
+
+void ReadSchedules(const JsonValue& service, const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* schedules = service.Find("schedules");
+  if (schedules == nullptr) return;
+  for (size_t i = 0; i < schedules->items().size(); ++i) {
+    const JsonValue& s = schedules->items()[i];
+    std::string sfield = FieldPath(FieldPath(field, "schedules"), i);
+    std::string freq(s.FindString("freq").value_or(""));
+    if (freq.empty()) continue;  // free-text-only schedules have no rule to keep
+    if (freq != "WEEKLY" && freq != "MONTHLY") {
+      p.Add(*s.Find("freq"), FieldPath(sfield, "freq"), "expected WEEKLY or MONTHLY");
+      continue;
+    }
+    std::string rrule = "FREQ=" + freq;
+    if (auto interval = s.FindInt("interval"); interval && *interval > 1) rrule += ";INTERVAL=" + std::to_string(*interval);
+    if (auto byday = s.FindString("byday"); byday && !byday->empty()) rrule += ";BYDAY=" + std::string(*byday);
+    if (auto bymonthday = s.FindString("bymonthday"); bymonthday && !bymonthday->empty()) {
+      rrule += ";BYMONTHDAY=" + std::string(*bymonthday);
+    }
+    std::string opens = ClockTime(s.FindString("opens_at").value_or(""));
+    if (opens.empty()) {
+      p.Add(s.Find("opens_at") ? *s.Find("opens_at") : s, FieldPath(sfield, "opens_at"), "expected HH:MM");
+      continue;
+    }
+    Meeting meeting{rrule, opens, ""};
+    std::string closes = ClockTime(s.FindString("closes_at").value_or(""));
+    if (!closes.empty() && Minutes(closes) > Minutes(opens)) {
+      meeting.duration = "PT" + std::to_string(Minutes(closes) - Minutes(opens)) + "M";
+    }
+    g.meetings.push_back(std::move(meeting));
+  }
+}
+
+void ReadPlace(const JsonValue& service, const std::string& field, DataProblems& p, const HsdsSource& source,
+               Group& g) {
+  const JsonValue* at_locations = service.Find("service_at_locations");
+  const JsonValue* location = at_locations && !at_locations->items().empty()
+                                  ? at_locations->items()[0].Find("location") : nullptr;
+  if (location == nullptr) {
+    g.format = Format::kDigital;  // no place to meet
+    return;
+  }
+  if (location->FindString("location_type") == "virtual") {
+    g.format = Format::kDigital;
+    return;
+  }
+  const JsonValue* addresses = location->Find("addresses");
+  const JsonValue* address = addresses && !addresses->items().empty() ? &addresses->items()[0] : nullptr;
+  if (address != nullptr) {
+    g.address.line = std::string(address->FindString("address_1").value_or(""));
+    g.address.city = std::string(address->FindString("city").value_or(""));
+    g.address.postal_code = std::string(address->FindString("postal_code").value_or(""));
+  }
+  if (const JsonValue* lat = location->Find("latitude")) g.address.latitude = lat->AsDouble();
+  if (const JsonValue* lon = location->Find("longitude")) g.address.longitude = lon->AsDouble();
+  std::optional<std::string> municipality;
+  if (source.geography) {
+    municipality = source.geography->MunicipalityByPostalCode(g.address.postal_code);
+    if (!municipality) municipality = source.geography->MunicipalityByName(g.address.city);
+  }
+  if (!municipality) {
+    p.Add(*location, FieldPath(field, "service_at_locations[0].location"),
+          "cannot place this location: its postal code and city are not in the geography tables");
+    return;
+  }
+  g.address.municipality = *municipality;
+}
+
+std::optional<Group> ReadService(const JsonValue& service, const std::string& field, DataProblems& p,
+                                 const HsdsSource& source) {
+  if (!service.is_object()) {
+    p.Add(service, field, "expected a service object");
+    return std::nullopt;
+  }
+  if (auto status = service.FindString("status"); status && *status != "active") return std::nullopt;
+  const size_t before = p.lines().size();
+  Group g;
+  g.source = source.name;
+  g.id = p.String(service, "id", field, true).value_or("");
+  g.name = p.String(service, "name", field, true).value_or("");
+  if (const JsonValue* organization = p.Object(service, "organization", field, true)) {
+    g.organisation = p.String(*organization, "name", FieldPath(field, "organization"), true).value_or("");
+  }
+  g.website = std::string(service.FindString("url").value_or(""));
+  g.email = std::string(service.FindString("email").value_or(""));
+  if (const JsonValue* phones = service.Find("phones"); phones && !phones->items().empty()) {
+    g.phone = std::string(phones->items()[0].FindString("number").value_or(""));
+  }
+  if (auto assured = service.FindString("assured_date")) g.last_confirmed = std::string(*assured);
+  if (const JsonValue* languages = service.Find("languages")) {
+    for (const JsonValue& language : languages->items()) {
+      if (auto code = language.FindString("code")) g.languages.emplace_back(*code);
+    }
+  }
+  if (g.languages.empty()) g.languages = {"nb"};
+  std::set<std::string> themes;
+  if (const JsonValue* attributes = service.Find("attributes")) {
+    for (const JsonValue& attribute : attributes->items()) {
+      auto code = attribute.FindPath({"taxonomy_term", "code"});
+      const mappings::CategoryMeaning* meaning =
+          code && code->AsString() && source.taxonomy ? source.taxonomy->Find(*code->AsString()) : nullptr;
+      if (meaning == nullptr) continue;
+      themes.insert(meaning->themes.begin(), meaning->themes.end());
+      if (meaning->twelve_step) g.twelve_step = *meaning->twelve_step;
+      if (meaning->audience == "relatives") g.audience = Audience::kRelatives;
+      if (meaning->audience == "both") g.audience = Audience::kBoth;
+      if (meaning->format == "digital") g.format = Format::kDigital;
+    }
+  }
+  g.themes.assign(themes.begin(), themes.end());
+  ReadSchedules(service, field, p, g);
+  if (g.format != Format::kDigital) ReadPlace(service, field, p, source, g);
+  if (p.lines().size() != before) return std::nullopt;
+  return g;
+}
+
+}  // namespace
+
+Result<std::vector<Group>> GroupsFromHsds(const JsonValue& document, const std::filesystem::path& where,
+                                          const HsdsSource& source) {
+  DataProblems p(where);
+  const JsonValue* services = document.is_array() ? &document : document.Find("contents");
+  if (services == nullptr || !services->is_array()) {
+    p.Add(document, "(top level)", "expected an array of HSDS services or a page with contents");
+    return p.ToStatus();
+  }
+  std::vector<Group> groups;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < services->items().size(); ++i) {
+    std::string field = "[" + std::to_string(i) + "]";
+    std::optional<Group> g = ReadService(services->items()[i], field, p, source);
+    if (!g) continue;
+    if (!ids.insert(g->id).second) {
+      p.Add(services->items()[i], FieldPath(field, "id"), "duplicate service id");
+      continue;
+    }
+    groups.push_back(std::move(*g));
+  }
+  SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
+  return groups;
+}
+
+Result<std::vector<Group>> LoadHsdsFile(const std::filesystem::path& file, const HsdsSource& source) {
+  SELVHJELP_ASSIGN_OR_RETURN(JsonValue document, fhir::ReadJsonFile(file));
+  return GroupsFromHsds(document, file, source);
+}
+
+}  // namespace selvhjelp::plugin
