@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int iterations = argc > 3 ? std::atoi(argv[3]) : 20000;
-  auto runtime = selvhjelp::plugin::LoadRuntime(argv[1], 0, true);
+  auto runtime = selvhjelp::plugin::LoadRuntime(argv[1], 0, true, {});  // file sources only
   auto body = selvhjelp::fhir::ReadTextFile(argv[2]);
   if (!runtime.ok() || !body.ok()) {
     std::cerr << (runtime.ok() ? body.status() : runtime.status()).message() << "\n";

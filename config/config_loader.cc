@@ -139,22 +139,23 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     source.type = p.String(item, "type", field, true).value_or("");
     const bool file_type = source.type == "json" || source.type == "csv" || source.type == "meeting-guide" ||
                            source.type == "hsds";
-    if (!source.type.empty() && !file_type && source.type != "fhir") {
-      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide, hsds or fhir");
+    const bool api_type = source.type == "fhir" || source.type == "hsds-api";
+    if (!source.type.empty() && !file_type && !api_type) {
+      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide, hsds, hsds-api or fhir");
     }
     if (source.type == "meeting-guide") {
       source.organisation = p.String(item, "organisation", field, true).value_or("");
       source.themes = p.Strings(item, "themes", field, true);
     }
-    if (file_type) {
-      if (auto v = p.String(item, "path", field, true)) source.path = Resolve(dir, *v);
-    } else if (source.type == "fhir") {
-      source.url = p.String(item, "url", field, true).value_or("");
-      if (!source.url.empty() && source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
-        p.Add(*item.Find("url"), FieldPath(field, "url"), "expected an http(s) URL");
-      }
-      source.bearer_token = p.String(item, "bearerToken", field, false).value_or("");
+    if (file_type && (item.Find("path") != nullptr) == (item.Find("url") != nullptr)) {
+      p.Add(item, field, "needs either path (a local file) or url (the same over http), not both");
     }
+    if (auto v = p.String(item, "path", field, false)) source.path = Resolve(dir, *v);
+    source.url = p.String(item, "url", field, api_type).value_or("");
+    if (!source.url.empty() && source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
+      p.Add(*item.Find("url"), FieldPath(field, "url"), "expected an http(s) URL");
+    }
+    source.bearer_token = p.String(item, "bearerToken", field, false).value_or("");
     if (auto v = p.Int(item, "refreshSeconds", field, false, 1, 7 * 24 * 3600)) {
       source.refresh_seconds = static_cast<int>(*v);
     }

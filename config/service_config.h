@@ -20,9 +20,9 @@ struct TrustedIssuer {
 // One source of self-help groups (docs/group-sources.md).
 struct GroupSourceConfig {
   std::string name;  // unique; names the source in status, errors and merged groups
-  std::string type;  // json | csv | meeting-guide | hsds | fhir
-  std::filesystem::path path;  // for file sources
-  std::string url;             // for fhir: the directory server's base URL
+  std::string type;  // json | csv | meeting-guide | hsds | hsds-api | fhir
+  std::filesystem::path path;  // a local file (json, csv, meeting-guide, hsds), or
+  std::string url;             // the same over http(s); for hsds-api and fhir, the API's base URL
   std::string bearer_token;    // for fhir, when the server needs one
   std::string organisation;    // for meeting-guide: the fellowship (the feed does not say)
   std::vector<std::string> themes;  // for meeting-guide

@@ -13,6 +13,7 @@
 #include "plugin/groups/directory_query.h"
 #include "plugin/groups/healthcare_service.h"
 #include "plugin/cds/card_builder.h"
+#include "plugin/http/http_getter.h"
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
 #include "plugin/runtime.h"
@@ -73,7 +74,7 @@ int Serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto runtime = plugin::LoadRuntime(config, port, /*open_store=*/true);
+  auto runtime = plugin::LoadRuntime(config, port, /*open_store=*/true, plugin::MakeHttpGetter);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
@@ -105,7 +106,7 @@ int Serve(const std::vector<std::string>& args) {
 
 int CheckConfig(const std::vector<std::string>& args) {
   if (args.size() < 2) return Usage("check-config needs FILE");
-  auto runtime = plugin::LoadRuntime(args[1], 0, /*open_store=*/false);
+  auto runtime = plugin::LoadRuntime(args[1], 0, /*open_store=*/false, plugin::MakeHttpGetter);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
@@ -126,7 +127,7 @@ std::string SectionOf(const plugin::Group& g, const std::string& municipality) {
 int Directory(const std::vector<std::string>& args) {
   if (args.size() < 3) return Usage("directory needs check|list|export and CONFIG");
   const std::string& action = args[1];
-  auto runtime = plugin::LoadRuntime(args[2], 0, /*open_store=*/false);
+  auto runtime = plugin::LoadRuntime(args[2], 0, /*open_store=*/false, plugin::MakeHttpGetter);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return 1;

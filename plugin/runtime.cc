@@ -38,7 +38,8 @@ Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg)
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
-                                             int port_override, bool open_store) {
+                                             int port_override, bool open_store,
+                                             const HttpGetFactory& make_http_get) {
   auto rt = std::make_unique<Runtime>();
   fhir::DataProblems problems(config_path);
   // Config problems are collected, not fatal: the files it names are checked too, so an operator
@@ -71,9 +72,10 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(hsds_taxonomy.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
+  const HttpGet http_get = make_http_get ? make_http_get(rt->config.ca_file) : HttpGet();
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
-                              hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr};
+                              hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr, http_get};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
@@ -88,7 +90,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->meeting_types = std::make_unique<mappings::CategoryMap>(std::move(meeting_types).value());
   rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
-                                   rt->hsds_taxonomy.get()};
+                                   rt->hsds_taxonomy.get(), http_get};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {

@@ -36,7 +36,11 @@ struct Runtime {
 // source is loaded now, its problems included in the result; with open_store true the caller
 // loads the sources (LiveDirectory::LoadAll) once cpprestsdk's thread pool is sized, and a
 // failing source does not stop the service.
+// `make_http_get` builds the HTTP reader for sources given by url (it gets auth.caFile); it may be
+// empty where no such source is read.
+using HttpGetFactory = std::function<HttpGet(const std::filesystem::path& ca_file)>;
 [[nodiscard]] Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
-                                                           int port_override, bool open_store);
+                                                           int port_override, bool open_store,
+                                                           const HttpGetFactory& make_http_get);
 
 }  // namespace selvhjelp::plugin

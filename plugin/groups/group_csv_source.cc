@@ -92,7 +92,11 @@ JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
 
 Result<std::vector<Group>> LoadGroupCsv(const std::filesystem::path& file, const std::string& source) {
   SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
-  fhir::DataProblems p(file);
+  return ParseGroupCsv(text, file.string(), source);
+}
+
+Result<std::vector<Group>> ParseGroupCsv(std::string_view text, const std::string& where, const std::string& source) {
+  fhir::DataProblems p(where);
   const JsonValue at_header = At(JsonValue(), 1);
   const std::set<std::string> known(std::begin(kColumns), std::end(kColumns));
   std::vector<std::string> header;
@@ -131,7 +135,7 @@ Result<std::vector<Group>> LoadGroupCsv(const std::filesystem::path& file, const
     }
     groups.push_back(std::move(*g));
   });
-  if (!read.ok()) return InvalidArgumentError(file.string() + ":" + read.message().substr(5));
+  if (!read.ok()) return InvalidArgumentError(where + ":" + read.message().substr(5));
   if (header.empty()) p.Add(at_header, "(header)", "the file is empty; the first row names the columns");
   SELVHJELP_RETURN_IF_ERROR(p.ToStatus());
   return groups;

@@ -14,4 +14,8 @@ namespace selvhjelp::plugin {
 [[nodiscard]] Result<std::vector<Group>> LoadGroupCsv(const std::filesystem::path& file,
                                                       const std::string& source);
 
+// The same from text already read (a URL's body); `where` names it in errors.
+[[nodiscard]] Result<std::vector<Group>> ParseGroupCsv(std::string_view text, const std::string& where,
+                                                       const std::string& source);
+
 }  // namespace selvhjelp::plugin

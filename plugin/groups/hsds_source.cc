@@ -1,9 +1,11 @@
 #include "plugin/groups/hsds_source.h"
 
+#include <ctime>
 #include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/json/json_reader.h"
 
 namespace selvhjelp::plugin {
 
@@ -166,8 +168,77 @@ Result<std::vector<Group>> GroupsFromHsds(const JsonValue& document, const std::
 }
 
 Result<std::vector<Group>> LoadHsdsFile(const std::filesystem::path& file, const HsdsSource& source) {
-  SELVHJELP_ASSIGN_OR_RETURN(JsonValue document, fhir::ReadJsonFile(file));
-  return GroupsFromHsds(document, file, source);
+  SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
+  return ParseHsds(text, file.string(), source);
+}
+
+Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& where, const HsdsSource& source) {
+  Result<JsonValue> document = fhir::ParseJson(text);
+  if (!document.ok()) return fhir::InFile(where, document.status());
+  return GroupsFromHsds(*document, where, source);
+}
+
+namespace {
+
+Result<JsonValue> GetJson(const HttpGet& get, const std::string& url) {
+  SELVHJELP_ASSIGN_OR_RETURN(HttpGetResponse response, get(url, {{"Accept", "application/json"}}));
+  if (response.status != 200) return UnavailableError(url + ": HTTP " + std::to_string(response.status));
+  Result<JsonValue> json = fhir::ParseJson(response.body);
+  if (!json.ok()) return fhir::InFile(url, json.status());
+  return json;
+}
+
+std::string IsoUtc(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& base_url, const HsdsSource& source,
+                                        const std::vector<Group>& previous, int64_t since) {
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const bool incremental = since > 0 && !previous.empty();
+  JsonValue services = JsonValue::Array();
+  std::set<std::string> no_longer_active;
+  for (int64_t page = 1;; ++page) {
+    std::string url = base + "/services?page=" + std::to_string(page) + "&per_page=100";
+    if (incremental) url += "&modified_after=" + IsoUtc(since - 60);  // a minute of overlap
+    SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, GetJson(get, url));
+    const JsonValue* contents = listing.Find("contents");
+    if (contents == nullptr || !contents->is_array()) return InvalidArgumentError(url + ": contents: expected an array");
+    for (const JsonValue& item : contents->items()) {
+      std::string id(item.FindString("id").value_or(""));
+      if (item.FindString("status").value_or("active") != "active") {
+        no_longer_active.insert(id);
+        continue;
+      }
+      // A list may leave out child arrays: read the whole service then.
+      if (item.Find("schedules") == nullptr || item.Find("organization") == nullptr) {
+        SELVHJELP_ASSIGN_OR_RETURN(JsonValue full, GetJson(get, base + "/services/" + id));
+        services.Append(std::move(full));
+      } else {
+        services.Append(item);
+      }
+    }
+    auto total_pages = listing.FindInt("total_pages");
+    if (!total_pages || page >= *total_pages || listing.FindBool("last_page") == true) break;
+  }
+  SELVHJELP_ASSIGN_OR_RETURN(std::vector<Group> fetched, GroupsFromHsds(services, base + "/services", source));
+  if (!incremental) return fetched;
+  std::vector<Group> merged;
+  std::set<std::string> replaced;
+  for (const Group& g : fetched) replaced.insert(g.id);
+  for (const Group& g : previous) {
+    if (!replaced.count(g.id) && !no_longer_active.count(g.id)) merged.push_back(g);
+  }
+  for (Group& g : fetched) merged.push_back(std::move(g));
+  return merged;
 }
 
 }  // namespace selvhjelp::plugin

@@ -11,6 +11,7 @@
 #include "mappings/category_map.h"
 #include "mappings/geography.h"
 #include "plugin/groups/group.h"
+#include "plugin/groups/http_get.h"
 
 namespace selvhjelp::plugin {
 
@@ -36,5 +37,18 @@ struct HsdsSource {
 // Reads a file of compiled HSDS services. NotFound when it cannot be read.
 [[nodiscard]] Result<std::vector<Group>> LoadHsdsFile(const std::filesystem::path& file,
                                                       const HsdsSource& source);
+
+// The same from text already read; `where` names it in errors.
+[[nodiscard]] Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& where,
+                                                   const HsdsSource& source);
+
+// Reads an HSDS 3.0 API: GET {base}/services page by page (page, per_page; total_pages ends it),
+// and {base}/services/{id} for a listed service that lacks its child arrays. With `previous`
+// content and `since` (seconds since the epoch) > 0, asks only for services with
+// modified_after=since and applies them to `previous` (a service no longer active is removed).
+// Errors: Unavailable for an unreachable API or a non-200 status, InvalidArgument for bad data.
+[[nodiscard]] Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& base_url,
+                                                      const HsdsSource& source,
+                                                      const std::vector<Group>& previous, int64_t since);
 
 }  // namespace selvhjelp::plugin

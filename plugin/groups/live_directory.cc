@@ -1,7 +1,11 @@
 #include "plugin/groups/live_directory.h"
 
 #include <cctype>
+#include <map>
 #include <set>
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
 
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
@@ -15,17 +19,58 @@ using fhir::JsonValue;
 
 namespace {
 
-Result<std::vector<Group>> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers) {
-  if (c.type == "json") return LoadGroupFile(c.path, c.name);
-  if (c.type == "csv") return LoadGroupCsv(c.path, c.name);
+// The groups in `text` of a file-type source.
+Result<std::vector<Group>> ParseByType(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                                       std::string_view text, const std::string& where) {
+  if (c.type == "json") return ParseGroupDocument(text, where, c.name);
+  if (c.type == "csv") return ParseGroupCsv(text, where, c.name);
   if (c.type == "meeting-guide") {
-    return LoadMeetingGuide(c.path, {c.name, c.organisation, c.themes, readers.meeting_types, readers.geography});
+    return ParseMeetingGuide(text, where, {c.name, c.organisation, c.themes, readers.meeting_types, readers.geography});
   }
-  if (c.type == "hsds") return LoadHsdsFile(c.path, {c.name, readers.hsds_taxonomy, readers.geography});
-  if (c.type == "fhir" && readers.client != nullptr) {
-    return FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name);
+  return ParseHsds(text, where, {c.name, readers.hsds_taxonomy, readers.geography});
+}
+
+struct Fetched {
+  bool not_modified = false;  // a url answered 304: the content we have is current
+  std::vector<Group> groups;
+  std::string etag, last_modified;
+};
+
+// Reads one source. For a url: a conditional GET with the validators of the last good content.
+Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                      const std::vector<Group>& previous, int64_t last_success, const std::string& etag,
+                      const std::string& last_modified) {
+  Fetched out;
+  if (c.type == "fhir") {
+    if (readers.client == nullptr) return InternalError("no FHIR client");
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name));
+    return out;
   }
-  return InternalError("source type " + c.type + " cannot be read here");
+  if (!c.url.empty() && !readers.http_get) return InternalError("no HTTP client");
+  if (c.type == "hsds-api") {
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchHsdsApi(readers.http_get, c.url, {c.name, readers.hsds_taxonomy, readers.geography},
+                                                        previous, last_success));
+    return out;
+  }
+  if (c.url.empty()) {
+    SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(c.path));
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, ParseByType(c, readers, text, c.path.string()));
+    return out;
+  }
+  std::map<std::string, std::string> headers;
+  if (!c.bearer_token.empty()) headers["Authorization"] = "Bearer " + c.bearer_token;
+  if (!previous.empty() && !etag.empty()) headers["If-None-Match"] = etag;
+  if (!previous.empty() && !last_modified.empty()) headers["If-Modified-Since"] = last_modified;
+  SELVHJELP_ASSIGN_OR_RETURN(HttpGetResponse response, readers.http_get(c.url, headers));
+  if (response.status == 304 && !previous.empty()) {
+    out.not_modified = true;
+    return out;
+  }
+  if (response.status != 200) return UnavailableError(c.url + ": HTTP " + std::to_string(response.status));
+  SELVHJELP_ASSIGN_OR_RETURN(out.groups, ParseByType(c, readers, response.body, c.url));
+  out.etag = response.etag;
+  out.last_modified = response.last_modified;
+  return out;
 }
 
 std::string MergeKey(const Group& g) {
@@ -75,11 +120,20 @@ std::vector<Group> LiveDirectory::Merge(std::vector<std::vector<Group>> per_sour
 
 bool LiveDirectory::Refresh(size_t index) {
   config::GroupSourceConfig config;
+  std::vector<Group> previous;
+  int64_t last_success = 0;
+  std::string etag, last_modified;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    config = sources_[index].config;
+    const Source& s = sources_[index];
+    config = s.config;
+    previous = s.groups;
+    last_success = s.state.last_success;
+    etag = s.etag;
+    last_modified = s.last_modified;
   }
-  Result<std::vector<Group>> fetched = Fetch(config, readers_);  // slow: outside the lock
+  // Slow: outside the lock.
+  Result<Fetched> fetched = Fetch(config, readers_, previous, last_success, etag, last_modified);
   const int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
   Source& s = sources_[index];
@@ -90,11 +144,14 @@ bool LiveDirectory::Refresh(size_t index) {
     s.state.stale = true;
     return false;
   }
-  s.groups = std::move(fetched).value();
-  s.state.groups = s.groups.size();
   s.state.last_success = now;
   s.state.last_error.clear();
   s.state.stale = false;
+  if (fetched->not_modified) return false;  // what we have is current
+  s.groups = std::move(fetched->groups);
+  s.etag = std::move(fetched->etag);
+  s.last_modified = std::move(fetched->last_modified);
+  s.state.groups = s.groups.size();
   if (ledger_ != nullptr) (void)ledger_->SaveSnapshot(config.name, GroupsToJson(s.groups), now);
   return true;
 }

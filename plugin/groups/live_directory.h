@@ -18,6 +18,7 @@
 #include "mappings/geography.h"
 #include "mappings/category_map.h"
 #include "plugin/groups/group_directory.h"
+#include "plugin/groups/http_get.h"
 #include "plugin/store/ledger.h"
 
 namespace selvhjelp::plugin {
@@ -28,6 +29,7 @@ struct SourceReaders {
   const mappings::Geography* geography = nullptr;               // meeting-guide, hsds: places
   const mappings::CategoryMap* meeting_types = nullptr;   // meeting-guide: type codes
   const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
+  HttpGet http_get;                                             // sources given by url
 };
 
 struct SourceState {
@@ -68,6 +70,7 @@ class LiveDirectory {
     SourceState state;
     std::vector<Group> groups;  // last good content
     int64_t next_refresh = 0;
+    std::string etag, last_modified;  // of the last good content read from a url
   };
   // Fetches one source (outside the lock); updates its state and snapshot. True when the content
   // changed.

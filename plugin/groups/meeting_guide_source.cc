@@ -4,6 +4,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/json/json_reader.h"
 
 namespace selvhjelp::plugin {
 
@@ -116,8 +117,16 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
 }  // namespace
 
 Result<std::vector<Group>> LoadMeetingGuide(const std::filesystem::path& file, const MeetingGuideSource& source) {
-  SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(file));
-  DataProblems p(file);
+  SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
+  return ParseMeetingGuide(text, file.string(), source);
+}
+
+Result<std::vector<Group>> ParseMeetingGuide(std::string_view text, const std::string& where,
+                                             const MeetingGuideSource& source) {
+  Result<JsonValue> parsed = fhir::ParseJson(text);
+  if (!parsed.ok()) return fhir::InFile(where, parsed.status());
+  const JsonValue& root = *parsed;
+  DataProblems p(where);
   if (!root.is_array()) {
     p.Add(root, "(top level)", "expected the Meeting Guide array of meetings");
     return p.ToStatus();

@@ -28,4 +28,8 @@ struct MeetingGuideSource {
 [[nodiscard]] Result<std::vector<Group>> LoadMeetingGuide(const std::filesystem::path& file,
                                                           const MeetingGuideSource& source);
 
+// The same from text already read (a feed's body); `where` names it in errors.
+[[nodiscard]] Result<std::vector<Group>> ParseMeetingGuide(std::string_view text, const std::string& where,
+                                                           const MeetingGuideSource& source);
+
 }  // namespace selvhjelp::plugin
