@@ -180,17 +180,47 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
 
 }  // namespace
 
-std::string MunicipalityOf(const JsonValue& patient, const mappings::Geography& geography) {
-  const JsonValue* addresses = patient.Find("address");
-  if (addresses == nullptr) return {};
+namespace {
+
+// Current addresses, home addresses first.
+std::vector<const JsonValue*> CurrentAddresses(const JsonValue& patient) {
   std::vector<const JsonValue*> ordered;
+  const JsonValue* addresses = patient.Find("address");
+  if (addresses == nullptr) return ordered;
   for (const JsonValue& a : addresses->items()) {
     bool current = a.FindPath({"period", "end"}) == nullptr;
     bool home = a.FindString("use") == "home";
     if (current && home) ordered.insert(ordered.begin(), &a);
     else if (current) ordered.push_back(&a);
   }
-  for (const JsonValue* a : ordered) {
+  return ordered;
+}
+
+}  // namespace
+
+std::optional<Position> PositionOf(const JsonValue& patient) {
+  for (const JsonValue* address : CurrentAddresses(patient)) {
+    const JsonValue* extensions = address->Find("extension");
+    if (extensions == nullptr) continue;
+    for (const JsonValue& ext : extensions->items()) {
+      if (ext.FindString("url") != "http://hl7.org/fhir/StructureDefinition/geolocation") continue;
+      std::optional<double> latitude, longitude;
+      if (const JsonValue* parts = ext.Find("extension")) {
+        for (const JsonValue& part : parts->items()) {
+          const JsonValue* value = part.Find("valueDecimal");
+          if (value == nullptr) continue;
+          if (part.FindString("url") == "latitude") latitude = value->AsDouble();
+          if (part.FindString("url") == "longitude") longitude = value->AsDouble();
+        }
+      }
+      if (latitude && longitude) return Position{*latitude, *longitude};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string MunicipalityOf(const JsonValue& patient, const mappings::Geography& geography) {
+  for (const JsonValue* a : CurrentAddresses(patient)) {
     std::string m = MunicipalityOfAddress(*a, geography);
     if (!m.empty()) return m;
   }
@@ -216,6 +246,7 @@ PatientFacts ExtractFacts(const ResolvedData& data, const mappings::DiagnosisTab
   if (const JsonValue* patient = Get(data, "patient")) {
     if (patient->FindString("resourceType") == "Patient") {
       facts.municipality = MunicipalityOf(*patient, geography);
+      facts.position = PositionOf(*patient);
     }
   }
   if (const JsonValue* relatives = Get(data, "relatedPersons")) {

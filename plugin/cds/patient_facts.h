@@ -10,6 +10,7 @@
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
 #include "plugin/cds/prefetch_resolver.h"
+#include "plugin/groups/group_directory.h"
 
 namespace selvhjelp::plugin {
 
@@ -22,6 +23,7 @@ struct PriorRecord {
 struct PatientFacts {
   bool in_scope = false;     // a substance-use diagnosis (or qualifying episode/encounter reason)
   std::string municipality;  // 4-digit kommunenummer; empty when unknown
+  std::optional<Position> position;  // from the address's geolocation extension, when present
   std::vector<std::string> relative_refs;  // "RelatedPerson/x" for active relatives
   std::optional<PriorRecord> latest_to_patient;
   std::optional<PriorRecord> latest_to_relatives;
@@ -35,6 +37,10 @@ PatientFacts ExtractFacts(const ResolvedData& data, const mappings::DiagnosisTab
 // Address.district (or on the Address), then the district name, then the postal code, then the
 // city. Home addresses without an end date are preferred. Empty when none of these is known.
 std::string MunicipalityOf(const fhir::JsonValue& patient, const mappings::Geography& geography);
+
+// The position in the patient's address (the standard geolocation extension), preferring current
+// home addresses; nullopt when no address has one.
+std::optional<Position> PositionOf(const fhir::JsonValue& patient);
 
 // Days since 1970-01-01 for a FHIR date or dateTime ("2026-11-20", "2026-11-20T10:00:00+01:00").
 std::optional<int64_t> EpochDay(std::string_view fhir_date);

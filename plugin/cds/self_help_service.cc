@@ -70,7 +70,8 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   for (const Plan& plan : plans) {
     const std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
     if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
-    const GroupMatch match = groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section);
+    const GroupMatch match =
+        groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section, {}, facts.position);
     CardInput input;
     input.recipient = plan.recipient;
     input.language = language;

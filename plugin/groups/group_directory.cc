@@ -1,6 +1,7 @@
 #include "plugin/groups/group_directory.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace selvhjelp::plugin {
@@ -32,8 +33,16 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
   return d;
 }
 
+double DistanceKm(const Position& a, const Position& b) {
+  constexpr double kEarthRadiusKm = 6371.0, kRadians = 3.14159265358979323846 / 180.0;
+  const double dlat = (b.latitude - a.latitude) * kRadians, dlon = (b.longitude - a.longitude) * kRadians;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(a.latitude * kRadians) * std::cos(b.latitude * kRadians) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, h)));
+}
+
 GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient recipient,
-                                 int per_section, std::string_view theme) const {
+                                 int per_section, std::string_view theme, std::optional<Position> near) const {
   const PlaceIndex& index = recipient == Recipient::kPatient ? for_patient_ : for_relatives_;
   const size_t cap = static_cast<size_t>(per_section);
   GroupMatch match;
@@ -53,16 +62,34 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
     }
   };
   auto none = [](const Group&) { return false; };
+  // Nearest first when the patient's position is known (groups without coordinates last).
+  auto nearest_first = [&](std::vector<size_t> indexes) {
+    auto distance = [&](size_t i) {
+      const GroupAddress& a = groups_[i].address;
+      return a.latitude && a.longitude ? DistanceKm(*near, {*a.latitude, *a.longitude})
+                                       : std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(indexes.begin(), indexes.end(), [&](size_t x, size_t y) { return distance(x) < distance(y); });
+    return indexes;
+  };
   if (municipality.size() == 4) {
     if (auto it = index.by_municipality.find(municipality); it != index.by_municipality.end()) {
-      take(it->second, match.municipality, none);
+      take(near ? nearest_first(it->second) : it->second, match.municipality, none);
     }
-    // The rest of the county, municipality by municipality (in number order).
+    // The rest of the county: nearest first, or municipality by municipality (in number order).
     if (auto county = index.county_municipalities.find(municipality.substr(0, 2));
         county != index.county_municipalities.end()) {
+      std::vector<size_t> rest;
       for (const std::string& other : county->second) {
-        if (other != municipality) take(index.by_municipality.at(other), match.county, none);
+        if (other == municipality) continue;
+        const std::vector<size_t>& groups = index.by_municipality.at(other);
+        if (!near) {
+          take(groups, match.county, none);
+        } else {
+          rest.insert(rest.end(), groups.begin(), groups.end());
+        }
       }
+      if (near) take(nearest_first(std::move(rest)), match.county, none);
     }
   }
   auto chosen_in_person = [&](const Group& g) {

@@ -2,6 +2,7 @@
 // GroupDirectory: the groups the service knows, indexed by place, and the rule that picks the
 // ones a card shows. Immutable after Build; thread-safe to read.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,13 @@
 namespace selvhjelp::plugin {
 
 enum class Recipient { kPatient, kRelatives };
+
+struct Position {
+  double latitude = 0, longitude = 0;
+};
+
+// Great-circle distance in kilometres.
+double DistanceKm(const Position& a, const Position& b);
 
 struct GroupMatch {
   std::vector<const Group*> municipality;  // meets in person in the patient's municipality
@@ -31,9 +39,11 @@ class GroupDirectory {
   // `per_section`. When every group chosen is a 12-step group and the directory has other groups
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
-  // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...).
+  // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...). With `near`
+  // (the patient's position), groups in the municipality and county come nearest first; groups
+  // without coordinates follow in name order.
   GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section,
-                   std::string_view theme = {}) const;
+                   std::string_view theme = {}, std::optional<Position> near = std::nullopt) const;
 
   // Every group for `recipient` with `theme` (any when empty), in card order when `municipality`
   // is given (its groups, the county's, digital ones) and in name order otherwise. No cap.

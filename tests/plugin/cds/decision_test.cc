@@ -65,6 +65,18 @@ BOOST_AUTO_TEST_CASE(municipality_order_extension_district_postal_city) {
   BOOST_TEST(MunicipalityOf(J(R"({"address":[{"city":"Atlantis"}]})"), geography).empty());
 }
 
+BOOST_AUTO_TEST_CASE(position_from_the_geolocation_extension_of_the_current_address) {
+  auto patient = J(R"({"address":[
+    {"use":"home","period":{"end":"2020-01-01"},"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/geolocation",
+      "extension":[{"url":"latitude","valueDecimal":59.9},{"url":"longitude","valueDecimal":10.7}]}]},
+    {"use":"home","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/geolocation",
+      "extension":[{"url":"latitude","valueDecimal":60.39},{"url":"longitude","valueDecimal":5.32}]}]}]})");
+  auto position = PositionOf(patient);
+  BOOST_REQUIRE(position.has_value());
+  BOOST_TEST(position->latitude == 60.39);  // the old address (ended 2020) is not used
+  BOOST_TEST(!PositionOf(J(R"({"address":[{"city":"Bergen"}]})")).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(offer_policy_intervals) {
   const int64_t now = 20000 * 86400LL;
   OfferPolicy policy{365, 90};

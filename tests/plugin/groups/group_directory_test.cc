@@ -78,3 +78,22 @@ BOOST_AUTO_TEST_CASE(theme_filter_keeps_only_groups_with_that_theme) {
              std::vector<std::string>{"b-gambling"});
   BOOST_TEST(d.Match("4601", Recipient::kPatient, 3).municipality.size() == 2u);
 }
+
+BOOST_AUTO_TEST_CASE(nearest_first_when_the_patients_position_is_known) {
+  auto at = [](std::string id, std::string municipality, double lat, double lon) {
+    Group g = Make(std::move(id), std::move(municipality), false);
+    g.address.latitude = lat;
+    g.address.longitude = lon;
+    return g;
+  };
+  // Bergen sentrum 60.39,5.32; Åsane 60.47,5.32; Fana 60.26,5.34; one without coordinates.
+  auto d = GroupDirectory::Build({at("a-asane", "4601", 60.47, 5.32), at("b-fana", "4601", 60.26, 5.34),
+                                  Make("c-unknown", "4601", false), at("d-sentrum", "4601", 60.39, 5.32)});
+  Position fana{60.27, 5.33};
+  BOOST_TEST(Ids(d.Match("4601", Recipient::kPatient, 4, {}, fana).municipality) ==
+             (std::vector<std::string>{"b-fana", "d-sentrum", "a-asane", "c-unknown"}));
+  BOOST_TEST(Ids(d.Match("4601", Recipient::kPatient, 4).municipality) ==  // no position: name order
+             (std::vector<std::string>{"a-asane", "b-fana", "c-unknown", "d-sentrum"}));
+  BOOST_TEST(DistanceKm({60.39, 5.32}, {59.91, 10.75}) > 300);  // Bergen-Oslo is about 305 km
+  BOOST_TEST(DistanceKm({60.39, 5.32}, {59.91, 10.75}) < 310);
+}
