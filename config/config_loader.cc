@@ -140,8 +140,12 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     const bool file_type = source.type == "json" || source.type == "csv" || source.type == "meeting-guide" ||
                            source.type == "hsds";
     const bool api_type = source.type == "fhir" || source.type == "hsds-api";
-    if (!source.type.empty() && !file_type && !api_type) {
-      p.Add(*item.Find("type"), FieldPath(field, "type"), "expected json, csv, meeting-guide, hsds, hsds-api or fhir");
+    if (!source.type.empty() && !file_type && !api_type && source.type != "hsds-package") {
+      p.Add(*item.Find("type"), FieldPath(field, "type"),
+            "expected json, csv, meeting-guide, hsds, hsds-package, hsds-api or fhir");
+    }
+    if (source.type == "hsds-package" && item.Find("path") == nullptr) {
+      p.Add(item, FieldPath(field, "path"), "required: the data package's folder");
     }
     if (source.type == "meeting-guide") {
       source.organisation = p.String(item, "organisation", field, true).value_or("");

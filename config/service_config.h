@@ -20,7 +20,7 @@ struct TrustedIssuer {
 // One source of self-help groups (docs/group-sources.md).
 struct GroupSourceConfig {
   std::string name;  // unique; names the source in status, errors and merged groups
-  std::string type;  // json | csv | meeting-guide | hsds | hsds-api | fhir
+  std::string type;  // json | csv | meeting-guide | hsds | hsds-package | hsds-api | fhir
   std::filesystem::path path;  // a local file (json, csv, meeting-guide, hsds), or
   std::string url;             // the same over http(s); for hsds-api and fhir, the API's base URL
   std::string bearer_token;    // for fhir, when the server needs one

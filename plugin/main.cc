@@ -12,6 +12,7 @@
 #include "plugin/auth/jws.h"
 #include "plugin/groups/directory_query.h"
 #include "plugin/groups/healthcare_service.h"
+#include "plugin/groups/hsds_package.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/http/http_getter.h"
 #include "plugin/http/jwks_refresher.h"
@@ -41,6 +42,8 @@ Usage:
       --municipality).
   selvhjelp directory export CONFIG --format fhir
       The whole directory as a FHIR R4 Bundle (collection) of HealthcareService, on stdout.
+  selvhjelp directory export CONFIG --format hsds --out DIR
+      The whole directory as an Open Referral HSDS 3.0 data package (datapackage.json + CSV) in DIR.
   selvhjelp --help
 
 Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
@@ -158,9 +161,20 @@ int Directory(const std::vector<std::string>& args) {
   }
   if (action == "export") {
     std::string format = Flag(args, "--format");
-    if (format != "fhir") return Usage("directory export supports --format fhir");
     std::vector<const plugin::Group*> all;
     for (const plugin::Group& g : directory.groups()) all.push_back(&g);
+    if (format == "hsds") {
+      std::string out = Flag(args, "--out");
+      if (out.empty()) return Usage("directory export --format hsds needs --out DIR");
+      Status written = plugin::WriteHsdsPackage(all, out);
+      if (!written.ok()) {
+        std::cerr << written.message() << "\n";
+        return 3;
+      }
+      std::cout << all.size() << " groups written to " << out << "\n";
+      return 0;
+    }
+    if (format != "fhir") return Usage("directory export supports --format fhir and --format hsds");
     std::cout << fhir::WriteJson(plugin::HealthcareServiceBundle(all, "collection", (*runtime)->config.BaseUrl() + "/directory"))
               << "\n";
     return 0;

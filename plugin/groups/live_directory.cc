@@ -10,6 +10,7 @@
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/hsds_package.h"
 #include "plugin/groups/hsds_source.h"
 #include "plugin/groups/meeting_guide_source.h"
 
@@ -44,6 +45,10 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   if (c.type == "fhir") {
     if (readers.client == nullptr) return InternalError("no FHIR client");
     SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name));
+    return out;
+  }
+  if (c.type == "hsds-package") {
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, LoadHsdsPackage(c.path, {c.name, readers.hsds_taxonomy, readers.geography}));
     return out;
   }
   if (!c.url.empty() && !readers.http_get) return InternalError("no HTTP client");

@@ -1,5 +1,6 @@
 // Group sources: CSV, merging, and the last good snapshot.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include "plugin/groups/csv_reader.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/hsds_package.h"
 #include "plugin/groups/hsds_source.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/groups/meeting_guide_source.h"
@@ -205,5 +207,39 @@ BOOST_AUTO_TEST_CASE(hsds_services_keep_their_rrules_and_map_taxonomy_terms) {
   const std::string f = (dir / "bad.json").string();
   BOOST_TEST(bad.status().message().find(f + ":2: [0].organization: required but missing") != std::string::npos, bad.status().message());
   BOOST_TEST(bad.status().message().find(f + ":2: [0].schedules[0].freq: expected WEEKLY or MONTHLY") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(hsds_data_package_round_trip_keeps_every_group) {
+  const fs::path data = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
+  auto geography = selvhjelp::mappings::Geography::Load(data / "geography.json");
+  auto taxonomy = selvhjelp::mappings::CategoryMap::Load(data / "hsds-taxonomy.json");
+  auto demo = LoadGroupFile(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json", "demo");
+  BOOST_REQUIRE(geography.ok() && taxonomy.ok() && demo.ok());
+  fs::path dir = TempDir("selvhjelp-hsds-package");
+  std::vector<const Group*> all;
+  for (const Group& g : *demo) all.push_back(&g);
+  BOOST_REQUIRE(WriteHsdsPackage(all, dir / "package").ok());
+  BOOST_TEST(fs::exists(dir / "package" / "datapackage.json"));
+  auto back = LoadHsdsPackage(dir / "package", {"package", &*taxonomy, &*geography});
+  BOOST_REQUIRE_MESSAGE(back.ok(), back.status().message());
+  BOOST_REQUIRE(back->size() == demo->size());
+  for (size_t i = 0; i < demo->size(); ++i) {
+    const Group& before = (*demo)[i];
+    const Group& after = (*back)[i];
+    BOOST_TEST(after.name == before.name);
+    BOOST_TEST(after.organisation == before.organisation);
+    auto sorted = [](std::vector<std::string> v) { std::sort(v.begin(), v.end()); return v; };
+    BOOST_TEST(sorted(after.themes) == sorted(before.themes), before.name);  // order carries no meaning
+    BOOST_TEST((after.audience == before.audience), before.name);
+    BOOST_TEST(after.twelve_step == before.twelve_step, before.name);
+    BOOST_TEST((after.format == before.format), before.name);
+    BOOST_TEST(after.address.municipality == before.address.municipality, before.name);
+    BOOST_TEST(after.meetings[0].rrule == before.meetings[0].rrule, before.name);  // incl. MONTHLY 2TU
+    BOOST_TEST(after.meetings[0].duration == before.meetings[0].duration, before.name);
+  }
+  fs::remove(dir / "package" / "schedules.csv");
+  auto missing = LoadHsdsPackage(dir / "package", {"package", &*taxonomy, &*geography});
+  BOOST_TEST(missing.status().message().find("schedules.csv: cannot be read") != std::string::npos, missing.status().message());
   fs::remove_all(dir);
 }
