@@ -137,6 +137,25 @@ std::string ToUtf8(std::string_view text) {
 
 }  // namespace
 
+// "NORD-AURDAL" -> "Nord-Aurdal", "ØRLAND" -> "Ørland": capitals after a space or hyphen stay.
+std::string TitleCase(const std::string& upper) {
+  const std::string lower = LowerName(upper);
+  std::string out;
+  bool word_start = true;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(lower[i]);
+    if (word_start && c == 0xC3 && i + 1 < lower.size()) {  // æ ø å -> Æ Ø Å
+      out.push_back(lower[i]);
+      out.push_back(static_cast<char>(static_cast<unsigned char>(lower[i + 1]) - 0x20));
+      ++i;
+    } else {
+      out.push_back(word_start ? static_cast<char>(std::toupper(c)) : lower[i]);
+    }
+    word_start = lower[i] == ' ' || lower[i] == '-';
+  }
+  return out;
+}
+
 Status Geography::LoadPostalRegister(const std::filesystem::path& file) {
   Result<std::string> raw = fhir::ReadTextFile(file);
   if (!raw.ok()) return raw.status();
@@ -175,6 +194,11 @@ Status Geography::LoadPostalRegister(const std::filesystem::path& file) {
       continue;
     }
     postal_register_[cells[0]] = cells[2];
+    // The register names every municipality: it completes the built-in table (which wins).
+    if (!cells[3].empty() && counties_.count(cells[2].substr(0, 2)) &&
+        municipality_names_.try_emplace(cells[2], TitleCase(cells[3])).second) {
+      by_lower_name_.try_emplace(LowerName(cells[3]), cells[2]);
+    }
   }
   if (problems.empty()) return OkStatus();
   std::string message;

@@ -20,8 +20,10 @@ class Geography {
   // Municipality number for a name ("Bergen" -> "4601"), case-insensitive; nullopt if unknown.
   std::optional<std::string> MunicipalityByName(std::string_view name) const;
   // Adds Posten/Bring's postal register (tab-separated: postal code, place, municipality number,
-  // municipality name, category; ISO-8859-1 or UTF-8). Its entries take precedence over the
-  // ranges in geography.json. InvalidArgument listing every bad line as "file:line: column: what".
+  // municipality name, category; ISO-8859-1 or UTF-8). Its postal codes take precedence over the
+  // ranges in geography.json, and its municipality names complete the built-in table, so with
+  // the register every municipality is known by number and name. InvalidArgument listing every
+  // bad line as "file:line: column: what".
   Status LoadPostalRegister(const std::filesystem::path& file);
 
   // Municipality number for a 4-digit postal code: from the postal register when loaded, else

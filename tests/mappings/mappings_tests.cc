@@ -90,6 +90,11 @@ BOOST_AUTO_TEST_CASE(postal_register_in_bring_format_latin1_or_utf8) {
   BOOST_REQUIRE_MESSAGE(geo->LoadPostalRegister(file).ok(), "register loads");
   BOOST_TEST(*geo->MunicipalityByPostalCode("5222") == "4601");  // outside the built-in ranges
   BOOST_TEST(*geo->MunicipalityByPostalCode("9019") == "5501");
+  std::ofstream(file, std::ios::binary) << "2850\tLENA\t3443\tØSTRE TOTEN\tG\n3560\tHEMSEDAL\t3324\tHEMSEDAL\tG\n";
+  BOOST_REQUIRE(geo->LoadPostalRegister(file).ok());
+  BOOST_TEST(*geo->MunicipalityByName("Østre Toten") == "3443");  // known from the register alone
+  BOOST_TEST(*geo->MunicipalityName("3443") == "Østre Toten");
+  BOOST_TEST(*geo->MunicipalityName("4601") == "Bergen");  // the built-in name is kept
   std::ofstream(file, std::ios::binary) << "5222\tNESTTUN\t4601\tBERGEN\tG\n52X2\tX\t4601\tBERGEN\tG\n5223\tY\t46\tZ\tG\n";
   Status bad = geo->LoadPostalRegister(file);
   BOOST_TEST(bad.message().find(file.string() + ":2: postal code: expected 4 digits") != std::string::npos, bad.message());
