@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
-#include <ctime>
 
 #include "plugin/cds/vocabulary.h"
 
@@ -43,15 +42,6 @@ std::string NewUuid() {
     out.push_back(kHex[b[i] >> 4]);
     out.push_back(kHex[b[i] & 0x0F]);
   }
-  return out;
-}
-
-std::string IsoTimestamp(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return out;
 }
 

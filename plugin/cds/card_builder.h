@@ -31,8 +31,6 @@ void WriteCard(fhir::JsonStreamWriter& out, const CdsRequest& request, const Car
 
 // A time-ordered random UUID (version 7). Unique, not secret: do not use it as a credential.
 std::string NewUuid();
-// "YYYY-MM-DDThh:mm:ssZ" for seconds since the epoch.
-std::string IsoTimestamp(int64_t seconds);
 // Escapes markdown punctuation so names from a directory cannot inject links or markup.
 std::string EscapeMarkdown(std::string_view text);
 

@@ -1,33 +1,15 @@
 #include "plugin/cds/patient_facts.h"
 
 #include <cctype>
-#include <chrono>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
+#include "fhir/r4/date_time.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
 
 using fhir::JsonValue;
-
-std::optional<int64_t> EpochDay(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  auto num = [&](size_t from, size_t len) {
-    int v = 0;
-    for (size_t i = from; i < from + len; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
-                                  std::chrono::day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd).time_since_epoch().count();
-}
 
 std::string SupportedLanguage(std::string_view tag) {
   std::string primary;
@@ -155,7 +137,7 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
       }
     }
     if (!ours) continue;
-    std::optional<int64_t> day = EpochDay(c->FindString("sent").value_or(""));
+    std::optional<int64_t> day = fhir::EpochDay(c->FindString("sent").value_or(""));
     if (!day) continue;
     PriorRecord record{*day, ExtensionCode(*c, vocabulary::kResponseExtension), ""};
     if (auto enc = c->FindPath({"encounter", "reference"})) {

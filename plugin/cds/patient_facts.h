@@ -42,9 +42,6 @@ std::string MunicipalityOf(const fhir::JsonValue& patient, const mappings::Geogr
 // home addresses; nullopt when no address has one.
 std::optional<Position> PositionOf(const fhir::JsonValue& patient);
 
-// Days since 1970-01-01 for a FHIR date or dateTime ("2026-11-20", "2026-11-20T10:00:00+01:00").
-std::optional<int64_t> EpochDay(std::string_view fhir_date);
-
 // nb | nn | en for a language tag ("nb-NO", "no", "en-GB"); empty when not one of those.
 std::string SupportedLanguage(std::string_view tag);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fhir/r4/date_time.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/cds/offer_policy.h"
@@ -83,7 +84,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
       input.county_name = deps_.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");
     }
     input.source_url = cfg.source_url;
-    input.now_iso = IsoTimestamp(now);
+    input.now_iso = fhir::IsoInstant(now);
     std::string card_uuid = NewUuid();
     WriteCard(out, request, input, card_uuid, *deps_.texts);
     issued.push_back({std::move(card_uuid), service.id, subject_key, request.encounter_id, plan.name, now});
@@ -102,7 +103,7 @@ Status FeedbackError(size_t i, const std::string& field, const std::string& what
 }
 
 bool IsRfc3339(std::string_view s) {
-  return s.size() >= 20 && EpochDay(s.substr(0, 10)).has_value() && s[10] == 'T' && s[13] == ':' &&
+  return s.size() >= 20 && fhir::EpochDay(s.substr(0, 10)).has_value() && s[10] == 'T' && s[13] == ':' &&
          s[16] == ':' && (s.back() == 'Z' || s.find('+', 19) != std::string_view::npos ||
                           s.find('-', 19) != std::string_view::npos);
 }

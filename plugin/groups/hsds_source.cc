@@ -1,11 +1,11 @@
 #include "plugin/groups/hsds_source.h"
 
-#include <ctime>
 #include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
+#include "fhir/r4/date_time.h"
 
 namespace selvhjelp::plugin {
 
@@ -188,15 +188,6 @@ Result<JsonValue> GetJson(const HttpGet& get, const std::string& url) {
   return json;
 }
 
-std::string IsoUtc(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& base_url, const HsdsSource& source,
@@ -208,7 +199,7 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& b
   std::set<std::string> no_longer_active;
   for (int64_t page = 1;; ++page) {
     std::string url = base + "/services?page=" + std::to_string(page) + "&per_page=100";
-    if (incremental) url += "&modified_after=" + IsoUtc(since - 60);  // a minute of overlap
+    if (incremental) url += "&modified_after=" + fhir::IsoInstant(since - 60);  // a minute of overlap
     SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, GetJson(get, url));
     const JsonValue* contents = listing.Find("contents");
     if (contents == nullptr || !contents->is_array()) return InvalidArgumentError(url + ": contents: expected an array");

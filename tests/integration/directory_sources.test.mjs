@@ -4,19 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, startFhirPeer, startService } from './harness.mjs';
+import { ROOT, startFhirPeer, startService, waitFor } from './harness.mjs';
 
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
-
-async function waitFor(check, what, ms = 10000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('FHIR directory source', () => {
   let peer;

@@ -137,3 +137,14 @@ export async function get(service, pathname) {
   const r = await fetch(url, { headers: { authorization: `Bearer ${signToken({ aud: url })}` } });
   return { status: r.status, json: await r.json() };
 }
+
+// Polls `check` until it returns something truthy (the value), at most `ms`.
+export async function waitFor(check, what, ms = 10000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

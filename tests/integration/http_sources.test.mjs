@@ -5,19 +5,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, freePort, startService } from './harness.mjs';
+import { ROOT, freePort, startService, waitFor } from './harness.mjs';
 
 const HSDS = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/data/hsds/services.json'), 'utf8')).contents;
-
-async function waitFor(check, what, ms = 10000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('HTTP sources', () => {
   let server;

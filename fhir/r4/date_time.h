@@ -1,0 +1,17 @@
+#pragma once
+// FHIR R4 dates and instants.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace selvhjelp::fhir {
+
+// Days since 1970-01-01 for a FHIR date or dateTime ("2026-11-20", "2026-11-20T10:00:00+01:00");
+// nullopt when the text does not start with a valid date.
+std::optional<int64_t> EpochDay(std::string_view fhir_date);
+
+// "YYYY-MM-DDThh:mm:ssZ" (UTC) for seconds since the epoch: a FHIR instant, and RFC 3339.
+std::string IsoInstant(int64_t seconds);
+
+}  // namespace selvhjelp::fhir
