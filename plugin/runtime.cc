@@ -56,6 +56,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   Result<mappings::TextCatalog> texts = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> meeting_types = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> hsds_taxonomy = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::CategoryMap> fhir_categories = InvalidArgumentError("mappings.directory not set");
   if (have_mappings) {
     diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
     problems.Merge(diagnoses.status());
@@ -70,12 +71,15 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(meeting_types.status());
     hsds_taxonomy = mappings::CategoryMap::Load(rt->config.mappings_dir / "hsds-taxonomy.json");
     problems.Merge(hsds_taxonomy.status());
+    fhir_categories = mappings::CategoryMap::Load(rt->config.mappings_dir / "fhir-categories.json");
+    problems.Merge(fhir_categories.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
   const HttpGet http_get = make_http_get ? make_http_get(rt->config.ca_file) : HttpGet();
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
-                              hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr, http_get};
+                              hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr,
+                              fhir_categories.ok() ? &*fhir_categories : nullptr, http_get};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
@@ -89,8 +93,9 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
   rt->meeting_types = std::make_unique<mappings::CategoryMap>(std::move(meeting_types).value());
   rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
+  rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
-                                   rt->hsds_taxonomy.get(), http_get};
+                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {

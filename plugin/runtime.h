@@ -23,6 +23,7 @@ struct Runtime {
   std::unique_ptr<mappings::TextCatalog> texts;
   std::unique_ptr<mappings::CategoryMap> meeting_types;
   std::unique_ptr<mappings::CategoryMap> hsds_taxonomy;
+  std::unique_ptr<mappings::CategoryMap> fhir_categories;
   std::unique_ptr<LiveDirectory> directory;
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;

@@ -2,6 +2,7 @@
 
 #include <future>
 #include <map>
+#include <set>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
@@ -74,8 +75,29 @@ void ReadSchedule(const JsonValue& hs, Group& g) {
   }
 }
 
+// Applies what `categories` says about the codings in category, type, specialty, characteristic.
+void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categories, Group& g) {
+  std::set<std::string> themes(g.themes.begin(), g.themes.end());
+  for (const char* element : {"category", "type", "specialty", "characteristic"}) {
+    const JsonValue* concepts = hs.Find(element);
+    if (concepts == nullptr) continue;
+    for (const JsonValue& concept_json : concepts->items()) {
+      for (const fhir::Coding& c : fhir::CodingsOf(concept_json)) {
+        const mappings::CategoryMeaning* meaning = categories.Find(c.system + "|" + c.code);
+        if (meaning == nullptr) continue;
+        themes.insert(meaning->themes.begin(), meaning->themes.end());
+        if (meaning->twelve_step) g.twelve_step = *meaning->twelve_step;
+        if (meaning->audience == "relatives") g.audience = Audience::kRelatives;
+        if (meaning->audience == "both") g.audience = Audience::kBoth;
+        if (meaning->format == "digital") g.format = Format::kDigital;
+      }
+    }
+  }
+  g.themes.assign(themes.begin(), themes.end());
+}
+
 Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
-                            const std::string& source) {
+                            const std::string& source, const mappings::CategoryMap* categories) {
   Group g;
   g.source = source;
   g.id = std::string(hs.FindString("id").value_or(""));
@@ -120,12 +142,14 @@ Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, con
     if (place) ReadPlace(*place, g);
   }
   ReadSchedule(hs, g);
+  if (categories != nullptr) ApplyCategories(hs, *categories, g);
   return g;
 }
 
 }  // namespace
 
-Result<std::vector<Group>> GroupsFromFhirBundle(const JsonValue& bundle, const std::string& source) {
+Result<std::vector<Group>> GroupsFromFhirBundle(const JsonValue& bundle, const std::string& source,
+                                                const mappings::CategoryMap* categories) {
   if (bundle.FindString("resourceType") != "Bundle") {
     return InvalidArgumentError("the directory did not answer with a Bundle");
   }
@@ -136,13 +160,14 @@ Result<std::vector<Group>> GroupsFromFhirBundle(const JsonValue& bundle, const s
   std::vector<Group> groups;
   for (const JsonValue* hs : fhir::BundleResources(bundle, "HealthcareService")) {
     if (hs->FindBool("active") == false) continue;
-    groups.push_back(FromHealthcareService(*hs, included, source));
+    groups.push_back(FromHealthcareService(*hs, included, source, categories));
   }
   return groups;
 }
 
 Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client, const std::string& base_url,
-                                              const std::string& bearer_token, const std::string& source) {
+                                              const std::string& bearer_token, const std::string& source,
+                                              const mappings::CategoryMap* categories) {
   std::promise<Result<JsonValue>> answer;
   std::future<Result<JsonValue>> result = answer.get_future();
   fhir::FhirReadOptions options;
@@ -153,7 +178,7 @@ Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client, const st
               [&answer](Result<JsonValue> r) { answer.set_value(std::move(r)); });
   Result<JsonValue> bundle = result.get();  // our own thread, not a request handler
   if (!bundle.ok()) return bundle.status();
-  return GroupsFromFhirBundle(*bundle, source);
+  return GroupsFromFhirBundle(*bundle, source, categories);
 }
 
 }  // namespace selvhjelp::plugin

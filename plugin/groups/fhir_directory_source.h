@@ -6,6 +6,7 @@
 
 #include "fhir/base/result.h"
 #include "fhir/client/fhir_client.h"
+#include "mappings/category_map.h"
 #include "plugin/groups/group.h"
 
 namespace selvhjelp::plugin {
@@ -14,9 +15,12 @@ namespace selvhjelp::plugin {
 // format and audience in our CodeSystems) and the common R4 elements of any directory: name,
 // providedBy.display, communication, telecom, weekly availableTime, the Location's address
 // (municipality from the no-basis extension on district), position, and the HTEST tag.
-// Inactive services are left out. InvalidArgument when `bundle` is not a Bundle.
+// Other directories' codes in category, type, specialty and characteristic mean what
+// `categories` says for "system|code" (may be null). Inactive services are left out.
+// InvalidArgument when `bundle` is not a Bundle.
 [[nodiscard]] Result<std::vector<Group>> GroupsFromFhirBundle(const fhir::JsonValue& bundle,
-                                                              const std::string& source);
+                                                              const std::string& source,
+                                                              const mappings::CategoryMap* categories);
 
 // Reads every active HealthcareService from `base_url` (following next links) and converts it.
 // Blocks the calling thread until done: for the refresher and the command line, never a request
@@ -24,6 +28,7 @@ namespace selvhjelp::plugin {
 [[nodiscard]] Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client,
                                                             const std::string& base_url,
                                                             const std::string& bearer_token,
-                                                            const std::string& source);
+                                                            const std::string& source,
+                                                            const mappings::CategoryMap* categories);
 
 }  // namespace selvhjelp::plugin

@@ -37,14 +37,16 @@ struct Fetched {
   std::string etag, last_modified;
 };
 
-// Reads one source. For a url: a conditional GET with the validators of the last good content.
+// Reads one source. For a url: a conditional GET with the validators of the last good content;
+// for hsds-api: only the changes since `changes_since` when it is not 0.
 Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
-                      const std::vector<Group>& previous, int64_t last_success, const std::string& etag,
+                      const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
                       const std::string& last_modified) {
   Fetched out;
   if (c.type == "fhir") {
     if (readers.client == nullptr) return InternalError("no FHIR client");
-    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name));
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name,
+                                                              readers.fhir_categories));
     return out;
   }
   if (c.type == "hsds-package") {
@@ -54,7 +56,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   if (!c.url.empty() && !readers.http_get) return InternalError("no HTTP client");
   if (c.type == "hsds-api") {
     SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchHsdsApi(readers.http_get, c.url, {c.name, readers.hsds_taxonomy, readers.geography},
-                                                        previous, last_success));
+                                                        previous, changes_since));
     return out;
   }
   if (c.url.empty()) {
@@ -126,19 +128,20 @@ std::vector<Group> LiveDirectory::Merge(std::vector<std::vector<Group>> per_sour
 bool LiveDirectory::Refresh(size_t index) {
   config::GroupSourceConfig config;
   std::vector<Group> previous;
-  int64_t last_success = 0;
+  int64_t changes_since = 0;  // hsds-api: ask only for changes since then; 0 = a full read
   std::string etag, last_modified;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const Source& s = sources_[index];
     config = s.config;
     previous = s.groups;
-    last_success = s.state.last_success;
+    // Incremental only within a day of the last full read.
+    changes_since = clock_() - s.last_full_read < kFullReadSeconds ? s.state.last_success : 0;
     etag = s.etag;
     last_modified = s.last_modified;
   }
   // Slow: outside the lock.
-  Result<Fetched> fetched = Fetch(config, readers_, previous, last_success, etag, last_modified);
+  Result<Fetched> fetched = Fetch(config, readers_, previous, changes_since, etag, last_modified);
   const int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
   Source& s = sources_[index];
@@ -152,6 +155,7 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.last_success = now;
   s.state.last_error.clear();
   s.state.stale = false;
+  if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
   s.groups = std::move(fetched->groups);
   s.etag = std::move(fetched->etag);

@@ -29,6 +29,7 @@ struct SourceReaders {
   const mappings::Geography* geography = nullptr;               // meeting-guide, hsds: places
   const mappings::CategoryMap* meeting_types = nullptr;   // meeting-guide: type codes
   const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
+  const mappings::CategoryMap* fhir_categories = nullptr; // fhir: other directories' codes
   HttpGet http_get;                                             // sources given by url
 };
 
@@ -65,12 +66,17 @@ class LiveDirectory {
   static std::vector<Group> Merge(std::vector<std::vector<Group>> per_source);
 
  private:
+  // hsds-api sources read only changes (modified_after) between full reads this far apart, which
+  // also catch services deleted outright.
+  static constexpr int64_t kFullReadSeconds = 24 * 3600;
+
   struct Source {
     config::GroupSourceConfig config;
     SourceState state;
     std::vector<Group> groups;  // last good content
     int64_t next_refresh = 0;
     std::string etag, last_modified;  // of the last good content read from a url
+    int64_t last_full_read = 0;       // hsds-api: incremental reads only within a day of a full one
   };
   // Fetches one source (outside the lock); updates its state and snapshot. True when the content
   // changed.

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "fhir/json/json_reader.h"
 #include "plugin/groups/csv_reader.h"
+#include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_file_source.h"
 #include "plugin/groups/hsds_package.h"
@@ -241,5 +243,32 @@ BOOST_AUTO_TEST_CASE(hsds_data_package_round_trip_keeps_every_group) {
   fs::remove(dir / "package" / "schedules.csv");
   auto missing = LoadHsdsPackage(dir / "package", {"package", &*taxonomy, &*geography});
   BOOST_TEST(missing.status().message().find("schedules.csv: cannot be read") != std::string::npos, missing.status().message());
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(other_fhir_directories_codes_mean_what_the_table_says) {
+  fs::path dir = TempDir("selvhjelp-fhir-codes");
+  std::ofstream(dir / "map.json") << R"json({"codes": {
+    "https://directory.example/cs|peer-alcohol": {"themes": ["alcohol"], "twelveStep": true},
+    "https://directory.example/cs|for-families": {"audience": "relatives"}}})json";
+  auto categories = selvhjelp::mappings::CategoryMap::Load(dir / "map.json");
+  BOOST_REQUIRE(categories.ok());
+  auto bundle = selvhjelp::fhir::ParseJson(R"json({"resourceType": "Bundle", "type": "searchset", "entry": [
+    {"resource": {"resourceType": "HealthcareService", "id": "x1", "name": "Familiegruppe", "active": true,
+      "type": [{"coding": [{"system": "https://directory.example/cs", "code": "peer-alcohol"}]}],
+      "characteristic": [{"coding": [{"system": "https://directory.example/cs", "code": "for-families"}]}],
+      "location": [{"reference": "Location/l1"}]}},
+    {"resource": {"resourceType": "Location", "id": "l1", "address": {"city": "Bergen", "_district": {"extension": [
+      {"url": "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode", "valueCoding": {"code": "4601"}}]}}},
+     "search": {"mode": "include"}},
+    {"resource": {"resourceType": "HealthcareService", "id": "x2", "name": "Closed", "active": false}}]})json");
+  BOOST_REQUIRE(bundle.ok());
+  auto groups = GroupsFromFhirBundle(*bundle, "regional", &*categories);
+  BOOST_REQUIRE(groups.ok());
+  BOOST_REQUIRE(groups->size() == 1u);
+  BOOST_TEST((*groups)[0].themes == std::vector<std::string>{"alcohol"});
+  BOOST_TEST((*groups)[0].twelve_step);
+  BOOST_TEST(((*groups)[0].audience == Audience::kRelatives));
+  BOOST_TEST((*groups)[0].address.municipality == "4601");  // from the _include'd Location
   fs::remove_all(dir);
 }
