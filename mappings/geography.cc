@@ -53,12 +53,13 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
       std::string field = FieldPath("counties", i);
       auto number = problems.String(c, "number", field, true);
       auto name = problems.String(c, "name", field, true);
+      auto region = problems.String(c, "healthRegion", field, true);
 
       if (number && !IsDigits(*number, 2)) {
         problems.Add(*c.Find("number"), FieldPath(field, "number"), "expected a 2-digit county number");
         continue;
       }
-      if (number && name) geo.counties_[*number] = {*name};
+      if (number && name && region) geo.counties_[*number] = {*name, *region};
     }
   }
   if (const JsonValue* list = problems.Array(*root, "municipalities", "", true)) {
@@ -230,6 +231,18 @@ std::optional<std::string> Geography::CountyName(std::string_view county) const 
   auto it = counties_.find(county);
   if (it == counties_.end()) return std::nullopt;
   return it->second.name;
+}
+
+std::vector<std::string> Geography::Counties() const {
+  std::vector<std::string> numbers;
+  for (const auto& [number, county] : counties_) numbers.push_back(number);
+  return numbers;
+}
+
+std::optional<std::string> Geography::HealthRegion(std::string_view county) const {
+  auto it = counties_.find(county);
+  if (it == counties_.end()) return std::nullopt;
+  return it->second.health_region;
 }
 
 std::optional<std::string> Geography::MunicipalityName(std::string_view municipality) const {

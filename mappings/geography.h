@@ -32,11 +32,15 @@ class Geography {
   // County number: the first two digits of a 4-digit municipality number.
   static std::optional<std::string> CountyOf(std::string_view municipality);
   std::optional<std::string> CountyName(std::string_view county) const;
+  // Every county number in the table.
+  std::vector<std::string> Counties() const;
+  // The regional health authority of a county ("Helse Vest"); nullopt for an unknown county.
+  std::optional<std::string> HealthRegion(std::string_view county) const;
   std::optional<std::string> MunicipalityName(std::string_view municipality) const;
 
  private:
   struct County {
-    std::string name;
+    std::string name, health_region;
   };
   struct PostalRange {
     std::string from, to, municipality;

@@ -124,7 +124,7 @@ std::string SectionOf(const plugin::Group& g, const std::string& municipality) {
   if (!plugin::MeetsInPerson(g)) return "digital";
   if (g.address.municipality == municipality) return "municipality";
   if (!municipality.empty() && g.address.municipality.compare(0, 2, municipality, 0, 2) == 0) return "county";
-  return municipality.empty() ? g.address.municipality : "alternative";
+  return municipality.empty() ? g.address.municipality : "region or alternative";
 }
 
 int Directory(const std::vector<std::string>& args) {

@@ -115,6 +115,7 @@ std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
   };
   section("heading.municipality", in.municipality_name, in.groups->municipality);
   section("heading.county", in.county_name, in.groups->county);
+  section("heading.region", in.region_name, in.groups->region);
   section("heading.digital", "", in.groups->digital);
   section("heading.alternatives", "", in.groups->alternatives);
   if (in.groups->size() == 0) md += "\n" + texts.Get(lang, "group.none") + "\n";
@@ -123,7 +124,7 @@ std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
 
 std::string GroupNames(const GroupMatch& match) {
   std::string names;
-  for (const auto* list : {&match.municipality, &match.county, &match.digital, &match.alternatives}) {
+  for (const auto* list : {&match.municipality, &match.county, &match.region, &match.digital, &match.alternatives}) {
     for (const Group* g : *list) names += (names.empty() ? "" : "; ") + g->name;
   }
   return names;

@@ -18,6 +18,7 @@ struct CardInput {
   const GroupMatch* groups = nullptr;
   std::string municipality_name;  // for the section headings; empty when unknown
   std::string county_name;
+  std::string region_name;
   std::string source_url;
   std::string now_iso;  // the consultation time written as Communication.sent
 };

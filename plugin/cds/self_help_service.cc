@@ -82,6 +82,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     if (!facts.municipality.empty()) {
       input.municipality_name = deps_.geography->MunicipalityName(facts.municipality).value_or("");
       input.county_name = deps_.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");
+      input.region_name = deps_.geography->HealthRegion(facts.municipality.substr(0, 2)).value_or("");
     }
     input.source_url = cfg.source_url;
     input.now_iso = fhir::IsoInstant(now);

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 namespace selvhjelp::plugin {
 
-GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
+GroupDirectory GroupDirectory::Build(std::vector<Group> groups, const mappings::Geography* geography) {
   GroupDirectory d;
   d.groups_ = std::move(groups);
   // A stable order, so the same request gives the same card.
@@ -28,6 +29,22 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups) {
   for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
     for (auto& [county, municipalities] : index->county_municipalities) {
       std::sort(municipalities.begin(), municipalities.end());
+    }
+  }
+  if (geography != nullptr) {
+    // Counties with groups, by region, so a match can look at the rest of the patient's region.
+    std::map<std::string, std::set<std::string>> by_region;
+    for (const PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
+      for (const auto& [county, municipalities] : index->county_municipalities) {
+        if (auto region = geography->HealthRegion(county)) by_region[*region].insert(county);
+      }
+    }
+    for (const std::string& county : geography->Counties()) {
+      auto region = by_region.find(geography->HealthRegion(county).value_or(""));
+      if (region == by_region.end()) continue;
+      for (const std::string& other : region->second) {
+        if (other != county) d.region_counties_[county].push_back(other);
+      }
     }
   }
   return d;
@@ -91,17 +108,31 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
       }
       if (near) take(nearest_first(std::move(rest)), match.county, none);
     }
+    // The rest of the health region, county by county.
+    if (auto region = region_counties_.find(municipality.substr(0, 2)); region != region_counties_.end()) {
+      std::vector<size_t> rest;
+      for (const std::string& county : region->second) {
+        auto in_county = index.county_municipalities.find(county);
+        if (in_county == index.county_municipalities.end()) continue;
+        for (const std::string& m : in_county->second) {
+          const std::vector<size_t>& groups = index.by_municipality.at(m);
+          rest.insert(rest.end(), groups.begin(), groups.end());
+        }
+      }
+      take(near ? nearest_first(std::move(rest)) : rest, match.region, none);
+    }
   }
   auto chosen_in_person = [&](const Group& g) {
     auto has = [&g](const std::vector<const Group*>& list) {
       return std::find(list.begin(), list.end(), &g) != list.end();
     };
-    return has(match.municipality) || has(match.county);
+    return has(match.municipality) || has(match.county) || has(match.region);
   };
   take(index.digital, match.digital, chosen_in_person);
   auto is_twelve_step = [](const Group* g) { return g->twelve_step; };
   bool all_twelve_step = std::all_of(match.municipality.begin(), match.municipality.end(), is_twelve_step) &&
                          std::all_of(match.county.begin(), match.county.end(), is_twelve_step) &&
+                         std::all_of(match.region.begin(), match.region.end(), is_twelve_step) &&
                          std::all_of(match.digital.begin(), match.digital.end(), is_twelve_step);
   if (all_twelve_step) match.alternatives = std::move(other_candidates);
   return match;
@@ -109,7 +140,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
 
 std::vector<const Group*> GroupMatch::InOrder() const {
   std::vector<const Group*> all;
-  for (const auto* section : {&municipality, &county, &digital, &alternatives}) {
+  for (const auto* section : {&municipality, &county, &region, &digital, &alternatives}) {
     all.insert(all.end(), section->begin(), section->end());
   }
   return all;

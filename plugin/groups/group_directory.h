@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mappings/geography.h"
 #include "plugin/groups/group.h"
 
 namespace selvhjelp::plugin {
@@ -22,10 +23,11 @@ double DistanceKm(const Position& a, const Position& b);
 struct GroupMatch {
   std::vector<const Group*> municipality;  // meets in person in the patient's municipality
   std::vector<const Group*> county;        // elsewhere in the county
+  std::vector<const Group*> region;        // elsewhere in the health region
   std::vector<const Group*> digital;       // digital groups (for everyone)
   std::vector<const Group*> alternatives;  // non-12-step groups, when the sections above hold none
   size_t size() const {
-    return municipality.size() + county.size() + digital.size() + alternatives.size();
+    return municipality.size() + county.size() + region.size() + digital.size() + alternatives.size();
   }
   // All sections in the order a card shows them.
   std::vector<const Group*> InOrder() const;
@@ -33,9 +35,11 @@ struct GroupMatch {
 
 class GroupDirectory {
  public:
-  static GroupDirectory Build(std::vector<Group> groups);
+  // With `geography`, the health region of each county is known and Match adds a region section.
+  static GroupDirectory Build(std::vector<Group> groups, const mappings::Geography* geography = nullptr);
 
-  // Local first: groups in `municipality`, then the county, then digital groups, each capped at
+  // Local first: groups in `municipality`, then the county, then the rest of the health region
+  // (when built with a geography), then digital groups, each capped at
   // `per_section`. When every group chosen is a 12-step group and the directory has other groups
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
@@ -61,6 +65,7 @@ class GroupDirectory {
     std::vector<size_t> digital;
   };
   std::vector<Group> groups_;
+  std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;
 };

@@ -171,7 +171,8 @@ void LiveDirectory::Rebuild() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Source& s : sources_) per_source.push_back(s.groups);
   }
-  auto directory = std::make_shared<const GroupDirectory>(GroupDirectory::Build(Merge(std::move(per_source))));
+  auto directory = std::make_shared<const GroupDirectory>(
+      GroupDirectory::Build(Merge(std::move(per_source)), readers_.geography));
   std::lock_guard<std::mutex> lock(mutex_);
   current_ = std::move(directory);
 }

@@ -97,3 +97,18 @@ BOOST_AUTO_TEST_CASE(nearest_first_when_the_patients_position_is_known) {
   BOOST_TEST(DistanceKm({60.39, 5.32}, {59.91, 10.75}) > 300);  // Bergen-Oslo is about 305 km
   BOOST_TEST(DistanceKm({60.39, 5.32}, {59.91, 10.75}) < 310);
 }
+
+BOOST_AUTO_TEST_CASE(the_rest_of_the_health_region_comes_after_the_county) {
+  auto geography = selvhjelp::mappings::Geography::Load(fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data/geography.json");
+  BOOST_REQUIRE(geography.ok());
+  // Bergen (Vestland, 46) and Stavanger (Rogaland, 11) are both Helse Vest; Oslo is not.
+  auto d = GroupDirectory::Build({Make("a-bergen", "4601", false), Make("b-stavanger", "1103", false),
+                                  Make("c-oslo", "0301", false)}, &*geography);
+  GroupMatch m = d.Match("4601", Recipient::kPatient, 3);
+  BOOST_TEST(Ids(m.municipality) == std::vector<std::string>{"a-bergen"});
+  BOOST_TEST(Ids(m.region) == std::vector<std::string>{"b-stavanger"});
+  GroupMatch voss = d.Match("4621", Recipient::kPatient, 3);  // a Vestland municipality without groups
+  BOOST_TEST(Ids(voss.county) == std::vector<std::string>{"a-bergen"});
+  BOOST_TEST(Ids(voss.region) == std::vector<std::string>{"b-stavanger"});
+  BOOST_TEST(GroupDirectory::Build({Make("b-stavanger", "1103", false)}).Match("4601", Recipient::kPatient, 3).region.empty());
+}
