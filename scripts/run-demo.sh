@@ -18,7 +18,10 @@ Try, in another shell:
   curl -s -H "Authorization: Bearer \$(token /cds-services/selvhjelp-patient-view)" \\
        -H 'Content-Type: application/json' -d @docs/examples/patient-view-bergen.json \\
        $base/cds-services/selvhjelp-patient-view
+  curl -s "$base/directory/groups?municipality=4601"      # the directory as FHIR HealthcareService
+  curl -s $base/directory/status                          # each group source's state
   build/plugin/selvhjelp check-config config/demo.json
+  build/plugin/selvhjelp directory list config/demo.json --municipality 5001
 
 EOT
 exec build/plugin/selvhjelp serve --config config/demo.json --port "$port"
