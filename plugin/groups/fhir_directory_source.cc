@@ -1,11 +1,13 @@
 #include "plugin/groups/fhir_directory_source.h"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <set>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
+#include "plugin/groups/apply_category.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
@@ -77,23 +79,16 @@ void ReadSchedule(const JsonValue& hs, Group& g) {
 
 // Applies what `categories` says about the codings in category, type, specialty, characteristic.
 void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categories, Group& g) {
-  std::set<std::string> themes(g.themes.begin(), g.themes.end());
+  std::sort(g.themes.begin(), g.themes.end());
   for (const char* element : {"category", "type", "specialty", "characteristic"}) {
     const JsonValue* concepts = hs.Find(element);
     if (concepts == nullptr) continue;
     for (const JsonValue& concept_json : concepts->items()) {
       for (const fhir::Coding& c : fhir::CodingsOf(concept_json)) {
-        const mappings::CategoryMeaning* meaning = categories.Find(c.system + "|" + c.code);
-        if (meaning == nullptr) continue;
-        themes.insert(meaning->themes.begin(), meaning->themes.end());
-        if (meaning->twelve_step) g.twelve_step = *meaning->twelve_step;
-        if (meaning->audience == "relatives") g.audience = Audience::kRelatives;
-        if (meaning->audience == "both") g.audience = Audience::kBoth;
-        if (meaning->format == "digital") g.format = Format::kDigital;
+        if (const mappings::CategoryMeaning* meaning = categories.Find(c.system + "|" + c.code)) ApplyCategory(*meaning, g);
       }
     }
   }
-  g.themes.assign(themes.begin(), themes.end());
 }
 
 Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,

@@ -6,6 +6,7 @@
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "fhir/r4/date_time.h"
+#include "plugin/groups/apply_category.h"
 
 namespace selvhjelp::plugin {
 
@@ -120,21 +121,14 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
     }
   }
   if (g.languages.empty()) g.languages = {"nb"};
-  std::set<std::string> themes;
   if (const JsonValue* attributes = service.Find("attributes")) {
     for (const JsonValue& attribute : attributes->items()) {
       auto code = attribute.FindPath({"taxonomy_term", "code"});
       const mappings::CategoryMeaning* meaning =
           code && code->AsString() && source.taxonomy ? source.taxonomy->Find(*code->AsString()) : nullptr;
-      if (meaning == nullptr) continue;
-      themes.insert(meaning->themes.begin(), meaning->themes.end());
-      if (meaning->twelve_step) g.twelve_step = *meaning->twelve_step;
-      if (meaning->audience == "relatives") g.audience = Audience::kRelatives;
-      if (meaning->audience == "both") g.audience = Audience::kBoth;
-      if (meaning->format == "digital") g.format = Format::kDigital;
+      if (meaning != nullptr) ApplyCategory(*meaning, g);
     }
   }
-  g.themes.assign(themes.begin(), themes.end());
   ReadSchedules(service, field, p, g);
   if (g.format != Format::kDigital) ReadPlace(service, field, p, source, g);
   if (p.lines().size() != before) return std::nullopt;

@@ -1,10 +1,12 @@
 #include "plugin/groups/meeting_guide_source.h"
 
+#include <algorithm>
 #include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
+#include "plugin/groups/apply_category.h"
 
 namespace selvhjelp::plugin {
 
@@ -74,16 +76,12 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
   g.format = attendance == "online" ? Format::kDigital : attendance == "hybrid" ? Format::kBoth
              : online && attendance.empty()            ? Format::kBoth
                                                        : Format::kInPerson;
-  std::set<std::string> languages;
+  std::sort(g.themes.begin(), g.themes.end());
   for (const std::string& code : p.Strings(m, "types", field, false)) {
-    const mappings::CategoryMeaning* meaning = source.types ? source.types->Find(code) : nullptr;
-    if (meaning == nullptr) continue;
-    if (!meaning->language.empty()) languages.insert(meaning->language);
-    if (meaning->format == "digital" && g.format == Format::kInPerson) g.format = Format::kDigital;
-    if (meaning->audience == "both") g.audience = Audience::kBoth;
-    if (meaning->audience == "relatives") g.audience = Audience::kRelatives;
+    if (const mappings::CategoryMeaning* meaning = source.types ? source.types->Find(code) : nullptr) {
+      ApplyCategory(*meaning, g);
+    }
   }
-  g.languages.assign(languages.begin(), languages.end());
   if (g.languages.empty()) g.languages = {"nb"};
 
   // Place: postal code, then city, through the geography tables.
