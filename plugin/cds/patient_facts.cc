@@ -112,11 +112,12 @@ const JsonValue* Get(const ResolvedData& data, const char* key) {
   return it == data.end() || it->second.is_null() ? nullptr : &it->second;
 }
 
-std::string ExtensionCode(const JsonValue& resource, std::string_view url) {
+// The code of extension `url`'s valueCoding when it is from `system`; empty otherwise.
+std::string ExtensionCode(const JsonValue& resource, std::string_view url, std::string_view system) {
   if (const JsonValue* extensions = resource.Find("extension")) {
     for (const JsonValue& ext : extensions->items()) {
       if (ext.FindString("url") != url) continue;
-      if (const JsonValue* coding = ext.Find("valueCoding")) {
+      if (const JsonValue* coding = ext.Find("valueCoding"); coding && coding->FindString("system") == system) {
         return std::string(coding->FindString("code").value_or(""));
       }
     }
@@ -139,7 +140,7 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
     if (!ours) continue;
     std::optional<int64_t> day = fhir::EpochDay(c->FindString("sent").value_or(""));
     if (!day) continue;
-    PriorRecord record{*day, ExtensionCode(*c, vocabulary::kResponseExtension), ""};
+    PriorRecord record{*day, ExtensionCode(*c, vocabulary::kResponseExtension, vocabulary::kResponseSystem), ""};
     if (auto enc = c->FindPath({"encounter", "reference"})) {
       std::string_view ref = *enc->AsString();
       if (ref.rfind("Encounter/", 0) == 0) record.encounter_id = std::string(ref.substr(10));

@@ -174,7 +174,8 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
       category: [{ coding: [{ system: 'https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category', code: 'self-help-information' }] }],
       subject: { reference: 'Patient/p-inf' }, recipient: [{ reference: 'Patient/p-inf' }],
       sent: new Date(Date.now() - daysAgo * 86400000).toISOString(),
-      extension: response ? [{ url: 'https://selvhjelp.example/fhir/StructureDefinition/patient-response', valueCoding: { code: response } }] : [],
+      extension: response ? [{ url: 'https://selvhjelp.example/fhir/StructureDefinition/patient-response',
+        valueCoding: { system: 'https://selvhjelp.example/fhir/CodeSystem/patient-response', code: response } }] : [],
     });
     const call = (rec) => post(service, PV, hookRequest('patient-view', 'p-inf', { prefetch: fullPrefetch('p-inf', bergen, { informationRecords: searchset(rec) }) }));
     assert.deepEqual((await call(record('', 10))).json.cards, []); // informed 10 days ago
