@@ -87,17 +87,18 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "selvhjelp: group sources not loaded (serving their last snapshot where the store has one):\n"
               << problems;
   }
-  auto server = plugin::StartHttpServer(**runtime);
-  (*runtime)->directory->StartRefreshing();
+  // Keys behind allowed jku URLs before the first request can arrive.
   plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
-  if (server.ok()) {
-    std::string problems = refresher.Start();
-    if (!problems.empty()) std::cerr << "selvhjelp: jku keys not loaded (tokens naming them are refused until a refresh succeeds):\n" << problems;
+  if (std::string problems = refresher.Start(); !problems.empty()) {
+    std::cerr << "selvhjelp: jku keys not loaded (tokens naming them are refused until a refresh succeeds):\n"
+              << problems;
   }
+  auto server = plugin::StartHttpServer(**runtime);  // stopped before the refresher (reverse order)
   if (!server.ok()) {
     std::cerr << "selvhjelp: " << server.status().message() << "\n";
     return 3;
   }
+  (*runtime)->directory->StartRefreshing();
   std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->directory->Current()->size()
             << " groups)" << std::endl;
   int received = 0;
