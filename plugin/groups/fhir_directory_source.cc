@@ -30,11 +30,6 @@ std::vector<std::string> CodesIn(const JsonValue* concepts, std::string_view sys
   return codes;
 }
 
-int Minutes(std::string_view hhmmss) {
-  if (hhmmss.size() < 5) return -1;
-  return (hhmmss[0] - '0') * 600 + (hhmmss[1] - '0') * 60 + (hhmmss[3] - '0') * 10 + (hhmmss[4] - '0');
-}
-
 void ReadPlace(const JsonValue& location, Group& g) {
   if (const JsonValue* address = location.Find("address")) {
     if (const JsonValue* lines = address->Find("line"); lines && !lines->items().empty()) {
@@ -70,9 +65,8 @@ void ReadSchedule(const JsonValue& hs, Group& g) {
     if (days.empty() || start.size() < 5) continue;
     Meeting m{"FREQ=WEEKLY;BYDAY=" + days, start.substr(0, 5), ""};
     std::string end(slot.FindString("availableEndTime").value_or(""));
-    if (int minutes = Minutes(end) - Minutes(start); end.size() >= 5 && minutes > 0) {
-      m.duration = "PT" + std::to_string(minutes) + "M";
-    }
+    auto from = MinutesOfDay(start), to = MinutesOfDay(end);
+    if (from && to && *to > *from) m.duration = "PT" + std::to_string(*to - *from) + "M";
     g.meetings.push_back(std::move(m));
   }
 }

@@ -3,6 +3,7 @@
 // Meeting Guide sources can all be mapped onto (issue 3 adds those sources).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace selvhjelp::plugin {
@@ -40,6 +41,12 @@ struct Group {
   std::string last_confirmed;  // date the source last confirmed it, YYYY-MM-DD
   bool synthetic = false;      // invented for demos and tests
 };
+
+// True for "HH:MM" from 00:00 to 23:59.
+bool IsClockTime(std::string_view hhmm);
+// Minutes after midnight of the "HH:MM" that `text` starts with ("19:30", "19:30:00",
+// "19:30+01:00"); nullopt when it does not start with one.
+std::optional<int> MinutesOfDay(std::string_view text);
 
 bool ServesPerson(const Group& g);
 bool ServesRelatives(const Group& g);

@@ -17,15 +17,7 @@ using fhir::JsonValue;
 namespace {
 
 // "19:00", "19:00:00", "19:00Z" or "19:00+01:00" -> "19:00"; empty when not a clock time.
-std::string ClockTime(std::string_view t) {
-  if (t.size() < 5 || t[2] != ':' || !mappings::IsDigits(t.substr(0, 2), 2) || !mappings::IsDigits(t.substr(3, 2), 2) ||
-      t.substr(0, 2) >= "24" || t.substr(3, 2) >= "60") {
-    return {};
-  }
-  return std::string(t.substr(0, 5));
-}
-
-int Minutes(const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); }
+std::string ClockTime(std::string_view t) { return MinutesOfDay(t) ? std::string(t.substr(0, 5)) : std::string(); }
 
 void ReadSchedules(const JsonValue& service, const std::string& field, DataProblems& p, Group& g) {
   const JsonValue* schedules = service.Find("schedules");
@@ -52,8 +44,8 @@ void ReadSchedules(const JsonValue& service, const std::string& field, DataProbl
     }
     Meeting meeting{rrule, opens, ""};
     std::string closes = ClockTime(s.FindString("closes_at").value_or(""));
-    if (!closes.empty() && Minutes(closes) > Minutes(opens)) {
-      meeting.duration = "PT" + std::to_string(Minutes(closes) - Minutes(opens)) + "M";
+    if (!closes.empty() && *MinutesOfDay(closes) > *MinutesOfDay(opens)) {
+      meeting.duration = "PT" + std::to_string(*MinutesOfDay(closes) - *MinutesOfDay(opens)) + "M";
     }
     g.meetings.push_back(std::move(meeting));
   }

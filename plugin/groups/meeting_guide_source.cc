@@ -18,12 +18,6 @@ namespace {
 
 constexpr const char* kIcalDays[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
-bool IsClockTime(std::string_view t) {
-  return t.size() == 5 && t[2] == ':' && mappings::IsDigits(t.substr(0, 2), 2) &&
-         mappings::IsDigits(t.substr(3, 2), 2) && t.substr(0, 2) < "24" && t.substr(3, 2) < "60";
-}
-
-int MinutesOf(std::string_view t) { return std::stoi(std::string(t.substr(0, 2))) * 60 + std::stoi(std::string(t.substr(3, 2))); }
 
 std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, DataProblems& p,
                                  const MeetingGuideSource& source) {
@@ -64,7 +58,7 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
   if (!byday.empty() && time && IsClockTime(*time)) {
     Meeting meeting{"FREQ=WEEKLY;BYDAY=" + byday, *time, ""};
     if (auto end = m.FindString("end_time"); end && IsClockTime(*end)) {
-      int minutes = MinutesOf(*end) - MinutesOf(*time);
+      int minutes = *MinutesOfDay(*end) - *MinutesOfDay(*time);  // both checked as HH:MM
       if (minutes > 0) meeting.duration = "PT" + std::to_string(minutes) + "M";
     }
     g.meetings.push_back(std::move(meeting));
