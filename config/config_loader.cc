@@ -23,6 +23,10 @@ std::string ServiceConfig::BaseUrl() const {
 
 namespace {
 
+bool IsHttpUrl(const std::string& url) {
+  return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
+
 std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& path) {
   std::filesystem::path p(path);
   return p.is_absolute() ? p : (base / p).lexically_normal();
@@ -34,7 +38,7 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
   if (auto v = p.String(s, "bindAddress", "service", false)) c.bind_address = *v;
   if (auto v = p.Int(s, "port", "service", false, 0, 65535)) c.port = static_cast<int>(*v);
   if (auto v = p.String(s, "publicBaseUrl", "service", false)) {
-    if (v->rfind("https://", 0) != 0 && v->rfind("http://", 0) != 0) {
+    if (!IsHttpUrl(*v)) {
       p.Add(*s.Find("publicBaseUrl"), "service.publicBaseUrl", "expected an http(s) URL");
     }
     c.public_base_url = *v;
@@ -156,7 +160,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     }
     if (auto v = p.String(item, "path", field, false)) source.path = Resolve(dir, *v);
     source.url = p.String(item, "url", field, api_type).value_or("");
-    if (!source.url.empty() && source.url.rfind("https://", 0) != 0 && source.url.rfind("http://", 0) != 0) {
+    if (!source.url.empty() && !IsHttpUrl(source.url)) {
       p.Add(*item.Find("url"), FieldPath(field, "url"), "expected an http(s) URL");
     }
     source.bearer_token = p.String(item, "bearerToken", field, false).value_or("");
@@ -164,6 +168,47 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       source.refresh_seconds = static_cast<int>(*v);
     }
     c.group_sources.push_back(std::move(source));
+  }
+}
+
+void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
+  p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
+                                 "retryMaxMs", "timeoutMs", "assemblerName"});
+  if (auto v = p.Bool(s, "allowHttp", "records")) r.allow_http = *v;
+  if (auto v = p.String(s, "fhirServer", "records", true)) {
+    if (!IsHttpUrl(*v) || (!r.allow_http && v->rfind("https://", 0) != 0)) {
+      p.Add(*s.Find("fhirServer"), "records.fhirServer",
+            r.allow_http ? "expected an http(s) URL" : "expected an https URL (allowHttp is for test set-ups)");
+    }
+    r.fhir_server = *v;
+    while (!r.fhir_server.empty() && r.fhir_server.back() == '/') r.fhir_server.pop_back();
+  }
+  if (auto v = p.Int(s, "deliveryWorkers", "records", false, 1, 64)) r.delivery_workers = static_cast<int>(*v);
+  if (auto v = p.Int(s, "retryInitialMs", "records", false, 10, 3600000)) r.retry_initial_ms = static_cast<int>(*v);
+  if (auto v = p.Int(s, "retryMaxMs", "records", false, 10, 24 * 3600000)) r.retry_max_ms = static_cast<int>(*v);
+  if (r.retry_max_ms < r.retry_initial_ms) {
+    p.Add(s, "records.retryMaxMs", "must not be less than retryInitialMs");
+  }
+  if (auto v = p.Int(s, "timeoutMs", "records", false, 100, 120000)) r.timeout_ms = static_cast<int>(*v);
+  if (auto v = p.String(s, "assemblerName", "records", false)) r.assembler_name = *v;
+  const JsonValue* auth = p.Object(s, "auth", "records", false);
+  if (auth == nullptr) return;
+  p.RejectUnknown(*auth, "records.auth", {"type", "token", "clientId", "privateKeyFile", "keyId", "scope",
+                                          "tokenEndpoint"});
+  r.auth_type = p.String(*auth, "type", "records.auth", true).value_or("none");
+  if (r.auth_type == "bearer") {
+    r.bearer_token = p.String(*auth, "token", "records.auth", true).value_or("");
+  } else if (r.auth_type == "smart-backend-services") {
+    r.client_id = p.String(*auth, "clientId", "records.auth", true).value_or("");
+    if (auto v = p.String(*auth, "privateKeyFile", "records.auth", true)) r.private_key_file = Resolve(dir, *v);
+    r.key_id = p.String(*auth, "keyId", "records.auth", true).value_or("");
+    if (auto v = p.String(*auth, "scope", "records.auth", false)) r.scope = *v;
+    if (auto v = p.String(*auth, "tokenEndpoint", "records.auth", false)) {
+      if (!IsHttpUrl(*v)) p.Add(*auth->Find("tokenEndpoint"), "records.auth.tokenEndpoint", "expected an http(s) URL");
+      r.token_endpoint = *v;
+    }
+  } else if (r.auth_type != "none") {
+    p.Add(*auth->Find("type"), "records.auth.type", "expected none, bearer or smart-backend-services");
   }
 }
 
@@ -178,7 +223,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     return OkStatus();
   }
   p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
-                             "fhirServer", "auth"});
+                             "fhirServer", "auth", "records"});
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
@@ -208,6 +253,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     if (auto v = p.Bool(*s, "allowHttp", "fhirServer")) c.allow_http_fhir_server = *v;
   }
   if (const JsonValue* s = p.Object(root, "auth", "", false)) ReadAuth(*s, p, c, dir);
+  if (const JsonValue* s = p.Object(root, "records", "", false)) ReadRecords(*s, p, c.records, dir);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }

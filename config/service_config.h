@@ -29,6 +29,25 @@ struct GroupSourceConfig {
   int refresh_seconds = 3600;
 };
 
+// Where and how records of information given are written back (docs/records.md).
+struct RecordsConfig {
+  std::string fhir_server;  // the EHR's FHIR base URL; empty: POST /records is refused (503)
+  std::string auth_type = "none";  // none | bearer | smart-backend-services
+  std::string bearer_token;        // for bearer (test set-ups)
+  // smart-backend-services: client_credentials with a private_key_jwt assertion
+  std::string client_id;
+  std::filesystem::path private_key_file;  // PEM, EC P-384 (ES384) or RSA (RS384)
+  std::string key_id;                      // the `kid` the EHR knows the public key by
+  std::string scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
+  std::string token_endpoint;  // empty: from <fhirServer>/.well-known/smart-configuration
+  bool allow_http = false;     // production requires https
+  int delivery_workers = 4;    // records delivered in parallel
+  int retry_initial_ms = 2000;   // first retry after about this long (with jitter)
+  int retry_max_ms = 300000;     // the backoff never waits longer than this
+  int timeout_ms = 15000;        // per HTTP call to the EHR
+  std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
+};
+
 struct ServiceConfig {
   std::filesystem::path file;  // the config file itself
 
@@ -55,6 +74,8 @@ struct ServiceConfig {
   std::filesystem::path postal_register;    // Posten/Bring's postal register file, optional
   std::set<std::string> lifted_exclusions;  // exclude-rule ids to drop, e.g. "tobacco"
   std::vector<GroupSourceConfig> group_sources;  // in priority order: the first wins a merge
+
+  RecordsConfig records;
 
   // the record system's FHIR server (read fallback when prefetch is missing)
   int fhir_timeout_ms = 2000;

@@ -8,7 +8,9 @@
 #include "fhir/json/json_value.h"
 #include <map>
 
+#include "fhir/base/status_macros.h"
 #include "fhir/json/json_writer.h"
+#include "fhir/r4/date_time.h"
 #include "plugin/auth/jws.h"
 #include "plugin/groups/directory_query.h"
 #include "plugin/groups/healthcare_service.h"
@@ -28,7 +30,9 @@ constexpr const char* kUsage = R"(selvhjelp - self-help group suggestions for su
 Usage:
   selvhjelp serve --config FILE [--port N]
       Serve the CDS Hooks endpoints (GET /cds-services, POST /cds-services/{id},
-      POST /cds-services/{id}/feedback, GET /health) until SIGINT or SIGTERM.
+      POST /cds-services/{id}/feedback), the records endpoints (POST /records,
+      GET /records/{id}, POST /fhir/$record-information), GET /directory/groups,
+      GET /health and GET /metrics until SIGINT or SIGTERM.
   selvhjelp check-config FILE
       Load the config and every file it names; print every problem as file:line: field: what.
       Exit 0 when valid, 1 otherwise.
@@ -44,6 +48,11 @@ Usage:
       The whole directory as a FHIR R4 Bundle (collection) of HealthcareService, on stdout.
   selvhjelp directory export CONFIG --format hsds --out DIR
       The whole directory as an Open Referral HSDS 3.0 data package (datapackage.json + CSV) in DIR.
+  selvhjelp outbox list CONFIG [--state pending|delivered|parked] [--limit N]
+      Records of information given and their delivery to the EHR: id, state, attempts, created,
+      and the last error (parked records: the EHR's reason).
+  selvhjelp outbox retry CONFIG (--all | RECORD_ID...)
+      Make parked records pending again; a running service delivers them within a second.
   selvhjelp --help
 
 Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
@@ -77,7 +86,7 @@ int Serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto runtime = plugin::LoadRuntime(config, port, /*open_store=*/true, plugin::MakeHttpGetter);
+  auto runtime = plugin::LoadRuntime(config, port, /*open_store=*/true, plugin::MakeHttpSender);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
@@ -99,18 +108,20 @@ int Serve(const std::vector<std::string>& args) {
     return 3;
   }
   (*runtime)->directory->StartRefreshing();
+  if ((*runtime)->delivery) (*runtime)->delivery->Start();  // stopped before the store closes
   std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->directory->Current()->size()
             << " groups)" << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "selvhjelp stopping" << std::endl;
   (*server)->Stop();
+  if ((*runtime)->delivery) (*runtime)->delivery->Stop();
   return 0;
 }
 
 int CheckConfig(const std::vector<std::string>& args) {
   if (args.size() < 2) return Usage("check-config needs FILE");
-  auto runtime = plugin::LoadRuntime(args[1], 0, /*open_store=*/false, plugin::MakeHttpGetter);
+  auto runtime = plugin::LoadRuntime(args[1], 0, /*open_store=*/false, plugin::MakeHttpSender);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
@@ -131,7 +142,7 @@ std::string SectionOf(const plugin::Group& g, const std::string& municipality) {
 int Directory(const std::vector<std::string>& args) {
   if (args.size() < 3) return Usage("directory needs check|list|export and CONFIG");
   const std::string& action = args[1];
-  auto runtime = plugin::LoadRuntime(args[2], 0, /*open_store=*/false, plugin::MakeHttpGetter);
+  auto runtime = plugin::LoadRuntime(args[2], 0, /*open_store=*/false, plugin::MakeHttpSender);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
@@ -183,6 +194,69 @@ int Directory(const std::vector<std::string>& args) {
   return Usage("unknown directory action '" + action + "'");
 }
 
+std::string IsoMillis(int64_t ms) { return ms ? fhir::IsoInstant(ms / 1000) : "-"; }
+
+// Opens the store the config names, for the operator commands.
+Result<std::unique_ptr<plugin::Outbox>> OpenOutbox(const std::string& config_file) {
+  SELVHJELP_ASSIGN_OR_RETURN(config::ServiceConfig config, config::LoadConfig(config_file));
+  if (!std::filesystem::exists(config.store_path)) return NotFoundError(config.store_path.string() + ": no store yet");
+  return plugin::Outbox::Open(config.store_path);
+}
+
+int Outbox(const std::vector<std::string>& args) {
+  if (args.size() < 3) return Usage("outbox needs list|retry and CONFIG");
+  const std::string& action = args[1];
+  if (action != "list" && action != "retry") return Usage("unknown outbox action '" + action + "'");
+  auto outbox = OpenOutbox(args[2]);
+  if (!outbox.ok()) {
+    std::cerr << outbox.status().message() << "\n";
+    return outbox.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
+  }
+  if (action == "list") {
+    std::string state = Flag(args, "--state");
+    if (!state.empty() && state != "pending" && state != "delivered" && state != "parked") {
+      return Usage("--state takes pending, delivered or parked");
+    }
+    int limit = Flag(args, "--limit").empty() ? 100 : std::atoi(Flag(args, "--limit").c_str());
+    if (limit <= 0) return Usage("--limit takes a positive number");
+    auto entries = (*outbox)->List(state, limit);
+    if (!entries.ok()) {
+      std::cerr << entries.status().message() << "\n";
+      return 3;
+    }
+    std::cout << "record\tstate\tattempts\tcreated\tnext attempt\tlast error\n";
+    for (const plugin::OutboxEntry& e : *entries) {
+      std::cout << e.record_id << "\t" << e.state << "\t" << e.attempts << "\t" << IsoMillis(e.created_ms) << "\t"
+                << (e.state == "pending" ? IsoMillis(e.next_attempt_ms) : "-") << "\t"
+                << (e.last_error.empty() ? "-" : e.last_error) << "\n";
+    }
+    auto counts = (*outbox)->Counts();
+    if (counts.ok()) {
+      std::cout << counts->pending << " pending, " << counts->delivered << " delivered, " << counts->parked
+                << " parked\n";
+    }
+    return 0;
+  }
+  std::vector<std::string> ids;
+  bool all = false;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (args[i] == "--all") all = true;
+    else ids.push_back(args[i]);
+  }
+  if (all == !ids.empty()) return Usage("outbox retry needs --all or record ids (not both)");
+  auto changed = (*outbox)->Retry(ids);
+  if (!changed.ok()) {
+    std::cerr << changed.status().message() << "\n";
+    return 3;
+  }
+  std::cout << *changed << " parked record(s) made pending\n";
+  if (!all && *changed < static_cast<int64_t>(ids.size())) {
+    std::cerr << "selvhjelp: " << ids.size() - *changed << " id(s) were not parked records\n";
+    return 1;
+  }
+  return 0;
+}
+
 int DemoToken(const std::vector<std::string>& args) {
   std::string key_file = Flag(args, "--key"), iss = Flag(args, "--iss"), aud = Flag(args, "--aud");
   if (key_file.empty() || iss.empty() || aud.empty()) return Usage("demo-token needs --key, --iss and --aud");
@@ -223,5 +297,6 @@ int main(int argc, char** argv) {
   if (command == "check-config") return CheckConfig(args);
   if (command == "demo-token") return DemoToken(args);
   if (command == "directory") return Directory(args);
+  if (command == "outbox") return Outbox(args);
   return Usage("unknown command '" + command + "'");
 }

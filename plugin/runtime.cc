@@ -12,6 +12,22 @@ int64_t NowSeconds() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The token source the write-back uses, as records.auth says.
+Result<std::unique_ptr<AccessTokenSource>> MakeWriteTokens(const config::RecordsConfig& cfg, const HttpSend& send) {
+  if (cfg.auth_type == "bearer") return MakeStaticTokenSource(cfg.bearer_token);
+  if (cfg.auth_type != "smart-backend-services") return MakeStaticTokenSource("");
+  auto key = LoadPrivateKeyPem(cfg.private_key_file, cfg.key_id);
+  if (!key.ok()) return InvalidArgumentError("records.auth.privateKeyFile: " + key.status().message());
+  return MakeBackendServicesTokenSource(
+      BackendServicesSettings{cfg.fhir_server, cfg.token_endpoint, cfg.client_id, std::move(key).value(), cfg.scope},
+      send, NowSeconds);
+}
+
 Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg) {
   std::vector<IssuerKeys> out;
   std::string problems;
@@ -39,7 +55,7 @@ Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg)
 
 Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
                                              int port_override, bool open_store,
-                                             const HttpGetFactory& make_http_get) {
+                                             const HttpSendFactory& make_http_send) {
   auto rt = std::make_unique<Runtime>();
   fhir::DataProblems problems(config_path);
   // Config problems are collected, not fatal: the files it names are checked too, so an operator
@@ -57,6 +73,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   Result<mappings::CategoryMap> meeting_types = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> hsds_taxonomy = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> fhir_categories = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::RecordCodes> record_codes = InvalidArgumentError("mappings.directory not set");
   if (have_mappings) {
     diagnoses = mappings::DiagnosisTable::Load(diagnosis_files, rt->config.lifted_exclusions);
     problems.Merge(diagnoses.status());
@@ -73,9 +90,15 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(hsds_taxonomy.status());
     fhir_categories = mappings::CategoryMap::Load(rt->config.mappings_dir / "fhir-categories.json");
     problems.Merge(fhir_categories.status());
+    record_codes = mappings::RecordCodes::Load(rt->config.mappings_dir / "record-codes.json");
+    problems.Merge(record_codes.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
-  const HttpGet http_get = make_http_get ? make_http_get(rt->config.ca_file) : HttpGet();
+  const HttpGet http_get = make_http_send ? GetVia(make_http_send(rt->config.ca_file, std::chrono::seconds(30))) : HttpGet();
+  const HttpSend write_send = make_http_send && !rt->config.records.fhir_server.empty()
+      ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms)) : HttpSend();
+  auto write_tokens = MakeWriteTokens(rt->config.records, write_send);
+  problems.Merge(write_tokens.status());
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
                               hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr,
@@ -94,6 +117,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->meeting_types = std::make_unique<mappings::CategoryMap>(std::move(meeting_types).value());
   rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
   rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());
+  rt->record_codes = std::make_unique<mappings::RecordCodes>(std::move(record_codes).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
                                    rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
@@ -109,9 +133,22 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->ledger = std::move(ledger).value();
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds);
+  auto outbox = Outbox::Open(rt->config.store_path);
+  if (!outbox.ok()) return outbox.status();
+  rt->outbox = std::move(outbox).value();
+  if (!rt->config.records.fhir_server.empty()) {
+    rt->write_tokens = std::move(write_tokens).value();
+    const config::RecordsConfig& rc = rt->config.records;
+    rt->delivery = std::make_unique<RecordDelivery>(
+        *rt->outbox, DeliverySettings{rc.fhir_server, rc.delivery_workers, rc.retry_initial_ms, rc.retry_max_ms},
+        write_send, *rt->write_tokens, NowMillis);
+  }
+  rt->records = std::make_unique<RecordService>(RecordServiceDeps{
+      &rt->config, rt->record_codes.get(), rt->directory.get(), rt->ledger.get(), rt->outbox.get(),
+      rt->delivery.get(), NowMillis});
   rt->service = std::make_unique<SelfHelpService>(ServiceDeps{
       &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->directory.get(),
-      rt->ledger.get(), rt->fhir_client.get(), NowSeconds});
+      rt->ledger.get(), rt->outbox.get(), rt->fhir_client.get(), NowSeconds});
   return rt;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Runtime: everything the service loads at start-up from a config (mappings, groups, keys, the
 // store), checked together so an operator sees every problem at once.
+#include <chrono>
 #include <memory>
 
 #include "config/service_config.h"
@@ -8,11 +9,15 @@
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
 #include "mappings/category_map.h"
+#include "mappings/record_codes.h"
 #include "mappings/text_catalog.h"
 #include "plugin/auth/jwt_verifier.h"
 #include "plugin/cds/self_help_service.h"
 #include "plugin/groups/live_directory.h"
+#include "plugin/records/record_delivery.h"
+#include "plugin/records/record_service.h"
 #include "plugin/store/ledger.h"
+#include "plugin/store/outbox.h"
 
 namespace selvhjelp::plugin {
 
@@ -29,6 +34,11 @@ struct Runtime {
   std::unique_ptr<fhir::FhirClient> fhir_client;
   std::unique_ptr<JwtVerifier> verifier;
   std::unique_ptr<SelfHelpService> service;
+  std::unique_ptr<mappings::RecordCodes> record_codes;
+  std::unique_ptr<Outbox> outbox;                    // only when open_store
+  std::unique_ptr<AccessTokenSource> write_tokens;  // only when open_store and records.fhirServer is set
+  std::unique_ptr<RecordDelivery> delivery;         // the same; started by the caller
+  std::unique_ptr<RecordService> records;           // only when open_store
 };
 
 // Loads the config at `config_path` and everything it names. `port_override` > 0 replaces
@@ -37,11 +47,11 @@ struct Runtime {
 // source is loaded now, its problems included in the result; with open_store true the caller
 // loads the sources (LiveDirectory::LoadAll) once cpprestsdk's thread pool is sized, and a
 // failing source does not stop the service.
-// `make_http_get` builds the HTTP reader for sources given by url (it gets auth.caFile); it may be
-// empty where no such source is read.
-using HttpGetFactory = std::function<HttpGet(const std::filesystem::path& ca_file)>;
+// `make_http_send` builds the HTTP client for sources given by url and for the write-back (it
+// gets auth.caFile); it may be empty where neither is used.
+using HttpSendFactory = std::function<HttpSend(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout)>;
 [[nodiscard]] Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
                                                            int port_override, bool open_store,
-                                                           const HttpGetFactory& make_http_get);
+                                                           const HttpSendFactory& make_http_send);
 
 }  // namespace selvhjelp::plugin

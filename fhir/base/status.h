@@ -14,6 +14,7 @@ enum class StatusCode {
   kUnauthenticated,     // credentials missing or wrong (HTTP 401)
   kPermissionDenied,    // authenticated but not allowed (HTTP 403)
   kFailedPrecondition,  // required data cannot be had (HTTP 412 on hook calls)
+  kAlreadyExists,       // the id is taken by something different (HTTP 409)
   kResourceExhausted,   // a configured limit was exceeded (HTTP 413)
   kUnavailable,         // a peer could not be reached (retryable)
   kDeadlineExceeded,    // a peer did not answer in time
@@ -45,6 +46,7 @@ Status NotFoundError(std::string message);
 Status UnauthenticatedError(std::string message);
 Status PermissionDeniedError(std::string message);
 Status FailedPreconditionError(std::string message);
+Status AlreadyExistsError(std::string message);
 Status ResourceExhaustedError(std::string message);
 Status UnavailableError(std::string message);
 Status DeadlineExceededError(std::string message);

@@ -24,6 +24,38 @@ std::optional<int64_t> EpochDay(std::string_view s) {
   return std::chrono::sys_days(ymd).time_since_epoch().count();
 }
 
+std::optional<int64_t> EpochSeconds(std::string_view s) {
+  std::optional<int64_t> day = EpochDay(s);
+  if (!day || s.size() < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':') return std::nullopt;
+  auto two = [&](size_t at) {
+    if (at + 2 > s.size() || !std::isdigit(static_cast<unsigned char>(s[at])) ||
+        !std::isdigit(static_cast<unsigned char>(s[at + 1]))) {
+      return -1;
+    }
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+  };
+  int hh = two(11), mm = two(14), ss = two(17);
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
+  size_t at = 19;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    size_t digits = at;
+    while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) ++at;
+    if (at == digits) return std::nullopt;
+  }
+  int64_t offset = 0;
+  if (at + 1 == s.size() && s[at] == 'Z') {
+    offset = 0;
+  } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+    int oh = two(at + 1), om = two(at + 4);
+    if (oh < 0 || oh > 14 || om < 0 || om > 59) return std::nullopt;
+    offset = (oh * 3600 + om * 60) * (s[at] == '+' ? 1 : -1);
+  } else {
+    return std::nullopt;
+  }
+  return *day * 86400 + hh * 3600 + mm * 60 + ss - offset;
+}
+
 std::string IsoInstant(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};

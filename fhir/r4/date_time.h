@@ -11,6 +11,10 @@ namespace selvhjelp::fhir {
 // nullopt when the text does not start with a valid date.
 std::optional<int64_t> EpochDay(std::string_view fhir_date);
 
+// Seconds since the epoch for a FHIR instant / RFC 3339 date-time with seconds and a time zone
+// ("2026-11-20T10:00:00+01:00", "2026-11-20T09:00:00.250Z"); nullopt for anything else.
+std::optional<int64_t> EpochSeconds(std::string_view instant);
+
 // "YYYY-MM-DDThh:mm:ssZ" (UTC) for seconds since the epoch: a FHIR instant, and RFC 3339.
 std::string IsoInstant(int64_t seconds);
 

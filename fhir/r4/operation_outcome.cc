@@ -29,6 +29,7 @@ std::string IssueTypeFor(StatusCode code) {
     case StatusCode::kPermissionDenied: return "forbidden";
     case StatusCode::kNotFound: return "not-found";
     case StatusCode::kResourceExhausted: return "too-costly";
+    case StatusCode::kAlreadyExists: return "conflict";
     case StatusCode::kFailedPrecondition:
     case StatusCode::kUnavailable: return "transient";
     case StatusCode::kDeadlineExceeded: return "timeout";

@@ -57,17 +57,7 @@ std::string EscapeMarkdown(std::string_view text) {
 
 namespace {
 
-struct Level {
-  const char* code;
-  const char* display;
-  const char* medium;  // v3-ParticipationMode
-  const char* medium_display;
-};
-constexpr Level kLevels[] = {
-    {"written", "Written material", "WRITTEN", "written"},
-    {"conversation", "Conversation with a recommendation", "VERBAL", "verbal"},
-    {"brokered", "Contact brokered with consent", "VERBAL", "verbal"},
-};
+using vocabulary::LevelInfo;
 constexpr const char* kOverrideCodes[] = {"declined", "already-attends", "not-relevant-now",
                                           "informed-elsewhere"};
 
@@ -161,7 +151,7 @@ void WriteConceptList(fhir::JsonStreamWriter& w, std::string_view key, std::stri
 }
 
 void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
-                        const Level& level, const std::string& record_id, const std::string& payload) {
+                        const LevelInfo& level, const std::string& record_id, const std::string& payload) {
   w.StartObject();
   w.Member("resourceType", "Communication");
   w.Key("extension");
@@ -231,13 +221,13 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   const std::string payload = texts.Get(lang, "payload", {{"groups", names.empty() ? "-" : names}});
   w.Key("suggestions");
   w.StartArray();
-  for (const Level& level : kLevels) {
-    if (!patient && std::string_view(level.code) == "brokered") continue;  // consent is the patient's
+  for (const LevelInfo& level : vocabulary::kLevels) {
+    if (!patient && level.code == "brokered") continue;  // consent is the patient's
     const std::string suggestion_uuid = NewUuid();
     w.StartObject();
-    w.Member("label", texts.Get(lang, std::string("level.") + level.code + ".label"));
+    w.Member("label", texts.Get(lang, "level." + std::string(level.code) + ".label"));
     w.Member("uuid", suggestion_uuid);
-    if (std::string_view(level.code) == "conversation") {
+    if (level.code == "conversation") {
       w.Key("isRecommended");
       w.Bool(true);
     }
@@ -245,7 +235,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.StartArray();
     w.StartObject();
     w.Member("type", "create");
-    w.Member("description", texts.Get(lang, std::string("level.") + level.code + ".description",
+    w.Member("description", texts.Get(lang, "level." + std::string(level.code) + ".description",
                                       {{"recipient", recipient_text}}));
     w.Key("resource");
     WriteCommunication(w, request, in, level, suggestion_uuid, payload);

@@ -69,7 +69,11 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   std::vector<CardIssued> issued;
   const std::shared_ptr<const GroupDirectory> groups = deps_.directory->Current();
   for (const Plan& plan : plans) {
-    const std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
+    std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
+    if (deps_.outbox != nullptr) {
+      std::optional<LocalOutcome> recorded = deps_.outbox->LatestOutcome(subject_key, plan.name);
+      if (recorded && (!local || local->at < recorded->at)) local = recorded;
+    }
     if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
     const GroupMatch match =
         groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section, {}, facts.position);
@@ -103,12 +107,6 @@ Status FeedbackError(size_t i, const std::string& field, const std::string& what
                               ": " + what);
 }
 
-bool IsRfc3339(std::string_view s) {
-  return s.size() >= 20 && fhir::EpochDay(s.substr(0, 10)).has_value() && s[10] == 'T' && s[13] == ':' &&
-         s[16] == ':' && (s.back() == 'Z' || s.find('+', 19) != std::string_view::npos ||
-                          s.find('-', 19) != std::string_view::npos);
-}
-
 }  // namespace
 
 Status SelfHelpService::HandleFeedback(const JsonValue& body) {
@@ -131,7 +129,7 @@ Status SelfHelpService::HandleFeedback(const JsonValue& body) {
     }
     e.outcome = std::string(*outcome);
     auto timestamp = item.FindString("outcomeTimestamp");
-    if (!timestamp || !IsRfc3339(*timestamp)) {
+    if (!timestamp || !fhir::EpochSeconds(*timestamp)) {
       return FeedbackError(i, "outcomeTimestamp", "expected an RFC 3339 date-time");
     }
     e.outcome_timestamp = std::string(*timestamp);

@@ -11,6 +11,7 @@
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/store/ledger.h"
+#include "plugin/store/outbox.h"
 
 namespace selvhjelp::plugin {
 
@@ -21,6 +22,7 @@ struct ServiceDeps {
   const mappings::TextCatalog* texts;
   const LiveDirectory* directory;
   Ledger* ledger;
+  const Outbox* outbox;  // records not yet seen in the EHR; may be null
   fhir::FhirClient* fhir_client;
   std::function<int64_t()> clock;  // seconds since the epoch
 };

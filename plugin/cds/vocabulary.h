@@ -21,5 +21,40 @@ inline constexpr std::string_view kGroupIdSystem = "https://selvhjelp.example/fh
 inline constexpr std::string_view kKommunenummerSystem = "https://register.geonorge.no/subregister/sosi-kodelister/kartverket/kommunenummer-alle";
 inline constexpr std::string_view kActReasonSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 inline constexpr std::string_view kMunicipalityExtension = "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode";
+// Identifiers of the Procedure and Consent of a record ("<record id>/procedure"), and the tag
+// that marks all four resources of one record (code: the record id).
+inline constexpr std::string_view kRecordSystem = "https://selvhjelp.example/fhir/NamingSystem/record";
+inline constexpr std::string_view kProfileBase = "https://selvhjelp.example/fhir/StructureDefinition/";
+
+// The intervention levels (CodeSystem intervention-level) and the medium each is given by.
+struct LevelInfo {
+  std::string_view code;
+  std::string_view display;
+  std::string_view medium;  // v3-ParticipationMode
+  std::string_view medium_display;
+};
+inline constexpr LevelInfo kLevels[] = {
+    {"written", "Written material", "WRITTEN", "written"},
+    {"conversation", "Conversation with a recommendation", "VERBAL", "verbal"},
+    {"brokered", "Contact brokered with consent", "VERBAL", "verbal"},
+};
+inline const LevelInfo* FindLevel(std::string_view code) {
+  for (const LevelInfo& level : kLevels) {
+    if (level.code == code) return &level;
+  }
+  return nullptr;
+}
+
+// The patient's answers (CodeSystem patient-response), with their displays.
+struct ResponseInfo {
+  std::string_view code;
+  std::string_view display;
+};
+inline constexpr ResponseInfo kResponses[] = {
+    {"interested", "Interested"},
+    {"thinking", "Wants to think about it"},
+    {"declined", "Declined"},
+    {"already-attends", "Already attends"},
+};
 
 }  // namespace selvhjelp::plugin::vocabulary

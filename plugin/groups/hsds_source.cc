@@ -167,7 +167,7 @@ Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& w
 namespace {
 
 Result<JsonValue> GetJson(const HttpGet& get, const std::string& url) {
-  SELVHJELP_ASSIGN_OR_RETURN(HttpGetResponse response, get(url, {{"Accept", "application/json"}}));
+  SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, get(url, {{"Accept", "application/json"}}));
   if (response.status != 200) return UnavailableError(url + ": HTTP " + std::to_string(response.status));
   Result<JsonValue> json = fhir::ParseJson(response.body);
   if (!json.ok()) return fhir::InFile(url, json.status());

@@ -11,7 +11,7 @@
 #include "mappings/category_map.h"
 #include "mappings/geography.h"
 #include "plugin/groups/group.h"
-#include "plugin/groups/http_get.h"
+#include "plugin/net/http_call.h"
 
 namespace selvhjelp::plugin {
 

@@ -68,7 +68,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   if (!c.bearer_token.empty()) headers["Authorization"] = "Bearer " + c.bearer_token;
   if (!previous.empty() && !etag.empty()) headers["If-None-Match"] = etag;
   if (!previous.empty() && !last_modified.empty()) headers["If-Modified-Since"] = last_modified;
-  SELVHJELP_ASSIGN_OR_RETURN(HttpGetResponse response, readers.http_get(c.url, headers));
+  SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, readers.http_get(c.url, headers));
   if (response.status == 304 && !previous.empty()) {
     out.not_modified = true;
     return out;

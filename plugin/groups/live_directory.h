@@ -18,7 +18,7 @@
 #include "mappings/geography.h"
 #include "mappings/category_map.h"
 #include "plugin/groups/group_directory.h"
-#include "plugin/groups/http_get.h"
+#include "plugin/net/http_call.h"
 #include "plugin/store/ledger.h"
 
 namespace selvhjelp::plugin {

@@ -14,6 +14,7 @@ HttpError ToHttpError(const Status& status, const std::string& request_id) {
     case StatusCode::kNotFound: http = 404; break;
     case StatusCode::kFailedPrecondition: http = 412; break;
     case StatusCode::kResourceExhausted: http = 413; break;
+    case StatusCode::kAlreadyExists: http = 409; break;
     case StatusCode::kUnavailable:
     case StatusCode::kDeadlineExceeded: http = 503; break;
     default: http = 500;

@@ -1,11 +1,12 @@
 #pragma once
-// The cpprestsdk implementation of HttpGet (TLS verified against the system CAs plus `ca_file`).
+// The cpprestsdk implementation of HttpSend (TLS verified against the system CAs plus `ca_file`).
+#include <chrono>
 #include <filesystem>
 
-#include "plugin/groups/http_get.h"
+#include "plugin/net/http_call.h"
 
 namespace selvhjelp::plugin {
 
-HttpGet MakeHttpGetter(const std::filesystem::path& ca_file);
+HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout);
 
 }  // namespace selvhjelp::plugin

@@ -13,6 +13,7 @@
 #include "plugin/groups/directory_query.h"
 #include "plugin/groups/healthcare_service.h"
 #include "plugin/http/error_response.h"
+#include "plugin/log.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -21,13 +22,6 @@ namespace http = web::http;
 using fhir::JsonValue;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
-
-// One access-log line to stderr in a single write (stderr is unbuffered: streaming the parts
-// would cost a system call each). Lines carry codes, ids and paths, never patient data.
-void LogLine(std::string line) {
-  line.push_back('\n');
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
 
 class CpprestServer : public HttpServer {
  public:
@@ -79,9 +73,12 @@ class CpprestServer : public HttpServer {
   };
 
   void Reply(const std::shared_ptr<Exchange>& ex, int status, const std::string& body,
-             const char* content_type = kJson) {
+             const char* content_type = kJson, const std::string& location = "") {
     try {
-      ex->request.reply(static_cast<http::status_code>(status), body, content_type);
+      http::http_response response(static_cast<http::status_code>(status));
+      response.set_body(body, content_type);
+      if (!location.empty()) response.headers().add(U("Location"), utility::conversions::to_string_t(location));
+      ex->request.reply(response);
     } catch (const std::exception&) {
       // The client went away; nothing else to do.
     }
@@ -130,7 +127,24 @@ class CpprestServer : public HttpServer {
       Result<int64_t> feedback = rt_.ledger->CountFeedback();
       health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
       health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
+      health.Set("records", RecordsHealth());
       Reply(ex, 200, fhir::WriteJson(health));
+      return;
+    }
+    if (path == "/metrics" && method == http::methods::GET) {
+      Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8");
+      return;
+    }
+    if ((path == "/records" || path == "/fhir/$record-information") && method == http::methods::POST) {
+      if (!Authenticate(ex)) return;
+      ReadBody(ex, [this, ex, operation = path != "/records"](const std::string& body) { OnRecord(ex, body, operation); });
+      return;
+    }
+    if (path.rfind("/records/", 0) == 0 && method == http::methods::GET) {
+      if (!Authenticate(ex)) return;
+      Result<OutboxEntry> state = rt_.records->State(path.substr(9));
+      if (!state.ok()) return ReplyError(ex, state.status());
+      Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
       return;
     }
     if (path == "/directory/status" && method == http::methods::GET) {
@@ -173,25 +187,116 @@ class CpprestServer : public HttpServer {
     if (service == nullptr) return ReplyError(ex, NotFoundError("no CDS service with this id"));
     if (method != http::methods::POST) return ReplyError(ex, InvalidArgumentError("(method): use POST"));
     if (!Authenticate(ex)) return;
+    ReadBody(ex, [this, ex, service, feedback](const std::string& body) { OnBody(ex, *service, feedback, body); });
+  }
+
+  // Reads the request body without blocking and passes it to `then` (on a pool thread), or
+  // replies 413 / 400 itself.
+  void ReadBody(const std::shared_ptr<Exchange>& ex, std::function<void(const std::string&)> then) {
     auto length = ex->request.headers().content_length();
     if (length > static_cast<size_t>(rt_.config.max_body_bytes)) {
       return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
     }
-    ex->request.extract_utf8string(true).then([this, ex, service, feedback](pplx::task<std::string> task) {
+    ex->request.extract_utf8string(true).then([this, ex, then = std::move(then)](pplx::task<std::string> task) {
+      std::string body;
       try {
-        std::string body = task.get();  // complete here: does not block
-        OnBody(ex, *service, feedback, body);
+        body = task.get();  // complete here: does not block
       } catch (const std::exception&) {
-        ReplyError(ex, InvalidArgumentError("(body): could not be read"));
+        return ReplyError(ex, InvalidArgumentError("(body): could not be read"));
+      }
+      if (body.size() > static_cast<size_t>(rt_.config.max_body_bytes)) {
+        return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
+      }
+      try {
+        then(body);
+      } catch (const std::exception&) {
+        ReplyError(ex, InternalError("unexpected exception"));
       }
     });
   }
 
+  // POST /records (our JSON) and POST /fhir/$record-information (a Parameters resource): 202 with
+  // the record's state when it is newly committed, 200 when the same record was already stored.
+  void OnRecord(const std::shared_ptr<Exchange>& ex, const std::string& body, bool operation) {
+    Result<JsonValue> json = fhir::ParseJson(body);
+    if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
+    Result<RecordReceipt> receipt = operation ? rt_.records->RecordParameters(*json) : rt_.records->Record(*json);
+    if (!receipt.ok()) return ReplyError(ex, receipt.status());
+    const int status = receipt->created ? 202 : 200;
+    const std::string location = rt_.config.BaseUrl() + "/records/" + receipt->id;
+    if (!operation) return Reply(ex, status, fhir::WriteJson(ReceiptJson(receipt->entry)), kJson, location);
+    JsonValue parameters = JsonValue::Object();
+    parameters.Set("resourceType", "Parameters");
+    JsonValue& list = parameters.Set("parameter", JsonValue::Array());
+    JsonValue& id = list.Append(JsonValue::Object());
+    id.Set("name", "id");
+    id.Set("valueId", receipt->id);
+    JsonValue& state = list.Append(JsonValue::Object());
+    state.Set("name", "state");
+    state.Set("valueCode", receipt->entry.state);
+    Reply(ex, status, fhir::WriteJson(parameters), "application/fhir+json; charset=utf-8", location);
+  }
+
+  // Outbox counts for /health: numbers only (the reasons may quote the EHR).
+  JsonValue RecordsHealth() {
+    JsonValue records = JsonValue::Object();
+    records.Set("writeBack", JsonValue::Bool(rt_.delivery != nullptr));
+    Result<OutboxCounts> counts = rt_.outbox->Counts();
+    if (!counts.ok()) {
+      records.Set("error", "store unreadable");
+      return records;
+    }
+    records.Set("pending", JsonValue::Int(counts->pending));
+    records.Set("delivered", JsonValue::Int(counts->delivered));
+    records.Set("parked", JsonValue::Int(counts->parked));
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    records.Set("oldestPendingSeconds",
+                JsonValue::Int(counts->pending ? (now_ms - counts->oldest_pending_ms) / 1000 : 0));
+    return records;
+  }
+
+  // Prometheus text exposition of delivery state.
+  std::string Metrics() {
+    std::string out;
+    auto family = [&out](const char* name, const char* type, const char* help) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    };
+    auto sample = [&out](const char* name, int64_t value, const char* labels = "") {
+      out += std::string(name) + labels + " " + std::to_string(value) + "\n";
+    };
+    if (Result<OutboxCounts> counts = rt_.outbox->Counts(); counts.ok()) {
+      family("selvhjelp_outbox_records", "gauge", "Records in the outbox by delivery state.");
+      sample("selvhjelp_outbox_records", counts->pending, "{state=\"pending\"}");
+      sample("selvhjelp_outbox_records", counts->delivered, "{state=\"delivered\"}");
+      sample("selvhjelp_outbox_records", counts->parked, "{state=\"parked\"}");
+      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+      family("selvhjelp_outbox_oldest_pending_seconds", "gauge", "Age of the oldest undelivered record.");
+      sample("selvhjelp_outbox_oldest_pending_seconds", counts->pending ? (now_ms - counts->oldest_pending_ms) / 1000 : 0);
+    }
+    const DeliveryStats stats = rt_.delivery ? rt_.delivery->stats() : DeliveryStats{};
+    const struct {
+      const char* name;
+      const char* help;
+      int64_t value;
+    } counters[] = {
+        {"selvhjelp_delivery_attempts_total", "Delivery attempts since start.", stats.attempts},
+        {"selvhjelp_delivery_delivered_total", "Records delivered since start.", stats.delivered},
+        {"selvhjelp_delivery_retries_total", "Failed attempts that will be retried.", stats.retried},
+        {"selvhjelp_delivery_parked_total", "Records parked since start.", stats.parked},
+        {"selvhjelp_token_requests_total", "Token endpoint calls since start.", stats.token_requests},
+        {"selvhjelp_card_write_failures_total", "Background card writes that failed.", rt_.ledger->card_write_failures()},
+    };
+    for (const auto& c : counters) {
+      family(c.name, "counter", c.help);
+      sample(c.name, c.value);
+    }
+    return out;
+  }
+
   void OnBody(const std::shared_ptr<Exchange>& ex, const HookService& service, bool feedback,
               const std::string& body) {
-    if (body.size() > static_cast<size_t>(rt_.config.max_body_bytes)) {
-      return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
-    }
     Result<JsonValue> json = fhir::ParseJson(body);
     if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
     if (feedback) {

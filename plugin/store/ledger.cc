@@ -1,12 +1,13 @@
 #include "plugin/store/ledger.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include <cstdio>
 
 #include "fhir/base/status_macros.h"
+#include "plugin/auth/sha256.h"
+#include "plugin/store/sqlite_db.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -29,62 +30,6 @@ CREATE TABLE IF NOT EXISTS outcomes(
   PRIMARY KEY(subject_key, recipient));
 )sql";
 
-// Binds and steps a prepared statement; resets it for reuse when done.
-class Statement {
- public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt), ok_(stmt != nullptr) {}
-  ~Statement() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  bool ok() const { return ok_; }
-  Statement& Bind(int i, const std::string& s) {
-    ok_ = ok_ && sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT) == SQLITE_OK;
-    return *this;
-  }
-  Statement& Bind(int i, int64_t n) {
-    ok_ = ok_ && sqlite3_bind_int64(stmt_, i, n) == SQLITE_OK;
-    return *this;
-  }
-  int Step() { return ok_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
-  std::string Text(int col) {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  bool ok_ = false;
-};
-
-Status Exec(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error ? error : "unknown";
-    sqlite3_free(error);
-    return InternalError("store: " + message);
-  }
-  return OkStatus();
-}
-
-Result<sqlite3*> OpenConnection(const std::filesystem::path& file, const char* synchronous) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    return UnavailableError("store: cannot open " + file.string());
-  }
-  sqlite3_busy_timeout(db, 5000);
-  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + synchronous + ";";
-  Status s = Exec(db, pragmas.c_str());
-  if (!s.ok()) {
-    sqlite3_close(db);
-    return s;
-  }
-  return db;
-}
-
 }  // namespace
 
 Ledger::~Ledger() {
@@ -97,14 +42,11 @@ Ledger::~Ledger() {
     writer_.join();
     (void)FlushCards();
   }
-  for (auto& [key, stmt] : statements_) sqlite3_finalize(stmt);
-  sqlite3_close(cards_db_);
-  sqlite3_close(feedback_db_);
+  sqlite3_close_v2(cards_db_);  // closes once statements_ has finalized its statements
+  sqlite3_close_v2(feedback_db_);
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   std::unique_ptr<Ledger> ledger(new Ledger());
   Result<sqlite3*> feedback = OpenConnection(file, "FULL");
   if (!feedback.ok()) return feedback.status();
@@ -138,31 +80,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
 }
 
 std::string Ledger::SubjectKey(const std::string& fhir_server, const std::string& patient_id) const {
-  std::string input = salt_ + "\n" + fhir_server + "\n" + patient_id;
-  // Fetched once: OpenSSL 3 otherwise looks the algorithm up on every call.
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), digest, &len, sha256, nullptr);
-  std::string hex;
-  char byte[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-    hex += byte;
-  }
-  return hex;
+  return Sha256Hex(salt_ + "\n" + fhir_server + "\n" + patient_id);
 }
 
-sqlite3_stmt* Ledger::Prepared(sqlite3* db, const char* sql) {
-  std::lock_guard<std::mutex> lock(statements_mutex_);
-  auto [it, inserted] = statements_.try_emplace({db, sql}, nullptr);
-  if (inserted && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &it->second, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(it->second);
-    statements_.erase(it);
-    return nullptr;
-  }
-  return it->second;
-}
+sqlite3_stmt* Ledger::Prepared(sqlite3* db, const char* sql) { return statements_.Get(db, sql); }
 
 void Ledger::QueueCards(std::vector<CardIssued> cards) {
   {

@@ -19,9 +19,7 @@
 #include <vector>
 
 #include "fhir/base/result.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "plugin/store/sqlite_db.h"
 
 namespace selvhjelp::plugin {
 
@@ -104,8 +102,7 @@ class Ledger {
   // A prepared statement for `sql` on `db`, compiled once and reused under mutex_.
   sqlite3_stmt* Prepared(sqlite3* db, const char* sql);
   std::mutex mutex_;
-  std::mutex statements_mutex_;  // guards statements_ (the map, not the statements)
-  std::map<std::pair<sqlite3*, const char*>, sqlite3_stmt*> statements_;
+  StatementCache statements_;
   sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
   sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
   // The outcomes table in memory, keyed by subject_key + '\n' + recipient: the hook's hot path

@@ -1,0 +1,244 @@
+#include "plugin/records/record_bundle.h"
+
+#include "fhir/r4/date_time.h"
+#include "plugin/cds/card_builder.h"
+#include "plugin/cds/vocabulary.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+namespace {
+
+constexpr std::string_view kUriSystem = "urn:ietf:rfc:3986";
+
+JsonValue Coding(std::string_view system, std::string_view code, std::string_view display) {
+  JsonValue c = JsonValue::Object();
+  c.Set("system", system);
+  c.Set("code", code);
+  if (!display.empty()) c.Set("display", display);
+  return c;
+}
+
+JsonValue Concept(JsonValue coding) {
+  JsonValue codeable = JsonValue::Object();
+  codeable.Set("coding", JsonValue::Array()).Append(std::move(coding));
+  return codeable;
+}
+
+JsonValue Identifier(std::string_view system, std::string_view value) {
+  JsonValue id = JsonValue::Object();
+  id.Set("system", system);
+  id.Set("value", value);
+  return id;
+}
+
+JsonValue Reference(const RecordReference& r) {
+  JsonValue ref = JsonValue::Object();
+  if (!r.reference.empty()) ref.Set("reference", r.reference);
+  if (!r.identifier_value.empty()) ref.Set("identifier", Identifier(r.identifier_system, r.identifier_value));
+  if (!r.display.empty()) ref.Set("display", r.display);
+  return ref;
+}
+
+JsonValue LiteralReference(std::string_view target) {
+  JsonValue ref = JsonValue::Object();
+  ref.Set("reference", target);
+  return ref;
+}
+
+JsonValue CodingExtension(std::string_view url, JsonValue coding) {
+  JsonValue ext = JsonValue::Object();
+  ext.Set("url", url);
+  ext.Set("valueCoding", std::move(coding));
+  return ext;
+}
+
+// meta with the record tag and the profile the resource claims.
+JsonValue Meta(const InformationRecord& r, std::string_view profile) {
+  JsonValue meta = JsonValue::Object();
+  meta.Set("profile", JsonValue::Array()).Append(JsonValue::String(std::string(vocabulary::kProfileBase) + std::string(profile)));
+  meta.Set("tag", JsonValue::Array()).Append(Coding(vocabulary::kRecordSystem, r.id, "selvhjelp record"));
+  return meta;
+}
+
+std::string ResponseDisplay(std::string_view code) {
+  for (const auto& response : vocabulary::kResponses) {
+    if (response.code == code) return std::string(response.display);
+  }
+  return {};
+}
+
+std::string PayloadText(const InformationRecord& r) {
+  std::string text = "Informasjon om selvhjelpsgrupper";
+  if (!r.groups.empty()) {
+    text += ": ";
+    for (size_t i = 0; i < r.groups.size(); ++i) {
+      text += (i ? "; " : "") + r.groups[i].name + " (" + r.groups[i].organisation + ")";
+    }
+  }
+  return text + ".";
+}
+
+void AddEntry(JsonValue& bundle, const std::string& full_url, JsonValue resource, const std::string& if_none_exist) {
+  JsonValue entry = JsonValue::Object();
+  entry.Set("fullUrl", full_url);
+  const std::string type(*resource.FindString("resourceType"));
+  entry.Set("resource", std::move(resource));
+  JsonValue& request = entry.Set("request", JsonValue::Object());
+  request.Set("method", "POST");
+  request.Set("url", type);
+  request.Set("ifNoneExist", if_none_exist);
+  bundle.MutableFind("entry")->Append(std::move(entry));
+}
+
+std::string TokenQuery(std::string_view param, std::string_view system, std::string_view value) {
+  return std::string(param) + "=" + std::string(system) + "|" + std::string(value);
+}
+
+JsonValue Procedure(const InformationRecord& r, const mappings::RecordCodes& codes) {
+  JsonValue p = JsonValue::Object();
+  p.Set("resourceType", "Procedure");
+  p.Set("meta", Meta(r, "selvhjelp-information-procedure"));
+  p.Set("identifier", JsonValue::Array()).Append(Identifier(vocabulary::kRecordSystem, r.id + "/procedure"));
+  p.Set("status", "completed");
+  const fhir::Coding& category = codes.procedure_category;
+  p.Set("category", Concept(Coding(category.system, category.code, category.display)));
+  JsonValue& code = p.Set("code", JsonValue::Object());
+  JsonValue& codings = code.Set("coding", JsonValue::Array());
+  auto level_codes = codes.procedure_codes.find(r.level);
+  if (level_codes != codes.procedure_codes.end()) {
+    for (const fhir::Coding& c : level_codes->second) codings.Append(Coding(c.system, c.code, c.display));
+  }
+  code.Set("text", std::string(vocabulary::FindLevel(r.level)->display) + " about self-help groups");
+  p.Set("subject", LiteralReference(r.patient.reference));
+  if (!r.encounter_id.empty()) p.Set("encounter", LiteralReference("Encounter/" + r.encounter_id));
+  p.Set("performedDateTime", r.sent);
+  JsonValue& performer = p.Set("performer", JsonValue::Array()).Append(JsonValue::Object());
+  performer.Set("actor", Reference(r.practitioner));
+  return p;
+}
+
+JsonValue Consent(const InformationRecord& r) {
+  JsonValue c = JsonValue::Object();
+  c.Set("resourceType", "Consent");
+  c.Set("meta", Meta(r, "selvhjelp-contact-consent"));
+  c.Set("identifier", JsonValue::Array()).Append(Identifier(vocabulary::kRecordSystem, r.id + "/consent"));
+  c.Set("status", "active");
+  c.Set("scope", Concept(Coding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent")));
+  c.Set("category", JsonValue::Array()).Append(Concept(Coding("http://loinc.org", "59284-0", "Patient Consent")));
+  c.Set("patient", LiteralReference(r.patient.reference));
+  c.Set("dateTime", r.sent);
+  c.Set("performer", JsonValue::Array()).Append(LiteralReference(r.patient.reference));
+  c.Set("policyRule", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in")));
+  JsonValue& provision = c.Set("provision", JsonValue::Object());
+  provision.Set("type", "permit");
+  // One-off: the permission covers the day of the conversation, when the contact is made.
+  JsonValue& period = provision.Set("period", JsonValue::Object());
+  const std::string day = r.sent.substr(0, 10);
+  period.Set("start", day);
+  period.Set("end", day);
+  JsonValue& actor = provision.Set("actor", JsonValue::Array()).Append(JsonValue::Object());
+  actor.Set("role", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
+  actor.Set("reference", Reference(r.consent_organisation));
+  provision.Set("action", JsonValue::Array())
+      .Append(Concept(Coding("http://terminology.hl7.org/CodeSystem/consentaction", "disclose", "Disclose")));
+  return c;
+}
+
+JsonValue Communication(const InformationRecord& r, const std::string& procedure_url) {
+  const vocabulary::LevelInfo& level = *vocabulary::FindLevel(r.level);
+  JsonValue c = JsonValue::Object();
+  c.Set("resourceType", "Communication");
+  c.Set("meta", Meta(r, "selvhjelp-information-communication"));
+  JsonValue& extensions = c.Set("extension", JsonValue::Array());
+  extensions.Append(CodingExtension(vocabulary::kLevelExtension, Coding(vocabulary::kLevelSystem, level.code, level.display)));
+  extensions.Append(CodingExtension(vocabulary::kResponseExtension,
+                                    Coding(vocabulary::kResponseSystem, r.response, ResponseDisplay(r.response))));
+  c.Set("identifier", JsonValue::Array()).Append(Identifier(kUriSystem, "urn:uuid:" + r.id));
+  if (!procedure_url.empty()) c.Set("partOf", JsonValue::Array()).Append(LiteralReference(procedure_url));
+  c.Set("status", "completed");
+  c.Set("category", JsonValue::Array())
+      .Append(Concept(Coding(vocabulary::kCategorySystem, vocabulary::kCategoryCode, "Information about self-help groups")));
+  c.Set("medium", JsonValue::Array())
+      .Append(Concept(Coding(vocabulary::kParticipationModeSystem, level.medium, level.medium_display)));
+  c.Set("subject", LiteralReference(r.patient.reference));
+  if (!r.encounter_id.empty()) c.Set("encounter", LiteralReference("Encounter/" + r.encounter_id));
+  c.Set("sent", r.sent);
+  JsonValue& recipients = c.Set("recipient", JsonValue::Array());
+  for (const RecordReference& recipient : r.recipients) recipients.Append(Reference(recipient));
+  c.Set("sender", Reference(r.practitioner));
+  JsonValue& payload = c.Set("payload", JsonValue::Array());
+  payload.Append(JsonValue::Object()).Set("contentString", PayloadText(r));
+  for (const GroupGiven& g : r.groups) {
+    JsonValue ref = JsonValue::Object();
+    ref.Set("type", "HealthcareService");
+    ref.Set("identifier", Identifier(vocabulary::kGroupIdSystem, g.identifier));
+    ref.Set("display", g.name);
+    payload.Append(JsonValue::Object()).Set("contentReference", std::move(ref));
+  }
+  return c;
+}
+
+JsonValue Provenance(const InformationRecord& r, const std::vector<std::string>& targets,
+                     const BundleContext& context) {
+  JsonValue p = JsonValue::Object();
+  p.Set("resourceType", "Provenance");
+  p.Set("meta", Meta(r, "selvhjelp-record-provenance"));
+  JsonValue& target = p.Set("target", JsonValue::Array());
+  for (const std::string& url : targets) target.Append(LiteralReference(url));
+  p.Set("occurredDateTime", r.sent);
+  p.Set("recorded", fhir::IsoInstant(context.now_seconds));
+  p.Set("activity", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
+  JsonValue& agents = p.Set("agent", JsonValue::Array());
+  JsonValue& author = agents.Append(JsonValue::Object());
+  author.Set("type", Concept(Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
+  author.Set("who", Reference(r.practitioner));
+  JsonValue& assembler = agents.Append(JsonValue::Object());
+  assembler.Set("type", Concept(Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
+  JsonValue& device = assembler.Set("who", JsonValue::Object());
+  device.Set("type", "Device");
+  device.Set("display", context.assembler_name);
+  if (r.from_suggestion) {
+    JsonValue& entity = p.Set("entity", JsonValue::Array()).Append(JsonValue::Object());
+    entity.Set("role", "source");
+    JsonValue& what = entity.Set("what", JsonValue::Object());
+    what.Set("identifier", Identifier(kUriSystem, "urn:uuid:" + r.id));
+    what.Set("display", "CDS Hooks suggestion");
+  }
+  return p;
+}
+
+}  // namespace
+
+JsonValue BuildRecordBundle(const InformationRecord& r, const BundleContext& context) {
+  JsonValue bundle = JsonValue::Object();
+  bundle.Set("resourceType", "Bundle");
+  bundle.Set("type", "transaction");
+  bundle.Set("entry", JsonValue::Array());
+  // fullUrls are placeholders for this transaction only; they must differ from every identifier
+  // value (some servers rewrite any string equal to a placeholder).
+  std::vector<std::string> targets;
+  std::string procedure_url;
+  if (NeedsProcedure(r)) {
+    procedure_url = "urn:uuid:" + NewUuid();
+    AddEntry(bundle, procedure_url, Procedure(r, *context.codes),
+             TokenQuery("identifier", vocabulary::kRecordSystem, r.id + "/procedure"));
+    targets.push_back(procedure_url);
+  }
+  if (NeedsConsent(r)) {
+    const std::string consent_url = "urn:uuid:" + NewUuid();
+    AddEntry(bundle, consent_url, Consent(r), TokenQuery("identifier", vocabulary::kRecordSystem, r.id + "/consent"));
+    targets.push_back(consent_url);
+  }
+  const std::string communication_url = "urn:uuid:" + NewUuid();
+  AddEntry(bundle, communication_url, Communication(r, procedure_url),
+           TokenQuery("identifier", kUriSystem, "urn:uuid:" + r.id));
+  targets.insert(targets.begin(), communication_url);
+  // Provenance has no identifier element: its conditional create keys on the record tag.
+  AddEntry(bundle, "urn:uuid:" + NewUuid(), Provenance(r, targets, context),
+           TokenQuery("_tag", vocabulary::kRecordSystem, r.id));
+  return bundle;
+}
+
+}  // namespace selvhjelp::plugin

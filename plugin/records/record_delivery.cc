@@ -1,0 +1,176 @@
+#include "plugin/records/record_delivery.h"
+
+#include <algorithm>
+#include <random>
+
+#include "fhir/json/json_reader.h"
+#include "plugin/log.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+int64_t BackoffMs(int64_t failures, int64_t initial_ms, int64_t max_ms, double unit_random) {
+  int64_t delay = initial_ms;
+  for (int64_t i = 1; i < failures && delay < max_ms; ++i) delay *= 2;
+  delay = std::min(delay, max_ms);
+  return delay / 2 + static_cast<int64_t>(unit_random * static_cast<double>(delay - delay / 2));
+}
+
+namespace {
+
+double UnitRandom() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+// The OperationOutcome's issues as one line ("error invalid: diagnostics; ..."), or the start of
+// the body when it is not one.
+std::string OutcomeText(const std::string& body) {
+  Result<JsonValue> json = fhir::ParseJson(body);
+  std::string text;
+  if (json.ok() && json->FindString("resourceType") == "OperationOutcome" && json->Find("issue")) {
+    for (const JsonValue& issue : json->Find("issue")->items()) {
+      std::string line = std::string(issue.FindString("severity").value_or("")) + " " +
+                         std::string(issue.FindString("code").value_or(""));
+      std::string_view what = issue.FindString("diagnostics").value_or("");
+      if (what.empty()) {
+        if (const JsonValue* details = issue.Find("details")) what = details->FindString("text").value_or("");
+      }
+      if (!what.empty()) line += ": " + std::string(what);
+      if (const JsonValue* expression = issue.Find("expression"); expression && !expression->items().empty()) {
+        line += " (at " + std::string(expression->items()[0].AsString().value_or("")) + ")";
+      }
+      text += (text.empty() ? "" : "; ") + line;
+    }
+  }
+  if (text.empty()) text = body.substr(0, 300);
+  return text.substr(0, 2000);
+}
+
+// The Communication's location in a transaction-response, or empty.
+std::string CommunicationLocation(const JsonValue& bundle) {
+  if (const JsonValue* entries = bundle.Find("entry")) {
+    for (const JsonValue& entry : entries->items()) {
+      std::string_view location = entry.FindPath({"response"}) ? entry.FindPath({"response"})->FindString("location").value_or("") : "";
+      if (location.rfind("Communication/", 0) == 0 || location.find("/Communication/") != std::string_view::npos) {
+        return std::string(location);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+RecordDelivery::RecordDelivery(Outbox& outbox, DeliverySettings settings, HttpSend send, AccessTokenSource& tokens,
+                               std::function<int64_t()> clock_ms)
+    : outbox_(outbox), settings_(std::move(settings)), send_(std::move(send)), tokens_(tokens),
+      clock_ms_(std::move(clock_ms)) {}
+
+RecordDelivery::~RecordDelivery() { Stop(); }
+
+void RecordDelivery::Start() {
+  for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+void RecordDelivery::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void RecordDelivery::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++wakes_;
+  }
+  wake_.notify_one();
+}
+
+DeliveryStats RecordDelivery::stats() const {
+  return DeliveryStats{attempts_.load(), delivered_.load(), retried_.load(), parked_.load(), tokens_.token_requests()};
+}
+
+void RecordDelivery::WorkerLoop() {
+  for (;;) {
+    uint64_t wakes_seen;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      wakes_seen = wakes_;
+    }
+    const int64_t now = clock_ms_();
+    auto claimed = outbox_.ClaimDue(now);
+    if (claimed.ok() && claimed->has_value()) {
+      const Outbox::Claimed& record = **claimed;
+      Attempt outcome = Deliver(record);
+      ++attempts_;
+      Status marked;
+      switch (outcome.verdict) {
+        case Verdict::kDelivered:
+          ++delivered_;
+          marked = outbox_.MarkDelivered(record.record_id, outcome.location, clock_ms_());
+          break;
+        case Verdict::kRetry: {
+          ++retried_;
+          int64_t wait = BackoffMs(record.attempts + 1, settings_.retry_initial_ms, settings_.retry_max_ms, UnitRandom());
+          marked = outbox_.MarkRetry(record.record_id, clock_ms_() + wait, outcome.detail);
+          LogLine("record " + record.record_id + " not delivered (" + outcome.log_note + "), retry in " +
+                  std::to_string(wait) + " ms");
+          break;
+        }
+        case Verdict::kPark:
+          ++parked_;
+          marked = outbox_.MarkParked(record.record_id, outcome.detail);
+          LogLine("record " + record.record_id + " parked (" + outcome.log_note + "); see `selvhjelp outbox list`");
+          break;
+      }
+      if (!marked.ok()) LogLine("record " + record.record_id + ": " + marked.message());
+      continue;
+    }
+    if (!claimed.ok()) LogLine("outbox: " + claimed.status().message());
+    // Nothing due: sleep until the next record falls due, a wake-up, or the poll interval.
+    int64_t until = now + settings_.poll_ms;
+    if (std::optional<int64_t> due = outbox_.NextDueMs(); due && *due < until) until = std::max(*due, now + 1);
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(until - now),
+                   [&] { return stopping_ || wakes_ != wakes_seen; });
+  }
+}
+
+RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) {
+  auto token = tokens_.Token();
+  if (!token.ok()) return {Verdict::kRetry, "token: " + token.status().message(), "no access token", ""};
+  HttpRequestSpec request;
+  request.method = "POST";
+  request.url = settings_.fhir_server;
+  request.headers = {{"Content-Type", "application/fhir+json"}, {"Accept", "application/fhir+json"}};
+  if (!token->empty()) request.headers["Authorization"] = "Bearer " + *token;
+  request.body = claimed.bundle_json;
+  auto response = send_(request);
+  if (!response.ok()) {
+    return {Verdict::kRetry, response.status().message(),
+            response.status().code() == StatusCode::kDeadlineExceeded ? "timeout" : "unreachable", ""};
+  }
+  const int status = response->status;
+  const std::string http = "HTTP " + std::to_string(status);
+  if (status >= 200 && status < 300) {
+    Result<JsonValue> bundle = fhir::ParseJson(response->body);
+    return {Verdict::kDelivered, "", http, bundle.ok() ? CommunicationLocation(*bundle) : ""};
+  }
+  if (status == 401) {
+    tokens_.Invalidate();
+    return {Verdict::kRetry, http + ": token refused", http, ""};
+  }
+  if (status == 408 || status == 429 || status >= 500 || status < 200) {
+    return {Verdict::kRetry, http + ": " + OutcomeText(response->body), http, ""};
+  }
+  return {Verdict::kPark, http + ": " + OutcomeText(response->body), http, ""};
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,83 @@
+#pragma once
+// RecordDelivery: background workers that send the outbox's pending records to the EHR's FHIR
+// server as conditional-create transactions, and decide what each answer means:
+//   2xx                      delivered (the Communication's location is kept)
+//   401                      the token is renewed and the record retried
+//   408, 429, 5xx, no answer retried with exponential backoff and jitter, for as long as it takes
+//   any other 4xx            parked with the server's reason (OperationOutcome), for an operator
+// A retry can never duplicate a record: every entry is a conditional create on a stable
+// identifier. Records survive restarts in the outbox; delivery resumes on start.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plugin/auth/access_token_source.h"
+#include "plugin/net/http_call.h"
+#include "plugin/store/outbox.h"
+
+namespace selvhjelp::plugin {
+
+struct DeliverySettings {
+  std::string fhir_server;  // base URL the transactions are POSTed to
+  int workers = 4;
+  int64_t retry_initial_ms = 2000;
+  int64_t retry_max_ms = 300000;
+  int64_t poll_ms = 1000;  // how often idle workers look for records changed by another process
+};
+
+// The wait before attempt `failures` + 1, given `failures` >= 1 failed attempts so far: a
+// uniformly random time in [d/2, d], where d = min(max_ms, initial_ms * 2^(failures-1)).
+// `unit_random` is in [0, 1).
+int64_t BackoffMs(int64_t failures, int64_t initial_ms, int64_t max_ms, double unit_random);
+
+struct DeliveryStats {
+  int64_t attempts = 0;
+  int64_t delivered = 0;
+  int64_t retried = 0;  // attempts that failed and will be tried again
+  int64_t parked = 0;
+  int64_t token_requests = 0;
+};
+
+class RecordDelivery {
+ public:
+  // `clock_ms` gives milliseconds since the epoch. Nothing runs before Start().
+  RecordDelivery(Outbox& outbox, DeliverySettings settings, HttpSend send, AccessTokenSource& tokens,
+                 std::function<int64_t()> clock_ms);
+  ~RecordDelivery();
+  void Start();
+  // Stops the workers after their current call (bounded by the HTTP timeout).
+  void Stop();
+  // A record was committed: a worker looks now instead of at its next poll.
+  void Wake();
+  DeliveryStats stats() const;
+
+ private:
+  enum class Verdict { kDelivered, kRetry, kPark };
+  struct Attempt {
+    Verdict verdict;
+    std::string detail;    // why it failed (may quote the EHR: not logged)
+    std::string log_note;  // what the log may say (codes only)
+    std::string location;
+  };
+  void WorkerLoop();
+  Attempt Deliver(const Outbox::Claimed& claimed);
+
+  Outbox& outbox_;
+  const DeliverySettings settings_;
+  const HttpSend send_;
+  AccessTokenSource& tokens_;
+  const std::function<int64_t()> clock_ms_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  uint64_t wakes_ = 0;  // guarded by mutex_
+  std::vector<std::thread> workers_;
+  std::atomic<int64_t> attempts_{0}, delivered_{0}, retried_{0}, parked_{0};
+};
+
+}  // namespace selvhjelp::plugin

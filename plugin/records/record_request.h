@@ -1,0 +1,22 @@
+#pragma once
+// Reading a record of information given from what callers send: the JSON body of POST /records
+// and the Parameters of the FHIR operation $record-information (docs/records.md).
+#include <cstdint>
+
+#include "fhir/base/result.h"
+#include "fhir/json/json_value.h"
+#include "plugin/records/information_record.h"
+
+namespace selvhjelp::plugin {
+
+// Validates `body` and returns the record (groups not yet resolved). InvalidArgument
+// "<field>: <what>" naming the first bad field. `now_seconds` fills a missing `sent` and bounds
+// it (not more than 5 minutes ahead). A missing `id` (and `suggestion`) gets a new UUID.
+[[nodiscard]] Result<InformationRecord> ParseRecordRequest(const fhir::JsonValue& body, int64_t now_seconds);
+
+// The same record given as a FHIR Parameters resource: each parameter named as the JSON field
+// (`group` and `recipient` may repeat), with valueReference, valueCode, valueDateTime, valueId
+// or valueString. Returns the JSON body form; InvalidArgument "parameter[i]: <what>".
+[[nodiscard]] Result<fhir::JsonValue> RecordRequestFromParameters(const fhir::JsonValue& parameters);
+
+}  // namespace selvhjelp::plugin

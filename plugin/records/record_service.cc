@@ -1,0 +1,99 @@
+#include "plugin/records/record_service.h"
+
+#include "fhir/base/status_macros.h"
+#include "fhir/json/json_writer.h"
+#include "plugin/auth/sha256.h"
+#include "plugin/groups/healthcare_service.h"
+#include "plugin/records/record_bundle.h"
+#include "plugin/records/record_request.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::JsonValue;
+
+namespace {
+
+// Resolves the record's HealthcareService ids against the directory (ids as GET
+// /directory/groups gives them).
+Status ResolveGroups(InformationRecord& record, const GroupDirectory& directory) {
+  for (size_t i = 0; i < record.group_ids.size(); ++i) {
+    const Group* found = nullptr;
+    for (const Group& g : directory.groups()) {
+      if (FhirIdFrom(g.source + "-" + g.id) == record.group_ids[i]) {
+        found = &g;
+        break;
+      }
+    }
+    if (found == nullptr) {
+      return InvalidArgumentError("groups[" + std::to_string(i) + "]: no group with this id in the directory");
+    }
+    record.groups.push_back(GroupGiven{found->source + "|" + found->id, found->name, found->organisation});
+  }
+  return OkStatus();
+}
+
+// What the record means for the next hook call (the same vocabulary as CDS Hooks feedback).
+LocalOutcome OutcomeOf(const InformationRecord& record) {
+  LocalOutcome outcome;
+  if (record.response == "declined" || record.response == "already-attends") {
+    outcome.outcome = "overridden";
+    outcome.override_code = record.response;
+  } else {
+    outcome.outcome = "accepted";
+  }
+  outcome.encounter_id = record.encounter_id;
+  outcome.at = record.sent_seconds;
+  return outcome;
+}
+
+}  // namespace
+
+Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
+  const config::RecordsConfig& cfg = deps_.config->records;
+  if (cfg.fhir_server.empty()) {
+    return UnavailableError("records: write-back is not configured (records.fhirServer)");
+  }
+  const int64_t now_ms = deps_.clock_ms();
+  SELVHJELP_ASSIGN_OR_RETURN(InformationRecord record, ParseRecordRequest(body, now_ms / 1000));
+  SELVHJELP_RETURN_IF_ERROR(ResolveGroups(record, *deps_.directory->Current()));
+  NewOutboxRecord entry;
+  entry.record_id = record.id;
+  // The body as given (a retry without `sent` or `id` fields hashes the same).
+  JsonValue canonical = body;
+  canonical.Erase("id");
+  canonical.Erase("suggestion");
+  entry.content_hash = Sha256Hex(fhir::WriteJson(canonical));
+  entry.bundle_json = fhir::WriteJson(
+      BuildRecordBundle(record, BundleContext{deps_.codes, cfg.assembler_name, now_ms / 1000}));
+  entry.subject_key = deps_.ledger->SubjectKey(cfg.fhir_server, record.patient.reference.substr(8));
+  entry.recipient = record.to_relatives ? "relatives" : "patient";
+  entry.outcome = OutcomeOf(record);
+  entry.created_ms = now_ms;
+  SELVHJELP_ASSIGN_OR_RETURN(Outbox::Enqueued enqueued, deps_.outbox->Enqueue(entry));
+  if (enqueued == Outbox::Enqueued::kNew && deps_.delivery != nullptr) deps_.delivery->Wake();
+  SELVHJELP_ASSIGN_OR_RETURN(OutboxEntry state, State(record.id));
+  return RecordReceipt{record.id, enqueued == Outbox::Enqueued::kNew, std::move(state)};
+}
+
+Result<RecordReceipt> RecordService::RecordParameters(const JsonValue& parameters) {
+  SELVHJELP_ASSIGN_OR_RETURN(JsonValue body, RecordRequestFromParameters(parameters));
+  return Record(body);
+}
+
+Result<OutboxEntry> RecordService::State(const std::string& id) {
+  SELVHJELP_ASSIGN_OR_RETURN(std::optional<OutboxEntry> entry, deps_.outbox->Get(id));
+  if (!entry) return NotFoundError("no record with this id");
+  return *entry;
+}
+
+JsonValue ReceiptJson(const OutboxEntry& entry) {
+  JsonValue out = JsonValue::Object();
+  out.Set("id", entry.record_id);
+  out.Set("state", entry.state);
+  out.Set("attempts", JsonValue::Int(entry.attempts));
+  if (!entry.location.empty()) out.Set("location", entry.location);
+  if (!entry.last_error.empty()) out.Set("lastError", entry.last_error);
+  return out;
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,55 @@
+#pragma once
+// RecordService: takes a record of information given (POST /records, the $record-information
+// operation), checks it, resolves the groups against the directory, builds the FHIR transaction
+// and commits it to the outbox before answering. Delivery to the EHR happens after, in
+// RecordDelivery. The same id sent again is answered from the store, never stored twice.
+#include <functional>
+#include <string>
+
+#include "config/service_config.h"
+#include "fhir/base/result.h"
+#include "fhir/json/json_value.h"
+#include "mappings/record_codes.h"
+#include "plugin/groups/live_directory.h"
+#include "plugin/records/record_delivery.h"
+#include "plugin/store/ledger.h"
+#include "plugin/store/outbox.h"
+
+namespace selvhjelp::plugin {
+
+struct RecordServiceDeps {
+  const config::ServiceConfig* config;
+  const mappings::RecordCodes* codes;
+  const LiveDirectory* directory;
+  const Ledger* ledger;  // for the patient's subject key
+  Outbox* outbox;
+  RecordDelivery* delivery;  // woken after each commit; may be null (tests)
+  std::function<int64_t()> clock_ms;
+};
+
+struct RecordReceipt {
+  std::string id;
+  bool created = false;  // false: this id was already stored with the same content
+  OutboxEntry entry;     // its delivery state now
+};
+
+class RecordService {
+ public:
+  explicit RecordService(RecordServiceDeps deps) : deps_(std::move(deps)) {}
+
+  // The JSON body of POST /records. InvalidArgument "<field>: <what>"; AlreadyExists when the id
+  // is stored with different content; Unavailable when write-back is not configured.
+  Result<RecordReceipt> Record(const fhir::JsonValue& body);
+  // The Parameters of the $record-information operation; the same errors.
+  Result<RecordReceipt> RecordParameters(const fhir::JsonValue& parameters);
+  // The delivery state of record `id`; NotFound when this store has no such record.
+  Result<OutboxEntry> State(const std::string& id);
+
+ private:
+  RecordServiceDeps deps_;
+};
+
+// The record's state as JSON for callers: {"id", "state", "attempts", "location"?, "lastError"?}.
+fhir::JsonValue ReceiptJson(const OutboxEntry& entry);
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,200 @@
+#include "plugin/store/outbox.h"
+
+#include "fhir/base/status_macros.h"
+
+namespace selvhjelp::plugin {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS outbox(
+  record_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, bundle TEXT NOT NULL,
+  state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '',
+  subject_key TEXT NOT NULL, recipient TEXT NOT NULL, outcome TEXT NOT NULL, override_code TEXT NOT NULL,
+  encounter_id TEXT NOT NULL, outcome_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_ms);
+)sql";
+
+// An entry from a row of record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms,
+// last_error, location.
+OutboxEntry ReadEntry(Statement& s) {
+  return OutboxEntry{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Text(6), s.Text(7)};
+}
+
+std::string OutcomeKey(const std::string& subject_key, const std::string& recipient) {
+  return subject_key + "\n" + recipient;
+}
+
+}  // namespace
+
+Outbox::~Outbox() { sqlite3_close_v2(db_); }
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file) {
+  std::unique_ptr<Outbox> outbox(new Outbox());
+  SELVHJELP_ASSIGN_OR_RETURN(outbox->db_, OpenConnection(file, "FULL"));
+  SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kSchema));
+  Statement latest(outbox->statements_.Get(outbox->db_,
+      "SELECT subject_key, recipient, outcome, override_code, encounter_id, MAX(outcome_at) FROM outbox "
+      "GROUP BY subject_key, recipient"));
+  for (int rc = latest.Step(); rc == SQLITE_ROW; rc = latest.Step()) {
+    outbox->outcomes_[OutcomeKey(latest.Text(0), latest.Text(1))] =
+        LocalOutcome{latest.Text(2), latest.Text(3), latest.Text(4), latest.Int(5)};
+  }
+  return outbox;
+}
+
+Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement existing(statements_.Get(db_, "SELECT content_hash FROM outbox WHERE record_id=?"));
+    if (existing.Bind(1, r.record_id).Step() == SQLITE_ROW) {
+      if (existing.Text(0) == r.content_hash) return Enqueued::kAlreadyStored;
+      return AlreadyExistsError("id: record " + r.record_id + " is already stored with different content");
+    }
+    Statement insert(statements_.Get(db_,
+        "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
+        "recipient, outcome, override_code, encounter_id, outcome_at) VALUES(?,?,?,'pending',?,?,?,?,?,?,?,?)"));
+    insert.Bind(1, r.record_id).Bind(2, r.content_hash).Bind(3, r.bundle_json).Bind(4, r.created_ms)
+        .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
+        .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
+    // Autocommit with synchronous=FULL: durable when Step returns.
+    if (insert.Step() != SQLITE_DONE) return InternalError("store: cannot write the record: " + std::string(sqlite3_errmsg(db_)));
+  }
+  std::lock_guard<std::mutex> lock(outcomes_mutex_);
+  LocalOutcome& slot = outcomes_[OutcomeKey(r.subject_key, r.recipient)];
+  if (slot.at <= r.outcome.at) slot = r.outcome;
+  return Enqueued::kNew;
+}
+
+Result<std::optional<Outbox::Claimed>> Outbox::ClaimDue(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Due records in due order; skip those other workers hold (at most one each).
+  Statement due(statements_.Get(db_,
+      "SELECT record_id, bundle, attempts FROM outbox WHERE state='pending' AND next_attempt_ms<=? "
+      "ORDER BY next_attempt_ms LIMIT ?"));
+  due.Bind(1, now_ms).Bind(2, static_cast<int64_t>(held_.size() + 1));
+  for (int rc = due.Step(); rc == SQLITE_ROW; rc = due.Step()) {
+    std::string id = due.Text(0);
+    if (held_.count(id)) continue;
+    held_.insert(id);
+    return std::optional<Claimed>(Claimed{std::move(id), due.Text(1), due.Int(2)});
+  }
+  return std::optional<Claimed>();
+}
+
+std::optional<int64_t> Outbox::NextDueMs() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement next(statements_.Get(db_,
+      "SELECT record_id, next_attempt_ms FROM outbox WHERE state='pending' ORDER BY next_attempt_ms LIMIT ?"));
+  next.Bind(1, static_cast<int64_t>(held_.size() + 1));
+  for (int rc = next.Step(); rc == SQLITE_ROW; rc = next.Step()) {
+    if (!held_.count(next.Text(0))) return next.Int(1);
+  }
+  return std::nullopt;
+}
+
+Status Outbox::Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_.erase(record_id);
+  Statement update(statements_.Get(db_, sql));
+  if (update.Bind(1, text).Bind(2, number).Bind(3, record_id).Step() != SQLITE_DONE) {
+    return InternalError("store: cannot update the record's state: " + std::string(sqlite3_errmsg(db_)));
+  }
+  return OkStatus();
+}
+
+Status Outbox::MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms) {
+  return Finish(record_id,
+                "UPDATE outbox SET state='delivered', attempts=attempts+1, location=?, delivered_ms=?, "
+                "last_error='' WHERE record_id=?",
+                location, now_ms);
+}
+
+Status Outbox::MarkRetry(const std::string& record_id, int64_t next_attempt_ms, const std::string& error) {
+  return Finish(record_id,
+                "UPDATE outbox SET attempts=attempts+1, last_error=?, next_attempt_ms=? WHERE record_id=? "
+                "AND state='pending'",
+                error, next_attempt_ms);
+}
+
+Status Outbox::MarkParked(const std::string& record_id, const std::string& reason) {
+  return Finish(record_id,
+                "UPDATE outbox SET state='parked', attempts=attempts+1, last_error=?, next_attempt_ms=? "
+                "WHERE record_id=?",
+                reason, int64_t{0});
+}
+
+Result<std::vector<OutboxEntry>> Outbox::List(const std::string& state, int limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement list(statements_.Get(db_, state.empty()
+      ? "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+        "FROM outbox WHERE ?='' ORDER BY created_ms DESC, record_id LIMIT ?"
+      : "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+        "FROM outbox WHERE state=? ORDER BY created_ms DESC, record_id LIMIT ?"));
+  list.Bind(1, state).Bind(2, static_cast<int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  int rc;
+  while ((rc = list.Step()) == SQLITE_ROW) out.push_back(ReadEntry(list));
+  if (rc != SQLITE_DONE) return InternalError("store: cannot list the outbox");
+  return out;
+}
+
+Result<std::optional<OutboxEntry>> Outbox::Get(const std::string& record_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement get(statements_.Get(db_,
+      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+      "FROM outbox WHERE record_id=?"));
+  if (get.Bind(1, record_id).Step() != SQLITE_ROW) return std::optional<OutboxEntry>();
+  return std::optional<OutboxEntry>(ReadEntry(get));
+}
+
+Result<int64_t> Outbox::Retry(const std::vector<std::string>& record_ids) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int64_t changed = 0;
+  if (record_ids.empty()) {
+    SELVHJELP_RETURN_IF_ERROR(Exec(db_, "UPDATE outbox SET state='pending', next_attempt_ms=0 WHERE state='parked'"));
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+  SELVHJELP_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+  for (const std::string& id : record_ids) {
+    Statement retry(statements_.Get(db_,
+        "UPDATE outbox SET state='pending', next_attempt_ms=0 WHERE record_id=? AND state='parked'"));
+    if (retry.Bind(1, id).Step() != SQLITE_DONE) {
+      (void)Exec(db_, "ROLLBACK");
+      return InternalError("store: cannot retry " + id);
+    }
+    changed += sqlite3_changes(db_);
+  }
+  SELVHJELP_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  return changed;
+}
+
+Result<OutboxCounts> Outbox::Counts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  OutboxCounts counts;
+  Statement by_state(statements_.Get(db_, "SELECT state, COUNT(*), MIN(created_ms) FROM outbox GROUP BY state"));
+  int rc;
+  while ((rc = by_state.Step()) == SQLITE_ROW) {
+    std::string state = by_state.Text(0);
+    if (state == "pending") {
+      counts.pending = by_state.Int(1);
+      counts.oldest_pending_ms = by_state.Int(2);
+    } else if (state == "delivered") {
+      counts.delivered = by_state.Int(1);
+    } else if (state == "parked") {
+      counts.parked = by_state.Int(1);
+    }
+  }
+  if (rc != SQLITE_DONE) return InternalError("store: cannot count the outbox");
+  return counts;
+}
+
+std::optional<LocalOutcome> Outbox::LatestOutcome(const std::string& subject_key, const std::string& recipient) const {
+  std::lock_guard<std::mutex> lock(outcomes_mutex_);
+  auto it = outcomes_.find(OutcomeKey(subject_key, recipient));
+  if (it == outcomes_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace selvhjelp::plugin

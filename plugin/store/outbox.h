@@ -1,0 +1,97 @@
+#pragma once
+// Outbox: records of information given, committed durably (SQLite, synchronous=FULL) before the
+// caller is answered, then delivered to the EHR by RecordDelivery. A record is pending until the
+// EHR confirms it (delivered) or refuses it for good (parked, with the reason; an operator can
+// retry it). Nothing is ever deleted. Thread-safe; the command line may open the same file while
+// the service runs (its changes are seen within a poll interval).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fhir/base/result.h"
+#include "plugin/store/ledger.h"
+#include "plugin/store/sqlite_db.h"
+
+namespace selvhjelp::plugin {
+
+struct NewOutboxRecord {
+  std::string record_id;
+  std::string content_hash;  // of the record as the caller gave it: same id + same hash = the same record
+  std::string bundle_json;   // the transaction to send
+  std::string subject_key;   // Ledger::SubjectKey of the patient (never the id itself)
+  std::string recipient;     // "patient" or "relatives"
+  LocalOutcome outcome;      // what the record means for the next hook call
+  int64_t created_ms = 0;
+};
+
+struct OutboxEntry {
+  std::string record_id;
+  std::string state;  // pending | delivered | parked
+  int64_t attempts = 0;
+  int64_t created_ms = 0;
+  int64_t next_attempt_ms = 0;  // pending: not before this
+  int64_t delivered_ms = 0;
+  std::string last_error;  // the latest failure (may hold the EHR's words: not for logs)
+  std::string location;    // delivered: the Communication's location at the EHR
+};
+
+struct OutboxCounts {
+  int64_t pending = 0, delivered = 0, parked = 0;
+  int64_t oldest_pending_ms = 0;  // created_ms of the oldest pending record, 0 when none
+};
+
+class Outbox {
+ public:
+  ~Outbox();
+  static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file);
+
+  enum class Enqueued { kNew, kAlreadyStored };
+  // Commits the record durably. The same id with the same content hash is kAlreadyStored (a
+  // retry by the caller); with different content, AlreadyExists.
+  Result<Enqueued> Enqueue(const NewOutboxRecord& record);
+
+  struct Claimed {
+    std::string record_id;
+    std::string bundle_json;
+    int64_t attempts = 0;
+  };
+  // The pending record due soonest (next_attempt_ms <= now_ms) that no worker holds, now held by
+  // the caller until MarkDelivered/MarkRetry/MarkParked. nullopt when none is due.
+  Result<std::optional<Claimed>> ClaimDue(int64_t now_ms);
+  // When the next pending record not held falls due (ms), or nullopt when none is pending.
+  std::optional<int64_t> NextDueMs();
+
+  Status MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms);
+  Status MarkRetry(const std::string& record_id, int64_t next_attempt_ms, const std::string& error);
+  Status MarkParked(const std::string& record_id, const std::string& reason);
+
+  // Operators: entries in `state` ("" for all), newest first, at most `limit`.
+  Result<std::vector<OutboxEntry>> List(const std::string& state, int limit);
+  Result<std::optional<OutboxEntry>> Get(const std::string& record_id);
+  // Makes parked records pending again, due now (all parked when `record_ids` is empty).
+  // Returns how many changed.
+  Result<int64_t> Retry(const std::vector<std::string>& record_ids);
+  Result<OutboxCounts> Counts();
+
+  // The latest record for this patient (subject key) and recipient kind, from memory.
+  std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key, const std::string& recipient) const;
+
+ private:
+  Outbox() = default;
+  Status Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number);
+
+  std::mutex mutex_;  // serialises use of db_ and its statements
+  sqlite3* db_ = nullptr;
+  StatementCache statements_;
+  std::set<std::string> held_;  // claimed by a worker; guarded by mutex_
+  mutable std::mutex outcomes_mutex_;
+  std::unordered_map<std::string, LocalOutcome> outcomes_;  // subject_key + '\n' + recipient
+};
+
+}  // namespace selvhjelp::plugin
