@@ -54,7 +54,7 @@ class BackendServicesTokenSource : public AccessTokenSource {
  public:
   BackendServicesTokenSource(BackendServicesSettings settings, HttpSend send, std::function<int64_t()> clock)
       : settings_(std::move(settings)), send_(std::move(send)), clock_(std::move(clock)),
-        alg_(settings_.key->kty() == "EC" ? "ES384" : "RS384") {}
+        alg_(settings_.key->kty() == "EC" ? "ES384" : "RS384"), token_endpoint_(settings_.token_endpoint) {}
 
   Result<std::string> Token() override {
     std::lock_guard<std::mutex> lock(mutex_);  // one exchange at a time; the rest wait for its token
@@ -135,7 +135,7 @@ class BackendServicesTokenSource : public AccessTokenSource {
   const std::function<int64_t()> clock_;
   const std::string alg_;
   std::mutex mutex_;
-  std::string token_endpoint_;  // discovered once
+  std::string token_endpoint_;  // configured, or discovered once
   std::string token_;
   int64_t expires_at_ = 0;
   std::atomic<int64_t> requests_{0};

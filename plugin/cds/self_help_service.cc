@@ -50,7 +50,10 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
 
   const int64_t now = deps_.clock();
   const OfferPolicy policy{cfg.informed_interval_days, cfg.declined_reoffer_days};
-  const std::string subject_key = deps_.ledger->SubjectKey(request.fhir_server, request.patient_id);
+  // Records made through POST /records are keyed by records.fhirServer: a hook call without a
+  // fhirServer is taken to come from that EHR.
+  const std::string& fhir_server = request.fhir_server.empty() ? cfg.records.fhir_server : request.fhir_server;
+  const std::string subject_key = deps_.ledger->SubjectKey(fhir_server, request.patient_id);
   struct Plan {
     Recipient recipient;
     const char* name;

@@ -1,9 +1,11 @@
 #include "plugin/records/record_delivery.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "fhir/json/json_reader.h"
+#include "fhir/json/json_writer.h"
 #include "plugin/log.h"
 
 namespace selvhjelp::plugin {
@@ -46,6 +48,22 @@ std::string OutcomeText(const std::string& body) {
   }
   if (text.empty()) text = body.substr(0, 300);
   return text.substr(0, 2000);
+}
+
+// The first entry of a transaction-response whose status is not 2xx (some servers answer 200 to
+// a transaction and put an entry's failure inside), or nullptr.
+const JsonValue* FailedEntry(const JsonValue& bundle, int& status) {
+  if (const JsonValue* entries = bundle.Find("entry")) {
+    for (const JsonValue& entry : entries->items()) {
+      const JsonValue* response = entry.Find("response");
+      std::string_view text = response ? response->FindString("status").value_or("") : "";
+      if (!text.empty() && text[0] != '2') {
+        status = std::atoi(std::string(text.substr(0, 3)).c_str());
+        return response;
+      }
+    }
+  }
+  return nullptr;
 }
 
 // The Communication's location in a transaction-response, or empty.
@@ -161,7 +179,16 @@ RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) 
   const std::string http = "HTTP " + std::to_string(status);
   if (status >= 200 && status < 300) {
     Result<JsonValue> bundle = fhir::ParseJson(response->body);
-    return {Verdict::kDelivered, "", http, bundle.ok() ? CommunicationLocation(*bundle) : ""};
+    if (!bundle.ok()) return {Verdict::kDelivered, "", http, ""};
+    int entry_status = 0;
+    if (const JsonValue* failed = FailedEntry(*bundle, entry_status)) {
+      const JsonValue* outcome = failed->Find("outcome");
+      const std::string why = "entry HTTP " + std::to_string(entry_status) + ": " +
+                              (outcome ? OutcomeText(fhir::WriteJson(*outcome)) : "no outcome given");
+      const bool transient = entry_status == 408 || entry_status == 429 || entry_status >= 500;
+      return {transient ? Verdict::kRetry : Verdict::kPark, why, "entry HTTP " + std::to_string(entry_status), ""};
+    }
+    return {Verdict::kDelivered, "", http, CommunicationLocation(*bundle)};
   }
   if (status == 401) {
     tokens_.Invalidate();

@@ -80,7 +80,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) 
 }
 
 std::string Ledger::SubjectKey(const std::string& fhir_server, const std::string& patient_id) const {
-  return Sha256Hex(salt_ + "\n" + fhir_server + "\n" + patient_id);
+  std::string_view server = fhir_server;
+  while (!server.empty() && server.back() == '/') server.remove_suffix(1);  // one server, one key
+  return Sha256Hex(salt_ + "\n" + std::string(server) + "\n" + patient_id);
 }
 
 sqlite3_stmt* Ledger::Prepared(sqlite3* db, const char* sql) { return statements_.Get(db, sql); }

@@ -81,6 +81,7 @@ class Ledger {
   Result<std::optional<Snapshot>> LoadSnapshot(const std::string& source);
 
   // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
+  // A trailing "/" on the server does not change the key.
   std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
 
   static constexpr std::chrono::milliseconds kCardFlushInterval{20};

@@ -5,45 +5,10 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePort, get, post, signToken, startFhirPeer, startService } from './harness.mjs';
 import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
+import { F10, bergen, condition, fullPrefetch, hookRequest, osloCoded, patient, searchset } from './fixtures.mjs';
 
 const PV = '/cds-services/selvhjelp-patient-view';
 const ES = '/cds-services/selvhjelp-encounter-start';
-const F10 = { system: 'urn:oid:2.16.578.1.12.4.1.1.7110', code: 'F10.2' };
-
-function condition(id, patientId, coding) {
-  return {
-    resourceType: 'Condition', id, subject: { reference: `Patient/${patientId}` },
-    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-    code: { coding: [coding] },
-  };
-}
-const searchset = (...resources) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
-const patient = (id, address) => ({ resourceType: 'Patient', id, address: [address] });
-const bergen = { use: 'home', city: 'Bergen', postalCode: '5003' };
-const osloCoded = {
-  use: 'home', district: 'Oslo', city: 'Oslo',
-  _district: { extension: [{ url: 'http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode', valueCoding: { system: 'https://register.geonorge.no/subregister/sosi-kodelister/kartverket/kommunenummer-alle', code: '0301' } }] },
-};
-
-function hookRequest(hook, patientId, { prefetch, fhirServer, encounterId, userId = 'Practitioner/prac-1' } = {}) {
-  const body = { hook, hookInstance: crypto.randomUUID(), context: { userId, patientId } };
-  if (encounterId) body.context.encounterId = encounterId;
-  if (fhirServer) {
-    body.fhirServer = fhirServer;
-    body.fhirAuthorization = { access_token: 'opaque-token', token_type: 'Bearer', expires_in: 30, scope: 'user/Patient.read', subject: 'selvhjelp' };
-  }
-  if (prefetch) body.prefetch = prefetch;
-  return body;
-}
-
-function fullPrefetch(patientId, address, extra = {}) {
-  return {
-    patient: patient(patientId, address),
-    conditions: searchset(condition(`c-${patientId}`, patientId, F10)),
-    informationRecords: null, relatedPersons: null, episodesOfCare: null, practitioner: null, ...extra,
-  };
-}
-
 describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
   let peer;
   let service;

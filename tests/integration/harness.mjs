@@ -45,10 +45,11 @@ function waitForLine(child, pattern, what) {
   });
 }
 
-export async function startFhirPeer() {
+// `env`: extra environment for the peer (FHIR_PEER_SMART_CONFIG, see fhir-peer.mjs).
+export async function startFhirPeer({ env = {} } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--experimental-websocket', 'fhir-peer.mjs', String(port)], {
-    cwd: path.join(ROOT, 'tests/peer'), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: path.join(ROOT, 'tests/peer'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   await waitForLine(child, /listening/, 'FHIR peer');
   const base = `http://127.0.0.1:${port}/fhir/R4`;
@@ -61,7 +62,49 @@ export async function startFhirPeer() {
       if (r.status >= 300) throw new Error(`peer PUT ${resource.resourceType}: ${r.status} ${await r.text()}`);
     },
     async reset() { await fetch(`${base}/$reset`, { method: 'POST' }); },
+    // Every resource of `type` matching `query` (follows next links).
+    async search(type, query = '') {
+      const found = [];
+      let url = `${base}/${type}?_count=1000${query ? `&${query}` : ''}`;
+      while (url) {
+        const bundle = await (await fetch(url)).json();
+        for (const e of bundle.entry ?? []) found.push(e.resource);
+        url = bundle.link?.find((l) => l.relation === 'next')?.url;
+      }
+      return found;
+    },
+    async seenAuthorizations() { return (await fetch(`${base}/$seen-authorizations`)).json(); },
     stop: () => stop(child),
+  };
+}
+
+// A TCP proxy on a free loopback port to `targetPort`, which a test can cut off (every open
+// connection reset, new ones refused at once) and restore, as a network fault between selvhjelp
+// and the FHIR server would.
+export async function startProxy(targetPort) {
+  const sockets = new Set();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() { open = true; },
+    stop: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }),
   };
 }
 
@@ -88,6 +131,11 @@ export async function startService(edit = () => {}) {
   service.stop = async () => {
     await stop(service.child);
   };
+  // kill -9: no shutdown code runs.
+  service.kill9 = () => new Promise((resolve) => {
+    service.child.once('exit', () => resolve());
+    service.child.kill('SIGKILL');
+  });
   service.cleanup = async () => {
     await service.stop();
     fs.rmSync(dir, { recursive: true, force: true });

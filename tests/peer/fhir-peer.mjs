@@ -1,7 +1,9 @@
 // A real FHIR R4 server for the integration tests: Medplum's FhirRouter + MemoryRepository
 // (third-party code, pinned in package.json) behind a small node:http wrapper.
 // Usage: node --experimental-websocket fhir-peer.mjs PORT   -> base URL http://127.0.0.1:PORT/fhir/R4
-// Test helpers: POST /fhir/R4/$reset empties the store.
+// Test helpers: POST /fhir/R4/$reset empties the store; GET /fhir/R4/$seen-authorizations lists
+// the Authorization headers of the writes received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
+// GET /fhir/R4/.well-known/smart-configuration answers with it.
 import http from 'node:http';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { indexSearchParameterBundle, indexStructureDefinitionBundle, getStatus, validateResource } from '@medplum/core';
@@ -15,6 +17,7 @@ indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
 const BASE = '/fhir/R4';
 const router = new FhirRouter();
 let repo = new MemoryRepository();
+const seenAuthorizations = [];
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/fhir+json', ...headers });
@@ -33,6 +36,11 @@ const server = http.createServer((req, res) => {
         repo = new MemoryRepository();
         return send(res, 200, { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] });
       }
+      if (pathname === '/$seen-authorizations') return send(res, 200, seenAuthorizations);
+      if (pathname === '/.well-known/smart-configuration' && process.env.FHIR_PEER_SMART_CONFIG) {
+        return send(res, 200, JSON.parse(process.env.FHIR_PEER_SMART_CONFIG), { 'content-type': 'application/json' });
+      }
+      if (req.method !== 'GET') seenAuthorizations.push(req.headers.authorization ?? null);
       if (pathname === '/metadata') {
         return send(res, 200, { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], date: '2026-01-01' });
       }
