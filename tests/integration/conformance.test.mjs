@@ -1,4 +1,5 @@
-// The CodeSystems in fhir/conformance: valid FHIR R4, and defining every code the service emits.
+// The conformance resources in fhir/conformance: valid FHIR R4, consistent with each other, and
+// defining every code the service emits.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,8 +8,8 @@ import { ROOT, post, startService } from './harness.mjs';
 import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
 
 const DIR = path.join(ROOT, 'fhir/conformance');
-const codeSystems = fs.readdirSync(DIR).filter((f) => f.startsWith('CodeSystem-'))
-  .map((f) => JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')));
+const all = fs.readdirSync(DIR).map((f) => ({ file: f, resource: JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) }));
+const codeSystems = all.filter((a) => a.resource.resourceType === 'CodeSystem').map((a) => a.resource);
 const OURS = 'https://selvhjelp.example/fhir/CodeSystem/';
 
 // Every {system, code} pair under our CodeSystems anywhere in `value`.
@@ -36,6 +37,23 @@ describe('conformance resources', () => {
         assert.deepEqual(concept.designation.map((d) => d.language).sort(), ['nb', 'nn'], `${cs.id}#${concept.code}`);
       }
     }
+  });
+
+  test('every resource is valid FHIR R4, named by type and id, and every canonical it cites is here', () => {
+    const urls = new Set(all.map((a) => a.resource.url).filter(Boolean));
+    const ours = (u) => typeof u === 'string' && u.startsWith('https://selvhjelp.example/fhir/') && !u.includes('/NamingSystem/');
+    for (const { file, resource } of all) {
+      assert.equal(file, `${resource.resourceType}-${resource.id}.json`);
+      assert.deepEqual(validateWithMedplum(resource), [], `Medplum: ${file}`);
+      assert.deepEqual(validateWithFhirJs(resource), [], `fhir.js: ${file}`);
+      const cited = JSON.stringify(resource).match(/https:\/\/selvhjelp\.example\/fhir\/[A-Za-z]+\/[a-z-]+/g) ?? [];
+      for (const url of cited.filter(ours)) {
+        if (url === resource.url) continue;
+        assert.ok(urls.has(url), `${file} cites ${url}, which fhir/conformance does not define`);
+      }
+    }
+    const kinds = new Set(all.map((a) => a.resource.resourceType));
+    for (const kind of ['CodeSystem', 'ValueSet', 'StructureDefinition', 'OperationDefinition', 'NamingSystem']) assert.ok(kinds.has(kind), kind);
   });
 
   test('every code the cards and the directory emit is defined', async () => {

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, freePort, get, post, startFhirPeer, startProxy, startService, waitFor } from './harness.mjs';
 import { bergen, fullPrefetch, hookRequest, syntheticFnr } from './fixtures.mjs';
-import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
+import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from './validators.mjs';
 
 const run = promisify(execFile);
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
@@ -127,6 +127,8 @@ describe('records written back to a real FHIR server', () => {
     for (const resource of [communication, procedure, consent, provenance]) {
       assert.deepEqual(validateWithMedplum(resource), [], `${resource.resourceType} (Medplum)`);
       assert.deepEqual(validateWithFhirJs(resource), [], `${resource.resourceType} (fhir.js)`);
+      assert.equal(resource.meta.profile.length, 1);
+      assert.deepEqual(validateWithOurProfiles(resource), [], `${resource.resourceType} (selvhjelp profile)`);
     }
   });
 
