@@ -32,6 +32,26 @@ std::filesystem::path Resolve(const std::filesystem::path& base, const std::stri
   return p.is_absolute() ? p : (base / p).lexically_normal();
 }
 
+void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblems& p, ClientAuthConfig& a,
+                    const std::filesystem::path& dir) {
+  p.RejectUnknown(auth, field, {"type", "token", "clientId", "privateKeyFile", "keyId", "scope", "tokenEndpoint"});
+  a.type = p.String(auth, "type", field, true).value_or("none");
+  if (a.type == "bearer") {
+    a.bearer_token = p.String(auth, "token", field, true).value_or("");
+  } else if (a.type == "smart-backend-services") {
+    a.client_id = p.String(auth, "clientId", field, true).value_or("");
+    if (auto v = p.String(auth, "privateKeyFile", field, true)) a.private_key_file = Resolve(dir, *v);
+    a.key_id = p.String(auth, "keyId", field, true).value_or("");
+    if (auto v = p.String(auth, "scope", field, false)) a.scope = *v;
+    if (auto v = p.String(auth, "tokenEndpoint", field, false)) {
+      if (!IsHttpUrl(*v)) p.Add(*auth.Find("tokenEndpoint"), FieldPath(field, "tokenEndpoint"), "expected an http(s) URL");
+      a.token_endpoint = *v;
+    }
+  } else if (a.type != "none") {
+    p.Add(*auth.Find("type"), FieldPath(field, "type"), "expected none, bearer or smart-backend-services");
+  }
+}
+
 void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "service",
                   {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "tls"});
@@ -133,7 +153,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       p.Add(item, field, "expected an object");
       continue;
     }
-    p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "organisation", "themes",
+    p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "auth", "organisation", "themes",
                                   "refreshSeconds"});
     GroupSourceConfig source;
     source.name = p.String(item, "name", field, true).value_or("");
@@ -163,7 +183,15 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     if (!source.url.empty() && !IsHttpUrl(source.url)) {
       p.Add(*item.Find("url"), FieldPath(field, "url"), "expected an http(s) URL");
     }
-    source.bearer_token = p.String(item, "bearerToken", field, false).value_or("");
+    if (auto token = p.String(item, "bearerToken", field, false)) {
+      source.auth.type = "bearer";
+      source.auth.bearer_token = *token;
+    }
+    source.auth.scope = "system/HealthcareService.rs system/Location.rs system/Organization.rs";
+    if (const JsonValue* auth = p.Object(item, "auth", field, false)) {
+      if (item.Find("bearerToken") != nullptr) p.Add(*auth, FieldPath(field, "auth"), "give bearerToken or auth, not both");
+      ReadClientAuth(*auth, FieldPath(field, "auth"), p, source.auth, dir);
+    }
     if (auto v = p.Int(item, "refreshSeconds", field, false, 1, 7 * 24 * 3600)) {
       source.refresh_seconds = static_cast<int>(*v);
     }
@@ -191,25 +219,8 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   }
   if (auto v = p.Int(s, "timeoutMs", "records", false, 100, 120000)) r.timeout_ms = static_cast<int>(*v);
   if (auto v = p.String(s, "assemblerName", "records", false)) r.assembler_name = *v;
-  const JsonValue* auth = p.Object(s, "auth", "records", false);
-  if (auth == nullptr) return;
-  p.RejectUnknown(*auth, "records.auth", {"type", "token", "clientId", "privateKeyFile", "keyId", "scope",
-                                          "tokenEndpoint"});
-  r.auth_type = p.String(*auth, "type", "records.auth", true).value_or("none");
-  if (r.auth_type == "bearer") {
-    r.bearer_token = p.String(*auth, "token", "records.auth", true).value_or("");
-  } else if (r.auth_type == "smart-backend-services") {
-    r.client_id = p.String(*auth, "clientId", "records.auth", true).value_or("");
-    if (auto v = p.String(*auth, "privateKeyFile", "records.auth", true)) r.private_key_file = Resolve(dir, *v);
-    r.key_id = p.String(*auth, "keyId", "records.auth", true).value_or("");
-    if (auto v = p.String(*auth, "scope", "records.auth", false)) r.scope = *v;
-    if (auto v = p.String(*auth, "tokenEndpoint", "records.auth", false)) {
-      if (!IsHttpUrl(*v)) p.Add(*auth->Find("tokenEndpoint"), "records.auth.tokenEndpoint", "expected an http(s) URL");
-      r.token_endpoint = *v;
-    }
-  } else if (r.auth_type != "none") {
-    p.Add(*auth->Find("type"), "records.auth.type", "expected none, bearer or smart-backend-services");
-  }
+  r.auth.scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
+  if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 
 }  // namespace

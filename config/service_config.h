@@ -17,13 +17,25 @@ struct TrustedIssuer {
   std::vector<std::string> allowed_jku;  // JWKS URLs that may be fetched when a token names them
 };
 
+// How selvhjelp authenticates to a FHIR (or other HTTP) server it calls: nothing, a fixed bearer
+// token, or SMART Backend Services (client_credentials with a private_key_jwt assertion).
+struct ClientAuthConfig {
+  std::string type = "none";  // none | bearer | smart-backend-services
+  std::string bearer_token;   // bearer
+  std::string client_id;      // smart-backend-services: the registered client
+  std::filesystem::path private_key_file;  // PEM, EC P-384 (ES384) or RSA (RS384)
+  std::string key_id;                      // the `kid` the server knows the public key by
+  std::string scope;           // default: what the caller needs (records: create+search on its types)
+  std::string token_endpoint;  // empty: from <server>/.well-known/smart-configuration
+};
+
 // One source of self-help groups (docs/group-sources.md).
 struct GroupSourceConfig {
   std::string name;  // unique; names the source in status, errors and merged groups
   std::string type;  // json | csv | meeting-guide | hsds | hsds-package | hsds-api | fhir
   std::filesystem::path path;  // a local file (json, csv, meeting-guide, hsds), or
   std::string url;             // the same over http(s); for hsds-api and fhir, the API's base URL
-  std::string bearer_token;    // for fhir, when the server needs one
+  ClientAuthConfig auth;       // for sources read over http(s); `bearerToken` is short for type bearer
   std::string organisation;    // for meeting-guide: the fellowship (the feed does not say)
   std::vector<std::string> themes;  // for meeting-guide
   int refresh_seconds = 3600;
@@ -32,14 +44,7 @@ struct GroupSourceConfig {
 // Where and how records of information given are written back (docs/records.md).
 struct RecordsConfig {
   std::string fhir_server;  // the EHR's FHIR base URL; empty: POST /records is refused (503)
-  std::string auth_type = "none";  // none | bearer | smart-backend-services
-  std::string bearer_token;        // for bearer (test set-ups)
-  // smart-backend-services: client_credentials with a private_key_jwt assertion
-  std::string client_id;
-  std::filesystem::path private_key_file;  // PEM, EC P-384 (ES384) or RSA (RS384)
-  std::string key_id;                      // the `kid` the EHR knows the public key by
-  std::string scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
-  std::string token_endpoint;  // empty: from <fhirServer>/.well-known/smart-configuration
+  ClientAuthConfig auth;  // default scope: create and search on the four resource types
   bool allow_http = false;     // production requires https
   int delivery_workers = 4;    // records delivered in parallel
   int retry_initial_ms = 2000;   // first retry after about this long (with jitter)

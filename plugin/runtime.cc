@@ -17,15 +17,17 @@ int64_t NowMillis() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The token source the write-back uses, as records.auth says.
-Result<std::unique_ptr<AccessTokenSource>> MakeWriteTokens(const config::RecordsConfig& cfg, const HttpSend& send) {
-  if (cfg.auth_type == "bearer") return MakeStaticTokenSource(cfg.bearer_token);
-  if (cfg.auth_type != "smart-backend-services") return MakeStaticTokenSource("");
-  auto key = LoadPrivateKeyPem(cfg.private_key_file, cfg.key_id);
-  if (!key.ok()) return InvalidArgumentError("records.auth.privateKeyFile: " + key.status().message());
+// The token source `auth` (at config field `field`) describes, for calls to `server`.
+Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientAuthConfig& auth, const std::string& server,
+                                                           const HttpSend& send, const std::string& field) {
+  if (auth.type == "bearer") return MakeStaticTokenSource(auth.bearer_token);
+  if (auth.type != "smart-backend-services") return MakeStaticTokenSource("");
+  if (!send) return InvalidArgumentError(field + ": no HTTP client to reach the token endpoint");
+  auto key = LoadPrivateKeyPem(auth.private_key_file, auth.key_id);
+  if (!key.ok()) return InvalidArgumentError(field + ".privateKeyFile: " + key.status().message());
   return MakeBackendServicesTokenSource(
-      BackendServicesSettings{cfg.fhir_server, cfg.token_endpoint, cfg.client_id, std::move(key).value(), cfg.scope},
-      send, NowSeconds);
+      BackendServicesSettings{server, auth.token_endpoint, auth.client_id, std::move(key).value(), auth.scope}, send,
+      NowSeconds);
 }
 
 Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg) {
@@ -94,15 +96,29 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(record_codes.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
-  const HttpGet http_get = make_http_send ? GetVia(make_http_send(rt->config.ca_file, std::chrono::seconds(30))) : HttpGet();
+  const HttpSend source_send = make_http_send ? make_http_send(rt->config.ca_file, std::chrono::seconds(30)) : HttpSend();
+  const HttpGet http_get = source_send ? GetVia(source_send) : HttpGet();
   const HttpSend write_send = make_http_send && !rt->config.records.fhir_server.empty()
       ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms)) : HttpSend();
-  auto write_tokens = MakeWriteTokens(rt->config.records, write_send);
+  auto write_tokens = MakeTokenSource(rt->config.records.auth, rt->config.records.fhir_server, write_send, "records.auth");
   problems.Merge(write_tokens.status());
+  for (size_t i = 0; i < rt->config.group_sources.size(); ++i) {
+    const config::GroupSourceConfig& source = rt->config.group_sources[i];
+    auto tokens = MakeTokenSource(source.auth, source.url, source_send,
+                                  "groups.sources[" + std::to_string(i) + "].auth");
+    if (tokens.ok()) rt->source_tokens[source.name] = std::move(tokens).value();
+    problems.Merge(tokens.status());
+  }
+  // The map lives in the runtime, as long as every directory that reads through this.
+  auto token_for = [tokens = &rt->source_tokens](const std::string& name) -> Result<std::string> {
+    auto it = tokens->find(name);
+    if (it == tokens->end()) return std::string();
+    return it->second->Token();
+  };
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
                               hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr,
-                              fhir_categories.ok() ? &*fhir_categories : nullptr, http_get};
+                              fhir_categories.ok() ? &*fhir_categories : nullptr, http_get, token_for};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
@@ -119,7 +135,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());
   rt->record_codes = std::make_unique<mappings::RecordCodes>(std::move(record_codes).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
-                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get};
+                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get, token_for};
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {

@@ -2,6 +2,7 @@
 // Runtime: everything the service loads at start-up from a config (mappings, groups, keys, the
 // store), checked together so an operator sees every problem at once.
 #include <chrono>
+#include <map>
 #include <memory>
 
 #include "config/service_config.h"
@@ -29,6 +30,7 @@ struct Runtime {
   std::unique_ptr<mappings::CategoryMap> meeting_types;
   std::unique_ptr<mappings::CategoryMap> hsds_taxonomy;
   std::unique_ptr<mappings::CategoryMap> fhir_categories;
+  std::map<std::string, std::unique_ptr<AccessTokenSource>> source_tokens;  // per group source name
   std::unique_ptr<LiveDirectory> directory;
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;

@@ -43,9 +43,13 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
                       const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
                       const std::string& last_modified) {
   Fetched out;
+  std::string token;
+  if (!c.url.empty() && readers.token_for) {
+    SELVHJELP_ASSIGN_OR_RETURN(token, readers.token_for(c.name));
+  }
   if (c.type == "fhir") {
     if (readers.client == nullptr) return InternalError("no FHIR client");
-    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, c.bearer_token, c.name,
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, token, c.name,
                                                               readers.fhir_categories));
     return out;
   }
@@ -65,7 +69,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
     return out;
   }
   std::map<std::string, std::string> headers;
-  if (!c.bearer_token.empty()) headers["Authorization"] = "Bearer " + c.bearer_token;
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
   if (!previous.empty() && !etag.empty()) headers["If-None-Match"] = etag;
   if (!previous.empty() && !last_modified.empty()) headers["If-Modified-Since"] = last_modified;
   SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, readers.http_get(c.url, headers));

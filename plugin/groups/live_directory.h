@@ -31,6 +31,9 @@ struct SourceReaders {
   const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
   const mappings::CategoryMap* fhir_categories = nullptr; // fhir: other directories' codes
   HttpGet http_get;                                             // sources given by url
+  // The bearer token for source `name` (its `auth`: fixed, or SMART Backend Services); empty for
+  // none. Absent: no source sends one.
+  std::function<Result<std::string>(const std::string& name)> token_for;
 };
 
 struct SourceState {

@@ -396,9 +396,9 @@ describe('SMART Backend Services write-back', () => {
         assert.equal(issued.length, 1, 'one token exchange; the token is cached');
         assert.equal(issued[0].alg, alg);
         assert.match(issued[0].scope, /system\/Communication/);
-        const authorizations = await peer.seenAuthorizations();
-        assert.ok(authorizations.length >= 3);
-        for (const a of authorizations) assert.equal(a, `Bearer ${issued[0].token}`);
+        const writes = (await peer.seenAuthorizations()).filter((a) => a.method === 'POST');
+        assert.ok(writes.length >= 3);
+        for (const a of writes) assert.equal(a.authorization, `Bearer ${issued[0].token}`);
         assert.match(await (await fetch(`${service.base}/metrics`)).text(), /^selvhjelp_token_requests_total 1$/m);
       } finally {
         await service.cleanup();
@@ -407,6 +407,34 @@ describe('SMART Backend Services write-back', () => {
       }
     });
   }
+
+  test('a FHIR directory source read with a SMART Backend Services token', async () => {
+    issued = [];
+    refused = [];
+    const keys = keyPair('ec');
+    tokenEndpoint = await startTokenEndpoint(keys.pub, 'kid-dir');
+    const peer = await startFhirPeer({ env: { FHIR_PEER_SMART_CONFIG: JSON.stringify({ token_endpoint: tokenEndpoint.url }) } });
+    const exported = await run(BIN, ['directory', 'export', path.join(ROOT, 'config/demo.json'), '--format', 'fhir'], { maxBuffer: 1 << 24 });
+    for (const entry of JSON.parse(exported.stdout).entry) await peer.put(entry.resource);
+    const service = await startService((config) => {
+      config.groups.sources = [{ name: 'regional-fhir', type: 'fhir', url: peer.base,
+        auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: 'kid-dir', scope: 'system/HealthcareService.rs' } }];
+    });
+    try {
+      const status = await (await fetch(`${service.base}/directory/status`)).json();
+      assert.equal(status.sources[0].groups, 16);
+      assert.deepEqual(refused, []);
+      assert.equal(issued.length, 1);
+      assert.equal(issued[0].scope, 'system/HealthcareService.rs');
+      const reads = (await peer.seenAuthorizations()).filter((a) => a.method === 'GET');
+      assert.ok(reads.length >= 1);
+      for (const a of reads) assert.equal(a.authorization, `Bearer ${issued[0].token}`);
+    } finally {
+      await service.cleanup();
+      await peer.stop();
+      await tokenEndpoint.stop();
+    }
+  });
 
   test('an assertion the endpoint cannot verify: records wait (pending, with the reason), nothing is lost', async () => {
     issued = [];

@@ -2,7 +2,7 @@
 // (third-party code, pinned in package.json) behind a small node:http wrapper.
 // Usage: node --experimental-websocket fhir-peer.mjs PORT   -> base URL http://127.0.0.1:PORT/fhir/R4
 // Test helpers: POST /fhir/R4/$reset empties the store; GET /fhir/R4/$seen-authorizations lists
-// the Authorization headers of the writes received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
+// the method and Authorization header of every FHIR request received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
 // GET /fhir/R4/.well-known/smart-configuration answers with it.
 import http from 'node:http';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
@@ -40,7 +40,7 @@ const server = http.createServer((req, res) => {
       if (pathname === '/.well-known/smart-configuration' && process.env.FHIR_PEER_SMART_CONFIG) {
         return send(res, 200, JSON.parse(process.env.FHIR_PEER_SMART_CONFIG), { 'content-type': 'application/json' });
       }
-      if (req.method !== 'GET') seenAuthorizations.push(req.headers.authorization ?? null);
+      seenAuthorizations.push({ method: req.method, authorization: req.headers.authorization ?? null });
       if (pathname === '/metadata') {
         return send(res, 200, { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], date: '2026-01-01' });
       }
