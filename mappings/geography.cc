@@ -66,8 +66,10 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
     for (size_t i = 0; i < list->items().size(); ++i) {
       const JsonValue& m = list->items()[i];
       std::string field = FieldPath("municipalities", i);
+      problems.RejectUnknown(m, field, {"number", "name", "otherNames"});
       auto number = problems.String(m, "number", field, true);
       auto name = problems.String(m, "name", field, true);
+      const std::vector<std::string> other_names = problems.Strings(m, "otherNames", field, false);
       if (!number || !name) continue;
       if (!IsDigits(*number, 4) || !geo.counties_.count(number->substr(0, 2))) {
         problems.Add(*m.Find("number"), FieldPath(field, "number"),
@@ -76,6 +78,7 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
       }
       geo.municipality_names_[*number] = *name;
       geo.by_lower_name_[LowerName(*name)] = *number;
+      for (const std::string& other : other_names) geo.by_lower_name_[LowerName(other)] = *number;
     }
   }
   if (const JsonValue* list = problems.Array(*root, "postalRanges", "", false)) {
