@@ -223,6 +223,54 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 
+void ReadAudit(const JsonValue& s, DataProblems& p, AuditConfig& a, const std::filesystem::path& dir) {
+  p.RejectUnknown(s, "audit", {"episodeTypes", "units", "transferredOutDays", "fhirServer", "auth", "allowHttp", "auditors"});
+  if (auto v = p.Bool(s, "allowHttp", "audit")) a.allow_http = *v;
+  if (const JsonValue* types = p.Array(s, "episodeTypes", "audit", false)) {
+    for (size_t i = 0; i < types->items().size(); ++i) {
+      const JsonValue& t = types->items()[i];
+      const std::string field = FieldPath("audit.episodeTypes", i);
+      auto system = p.String(t, "system", field, true);
+      auto code = p.String(t, "code", field, true);
+      if (system && code) a.episode_types.emplace_back(*system, *code);
+    }
+  }
+  if (const JsonValue* units = p.Array(s, "units", "audit", false)) {
+    for (size_t i = 0; i < units->items().size(); ++i) {
+      const JsonValue& u = units->items()[i];
+      const std::string field = FieldPath("audit.units", i);
+      p.RejectUnknown(u, field, {"reference", "name"});
+      auto reference = p.String(u, "reference", field, true);
+      auto name = p.String(u, "name", field, true);
+      if (reference && reference->rfind("Organization/", 0) != 0) {
+        p.Add(*u.Find("reference"), FieldPath(field, "reference"), "expected Organization/<id>");
+      }
+      if (reference && name) a.units.push_back({*reference, *name});
+    }
+  }
+  if (auto v = p.Int(s, "transferredOutDays", "audit", false, 0, 365)) a.transferred_out_days = static_cast<int>(*v);
+  if (auto v = p.String(s, "fhirServer", "audit", false)) {
+    if (!IsHttpUrl(*v) || (!a.allow_http && v->rfind("https://", 0) != 0)) {
+      p.Add(*s.Find("fhirServer"), "audit.fhirServer", a.allow_http ? "expected an http(s) URL" : "expected an https URL");
+    }
+    a.fhir_server = *v;
+    while (!a.fhir_server.empty() && a.fhir_server.back() == '/') a.fhir_server.pop_back();
+  }
+  a.auth.scope = "system/Patient.rs system/EpisodeOfCare.rs system/Encounter.rs system/Condition.rs "
+                 "system/RelatedPerson.rs system/Communication.rs";
+  if (const JsonValue* auth = p.Object(s, "auth", "audit", false)) ReadClientAuth(*auth, "audit.auth", p, a.auth, dir);
+  if (const JsonValue* auditors = p.Array(s, "auditors", "audit", false)) {
+    for (size_t i = 0; i < auditors->items().size(); ++i) {
+      const JsonValue& who = auditors->items()[i];
+      const std::string field = FieldPath("audit.auditors", i);
+      p.RejectUnknown(who, field, {"iss", "sub"});
+      auto iss = p.String(who, "iss", field, true);
+      auto sub = p.String(who, "sub", field, true);
+      if (iss && sub) a.auditors.emplace_back(*iss, *sub);
+    }
+  }
+}
+
 }  // namespace
 
 Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProblems& p) {
@@ -234,7 +282,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     return OkStatus();
   }
   p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
-                             "fhirServer", "auth", "records"});
+                             "fhirServer", "auth", "records", "audit"});
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
@@ -265,6 +313,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   }
   if (const JsonValue* s = p.Object(root, "auth", "", false)) ReadAuth(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "records", "", false)) ReadRecords(*s, p, c.records, dir);
+  if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }

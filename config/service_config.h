@@ -53,6 +53,21 @@ struct RecordsConfig {
   std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
 };
 
+// The compliance audit (docs/audit.md).
+struct AuditUnit {
+  std::string reference;  // Organization/<id> as EpisodeOfCare.managingOrganization / Encounter.serviceProvider
+  std::string name;       // how reports name it
+};
+struct AuditConfig {
+  std::vector<std::pair<std::string, std::string>> episode_types;  // (system, code) of qualifying EpisodeOfCare.type
+  std::vector<AuditUnit> units;  // empty: every unit counts, named by its reference
+  int transferred_out_days = 7;  // an episode transferred out within this many days is excluded
+  std::string fhir_server;       // for `audit --fhir` and GET /fhir/Measure/$evaluate-measure
+  ClientAuthConfig auth;
+  bool allow_http = false;
+  std::vector<std::pair<std::string, std::string>> auditors;  // (iss, sub) allowed to call $evaluate-measure
+};
+
 struct ServiceConfig {
   std::filesystem::path file;  // the config file itself
 
@@ -81,6 +96,7 @@ struct ServiceConfig {
   std::vector<GroupSourceConfig> group_sources;  // in priority order: the first wins a merge
 
   RecordsConfig records;
+  AuditConfig audit;
 
   // the record system's FHIR server (read fallback when prefetch is missing)
   int fhir_timeout_ms = 2000;

@@ -1,4 +1,7 @@
 // selvhjelp: the command line. serve | check-config | demo-token | --help.
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -19,6 +22,8 @@
 #include "plugin/http/http_getter.h"
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
+#include "plugin/audit/audit_job.h"
+#include "plugin/audit/synthetic_export.h"
 #include "plugin/runtime.h"
 
 namespace {
@@ -53,6 +58,15 @@ Usage:
       and the last error (parked records: the EHR's reason).
   selvhjelp outbox retry CONFIG (--all | RECORD_ID...)
       Make parked records pending again; a running service delivers them within a second.
+  selvhjelp audit --config CONFIG --from YYYY-MM-DD --to YYYY-MM-DD [--unit UNIT]
+                  (--fhir | --bulk DIR) --out DIR
+      Evaluate the compliance measure (fhir/conformance/Measure-selvhjelp-information.json) over a
+      FHIR Bulk Data export (a folder of .ndjson files) or the FHIR server audit.fhirServer, and
+      write DIR/measure-report.json (summary), DIR/measure-report-subject-list.json (the patients
+      not informed), DIR/drilldown.csv (one row per patient-episode) and DIR/report.html.
+  selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
+      Write a synthetic Bulk Data export of N invented patients, and DIR/expected.json with the
+      figures the audit must find for that period (default 2026-01-01 to 2026-06-30).
   selvhjelp --help
 
 Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
@@ -257,6 +271,108 @@ int Outbox(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Loads the config and its diagnosis tables, the parts the audit needs.
+struct AuditSetup {
+  config::ServiceConfig config;
+  std::unique_ptr<mappings::DiagnosisTable> diagnoses;
+};
+
+Result<AuditSetup> LoadAuditSetup(const std::string& file) {
+  AuditSetup setup;
+  SELVHJELP_ASSIGN_OR_RETURN(setup.config, config::LoadConfig(file));
+  std::vector<std::filesystem::path> files = {setup.config.mappings_dir / "substance-use-diagnoses.json"};
+  for (const auto& f : setup.config.extra_diagnosis_files) files.push_back(f);
+  SELVHJELP_ASSIGN_OR_RETURN(mappings::DiagnosisTable table,
+                             mappings::DiagnosisTable::Load(files, setup.config.lifted_exclusions));
+  setup.diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(table));
+  return setup;
+}
+
+bool HasFlag(const std::vector<std::string>& args, const std::string& flag) {
+  return std::find(args.begin(), args.end(), flag) != args.end();
+}
+
+int Audit(const std::vector<std::string>& args) {
+  plugin::AuditJob job{Flag(args, "--from"), Flag(args, "--to"), Flag(args, "--unit"), Flag(args, "--bulk"),
+                       Flag(args, "--out")};
+  const std::string config_file = Flag(args, "--config");
+  if (config_file.empty() || job.from.empty() || job.to.empty() || job.out_dir.empty()) {
+    return Usage("audit needs --config, --from, --to and --out");
+  }
+  if (job.bulk_dir.empty() == !HasFlag(args, "--fhir")) return Usage("audit needs --fhir or --bulk DIR (one of them)");
+  auto setup = LoadAuditSetup(config_file);
+  if (!setup.ok()) {
+    std::cerr << setup.status().message() << "\n";
+    return 1;
+  }
+  const config::AuditConfig& audit = setup->config.audit;
+  plugin::AuditSource source;
+  std::unique_ptr<plugin::AccessTokenSource> tokens;
+  if (job.bulk_dir.empty()) {
+    source.send = plugin::MakeHttpSender(setup->config.ca_file, std::chrono::seconds(60));
+    auto made = plugin::MakeTokenSource(audit.auth, audit.fhir_server, source.send, "audit.auth");
+    if (!made.ok()) {
+      std::cerr << made.status().message() << "\n";
+      return 1;
+    }
+    tokens = std::move(made).value();
+    source.tokens = tokens.get();
+  }
+  const bool terminal = ::isatty(STDERR_FILENO);
+  source.progress = [terminal](const std::string& what) {
+    if (terminal) std::cerr << "\r\x1b[Kselvhjelp audit: " << what << std::flush;
+  };
+  auto output = plugin::RunAuditJob(job, setup->config, *setup->diagnoses, source);
+  if (terminal) std::cerr << "\r\x1b[K";
+  if (!output.ok()) {
+    std::cerr << "selvhjelp audit: " << output.status().message() << "\n";
+    const StatusCode code = output.status().code();
+    return code == StatusCode::kInvalidArgument ? (output.status().message().rfind("--", 0) == 0 ? 2 : 1) : 3;
+  }
+  auto share = [](const plugin::Tally& t) {
+    std::optional<double> score = t.Score();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f %%", score.value_or(0.0) * 100.0);
+    return score ? std::string(text) : std::string("-");
+  };
+  const plugin::Tally& p = output->tally.patients.total;
+  const plugin::Tally& r = output->tally.relatives.total;
+  std::cout << "patients:  " << p.initial << " episodes, " << p.excluded << " excluded, " << p.numerator << " informed ("
+            << share(p) << ")\n"
+            << "relatives: " << r.initial << " episodes, " << r.excluded << " excluded, " << r.numerator << " informed ("
+            << share(r) << ")\n"
+            << "read " << output->resources << " resources (" << (output->bytes >> 20) << " MB); wrote "
+            << job.out_dir.string() << "/{measure-report.json,measure-report-subject-list.json,drilldown.csv,report.html}\n";
+  return 0;
+}
+
+int Synth(const std::vector<std::string>& args) {
+  const std::string patients = Flag(args, "--patients"), seed = Flag(args, "--seed"), out = Flag(args, "--out");
+  if (patients.empty() || seed.empty() || out.empty()) return Usage("synth needs --patients, --seed and --out");
+  plugin::SyntheticExportSpec spec;
+  char* end = nullptr;
+  spec.patients = std::strtoll(patients.c_str(), &end, 10);
+  if (*end != '\0' || spec.patients <= 0) return Usage("--patients takes a positive number");
+  spec.seed = std::strtoull(seed.c_str(), &end, 10);
+  if (*end != '\0') return Usage("--seed takes a number");
+  const std::string from = Flag(args, "--from").empty() ? "2026-01-01" : Flag(args, "--from");
+  const std::string to = Flag(args, "--to").empty() ? "2026-06-30" : Flag(args, "--to");
+  std::optional<int64_t> from_day = fhir::EpochDay(from), to_day = fhir::EpochDay(to);
+  if (!from_day || !to_day || *to_day < *from_day) return Usage("--from and --to take dates YYYY-MM-DD, in order");
+  spec.from_day = *from_day;
+  spec.to_day = *to_day;
+  auto expected = plugin::WriteSyntheticExport(spec, out);
+  if (!expected.ok()) {
+    std::cerr << expected.status().message() << "\n";
+    return 3;
+  }
+  const fhir::JsonValue& g = *expected->FindPath({"groups", "patients"});
+  std::cout << spec.patients << " synthetic patients written to " << out << "; for " << from << " to " << to << ": "
+            << *g.FindInt("initialPopulation") << " episodes, " << *g.FindInt("denominatorExclusion") << " excluded, "
+            << *g.FindInt("numerator") << " informed (see expected.json)\n";
+  return 0;
+}
+
 int DemoToken(const std::vector<std::string>& args) {
   std::string key_file = Flag(args, "--key"), iss = Flag(args, "--iss"), aud = Flag(args, "--aud");
   if (key_file.empty() || iss.empty() || aud.empty()) return Usage("demo-token needs --key, --iss and --aud");
@@ -298,5 +414,7 @@ int main(int argc, char** argv) {
   if (command == "demo-token") return DemoToken(args);
   if (command == "directory") return Directory(args);
   if (command == "outbox") return Outbox(args);
+  if (command == "audit") return Audit(args);
+  if (command == "synth") return Synth(args);
   return Usage("unknown command '" + command + "'");
 }

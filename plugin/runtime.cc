@@ -17,7 +17,8 @@ int64_t NowMillis() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The token source `auth` (at config field `field`) describes, for calls to `server`.
+}  // namespace
+
 Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientAuthConfig& auth, const std::string& server,
                                                            const HttpSend& send, const std::string& field) {
   if (auth.type == "bearer") return MakeStaticTokenSource(auth.bearer_token);
@@ -29,6 +30,8 @@ Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientA
       BackendServicesSettings{server, auth.token_endpoint, auth.client_id, std::move(key).value(), auth.scope}, send,
       NowSeconds);
 }
+
+namespace {
 
 Result<std::vector<IssuerKeys>> LoadIssuerKeys(const config::ServiceConfig& cfg) {
   std::vector<IssuerKeys> out;

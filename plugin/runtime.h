@@ -56,4 +56,10 @@ using HttpSendFactory = std::function<HttpSend(const std::filesystem::path& ca_f
                                                            int port_override, bool open_store,
                                                            const HttpSendFactory& make_http_send);
 
+// The token source `auth` (at config field `field`) describes, for calls to `server`:
+// InvalidArgument naming the field when its key cannot be loaded.
+[[nodiscard]] Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientAuthConfig& auth,
+                                                                         const std::string& server, const HttpSend& send,
+                                                                         const std::string& field);
+
 }  // namespace selvhjelp::plugin

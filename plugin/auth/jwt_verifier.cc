@@ -105,7 +105,7 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
   if (!seen_jti_.emplace(iss + " " + jti, *exp + skew_).second) {
     return UnauthenticatedError("jti replayed");
   }
-  return VerifiedToken{iss, jti, kid};
+  return VerifiedToken{iss, jti, kid, std::string(claims->FindString("sub").value_or(""))};
 }
 
 }  // namespace selvhjelp::plugin

@@ -24,6 +24,7 @@ struct IssuerKeys {
 
 struct VerifiedToken {
   std::string iss, jti, kid;  // safe to log; the token itself never is
+  std::string sub;            // the subject (who is calling), when the token names one
 };
 
 class JwtVerifier {

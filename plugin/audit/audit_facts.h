@@ -1,0 +1,47 @@
+#pragma once
+// The few facts the audit needs from each FHIR resource of an export, as one tab-separated line,
+// so a health region's millions of resources can be split by patient into partitions on disk
+// and evaluated one partition at a time in bounded memory.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "fhir/json/json_view.h"
+#include "plugin/audit/audit_rules.h"
+
+namespace selvhjelp::plugin {
+
+inline constexpr int64_t kOpenEnd = INT64_MAX / 4;     // an episode without an end
+inline constexpr int64_t kUnknownDay = INT64_MIN / 4;  // deceased, date unknown
+
+// The facts of one resource as a line "<kind>\t<patient id>\t...", or nullopt for a resource the
+// audit does not use (other types, entered-in-error, our category missing, no patient).
+std::optional<std::string> FactLine(const fhir::JsonView& resource, const AuditRules& rules);
+
+struct PatientFact { int64_t deceased_day = 0; bool deceased = false; std::string identifier; };
+struct EpisodeFact { std::string id; int64_t start = 0, end = kOpenEnd; std::string unit; bool typed = false; std::vector<std::string> conditions; };
+struct EncounterFact { std::string id; int64_t start = 0, end = kOpenEnd; std::string unit; std::string episode; bool reason = false; std::vector<std::string> conditions; bool transfer = false; };
+struct RecordFact { int64_t sent = 0; bool to_patient = false; bool to_relatives = false; int level = 0; std::string response; };
+
+// Everything known about one patient, gathered from the fact lines of a partition.
+struct PatientFacts {
+  std::optional<PatientFact> patient;
+  std::vector<EpisodeFact> episodes;
+  std::vector<EncounterFact> encounters;
+  std::set<std::string> qualifying_conditions;
+  int relatives = 0;
+  std::vector<RecordFact> records;
+};
+
+// Adds one fact line to the facts of its patient; false for a malformed line.
+bool AddFactLine(std::string_view line, std::unordered_map<std::string, PatientFacts>& by_patient);
+
+// Intervention levels in order (1 written, 2 conversation, 3 brokered; 0 none).
+int LevelRank(std::string_view code);
+std::string_view LevelCode(int rank);
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,142 @@
+#include "plugin/audit/audit_html.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace selvhjelp::plugin {
+namespace {
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string Percent(const Tally& t) {
+  std::optional<double> score = t.Score();
+  if (!score) return "–";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f %%", *score * 100.0);
+  return text;
+}
+
+std::string Num(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", v);
+  return text;
+}
+
+struct Bar {
+  std::string label;
+  double value;        // 0..1 for rates, a count otherwise
+  std::string caption;  // shown after the bar
+};
+
+// A horizontal bar chart as inline SVG; `max` scales the bars (1 for rates).
+std::string BarChart(const std::string& id, const std::string& title, const std::vector<Bar>& bars, double max) {
+  const int row = 26, label_width = 190, bar_width = 380, height = static_cast<int>(bars.size()) * row + 10;
+  std::string svg = "<figure><figcaption>" + Escape(title) + "</figcaption><svg class=\"chart\" id=\"" + id +
+                    "\" role=\"img\" aria-label=\"" + Escape(title) + "\" width=\"" +
+                    std::to_string(label_width + bar_width + 130) + "\" height=\"" + std::to_string(height) +
+                    "\" viewBox=\"0 0 " + std::to_string(label_width + bar_width + 130) + " " + std::to_string(height) + "\">";
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    const int y = static_cast<int>(i) * row + 5;
+    const double width = max > 0 ? std::max(1.0, bar_width * std::min(1.0, b.value / max)) : 1.0;
+    svg += "<text x=\"" + std::to_string(label_width - 8) + "\" y=\"" + std::to_string(y + 15) +
+           "\" text-anchor=\"end\">" + Escape(b.label) + "</text>";
+    svg += "<rect class=\"bar\" x=\"" + std::to_string(label_width) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
+           Num(width) + "\" height=\"" + std::to_string(row - 8) + "\"><title>" + Escape(b.label + ": " + b.caption) +
+           "</title></rect>";
+    svg += "<text x=\"" + Num(label_width + width + 6) + "\" y=\"" + std::to_string(y + 15) + "\">" + Escape(b.caption) +
+           "</text>";
+  }
+  return svg + "</svg></figure>\n";
+}
+
+std::vector<Bar> RateBars(const std::map<std::string, Tally>& strata) {
+  std::vector<Bar> bars;
+  for (const auto& [name, t] : strata) {
+    bars.push_back({name, t.Score().value_or(0.0), Percent(t) + " (" + std::to_string(t.numerator) + " of " +
+                                                       std::to_string(t.initial - t.excluded) + ")"});
+  }
+  return bars;
+}
+
+// Among informed episodes (not excluded): how many at each value.
+std::vector<Bar> MixBars(const std::map<std::string, Tally>& strata, const std::vector<std::string>& order) {
+  std::vector<Bar> bars;
+  int64_t total = 0;
+  for (const auto& [name, t] : strata) {
+    if (name != "none") total += t.numerator;
+  }
+  for (const std::string& name : order) {
+    auto it = strata.find(name);
+    const int64_t n = it == strata.end() ? 0 : it->second.numerator;
+    char share[32];
+    std::snprintf(share, sizeof share, "%lld (%.0f %%)", static_cast<long long>(n), total ? 100.0 * n / total : 0.0);
+    bars.push_back({name, static_cast<double>(n), share});
+  }
+  return bars;
+}
+
+std::string Row(const std::string& group, const Tally& t) {
+  return "<tr><th>" + group + "</th><td>" + std::to_string(t.initial) + "</td><td>" + std::to_string(t.excluded) +
+         "</td><td>" + std::to_string(t.numerator) + "</td><td>" + Percent(t) + "</td></tr>\n";
+}
+
+}  // namespace
+
+std::string AuditHtml(const AuditTally& tally, const ReportPeriod& period, const std::string& measure_title,
+                      const std::string& unit_filter) {
+  std::string html = R"(<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"><title>)" + Escape(measure_title) + R"(</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 60rem; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+table { border-collapse: collapse; } th, td { border: 1px solid #bbb; padding: .3rem .6rem; text-align: right; }
+th:first-child { text-align: left; }
+svg.chart text { font-size: 13px; fill: #1b1b1b; } svg.chart rect.bar { fill: #2f6f9f; }
+figure { margin: 1rem 0; break-inside: avoid; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+.note { color: #555; font-size: .9rem; }
+@media print { body { margin: 0; } }
+</style></head><body>
+)";
+  html += "<h1>" + Escape(measure_title) + "</h1>\n<p>Period " + Escape(period.start) + " – " + Escape(period.end) +
+          (unit_filter.empty() ? "" : ", unit " + Escape(unit_filter)) + ". Generated " + Escape(period.generated) +
+          ". Counted per patient-episode. No patient identifiers are in this report; the drill-down "
+          "(drilldown.csv) has them.</p>\n";
+  html += "<table><tr><th>Group</th><th>Episodes</th><th>Excluded</th><th>Informed</th><th>Share informed</th></tr>\n" +
+          Row("Patients", tally.patients.total) + Row("Relatives (patients with relatives)", tally.relatives.total) +
+          "</table>\n";
+  html += "<h2>Compliance</h2>\n";
+  html += BarChart("by-unit", "Patients informed, by treatment unit", RateBars(tally.patients.by_unit), 1.0);
+  html += BarChart("by-month", "Patients informed, by month the episode started", RateBars(tally.patients.by_month), 1.0);
+  html += BarChart("relatives-by-unit", "Relatives informed, by treatment unit", RateBars(tally.relatives.by_unit), 1.0);
+  html += "<h2>How and with what answer</h2>\n";
+  auto max_of = [](const std::vector<Bar>& bars) {
+    double m = 0;
+    for (const Bar& b : bars) m = std::max(m, b.value);
+    return m;
+  };
+  std::vector<Bar> levels = MixBars(tally.patients.by_level, {"written", "conversation", "brokered"});
+  html += BarChart("level-mix", "Intervention level (highest during the episode), informed episodes", levels, max_of(levels));
+  std::vector<Bar> responses =
+      MixBars(tally.patients.by_response, {"interested", "thinking", "declined", "already-attends", "not-recorded"});
+  html += BarChart("response-mix", "Patient response (latest record), informed episodes", responses, max_of(responses));
+  html += "<p class=\"note\">A decline counts as informed: the information was given. Episodes are excluded when "
+          "the patient died, or when the episode ended in a transfer within the configured number of days. See "
+          "docs/audit.md for every rule.</p>\n</body></html>\n";
+  return html;
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,36 @@
+#pragma once
+// Counts of the measure's populations, overall and per stratum, for both groups (patients and
+// relatives). Holds no patient identifiers: only counts.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "plugin/audit/episode_evaluator.h"
+
+namespace selvhjelp::plugin {
+
+struct Tally {
+  int64_t initial = 0;    // initial population = denominator (patient-episodes)
+  int64_t excluded = 0;   // denominator exclusions
+  int64_t numerator = 0;  // informed, among those not excluded
+  // numerator / (denominator - exclusions); nullopt when nothing is left to divide by.
+  std::optional<double> Score() const;
+};
+
+struct GroupTally {
+  Tally total;
+  std::map<std::string, Tally> by_unit, by_month, by_level, by_response;  // level/response: patients only
+};
+
+struct AuditTally {
+  GroupTally patients;   // every episode
+  GroupTally relatives;  // episodes of patients with at least one RelatedPerson
+  void Add(const EpisodeResult& episode);
+};
+
+// The strata an episode falls in.
+std::string LevelStratum(const EpisodeResult& e);     // none | written | conversation | brokered
+std::string ResponseStratum(const EpisodeResult& e);  // none | not-recorded | interested | ...
+
+}  // namespace selvhjelp::plugin

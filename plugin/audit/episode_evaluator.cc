@@ -1,0 +1,93 @@
+#include "plugin/audit/episode_evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace selvhjelp::plugin {
+
+std::string DayText(int64_t day) {
+  if (day == kOpenEnd || day == kUnknownDay) return {};
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+namespace {
+
+bool AnyQualifying(const std::vector<std::string>& conditions, const PatientFacts& facts) {
+  return std::any_of(conditions.begin(), conditions.end(),
+                     [&facts](const std::string& id) { return facts.qualifying_conditions.count(id) > 0; });
+}
+
+struct Candidate {
+  std::string episode, unit;
+  int64_t start, end;
+  bool transfer;
+};
+
+}  // namespace
+
+std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientFacts& facts,
+                                           const AuditRules& rules) {
+  std::vector<Candidate> candidates;
+  std::set<std::string> counted_episodes;
+  for (const EpisodeFact& e : facts.episodes) {
+    if (!e.typed && !AnyQualifying(e.conditions, facts)) continue;
+    const bool transfer = std::any_of(facts.encounters.begin(), facts.encounters.end(),
+                                      [&e](const EncounterFact& n) { return n.episode == e.id && n.transfer; });
+    candidates.push_back({"EpisodeOfCare/" + e.id, e.unit, e.start, e.end, transfer});
+    counted_episodes.insert(e.id);
+  }
+  for (const EncounterFact& n : facts.encounters) {
+    if (!n.episode.empty() && counted_episodes.count(n.episode)) continue;  // part of a counted episode
+    if (!n.reason && !AnyQualifying(n.conditions, facts)) continue;
+    candidates.push_back({"Encounter/" + n.id, n.unit, n.start, n.end, n.transfer});
+  }
+  std::vector<EpisodeResult> results;
+  for (const Candidate& c : candidates) {
+    if (c.start == kOpenEnd || c.start > rules.to_day || c.end < rules.from_day) continue;  // not in the period
+    std::string unit = c.unit;
+    if (!rules.unit_names.empty()) {
+      auto it = rules.unit_names.find(c.unit);
+      if (it == rules.unit_names.end()) continue;  // not one of the audited units
+      unit = it->second;
+    }
+    if (!rules.unit.empty() && rules.unit != c.unit && rules.unit != unit) continue;
+    EpisodeResult r;
+    r.patient_id = patient_id;
+    r.identifier = facts.patient ? facts.patient->identifier : "";
+    r.episode = c.episode;
+    r.unit = unit.empty() ? "(no unit)" : unit;
+    r.start = c.start;
+    r.end = c.end;
+    const int64_t last = std::min(c.end, rules.to_day);  // information counts up to here
+    if (facts.patient && facts.patient->deceased &&
+        (facts.patient->deceased_day == kUnknownDay || facts.patient->deceased_day <= last)) {
+      r.exclusion = "deceased";
+    } else if (c.transfer && c.end != kOpenEnd && c.end - c.start <= rules.transferred_out_days) {
+      r.exclusion = "transferred-out";
+    }
+    int64_t latest = INT64_MIN;
+    for (const RecordFact& m : facts.records) {
+      if (m.sent < c.start || m.sent > last) continue;
+      if (m.to_patient) {
+        if (!r.informed || m.sent < r.informed_day) r.informed_day = m.sent;
+        r.informed = true;
+        r.level = std::max(r.level, m.level);
+        if (m.sent >= latest) {
+          latest = m.sent;
+          r.response = m.response;
+        }
+      }
+      r.relatives_informed = r.relatives_informed || m.to_relatives;
+    }
+    r.relatives = facts.relatives;
+    r.month = DayText(std::max(c.start, rules.from_day)).substr(0, 7);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace selvhjelp::plugin
