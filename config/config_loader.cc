@@ -224,7 +224,9 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
 }
 
 void ReadAudit(const JsonValue& s, DataProblems& p, AuditConfig& a, const std::filesystem::path& dir) {
-  p.RejectUnknown(s, "audit", {"episodeTypes", "units", "transferredOutDays", "fhirServer", "auth", "allowHttp", "auditors"});
+  p.RejectUnknown(s, "audit", {"episodeTypes", "units", "transferredOutDays", "fhirServer", "pageSize", "auth", "allowHttp",
+                               "auditors"});
+  if (auto v = p.Int(s, "pageSize", "audit", false, 1, 10000)) a.page_size = static_cast<int>(*v);
   if (auto v = p.Bool(s, "allowHttp", "audit")) a.allow_http = *v;
   if (const JsonValue* types = p.Array(s, "episodeTypes", "audit", false)) {
     for (size_t i = 0; i < types->items().size(); ++i) {

@@ -63,6 +63,7 @@ struct AuditConfig {
   std::vector<AuditUnit> units;  // empty: every unit counts, named by its reference
   int transferred_out_days = 7;  // an episode transferred out within this many days is excluded
   std::string fhir_server;       // for `audit --fhir` and GET /fhir/Measure/$evaluate-measure
+  int page_size = 500;           // _count of its searches
   ClientAuthConfig auth;
   bool allow_http = false;
   std::vector<std::pair<std::string, std::string>> auditors;  // (iss, sub) allowed to call $evaluate-measure

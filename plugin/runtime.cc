@@ -105,6 +105,12 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
       ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms)) : HttpSend();
   auto write_tokens = MakeTokenSource(rt->config.records.auth, rt->config.records.fhir_server, write_send, "records.auth");
   problems.Merge(write_tokens.status());
+  if (make_http_send && !rt->config.audit.fhir_server.empty()) {
+    rt->audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60));
+    auto audit_tokens = MakeTokenSource(rt->config.audit.auth, rt->config.audit.fhir_server, rt->audit_send, "audit.auth");
+    if (audit_tokens.ok()) rt->audit_tokens = std::move(audit_tokens).value();
+    problems.Merge(audit_tokens.status());
+  }
   for (size_t i = 0; i < rt->config.group_sources.size(); ++i) {
     const config::GroupSourceConfig& source = rt->config.group_sources[i];
     auto tokens = MakeTokenSource(source.auth, source.url, source_send,

@@ -41,6 +41,8 @@ struct Runtime {
   std::unique_ptr<AccessTokenSource> write_tokens;  // only when open_store and records.fhirServer is set
   std::unique_ptr<RecordDelivery> delivery;         // the same; started by the caller
   std::unique_ptr<RecordService> records;           // only when open_store
+  HttpSend audit_send;                              // to audit.fhirServer, when set
+  std::unique_ptr<AccessTokenSource> audit_tokens;  // the same
 };
 
 // Loads the config at `config_path` and everything it names. `port_override` > 0 replaces

@@ -3,7 +3,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer. Installs what is missing first. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
 # The third-party FHIR server and validators used by the integration tests (pinned by package-lock.json).
 (cd tests/peer && npm ci --no-audit --no-fund --loglevel=error)
 jobs=$(nproc)

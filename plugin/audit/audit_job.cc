@@ -45,7 +45,7 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   if (bulk.empty()) {
     if (config.audit.fhir_server.empty()) return FailedPreconditionError("audit.fhirServer: not configured");
     bulk = cleanup.path = job.out_dir / (".download-" + std::to_string(::getpid()));
-    SELVHJELP_RETURN_IF_ERROR(DownloadForAudit(source.send, *source.tokens, config.audit.fhir_server, bulk,
+    SELVHJELP_RETURN_IF_ERROR(DownloadForAudit(source.send, *source.tokens, config.audit.fhir_server, config.audit.page_size, bulk,
                                                [&source](int64_t n) {
                                                  if (source.progress) source.progress("read " + std::to_string(n) + " resources");
                                                }));

@@ -21,7 +21,7 @@ std::string Origin(const std::string& url) {
 
 }  // namespace
 
-Status DownloadForAudit(const HttpSend& send, AccessTokenSource& tokens, const std::string& base_url,
+Status DownloadForAudit(const HttpSend& send, AccessTokenSource& tokens, const std::string& base_url, int page_size,
                         const std::filesystem::path& dir, const std::function<void(int64_t)>& progress) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -32,7 +32,7 @@ Status DownloadForAudit(const HttpSend& send, AccessTokenSource& tokens, const s
       {"Communication", "&category=" + category}};
   for (const auto& [type, filter] : searches) {
     std::ofstream out(dir / (std::string(type) + ".ndjson"), std::ios::binary);
-    std::string url = base_url + "/" + type + "?_count=500" + filter;
+    std::string url = base_url + "/" + type + "?_count=" + std::to_string(page_size) + filter;
     while (!url.empty()) {
       if (Origin(url) != Origin(base_url)) return PermissionDeniedError(url + ": a next link to another server");
       SELVHJELP_ASSIGN_OR_RETURN(std::string token, tokens.Token());

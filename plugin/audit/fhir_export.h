@@ -14,7 +14,8 @@ namespace selvhjelp::plugin {
 // GETs Patient, EpisodeOfCare, Encounter, Condition, RelatedPerson and Communication (ours only)
 // from `base_url`, following `next` links on the same server, and writes <Type>.ndjson into
 // `dir`. `progress` gets the resources read so far. Unavailable / PermissionDenied naming the URL.
-Status DownloadForAudit(const HttpSend& send, AccessTokenSource& tokens, const std::string& base_url,
+// `page_size` is the searches' _count.
+Status DownloadForAudit(const HttpSend& send, AccessTokenSource& tokens, const std::string& base_url, int page_size,
                         const std::filesystem::path& dir, const std::function<void(int64_t)>& progress);
 
 }  // namespace selvhjelp::plugin

@@ -3,7 +3,11 @@
 #include <cpprest/http_listener.h>
 #include <pplx/threadpool.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 
@@ -12,6 +16,8 @@
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/groups/directory_query.h"
 #include "plugin/groups/healthcare_service.h"
+#include "fhir/json/json_file.h"
+#include "plugin/audit/audit_job.h"
 #include "plugin/http/error_response.h"
 #include "plugin/log.h"
 
@@ -60,6 +66,8 @@ class CpprestServer : public HttpServer {
     } catch (const std::exception&) {
     }
     listener_.reset();
+    std::lock_guard<std::mutex> lock(audit_mutex_);
+    if (audit_thread_.joinable()) audit_thread_.join();
   }
 
   std::string url() const override { return url_; }
@@ -106,15 +114,74 @@ class CpprestServer : public HttpServer {
   }
 
   // Verifies the JWT for a request to `path`; replies 401 and returns false when it fails.
-  bool Authenticate(const std::shared_ptr<Exchange>& ex) {
-    if (!rt_.config.auth_required) return true;
+  bool Authenticate(const std::shared_ptr<Exchange>& ex) { return Authenticated(ex).has_value(); }
+
+  // The verified token (empty when auth.required is false); replies 401 and returns nullopt when
+  // verification fails.
+  std::optional<VerifiedToken> Authenticated(const std::shared_ptr<Exchange>& ex) {
+    if (!rt_.config.auth_required) return VerifiedToken{};
     auto header = ex->request.headers().find(U("Authorization"));
     std::string value = header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
     Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->path);
-    if (token.ok()) return true;
+    if (token.ok()) return *token;
     LogLine("request " + ex->id + " rejected: " + token.status().message());
     ReplyError(ex, token.status());
-    return false;
+    return std::nullopt;
+  }
+
+  // GET /fhir/Measure/$evaluate-measure?periodStart=&periodEnd=[&unit=]: the audit over
+  // audit.fhirServer, for the auditors in audit.auditors only; one run at a time.
+  void EvaluateMeasure(const std::shared_ptr<Exchange>& ex) {
+    std::optional<VerifiedToken> token = Authenticated(ex);
+    if (!token) return;
+    if (rt_.config.auth_required) {
+      const auto& auditors = rt_.config.audit.auditors;
+      if (std::find(auditors.begin(), auditors.end(), std::make_pair(token->iss, token->sub)) == auditors.end()) {
+        LogLine("request " + ex->id + " refused: not an auditor");
+        return ReplyError(ex, PermissionDeniedError("(auth): the auditor role is required (audit.auditors)"));
+      }
+    }
+    std::map<std::string, std::string> query;
+    for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
+      query[utility::conversions::to_utf8string(http::uri::decode(name))] =
+          utility::conversions::to_utf8string(http::uri::decode(value));
+    }
+    if (query["periodStart"].empty()) return ReplyError(ex, InvalidArgumentError("periodStart: required (YYYY-MM-DD)"));
+    if (query["periodEnd"].empty()) return ReplyError(ex, InvalidArgumentError("periodEnd: required (YYYY-MM-DD)"));
+    AuditJob job{query["periodStart"], query["periodEnd"], query["unit"], {},
+                 rt_.config.store_path.parent_path() / ("audit-" + ex->id)};
+    std::lock_guard<std::mutex> lock(audit_mutex_);
+    if (audit_running_) {
+      HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id);
+      return Reply(ex, 429, busy.body);
+    }
+    if (audit_thread_.joinable()) audit_thread_.join();  // the previous run has finished
+    audit_running_ = true;
+    audit_thread_ = std::thread([this, ex, job] {
+      AuditSource source{rt_.audit_send, rt_.audit_tokens.get(), nullptr};
+      Result<AuditOutput> output = RunAuditJob(job, rt_.config, *rt_.diagnoses, source);
+      std::string report;
+      if (output.ok()) {
+        Result<std::string> text = fhir::ReadTextFile(job.out_dir / "measure-report.json");
+        report = text.ok() ? *text : "";
+      }
+      std::error_code ec;
+      std::filesystem::remove_all(job.out_dir, ec);
+      // The period's errors name the query parameters, not the command line's flags.
+      if (!output.ok()) {
+        std::string message = output.status().message();
+        if (message.rfind("--from", 0) == 0) message = "periodStart" + message.substr(6);
+        if (message.rfind("--to", 0) == 0) message = "periodEnd" + message.substr(4);
+        if (message.rfind("--unit", 0) == 0) message = "unit" + message.substr(6);
+        ReplyError(ex, Status(output.status().code(), message));
+      } else if (report.empty()) {
+        ReplyError(ex, InternalError("audit report not readable"));
+      } else {
+        Reply(ex, 200, report, "application/fhir+json; charset=utf-8");
+      }
+      std::lock_guard<std::mutex> done(audit_mutex_);
+      audit_running_ = false;
+    });
   }
 
   void Route(const std::shared_ptr<Exchange>& ex) {
@@ -130,6 +197,10 @@ class CpprestServer : public HttpServer {
       health.Set("records", RecordsHealth());
       Reply(ex, 200, fhir::WriteJson(health));
       return;
+    }
+    if ((path == "/fhir/Measure/$evaluate-measure" || path == "/fhir/Measure/selvhjelp-information/$evaluate-measure") &&
+        method == http::methods::GET) {
+      return EvaluateMeasure(ex);
     }
     if (path == "/metrics" && method == http::methods::GET) {
       Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8");
@@ -322,6 +393,9 @@ class CpprestServer : public HttpServer {
   std::string url_;
   std::unique_ptr<http::experimental::listener::http_listener> listener_;
   std::atomic<uint64_t> counter_{0};
+  std::mutex audit_mutex_;  // guards audit_running_ and audit_thread_
+  bool audit_running_ = false;
+  std::thread audit_thread_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -337,7 +338,7 @@ describe('delivery survives faults', () => {
 });
 
 describe('SMART Backend Services write-back', () => {
-  const tmp = fs.mkdtempSync(path.join(ROOT, 'build', 'smart-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-smart-'));
   let tokenEndpoint;
   let issued = [];
   let refused = [];

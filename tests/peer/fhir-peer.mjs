@@ -3,7 +3,9 @@
 // Usage: node --experimental-websocket fhir-peer.mjs PORT   -> base URL http://127.0.0.1:PORT/fhir/R4
 // Test helpers: POST /fhir/R4/$reset empties the store; GET /fhir/R4/$seen-authorizations lists
 // the method and Authorization header of every FHIR request received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
-// GET /fhir/R4/.well-known/smart-configuration answers with it.
+// GET /fhir/R4/.well-known/smart-configuration answers with it. Medplum's MemoryRepository returns
+// search pages without links; this wrapper adds the `next` link (offset-based, as Medplum's server
+// does) when a page is full, so clients' paging is exercised.
 import http from 'node:http';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { indexSearchParameterBundle, indexStructureDefinitionBundle, getStatus, validateResource } from '@medplum/core';
@@ -57,6 +59,13 @@ const server = http.createServer((req, res) => {
       const [outcome, resource] = await router.handleRequest(
         { method: req.method, url: pathname + url.search, params: {}, query, body, headers: req.headers }, repo);
       const status = getStatus(outcome);
+      const pageSize = Number(query._count);
+      if (req.method === 'GET' && resource?.resourceType === 'Bundle' && resource.type === 'searchset' && pageSize > 0 &&
+          (resource.entry?.length ?? 0) === pageSize) {
+        const next = new URL(url.href.replace('http://localhost', `http://${req.headers.host}`));
+        next.searchParams.set('_offset', String(Number(query._offset ?? 0) + pageSize));
+        resource.link = [...(resource.link ?? []).filter((l) => l.relation !== 'next'), { relation: 'next', url: next.href }];
+      }
       send(res, status, resource ?? outcome);
     } catch (e) {
       send(res, 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: String(e.message) }] });

@@ -1,0 +1,201 @@
+// The compliance audit end to end: the command line over a synthetic Bulk Data export, the same
+// data read from a real FHIR server (Medplum's router), the $evaluate-measure endpoint for
+// auditors, both reports validated, and the HTML report rendered in Debian's Chromium.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { ROOT, signToken, startFhirPeer, startService } from './harness.mjs';
+import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
+
+const run = promisify(execFile);
+const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
+const DEMO = path.join(ROOT, 'config/demo.json');
+const require = createRequire(path.join(ROOT, 'tests/peer/package.json'));
+
+function readJson(file) { return JSON.parse(fs.readFileSync(file, 'utf8')); }
+function population(group, code) { return group.population.find((p) => p.code.coding[0].code === code).count; }
+function figures(report) {
+  return Object.fromEntries(report.group.map((g) => [g.id, {
+    initialPopulation: population(g, 'initial-population'), denominatorExclusion: population(g, 'denominator-exclusion'),
+    numerator: population(g, 'numerator') }]));
+}
+// Rewrites the demo config for a test (absolute paths), with `audit` changes.
+function writeConfig(dir, audit) {
+  const config = readJson(DEMO);
+  config.store.path = path.join(dir, 'store.db');
+  config.mappings.directory = path.join(ROOT, 'mappings/data');
+  config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
+  config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
+  config.audit = { ...config.audit, ...audit };
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe('selvhjelp audit over a Bulk Data export', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-audit-'));
+  const bulk = path.join(tmp, 'bulk');
+  const out = path.join(tmp, 'out');
+  let expected;
+  let stdout;
+
+  before(async () => {
+    const synth = await run(BIN, ['synth', '--patients', '1500', '--seed', '42', '--out', bulk]);
+    assert.match(synth.stdout, /1500 synthetic patients written/);
+    expected = readJson(path.join(bulk, 'expected.json'));
+    // No units named in this config: the units are counted by their references, as expected.json has them.
+    const config = writeConfig(tmp, { units: [] });
+    ({ stdout } = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--bulk', bulk, '--out', out]));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the figures are the generator\'s ground truth, overall and per unit', () => {
+    const report = readJson(path.join(out, 'measure-report.json'));
+    assert.deepEqual(figures(report), expected.groups);
+    const byUnit = report.group[0].stratifier.find((s) => s.code[0].coding[0].code === 'unit');
+    for (const stratum of byUnit.stratum) {
+      const want = expected.patientsByUnit[stratum.value.text];
+      assert.equal(population(stratum, 'numerator'), want.numerator, stratum.value.text);
+      assert.equal(population(stratum, 'denominator'), want.initialPopulation, stratum.value.text);
+    }
+    const p = expected.groups.patients;
+    const score = p.numerator / (p.initialPopulation - p.denominatorExclusion);
+    assert.ok(Math.abs(report.group[0].measureScore.value - score) < 0.0001);
+    assert.match(stdout, new RegExp(`patients: +${p.initialPopulation} episodes, ${p.denominatorExclusion} excluded, ${p.numerator} informed`));
+  });
+
+  test('both MeasureReports are valid FHIR R4; identifiers only in the subject list and the drill-down', () => {
+    const summary = readJson(path.join(out, 'measure-report.json'));
+    const subjects = readJson(path.join(out, 'measure-report-subject-list.json'));
+    for (const report of [summary, subjects]) {
+      assert.deepEqual(validateWithMedplum(report), [], `Medplum: ${report.type}`);
+      assert.deepEqual(validateWithFhirJs(report), [], `fhir.js: ${report.type}`);
+      assert.equal(report.measure, 'https://selvhjelp.example/fhir/Measure/selvhjelp-information');
+    }
+    const notInformed = subjects.contained.find((c) => c.id === 'not-informed-patients').entry;
+    assert.ok(notInformed.length > 0);
+    assert.equal(subjects.group[0].population.find((p) => p.code.coding[0].code === 'denominator').subjectResults.reference, '#not-informed-patients');
+    const csv = fs.readFileSync(path.join(out, 'drilldown.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length - 1, expected.groups.patients.initialPopulation, 'one row per patient-episode');
+    assert.match(csv[1], /^p\d+,\d{11},EpisodeOfCare\/p\d+-e\d,Organization\/unit-\d,/);
+    for (const file of ['measure-report.json', 'report.html']) {
+      const text = fs.readFileSync(path.join(out, file), 'utf8');
+      assert.ok(!/Patient\//.test(text), `${file} names a patient`);
+      assert.ok(!/\b\d{11}\b/.test(text), `${file} holds a fødselsnummer`);
+      assert.ok(!/"p\d+"|>p\d+</.test(text), `${file} holds a patient id`);
+    }
+  });
+
+  test('the HTML report renders its charts in Chromium, offline', async () => {
+    const { chromium } = require('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+      const requests = [];
+      page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+      await page.goto(`file://${path.join(out, 'report.html')}`);
+      const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({
+        id: svg.id,
+        bars: [...svg.querySelectorAll('rect.bar')].map((r) => { const b = r.getBoundingClientRect(); return [b.width, b.height]; }),
+        box: (({ width, height }) => [width, height])(svg.getBoundingClientRect()),
+      })));
+      assert.deepEqual(charts.map((c) => c.id), ['by-unit', 'by-month', 'relatives-by-unit', 'level-mix', 'response-mix']);
+      for (const chart of charts) {
+        assert.ok(chart.box[0] > 300 && chart.box[1] > 20, `${chart.id} is laid out`);
+        assert.ok(chart.bars.length >= 2, `${chart.id} has bars`);
+        assert.ok(chart.bars.every(([w, h]) => w >= 1 && h > 5), `${chart.id} bars are drawn`);
+      }
+      assert.equal(charts[0].bars.length, 4, 'one bar per unit');
+      assert.equal(charts[1].bars.length, 6, 'one bar per month of the period');
+      assert.deepEqual(requests, [], 'the report loads nothing from the network');
+      const png = await page.screenshot({ fullPage: true });
+      assert.ok(png.length > 10000);
+      if (process.env.SELVHJELP_SCREENSHOT) fs.writeFileSync(process.env.SELVHJELP_SCREENSHOT, png);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('bad input: usage errors exit 2, a broken export names the file and line and exits 1', async () => {
+    const config = writeConfig(tmp, {});
+    const usage = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--out', out]).catch((e) => e);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--fhir or --bulk/);
+    const date = await run(BIN, ['audit', '--config', config, '--from', '2026-13-01', '--to', '2026-06-30', '--bulk', bulk, '--out', out]).catch((e) => e);
+    assert.equal(date.code, 2);
+    assert.match(date.stderr, /--from: expected a date/);
+    const unit = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--unit', 'Nowhere', '--bulk', bulk, '--out', out]).catch((e) => e);
+    assert.equal(unit.code, 2);
+    const broken = path.join(tmp, 'broken');
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(broken, 'Patient.ndjson'), '{"resourceType":"Patient","id":"a"}\n{"resourceType":"Patient",\n');
+    const bad = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--bulk', broken, '--out', path.join(tmp, 'bad-out')]).catch((e) => e);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Patient\.ndjson:2: not JSON/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'bad-out', 'measure-report.json')));
+    const oneUnit = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--unit', 'Avrusning (syntetisk)', '--bulk', bulk, '--out', path.join(tmp, 'one')]);
+    const report = readJson(path.join(tmp, 'one', 'measure-report.json'));
+    assert.equal(population(report.group[0], 'initial-population'), expected.patientsByUnit['Organization/unit-2'].initialPopulation);
+    assert.match(oneUnit.stdout, /patients:/);
+  });
+});
+
+describe('the audit from a FHIR server: the command line and $evaluate-measure', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-audit-fhir-'));
+  const bulk = path.join(tmp, 'bulk');
+  let peer;
+  let service;
+  let expected;
+
+  before(async () => {
+    await run(BIN, ['synth', '--patients', '60', '--seed', '5', '--out', bulk]);
+    expected = readJson(path.join(bulk, 'expected.json'));
+    peer = await startFhirPeer();
+    for (const file of fs.readdirSync(bulk).filter((f) => f.endsWith('.ndjson'))) {
+      for (const line of fs.readFileSync(path.join(bulk, file), 'utf8').split('\n').filter(Boolean)) await peer.put(JSON.parse(line));
+    }
+    service = await startService((config) => {
+      config.audit = { ...config.audit, units: [], fhirServer: peer.base, allowHttp: true };
+    });
+  });
+  after(async () => {
+    await service?.cleanup();
+    await peer?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('audit --fhir reads the server with paging and finds the export\'s figures', async () => {
+    const config = writeConfig(tmp, { units: [], fhirServer: peer.base, allowHttp: true, pageSize: 25 });
+    const out = path.join(tmp, 'out');
+    const before = (await peer.seenAuthorizations()).length;
+    await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--fhir', '--out', out]);
+    assert.deepEqual(figures(readJson(path.join(out, 'measure-report.json'))), expected.groups);
+    const reads = (await peer.seenAuthorizations()).length - before;
+    assert.ok(reads > 12, `followed next links (${reads} pages for 6 resource types)`);
+  });
+
+  test('$evaluate-measure answers auditors only, with the same MeasureReport', async () => {
+    const url = `${service.base}/fhir/Measure/$evaluate-measure`;
+    const ask = (sub, query = '?periodStart=2026-01-01&periodEnd=2026-06-30') =>
+      fetch(`${url}${query}`, { headers: { authorization: `Bearer ${signToken({ aud: url, sub })}` } });
+    const refused = await ask('dr-someone');
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).resourceType, 'OperationOutcome');
+    const missing = await ask('demo-auditor', '?periodEnd=2026-06-30');
+    assert.equal(missing.status, 400);
+    assert.deepEqual((await missing.json()).issue[0].expression, ['periodStart']);
+    const answer = await ask('demo-auditor');
+    assert.equal(answer.status, 200);
+    const report = await answer.json();
+    assert.equal(report.resourceType, 'MeasureReport');
+    assert.deepEqual(figures(report), expected.groups);
+    assert.deepEqual(validateWithMedplum(report), []);
+    assert.equal((await fetch(`${url}?periodStart=2026-01-01&periodEnd=2026-06-30`)).status, 401);
+  });
+});
