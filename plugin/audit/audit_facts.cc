@@ -1,7 +1,7 @@
 #include "plugin/audit/audit_facts.h"
 
+#include <array>
 #include <charconv>
-#include <functional>
 
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/vocabulary.h"
@@ -26,11 +26,15 @@ namespace {
 
 // The id after "<type>/" in a reference (relative or absolute), or empty.
 std::string_view IdIn(std::string_view reference, std::string_view type) {
-  size_t at = reference.rfind(std::string(type) + "/");
-  if (at == std::string_view::npos || (at > 0 && reference[at - 1] != '/')) return {};
-  std::string_view id = reference.substr(at + type.size() + 1);
-  size_t slash = id.find('/');  // .../_history/n
-  return id.substr(0, slash);
+  // "<type>/<id>", "<base>/<type>/<id>" or either with "/_history/<n>".
+  for (size_t at = reference.rfind(type); at != std::string_view::npos; at = at == 0 ? std::string_view::npos : reference.rfind(type, at - 1)) {
+    const size_t after = at + type.size();
+    if ((at == 0 || reference[at - 1] == '/') && after < reference.size() && reference[after] == '/') {
+      std::string_view id = reference.substr(after + 1);
+      return id.substr(0, id.find('/'));
+    }
+  }
+  return {};
 }
 
 int64_t Day(std::string_view date, int64_t otherwise) {
@@ -38,7 +42,8 @@ int64_t Day(std::string_view date, int64_t otherwise) {
   return day ? *day : otherwise;
 }
 
-bool AnyCoding(const JsonView& codeable, const std::function<bool(std::string_view, std::string_view)>& test) {
+template <typename Test>
+bool AnyCoding(const JsonView& codeable, const Test& test) {
   JsonView codings = codeable["coding"];
   for (size_t i = 0; i < codings.size(); ++i) {
     if (test(codings.at(i).String("system"), codings.at(i).String("code"))) return true;
@@ -46,7 +51,8 @@ bool AnyCoding(const JsonView& codeable, const std::function<bool(std::string_vi
   return false;
 }
 
-bool AnyConcept(const JsonView& list, const std::function<bool(std::string_view, std::string_view)>& test) {
+template <typename Test>
+bool AnyConcept(const JsonView& list, const Test& test) {
   if (list.is_object()) return AnyCoding(list, test);
   for (size_t i = 0; i < list.size(); ++i) {
     if (AnyCoding(list.at(i), test)) return true;
@@ -67,6 +73,7 @@ std::string ConditionIds(const JsonView& resource) {
 
 std::string Join(std::initializer_list<std::string_view> fields) {
   std::string line;
+  line.reserve(128);
   for (std::string_view f : fields) {
     if (!line.empty()) line.push_back('\t');
     for (char c : f) line.push_back(c == '\t' || c == '\n' ? ' ' : c);
@@ -176,14 +183,38 @@ std::optional<std::string> FactLine(const JsonView& r, const AuditRules& rules) 
 
 namespace {
 
-std::vector<std::string_view> Split(std::string_view line, char sep) {
-  std::vector<std::string_view> out;
-  size_t at = 0;
+// Up to kMaxFields fields of a line; `count` says how many there were (more: kMaxFields + 1).
+constexpr size_t kMaxFields = 12;
+struct Fields {
+  std::array<std::string_view, kMaxFields> at;
+  size_t count = 0;
+  std::string_view operator[](size_t i) const { return at[i]; }
+  size_t size() const { return count; }
+};
+
+Fields Split(std::string_view line, char sep) {
+  Fields out;
+  size_t from = 0;
   for (;;) {
-    size_t next = line.find(sep, at);
-    out.push_back(line.substr(at, next == std::string_view::npos ? std::string_view::npos : next - at));
+    size_t next = line.find(sep, from);
+    if (out.count == kMaxFields) {
+      ++out.count;
+      return out;
+    }
+    out.at[out.count++] = line.substr(from, next == std::string_view::npos ? std::string_view::npos : next - from);
     if (next == std::string_view::npos) return out;
-    at = next + 1;
+    from = next + 1;
+  }
+}
+
+std::vector<std::string_view> SplitList(std::string_view line, char sep) {
+  std::vector<std::string_view> out;
+  size_t from = 0;
+  for (;;) {
+    size_t next = line.find(sep, from);
+    out.push_back(line.substr(from, next == std::string_view::npos ? std::string_view::npos : next - from));
+    if (next == std::string_view::npos) return out;
+    from = next + 1;
   }
 }
 
@@ -195,16 +226,20 @@ bool Int(std::string_view text, int64_t& out) {
 std::vector<std::string> Ids(std::string_view list) {
   std::vector<std::string> ids;
   if (list.empty()) return ids;
-  for (std::string_view id : Split(list, ',')) ids.emplace_back(id);
+  for (std::string_view id : SplitList(list, ',')) ids.emplace_back(id);
   return ids;
 }
 
 }  // namespace
 
-bool AddFactLine(std::string_view line, std::unordered_map<std::string, PatientFacts>& by_patient) {
-  std::vector<std::string_view> f = Split(line, '\t');
+std::string_view PatientOfFactLine(std::string_view line) {
+  if (line.size() < 3 || line[1] != '\t') return {};
+  return line.substr(2, line.find('\t', 2) - 2);
+}
+
+bool AddFactLine(std::string_view line, PatientAuditFacts& facts) {
+  const Fields f = Split(line, '\t');
   if (f.size() < 3 || f[0].size() != 1) return false;
-  PatientFacts& facts = by_patient[std::string(f[1])];
   switch (f[0][0]) {
     case 'P': {
       PatientFact p;

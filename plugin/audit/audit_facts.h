@@ -7,7 +7,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "fhir/json/json_view.h"
@@ -28,7 +27,7 @@ struct EncounterFact { std::string id; int64_t start = 0, end = kOpenEnd; std::s
 struct RecordFact { int64_t sent = 0; bool to_patient = false; bool to_relatives = false; int level = 0; std::string response; };
 
 // Everything known about one patient, gathered from the fact lines of a partition.
-struct PatientFacts {
+struct PatientAuditFacts {
   std::optional<PatientFact> patient;
   std::vector<EpisodeFact> episodes;
   std::vector<EncounterFact> encounters;
@@ -37,8 +36,10 @@ struct PatientFacts {
   std::vector<RecordFact> records;
 };
 
+// The patient id a fact line is about (empty for a malformed line).
+std::string_view PatientOfFactLine(std::string_view line);
 // Adds one fact line to the facts of its patient; false for a malformed line.
-bool AddFactLine(std::string_view line, std::unordered_map<std::string, PatientFacts>& by_patient);
+bool AddFactLine(std::string_view line, PatientAuditFacts& facts);
 
 // Intervention levels in order (1 written, 2 conversation, 3 brokered; 0 none).
 int LevelRank(std::string_view code);

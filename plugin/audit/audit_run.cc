@@ -3,14 +3,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "fhir/base/status_macros.h"
+#include "fhir/json/json_file.h"
 #include "fhir/json/json_view.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/audit/audit_facts.h"
@@ -82,9 +86,153 @@ std::string DrilldownRow(const EpisodeResult& e) {
   return row + "\n";
 }
 
+namespace {
+
+// The lines of `file` that start in [begin, end).
+struct Chunk {
+  const fs::path* file;
+  int64_t begin, end;
+};
+
+// The line number of the line starting at byte `offset` of `file` (for error messages only).
+int64_t LineNumberAt(const fs::path& file, int64_t offset) {
+  File in = Open(file, "r");
+  int64_t line = 1;
+  for (int64_t i = 0; in && i < offset; ++i) line += std::fgetc(in.get()) == '\n';
+  return line;
+}
+
+// Everything pass 1 workers share.
+struct Scan {
+  explicit Scan(const AuditRules& r) : rules(r) {}
+  const AuditRules& rules;
+  std::vector<Chunk> chunks;
+  std::atomic<size_t> next_chunk{0};
+  std::atomic<int64_t> done{0}, resources{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mutex;
+  Status error;
+
+  void Fail(Status status) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (error.ok()) error = std::move(status);
+    failed = true;
+  }
+};
+
+// A pass 1 worker: parses its chunks' lines and appends each resource's facts to `partitions`
+// (its own files), by patient.
+void ScanChunks(Scan& scan, std::vector<File>& partitions) {
+  fhir::JsonDocument document;
+  LineBuffer buffer;
+  const std::hash<std::string_view> hash;
+  for (size_t c = scan.next_chunk++; c < scan.chunks.size() && !scan.failed; c = scan.next_chunk++) {
+    const Chunk& chunk = scan.chunks[c];
+    File in = Open(*chunk.file, "r");
+    if (!in) return scan.Fail(UnavailableError(chunk.file->string() + ": cannot be read"));
+    int64_t at = chunk.begin;
+    if (at > 0) {  // skip the end of a line that started in the previous chunk
+      std::fseek(in.get(), at - 1, SEEK_SET);
+      at += ::getline(&buffer.data, &buffer.capacity, in.get()) - 1;
+    }
+    ssize_t length;
+    while (at < chunk.end && (length = ::getline(&buffer.data, &buffer.capacity, in.get())) > 0) {
+      const int64_t line_start = at;
+      at += length;
+      scan.done += length;
+      char* line = buffer.data;
+      if (length == 1 && line[0] == '\n') continue;
+      auto where = [&] { return chunk.file->string() + ":" + std::to_string(LineNumberAt(*chunk.file, line_start)); };
+      Status parsed = document.ParseInPlace(line);
+      if (!parsed.ok()) return scan.Fail(InvalidArgumentError(where() + ": not JSON (" + parsed.message() + ")"));
+      if (document.root().String("resourceType").empty()) {
+        return scan.Fail(InvalidArgumentError(where() + ": not a FHIR resource (no resourceType)"));
+      }
+      ++scan.resources;
+      std::optional<std::string> fact = FactLine(document.root(), scan.rules);
+      if (!fact) continue;
+      FILE* partition = partitions[hash(PatientOfFactLine(*fact)) % partitions.size()].get();
+      fact->push_back('\n');
+      std::fwrite(fact->data(), 1, fact->size(), partition);
+    }
+  }
+}
+
+// What a pass 2 worker leaves for partition i: its drill-down rows and the patients not informed.
+fs::path Part(const fs::path& temp, const char* what, int i) { return temp / (std::string(what) + "." + std::to_string(i)); }
+
+// A pass 2 worker: evaluates whole partitions (all of a patient's facts are in one), writing each
+// partition's outputs to its own files and counting into `tally`.
+Status EvaluatePartitions(const fs::path& temp, int partitions, int threads, const AuditRules& rules,
+                          std::atomic<int>& next, AuditTally& tally) {
+  for (int i = next++; i < partitions; i = next++) {
+    std::string text;
+    for (int t = 0; t < threads; ++t) {
+      Result<std::string> part = fhir::ReadTextFile(temp / (std::to_string(i) + "." + std::to_string(t)));
+      if (!part.ok()) return part.status();
+      text += *part;
+    }
+    std::vector<std::pair<std::string_view, std::string_view>> lines;  // (patient, line)
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      std::string_view line(text.data() + at, end - at);
+      lines.emplace_back(PatientOfFactLine(line), line);
+      at = end + 1;
+    }
+    // Sorted by patient; stably, so a patient's facts keep their order.
+    std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    File csv = Open(Part(temp, "csv", i), "w");
+    File not_informed = Open(Part(temp, "patients", i), "w");
+    File relatives_not_informed = Open(Part(temp, "relatives", i), "w");
+    if (!csv || !not_informed || !relatives_not_informed) return UnavailableError(temp.string() + ": cannot be written");
+    for (size_t first = 0; first < lines.size();) {
+      PatientAuditFacts facts;
+      size_t last = first;
+      for (; last < lines.size() && lines[last].first == lines[first].first; ++last) {
+        if (!AddFactLine(lines[last].second, facts)) return InternalError("audit: unreadable partition line");
+      }
+      const std::string id(lines[first].first);
+      first = last;
+      bool listed = false, relatives_listed = false;
+      for (const EpisodeResult& e : EvaluatePatient(id, facts, rules)) {
+        tally.Add(e);
+        std::fputs(DrilldownRow(e).c_str(), csv.get());
+        if (!e.exclusion.empty()) continue;
+        if (!e.informed && !listed) {
+          std::fprintf(not_informed.get(), "Patient/%s\n", id.c_str());
+          listed = true;
+        }
+        if (e.relatives > 0 && !e.relatives_informed && !relatives_listed) {
+          std::fprintf(relatives_not_informed.get(), "Patient/%s\n", id.c_str());
+          relatives_listed = true;
+        }
+      }
+    }
+    for (File* f : {&csv, &not_informed, &relatives_not_informed}) {
+      if (std::fflush(f->get()) != 0) return UnavailableError(temp.string() + ": write failed (disk full?)");
+    }
+  }
+  return OkStatus();
+}
+
+// Appends the files `what`.0 ... `what`.(n-1) to `out` in order.
+Status Concatenate(const fs::path& temp, const char* what, int n, FILE* out) {
+  std::vector<char> buffer(1 << 20);
+  for (int i = 0; i < n; ++i) {
+    File in = Open(Part(temp, what, i), "r");
+    if (!in) return InternalError("audit: part missing");
+    size_t read;
+    while ((read = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0) std::fwrite(buffer.data(), 1, read, out);
+  }
+  return std::fflush(out) == 0 ? OkStatus() : UnavailableError("audit: write failed (disk full?)");
+}
+
+}  // namespace
+
 Result<AuditOutput> RunAudit(const fs::path& bulk_dir, const fs::path& out_dir, const AuditRules& rules,
                              const fhir::JsonValue& measure, const ReportPeriod& period, const AuditProgress& progress,
-                             int64_t partition_bytes) {
+                             int64_t partition_bytes, int threads) {
   SELVHJELP_RETURN_IF_ERROR(CheckMeasure(measure));
   std::error_code ec;
   if (!fs::is_directory(bulk_dir, ec)) return NotFoundError(bulk_dir.string() + ": no such folder");
@@ -101,95 +249,74 @@ Result<AuditOutput> RunAudit(const fs::path& bulk_dir, const fs::path& out_dir, 
   if (files.empty()) return NotFoundError(bulk_dir.string() + ": no .ndjson files");
   fs::create_directories(out_dir, ec);
   if (ec) return UnavailableError(out_dir.string() + ": cannot be created");
+  if (threads <= 0) threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  output.threads = threads;
 
-  // Pass 1: every resource's facts, split by patient into partitions on disk.
+  // Pass 1: every resource's facts, split by patient into partitions on disk (one file per
+  // partition and thread), chunks of the files shared out among the threads.
   output.partitions = static_cast<int>(std::clamp<int64_t>(total / std::max<int64_t>(partition_bytes, 1) + 1, 1, 512));
   TempDir temp{out_dir / (".partitions-" + std::to_string(::getpid()))};
   fs::create_directories(temp.path, ec);
-  std::vector<File> partitions;
-  for (int i = 0; i < output.partitions; ++i) {
-    partitions.push_back(Open(temp.path / std::to_string(i), "w"));
-    if (!partitions.back()) return UnavailableError(temp.path.string() + ": cannot write partitions");
+  Scan scan(rules);
+  constexpr int64_t kChunk = 8 << 20;
+  for (const fs::path& file : files) {
+    const int64_t size = static_cast<int64_t>(fs::file_size(file, ec));
+    for (int64_t begin = 0; begin < size; begin += kChunk) scan.chunks.push_back({&file, begin, std::min(size, begin + kChunk)});
   }
-  fhir::JsonDocument document;
-  const std::hash<std::string_view> hash;
-  LineBuffer buffer;
-  int64_t done = 0, next_report = 0;
-  for (const fs::path& path : files) {
-    File in = Open(path, "r");
-    if (!in) return UnavailableError(path.string() + ": cannot be read");
-    int64_t line_number = 0;
-    ssize_t length;
-    while ((length = ::getline(&buffer.data, &buffer.capacity, in.get())) > 0) {
-      char* line = buffer.data;
-      ++line_number;
-      done += length;
-      if (length == 1 && line[0] == '\n') continue;
-      Status parsed = document.ParseInPlace(line);
-      if (!parsed.ok()) return InvalidArgumentError(path.string() + ":" + std::to_string(line_number) + ": not JSON (" + parsed.message() + ")");
-      if (document.root().String("resourceType").empty()) {
-        return InvalidArgumentError(path.string() + ":" + std::to_string(line_number) + ": not a FHIR resource (no resourceType)");
-      }
-      ++output.resources;
-      std::optional<std::string> fact = FactLine(document.root(), rules);
-      if (fact) {
-        std::string_view patient = std::string_view(*fact).substr(2, fact->find('\t', 2) - 2);
-        FILE* partition = partitions[hash(patient) % partitions.size()].get();
-        fact->push_back('\n');
-        std::fwrite(fact->data(), 1, fact->size(), partition);
-      }
-      if (progress && done >= next_report) {
-        progress(done, total);
-        next_report = done + (4 << 20);
-      }
+  std::vector<std::vector<File>> partitions(threads);
+  for (int t = 0; t < threads; ++t) {
+    for (int i = 0; i < output.partitions; ++i) {
+      partitions[t].push_back(Open(temp.path / (std::to_string(i) + "." + std::to_string(t)), "w"));
+      if (!partitions[t].back()) return UnavailableError(temp.path.string() + ": cannot write partitions");
     }
   }
-  output.bytes = done;
-  if (progress) progress(done, total);
-  for (File& f : partitions) {
-    if (std::fflush(f.get()) != 0) return UnavailableError(temp.path.string() + ": disk full?");
+  {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) workers.emplace_back([&scan, &partitions, t] { ScanChunks(scan, partitions[t]); });
+    while (progress && scan.next_chunk < scan.chunks.size() && !scan.failed) {
+      progress(scan.done, total);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    for (std::thread& w : workers) w.join();
+  }
+  SELVHJELP_RETURN_IF_ERROR(scan.error);
+  output.bytes = scan.done;
+  output.resources = scan.resources;
+  if (progress) progress(scan.done, total);
+  for (auto& files_of_thread : partitions) {
+    for (File& f : files_of_thread) {
+      if (std::fflush(f.get()) != 0) return UnavailableError(temp.path.string() + ": write failed (disk full?)");
+    }
   }
   partitions.clear();
 
-  // Pass 2: one partition at a time, every patient's episodes.
-  File csv = Open(out_dir / "drilldown.csv", "w");
-  File not_informed = Open(temp.path / "not-informed-patients", "w");
-  File relatives_not_informed = Open(temp.path / "not-informed-relatives", "w");
-  if (!csv || !not_informed || !relatives_not_informed) return UnavailableError(out_dir.string() + ": cannot be written");
-  std::fputs(DrilldownHeader().c_str(), csv.get());
-  for (int i = 0; i < output.partitions; ++i) {
-    std::unordered_map<std::string, PatientFacts> by_patient;
-    {
-      std::ifstream in(temp.path / std::to_string(i));
-      std::string fact;
-      while (std::getline(in, fact)) {
-        if (!AddFactLine(fact, by_patient)) return InternalError("audit: unreadable partition line");
-      }
+  // Pass 2: partitions shared out among the threads; their outputs joined in partition order.
+  {
+    std::atomic<int> next{0};
+    std::vector<AuditTally> tallies(threads);
+    std::vector<Status> results(threads);
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        results[t] = EvaluatePartitions(temp.path, output.partitions, threads, rules, next, tallies[t]);
+      });
     }
-    std::vector<const std::string*> ids;
-    ids.reserve(by_patient.size());
-    for (const auto& [id, facts] : by_patient) ids.push_back(&id);
-    std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (const std::string* id : ids) {
-      bool listed = false, relatives_listed = false;
-      for (const EpisodeResult& e : EvaluatePatient(*id, by_patient[*id], rules)) {
-        output.tally.Add(e);
-        std::fputs(DrilldownRow(e).c_str(), csv.get());
-        if (!e.exclusion.empty()) continue;
-        if (!e.informed && !listed) {
-          std::fprintf(not_informed.get(), "Patient/%s\n", id->c_str());
-          listed = true;
-        }
-        if (e.relatives > 0 && !e.relatives_informed && !relatives_listed) {
-          std::fprintf(relatives_not_informed.get(), "Patient/%s\n", id->c_str());
-          relatives_listed = true;
-        }
-      }
+    for (std::thread& w : workers) w.join();
+    for (int t = 0; t < threads; ++t) {
+      SELVHJELP_RETURN_IF_ERROR(results[t]);
+      output.tally.Merge(tallies[t]);
     }
   }
-  if (std::fflush(csv.get()) != 0) return UnavailableError(out_dir.string() + "/drilldown.csv: write failed");
-  not_informed.reset();
-  relatives_not_informed.reset();
+  {
+    File csv = Open(out_dir / "drilldown.csv", "w");
+    File not_informed = Open(temp.path / "not-informed-patients", "w");
+    File relatives_not_informed = Open(temp.path / "not-informed-relatives", "w");
+    if (!csv || !not_informed || !relatives_not_informed) return UnavailableError(out_dir.string() + ": cannot be written");
+    std::fputs(DrilldownHeader().c_str(), csv.get());
+    SELVHJELP_RETURN_IF_ERROR(Concatenate(temp.path, "csv", output.partitions, csv.get()));
+    SELVHJELP_RETURN_IF_ERROR(Concatenate(temp.path, "patients", output.partitions, not_informed.get()));
+    SELVHJELP_RETURN_IF_ERROR(Concatenate(temp.path, "relatives", output.partitions, relatives_not_informed.get()));
+  }
 
   const fhir::JsonValue summary = SummaryReport(measure, output.tally, period);
   {

@@ -19,6 +19,7 @@ struct AuditOutput {
   int64_t bytes = 0;      // NDJSON read
   int64_t resources = 0;  // lines read
   int partitions = 0;
+  int threads = 0;
 };
 
 // Called now and then with the bytes read so far and in all.
@@ -27,11 +28,12 @@ using AuditProgress = std::function<void(int64_t done, int64_t total)>;
 // Writes into `out_dir` (created): measure-report.json (summary), measure-report-subject-list.json,
 // drilldown.csv (one row per patient-episode) and report.html. InvalidArgument
 // "<file>:<line>: <what>" for a line that is not a FHIR resource; nothing is written then.
-// `partition_bytes`: input per partition (memory use follows it).
+// `partition_bytes`: input per partition (memory use follows it, times `threads`); `threads`: 0 for
+// one per core (at most 8). The outputs do not depend on either.
 [[nodiscard]] Result<AuditOutput> RunAudit(const std::filesystem::path& bulk_dir, const std::filesystem::path& out_dir,
                                            const AuditRules& rules, const fhir::JsonValue& measure,
                                            const ReportPeriod& period, const AuditProgress& progress,
-                                           int64_t partition_bytes = 64 << 20);
+                                           int64_t partition_bytes = 64 << 20, int threads = 0);
 
 // The drill-down's header and one row (RFC 4180 quoting).
 std::string DrilldownHeader();

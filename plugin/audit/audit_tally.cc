@@ -41,4 +41,27 @@ void AuditTally::Add(const EpisodeResult& e) {
   if (e.relatives > 0) CountAll(relatives, e, excluded, e.relatives_informed, false);
 }
 
+namespace {
+
+void MergeTally(Tally& into, const Tally& from) {
+  into.initial += from.initial;
+  into.excluded += from.excluded;
+  into.numerator += from.numerator;
+}
+
+void MergeGroup(GroupTally& into, const GroupTally& from) {
+  MergeTally(into.total, from.total);
+  for (auto [strata, other] : {std::pair{&into.by_unit, &from.by_unit}, std::pair{&into.by_month, &from.by_month},
+                               std::pair{&into.by_level, &from.by_level}, std::pair{&into.by_response, &from.by_response}}) {
+    for (const auto& [name, tally] : *other) MergeTally((*strata)[name], tally);
+  }
+}
+
+}  // namespace
+
+void AuditTally::Merge(const AuditTally& other) {
+  MergeGroup(patients, other.patients);
+  MergeGroup(relatives, other.relatives);
+}
+
 }  // namespace selvhjelp::plugin

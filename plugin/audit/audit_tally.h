@@ -27,6 +27,7 @@ struct AuditTally {
   GroupTally patients;   // every episode
   GroupTally relatives;  // episodes of patients with at least one RelatedPerson
   void Add(const EpisodeResult& episode);
+  void Merge(const AuditTally& other);  // adds another tally's counts (from another thread)
 };
 
 // The strata an episode falls in.

@@ -16,7 +16,7 @@ std::string DayText(int64_t day) {
 
 namespace {
 
-bool AnyQualifying(const std::vector<std::string>& conditions, const PatientFacts& facts) {
+bool AnyQualifying(const std::vector<std::string>& conditions, const PatientAuditFacts& facts) {
   return std::any_of(conditions.begin(), conditions.end(),
                      [&facts](const std::string& id) { return facts.qualifying_conditions.count(id) > 0; });
 }
@@ -29,7 +29,7 @@ struct Candidate {
 
 }  // namespace
 
-std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientFacts& facts,
+std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientAuditFacts& facts,
                                            const AuditRules& rules) {
   std::vector<Candidate> candidates;
   std::set<std::string> counted_episodes;

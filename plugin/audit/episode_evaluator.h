@@ -27,7 +27,7 @@ struct EpisodeResult {
 };
 
 // The episodes of `patient_id` in the initial population (docs/audit.md), each with its outcome.
-std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientFacts& facts,
+std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientAuditFacts& facts,
                                            const AuditRules& rules);
 
 // "YYYY-MM-DD" for a day since 1970-01-01 (empty for an open end).

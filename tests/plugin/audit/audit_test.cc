@@ -36,9 +36,14 @@ struct AuditFixture {
 
   void Write(const std::string& file, const std::string& lines) { std::ofstream(dir / "in" / file, std::ios::app) << lines; }
 
-  Result<AuditOutput> Run(int64_t partition_bytes = 64 << 20) {
-    return RunAudit(dir / "in", dir / "out", rules, ShippedMeasure(), {"2026-01-01", "2026-06-30", "2026-07-01T08:00:00Z"},
-                    nullptr, partition_bytes);
+  Result<AuditOutput> Run(int64_t partition_bytes = 64 << 20, int threads = 0, const std::string& out = "out") {
+    return RunAudit(dir / "in", dir / out, rules, ShippedMeasure(), {"2026-01-01", "2026-06-30", "2026-07-01T08:00:00Z"},
+                    nullptr, partition_bytes, threads);
+  }
+
+  std::string Text(const fs::path& file) {
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   // Drill-down rows by episode reference.
@@ -197,4 +202,11 @@ BOOST_FIXTURE_TEST_CASE(synthetic_exports_give_their_known_figures, AuditFixture
       BOOST_TEST(output->tally.patients.by_unit.at(unit).numerator == *g.FindInt("numerator"));
     }
   }
+  // The same files whatever the threads and partitions (the summary's date aside, which is fixed here).
+  BOOST_REQUIRE(Run(1 << 20, 1, "one-thread").ok());
+  BOOST_REQUIRE(Run(256 << 10, 3, "three-threads").ok());
+  for (const char* file : {"drilldown.csv", "measure-report.json", "measure-report-subject-list.json", "report.html"}) {
+    BOOST_TEST(Text(dir / "one-thread" / file) == Text(dir / "out" / file), file);
+  }
+  BOOST_TEST(Text(dir / "three-threads" / "measure-report.json") == Text(dir / "out" / "measure-report.json"));
 }
