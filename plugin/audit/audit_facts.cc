@@ -272,7 +272,7 @@ bool AddFactLine(std::string_view line, PatientAuditFacts& facts) {
       return true;
     }
     case 'C':
-      facts.qualifying_conditions.insert(std::string(f[2]));
+      facts.qualifying_conditions.emplace_back(f[2]);
       return true;
     case 'R':
       ++facts.relatives;

@@ -4,7 +4,6 @@
 // and evaluated one partition at a time in bounded memory.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +30,7 @@ struct PatientAuditFacts {
   std::optional<PatientFact> patient;
   std::vector<EpisodeFact> episodes;
   std::vector<EncounterFact> encounters;
-  std::set<std::string> qualifying_conditions;
+  std::vector<std::string> qualifying_conditions;  // ids; few per patient
   int relatives = 0;
   std::vector<RecordFact> records;
 };

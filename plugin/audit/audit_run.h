@@ -26,7 +26,8 @@ struct AuditOutput {
 using AuditProgress = std::function<void(int64_t done, int64_t total)>;
 
 // Writes into `out_dir` (created): measure-report.json (summary), measure-report-subject-list.json,
-// drilldown.csv (one row per patient-episode) and report.html. InvalidArgument
+// drilldown.csv (one row per patient-episode, grouped by patient in no meaningful order) and
+// report.html. InvalidArgument
 // "<file>:<line>: <what>" for a line that is not a FHIR resource; nothing is written then.
 // `partition_bytes`: input per partition (memory use follows it, times `threads`); `threads`: 0 for
 // one per core (at most 8). The outputs do not depend on either.

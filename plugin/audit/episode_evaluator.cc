@@ -17,8 +17,10 @@ std::string DayText(int64_t day) {
 namespace {
 
 bool AnyQualifying(const std::vector<std::string>& conditions, const PatientAuditFacts& facts) {
-  return std::any_of(conditions.begin(), conditions.end(),
-                     [&facts](const std::string& id) { return facts.qualifying_conditions.count(id) > 0; });
+  const std::vector<std::string>& qualifying = facts.qualifying_conditions;
+  return std::any_of(conditions.begin(), conditions.end(), [&qualifying](const std::string& id) {
+    return std::find(qualifying.begin(), qualifying.end(), id) != qualifying.end();
+  });
 }
 
 struct Candidate {
@@ -32,16 +34,19 @@ struct Candidate {
 std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const PatientAuditFacts& facts,
                                            const AuditRules& rules) {
   std::vector<Candidate> candidates;
-  std::set<std::string> counted_episodes;
+  std::vector<std::string_view> counted_episodes;
   for (const EpisodeFact& e : facts.episodes) {
     if (!e.typed && !AnyQualifying(e.conditions, facts)) continue;
     const bool transfer = std::any_of(facts.encounters.begin(), facts.encounters.end(),
                                       [&e](const EncounterFact& n) { return n.episode == e.id && n.transfer; });
     candidates.push_back({"EpisodeOfCare/" + e.id, e.unit, e.start, e.end, transfer});
-    counted_episodes.insert(e.id);
+    counted_episodes.push_back(e.id);
   }
   for (const EncounterFact& n : facts.encounters) {
-    if (!n.episode.empty() && counted_episodes.count(n.episode)) continue;  // part of a counted episode
+    if (!n.episode.empty() &&
+        std::find(counted_episodes.begin(), counted_episodes.end(), n.episode) != counted_episodes.end()) {
+      continue;  // part of a counted episode
+    }
     if (!n.reason && !AnyQualifying(n.conditions, facts)) continue;
     candidates.push_back({"Encounter/" + n.id, n.unit, n.start, n.end, n.transfer});
   }
