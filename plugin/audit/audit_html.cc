@@ -43,7 +43,11 @@ struct Bar {
 
 // A horizontal bar chart as inline SVG; `max` scales the bars (1 for rates).
 std::string BarChart(const std::string& id, const std::string& title, const std::vector<Bar>& bars, double max) {
-  const int row = 26, label_width = 190, bar_width = 380, height = static_cast<int>(bars.size()) * row + 10;
+  // Labels right-aligned before the bars; about 7.5 px per character of 13 px text.
+  size_t longest = 0;
+  for (const Bar& b : bars) longest = std::max(longest, b.label.size());
+  const int row = 26, bar_width = 380, height = static_cast<int>(bars.size()) * row + 10;
+  const int label_width = std::max(120, static_cast<int>(longest * 15 / 2) + 16);
   std::string svg = "<figure><figcaption>" + Escape(title) + "</figcaption><svg class=\"chart\" id=\"" + id +
                     "\" role=\"img\" aria-label=\"" + Escape(title) + "\" width=\"" +
                     std::to_string(label_width + bar_width + 130) + "\" height=\"" + std::to_string(height) +
