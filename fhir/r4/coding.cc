@@ -15,4 +15,18 @@ std::vector<Coding> CodingsOf(const JsonValue& codeable_concept) {
   return codings;
 }
 
+JsonValue MakeCoding(std::string_view system, std::string_view code, std::string_view display) {
+  JsonValue c = JsonValue::Object();
+  c.Set("system", system);
+  c.Set("code", code);
+  if (!display.empty()) c.Set("display", display);
+  return c;
+}
+
+JsonValue MakeConcept(JsonValue coding) {
+  JsonValue codeable = JsonValue::Object();
+  codeable.Set("coding", JsonValue::Array()).Append(std::move(coding));
+  return codeable;
+}
+
 }  // namespace selvhjelp::fhir

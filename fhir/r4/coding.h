@@ -1,6 +1,7 @@
 #pragma once
 // FHIR Coding / CodeableConcept reading.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fhir/json/json_value.h"
@@ -15,5 +16,10 @@ struct Coding {
 
 // The codings of a CodeableConcept (`{"coding": [...]}`); codings without a code are skipped.
 std::vector<Coding> CodingsOf(const JsonValue& codeable_concept);
+
+// A JSON Coding {"system", "code", "display" (when not empty)}.
+JsonValue MakeCoding(std::string_view system, std::string_view code, std::string_view display = {});
+// A JSON CodeableConcept with one coding: {"coding": [coding]}.
+JsonValue MakeConcept(JsonValue coding);
 
 }  // namespace selvhjelp::fhir

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "fhir/r4/coding.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
@@ -19,20 +20,6 @@ std::string FhirIdFrom(const std::string& text) {
 }
 
 namespace {
-
-JsonValue Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
-  JsonValue c = JsonValue::Object();
-  c.Set("system", system);
-  c.Set("code", code);
-  if (!display.empty()) c.Set("display", display);
-  return c;
-}
-
-JsonValue Concept(JsonValue coding) {
-  JsonValue codeable = JsonValue::Object();
-  codeable.Set("coding", JsonValue::Array()).Append(std::move(coding));
-  return codeable;
-}
 
 // "FREQ=WEEKLY;BYDAY=TU,TH" -> the BYDAY value; empty when absent.
 std::string RulePart(const std::string& rrule, std::string_view name) {
@@ -120,7 +107,7 @@ JsonValue PlaceOf(const Group& g) {
   JsonValue& district = address.Set("_district", JsonValue::Object());
   JsonValue& extension = district.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
   extension.Set("url", vocabulary::kMunicipalityExtension);
-  extension.Set("valueCoding", Coding(vocabulary::kKommunenummerSystem, g.address.municipality));
+  extension.Set("valueCoding", fhir::MakeCoding(vocabulary::kKommunenummerSystem, g.address.municipality));
   if (!g.address.postal_code.empty()) address.Set("postalCode", g.address.postal_code);
   address.Set("country", "NO");
   if (g.address.latitude && g.address.longitude) {
@@ -139,7 +126,7 @@ JsonValue ToHealthcareService(const Group& g) {
   hs.Set("id", FhirIdFrom(g.source + "-" + g.id));
   if (g.synthetic) {
     JsonValue& meta = hs.Set("meta", JsonValue::Object());
-    meta.Set("tag", JsonValue::Array()).Append(Coding(vocabulary::kActReasonSystem, "HTEST", "test health data"));
+    meta.Set("tag", JsonValue::Array()).Append(fhir::MakeCoding(vocabulary::kActReasonSystem, "HTEST", "test health data"));
   }
   if (MeetsInPerson(g)) {
     hs.Set("contained", JsonValue::Array()).Append(PlaceOf(g));
@@ -151,9 +138,9 @@ JsonValue ToHealthcareService(const Group& g) {
   JsonValue& provider = hs.Set("providedBy", JsonValue::Object());
   provider.Set("display", g.organisation);
   hs.Set("category", JsonValue::Array())
-      .Append(Concept(Coding(vocabulary::kTopicSystem, "self-help-groups", "Self-help groups")));
+      .Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kTopicSystem, "self-help-groups", "Self-help groups")));
   JsonValue& types = hs.Set("type", JsonValue::Array());
-  for (const std::string& theme : g.themes) types.Append(Concept(Coding(vocabulary::kThemeSystem, theme)));
+  for (const std::string& theme : g.themes) types.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kThemeSystem, theme)));
   if (MeetsInPerson(g)) {
     JsonValue& location = hs.Set("location", JsonValue::Array()).Append(JsonValue::Object());
     location.Set("reference", "#place");
@@ -169,15 +156,15 @@ JsonValue ToHealthcareService(const Group& g) {
   }
   if (telecom.items().empty()) hs.Erase("telecom");
   JsonValue& characteristics = hs.Set("characteristic", JsonValue::Array());
-  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem, g.twelve_step ? "twelve-step" : "not-twelve-step")));
-  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem,
+  characteristics.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCharacteristicSystem, g.twelve_step ? "twelve-step" : "not-twelve-step")));
+  characteristics.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCharacteristicSystem,
                                         g.format == Format::kInPerson ? "in-person"
                                         : g.format == Format::kDigital ? "digital" : "in-person-and-digital")));
-  characteristics.Append(Concept(Coding(vocabulary::kCharacteristicSystem,
+  characteristics.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCharacteristicSystem,
                                         g.audience == Audience::kPerson ? "for-the-person"
                                         : g.audience == Audience::kRelatives ? "for-relatives" : "for-both")));
   JsonValue& languages = hs.Set("communication", JsonValue::Array());
-  for (const std::string& language : g.languages) languages.Append(Concept(Coding("urn:ietf:bcp:47", language)));
+  for (const std::string& language : g.languages) languages.Append(fhir::MakeConcept(fhir::MakeCoding("urn:ietf:bcp:47", language)));
   AddSchedule(g, hs);
   return hs;
 }

@@ -1,5 +1,6 @@
 #include "plugin/records/record_bundle.h"
 
+#include "fhir/r4/coding.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/vocabulary.h"
@@ -11,20 +12,6 @@ using fhir::JsonValue;
 namespace {
 
 constexpr std::string_view kUriSystem = "urn:ietf:rfc:3986";
-
-JsonValue Coding(std::string_view system, std::string_view code, std::string_view display) {
-  JsonValue c = JsonValue::Object();
-  c.Set("system", system);
-  c.Set("code", code);
-  if (!display.empty()) c.Set("display", display);
-  return c;
-}
-
-JsonValue Concept(JsonValue coding) {
-  JsonValue codeable = JsonValue::Object();
-  codeable.Set("coding", JsonValue::Array()).Append(std::move(coding));
-  return codeable;
-}
 
 JsonValue Identifier(std::string_view system, std::string_view value) {
   JsonValue id = JsonValue::Object();
@@ -58,7 +45,7 @@ JsonValue CodingExtension(std::string_view url, JsonValue coding) {
 JsonValue Meta(const InformationRecord& r, std::string_view profile) {
   JsonValue meta = JsonValue::Object();
   meta.Set("profile", JsonValue::Array()).Append(JsonValue::String(std::string(vocabulary::kProfileBase) + std::string(profile)));
-  meta.Set("tag", JsonValue::Array()).Append(Coding(vocabulary::kRecordSystem, r.id, "selvhjelp record"));
+  meta.Set("tag", JsonValue::Array()).Append(fhir::MakeCoding(vocabulary::kRecordSystem, r.id, "selvhjelp record"));
   return meta;
 }
 
@@ -103,12 +90,12 @@ JsonValue Procedure(const InformationRecord& r, const mappings::RecordCodes& cod
   p.Set("identifier", JsonValue::Array()).Append(Identifier(vocabulary::kRecordSystem, r.id + "/procedure"));
   p.Set("status", "completed");
   const fhir::Coding& category = codes.procedure_category;
-  p.Set("category", Concept(Coding(category.system, category.code, category.display)));
+  p.Set("category", fhir::MakeConcept(fhir::MakeCoding(category.system, category.code, category.display)));
   JsonValue& code = p.Set("code", JsonValue::Object());
   JsonValue& codings = code.Set("coding", JsonValue::Array());
   auto level_codes = codes.procedure_codes.find(r.level);
   if (level_codes != codes.procedure_codes.end()) {
-    for (const fhir::Coding& c : level_codes->second) codings.Append(Coding(c.system, c.code, c.display));
+    for (const fhir::Coding& c : level_codes->second) codings.Append(fhir::MakeCoding(c.system, c.code, c.display));
   }
   code.Set("text", std::string(vocabulary::FindLevel(r.level)->display) + " about self-help groups");
   p.Set("subject", LiteralReference(r.patient.reference));
@@ -125,12 +112,12 @@ JsonValue Consent(const InformationRecord& r) {
   c.Set("meta", Meta(r, "selvhjelp-contact-consent"));
   c.Set("identifier", JsonValue::Array()).Append(Identifier(vocabulary::kRecordSystem, r.id + "/consent"));
   c.Set("status", "active");
-  c.Set("scope", Concept(Coding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent")));
-  c.Set("category", JsonValue::Array()).Append(Concept(Coding("http://loinc.org", "59284-0", "Patient Consent")));
+  c.Set("scope", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent")));
+  c.Set("category", JsonValue::Array()).Append(fhir::MakeConcept(fhir::MakeCoding("http://loinc.org", "59284-0", "Patient Consent")));
   c.Set("patient", LiteralReference(r.patient.reference));
   c.Set("dateTime", r.sent);
   c.Set("performer", JsonValue::Array()).Append(LiteralReference(r.patient.reference));
-  c.Set("policyRule", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in")));
+  c.Set("policyRule", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in")));
   JsonValue& provision = c.Set("provision", JsonValue::Object());
   provision.Set("type", "permit");
   // One-off: the permission covers the day of the conversation, when the contact is made.
@@ -139,10 +126,10 @@ JsonValue Consent(const InformationRecord& r) {
   period.Set("start", day);
   period.Set("end", day);
   JsonValue& actor = provision.Set("actor", JsonValue::Array()).Append(JsonValue::Object());
-  actor.Set("role", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
+  actor.Set("role", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
   actor.Set("reference", Reference(r.consent_organisation));
   provision.Set("action", JsonValue::Array())
-      .Append(Concept(Coding("http://terminology.hl7.org/CodeSystem/consentaction", "disclose", "Disclose")));
+      .Append(fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/consentaction", "disclose", "Disclose")));
   return c;
 }
 
@@ -152,16 +139,16 @@ JsonValue Communication(const InformationRecord& r, const std::string& procedure
   c.Set("resourceType", "Communication");
   c.Set("meta", Meta(r, "selvhjelp-information-communication"));
   JsonValue& extensions = c.Set("extension", JsonValue::Array());
-  extensions.Append(CodingExtension(vocabulary::kLevelExtension, Coding(vocabulary::kLevelSystem, level.code, level.display)));
+  extensions.Append(CodingExtension(vocabulary::kLevelExtension, fhir::MakeCoding(vocabulary::kLevelSystem, level.code, level.display)));
   extensions.Append(CodingExtension(vocabulary::kResponseExtension,
-                                    Coding(vocabulary::kResponseSystem, r.response, ResponseDisplay(r.response))));
+                                    fhir::MakeCoding(vocabulary::kResponseSystem, r.response, ResponseDisplay(r.response))));
   c.Set("identifier", JsonValue::Array()).Append(Identifier(kUriSystem, "urn:uuid:" + r.id));
   if (!procedure_url.empty()) c.Set("partOf", JsonValue::Array()).Append(LiteralReference(procedure_url));
   c.Set("status", "completed");
   c.Set("category", JsonValue::Array())
-      .Append(Concept(Coding(vocabulary::kCategorySystem, vocabulary::kCategoryCode, "Information about self-help groups")));
+      .Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCategorySystem, vocabulary::kCategoryCode, "Information about self-help groups")));
   c.Set("medium", JsonValue::Array())
-      .Append(Concept(Coding(vocabulary::kParticipationModeSystem, level.medium, level.medium_display)));
+      .Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kParticipationModeSystem, level.medium, level.medium_display)));
   c.Set("subject", LiteralReference(r.patient.reference));
   if (!r.encounter_id.empty()) c.Set("encounter", LiteralReference("Encounter/" + r.encounter_id));
   c.Set("sent", r.sent);
@@ -189,13 +176,13 @@ JsonValue Provenance(const InformationRecord& r, const std::vector<std::string>&
   for (const std::string& url : targets) target.Append(LiteralReference(url));
   p.Set("occurredDateTime", r.sent);
   p.Set("recorded", fhir::IsoInstant(context.now_seconds));
-  p.Set("activity", Concept(Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
+  p.Set("activity", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
   JsonValue& agents = p.Set("agent", JsonValue::Array());
   JsonValue& author = agents.Append(JsonValue::Object());
-  author.Set("type", Concept(Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
+  author.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
   author.Set("who", Reference(r.practitioner));
   JsonValue& assembler = agents.Append(JsonValue::Object());
-  assembler.Set("type", Concept(Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
+  assembler.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
   JsonValue& device = assembler.Set("who", JsonValue::Object());
   device.Set("type", "Device");
   device.Set("display", context.assembler_name);
