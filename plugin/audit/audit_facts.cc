@@ -71,14 +71,18 @@ std::string ConditionIds(const JsonView& resource) {
   return ids;
 }
 
-std::string Join(std::initializer_list<std::string_view> fields) {
-  std::string line;
-  line.reserve(128);
+// Writes `fields` tab-separated (tabs and newlines inside them become spaces) as `line`.
+bool Join(std::string& line, std::initializer_list<std::string_view> fields) {
+  line.clear();
   for (std::string_view f : fields) {
     if (!line.empty()) line.push_back('\t');
-    for (char c : f) line.push_back(c == '\t' || c == '\n' ? ' ' : c);
+    const size_t at = line.size();
+    line.append(f);
+    for (size_t i = at; i < line.size(); ++i) {
+      if (line[i] == '\t' || line[i] == '\n') line[i] = ' ';
+    }
   }
-  return line;
+  return true;
 }
 
 std::string Num(int64_t n) { return std::to_string(n); }
@@ -98,14 +102,14 @@ std::string_view ExtensionCode(const JsonView& resource, std::string_view url) {
 
 }  // namespace
 
-std::optional<std::string> FactLine(const JsonView& r, const AuditRules& rules) {
+bool FactLine(const JsonView& r, const AuditRules& rules, std::string& line) {
   const std::string_view type = r.String("resourceType");
   auto qualifying = [&rules](std::string_view system, std::string_view code) {
     return rules.diagnoses != nullptr && rules.diagnoses->InScope(system, code);
   };
   if (type == "Patient") {
     std::string_view id = r.String("id");
-    if (id.empty()) return std::nullopt;
+    if (id.empty()) return false;
     JsonView deceased_date = r["deceasedDateTime"];
     const bool deceased = r["deceasedBoolean"].AsBool(false) || deceased_date.is_string();
     const int64_t day = deceased_date.is_string() ? Day(deceased_date.AsString(), kUnknownDay) : kUnknownDay;
@@ -117,56 +121,56 @@ std::optional<std::string> FactLine(const JsonView& r, const AuditRules& rules) 
         identifier = identifiers.at(i).String("value");
       }
     }
-    return Join({"P", id, deceased ? "1" : "0", Num(day), identifier});
+    return Join(line, {"P", id, deceased ? "1" : "0", Num(day), identifier});
   }
   if (type == "EpisodeOfCare") {
     std::string_view patient = IdIn(r["patient"].String("reference"), "Patient");
-    if (patient.empty() || !Usable(r)) return std::nullopt;
+    if (patient.empty() || !Usable(r)) return false;
     const bool typed = AnyConcept(r["type"], [&rules](std::string_view system, std::string_view code) {
       return rules.episode_types.count({std::string(system), std::string(code)}) > 0;
     });
-    return Join({"E", patient, r.String("id"), Num(Day(r["period"].String("start"), kOpenEnd)),
+    return Join(line, {"E", patient, r.String("id"), Num(Day(r["period"].String("start"), kOpenEnd)),
                  Num(Day(r["period"].String("end"), kOpenEnd)), r["managingOrganization"].String("reference"),
                  typed ? "1" : "0", ConditionIds(r)});
   }
   if (type == "Encounter") {
     std::string_view patient = IdIn(r["subject"].String("reference"), "Patient");
-    if (patient.empty() || !Usable(r)) return std::nullopt;
+    if (patient.empty() || !Usable(r)) return false;
     std::string_view episode;
     JsonView episodes = r["episodeOfCare"];
     if (episodes.size() > 0) episode = IdIn(episodes.at(0).String("reference"), "EpisodeOfCare");
     const bool transfer = AnyCoding(r["hospitalization"]["dischargeDisposition"], [](std::string_view s, std::string_view c) {
       return s == "http://terminology.hl7.org/CodeSystem/discharge-disposition" && c == "other-hcf";
     });
-    return Join({"N", patient, r.String("id"), Num(Day(r["period"].String("start"), kOpenEnd)),
+    return Join(line, {"N", patient, r.String("id"), Num(Day(r["period"].String("start"), kOpenEnd)),
                  Num(Day(r["period"].String("end"), kOpenEnd)), r["serviceProvider"].String("reference"), episode,
                  AnyConcept(r["reasonCode"], qualifying) ? "1" : "0", ConditionIds(r), transfer ? "1" : "0"});
   }
   if (type == "Condition") {
     std::string_view patient = IdIn(r["subject"].String("reference"), "Patient");
-    if (patient.empty() || !AnyConcept(r["code"], qualifying)) return std::nullopt;
+    if (patient.empty() || !AnyConcept(r["code"], qualifying)) return false;
     if (AnyConcept(r["verificationStatus"], [](std::string_view, std::string_view c) {
           return c == "entered-in-error" || c == "refuted";
         })) {
-      return std::nullopt;
+      return false;
     }
-    return Join({"C", patient, r.String("id")});
+    return Join(line, {"C", patient, r.String("id")});
   }
   if (type == "RelatedPerson") {
     std::string_view patient = IdIn(r["patient"].String("reference"), "Patient");
-    if (patient.empty() || !r["active"].AsBool(true)) return std::nullopt;
-    return Join({"R", patient, r.String("id")});
+    if (patient.empty() || !r["active"].AsBool(true)) return false;
+    return Join(line, {"R", patient, r.String("id")});
   }
   if (type == "Communication") {
     std::string_view patient = IdIn(r["subject"].String("reference"), "Patient");
-    if (patient.empty() || r.String("status") != "completed") return std::nullopt;
+    if (patient.empty() || r.String("status") != "completed") return false;
     if (!AnyConcept(r["category"], [](std::string_view s, std::string_view c) {
           return s == vocabulary::kCategorySystem && c == vocabulary::kCategoryCode;
         })) {
-      return std::nullopt;
+      return false;
     }
     const int64_t sent = Day(r.String("sent"), kOpenEnd);
-    if (sent == kOpenEnd) return std::nullopt;
+    if (sent == kOpenEnd) return false;
     bool to_patient = false, to_relatives = false;
     JsonView recipients = r["recipient"];
     for (size_t i = 0; i < recipients.size(); ++i) {
@@ -175,10 +179,10 @@ std::optional<std::string> FactLine(const JsonView& r, const AuditRules& rules) 
       to_relatives = to_relatives || !IdIn(ref, "RelatedPerson").empty();
     }
     const int level = LevelRank(ExtensionCode(r, vocabulary::kLevelExtension));
-    return Join({"M", patient, Num(sent), to_patient ? "1" : "0", to_relatives ? "1" : "0", Num(level),
+    return Join(line, {"M", patient, Num(sent), to_patient ? "1" : "0", to_relatives ? "1" : "0", Num(level),
                  ExtensionCode(r, vocabulary::kResponseExtension)});
   }
-  return std::nullopt;
+  return false;
 }
 
 namespace {

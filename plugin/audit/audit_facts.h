@@ -16,9 +16,10 @@ namespace selvhjelp::plugin {
 inline constexpr int64_t kOpenEnd = INT64_MAX / 4;     // an episode without an end
 inline constexpr int64_t kUnknownDay = INT64_MIN / 4;  // deceased, date unknown
 
-// The facts of one resource as a line "<kind>\t<patient id>\t...", or nullopt for a resource the
-// audit does not use (other types, entered-in-error, our category missing, no patient).
-std::optional<std::string> FactLine(const fhir::JsonView& resource, const AuditRules& rules);
+// Sets `line` to the facts of one resource, "<kind>\t<patient id>\t..." (no newline), and returns
+// true; false for a resource the audit does not use (other types, entered-in-error, our category
+// missing, no patient).
+bool FactLine(const fhir::JsonView& resource, const AuditRules& rules, std::string& line);
 
 struct PatientFact { int64_t deceased_day = 0; bool deceased = false; std::string identifier; };
 struct EpisodeFact { std::string id; int64_t start = 0, end = kOpenEnd; std::string unit; bool typed = false; std::vector<std::string> conditions; };

@@ -130,11 +130,18 @@ struct Scan {
 };
 
 // A pass 1 worker: parses its chunks' lines and appends each resource's facts to `partitions`
-// (its own files), by patient.
+// (its own files), by patient, through a buffer per partition.
 void ScanChunks(Scan& scan, std::vector<File>& partitions) {
   fhir::JsonDocument document;
   LineBuffer buffer;
   const std::hash<std::string_view> hash;
+  std::string fact;
+  std::vector<std::string> pending(partitions.size());
+  constexpr size_t kFlush = 256 << 10;
+  auto flush = [&partitions, &pending](size_t i) {
+    std::fwrite(pending[i].data(), 1, pending[i].size(), partitions[i].get());
+    pending[i].clear();
+  };
   for (size_t c = scan.next_chunk++; c < scan.chunks.size() && !scan.failed; c = scan.next_chunk++) {
     const Chunk& chunk = scan.chunks[c];
     File in = Open(*chunk.file, "r");
@@ -144,11 +151,12 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
       std::fseek(in.get(), at - 1, SEEK_SET);
       at += ::getline(&buffer.data, &buffer.capacity, in.get()) - 1;
     }
+    const int64_t first = at;
     ssize_t length;
+    int64_t resources = 0;
     while (at < chunk.end && (length = ::getline(&buffer.data, &buffer.capacity, in.get())) > 0) {
       const int64_t line_start = at;
       at += length;
-      scan.done += length;
       char* line = buffer.data;
       if (length == 1 && line[0] == '\n') continue;
       auto where = [&] { return chunk.file->string() + ":" + std::to_string(LineNumberAt(*chunk.file, line_start)); };
@@ -157,14 +165,16 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
       if (document.root().String("resourceType").empty()) {
         return scan.Fail(InvalidArgumentError(where() + ": not a FHIR resource (no resourceType)"));
       }
-      ++scan.resources;
-      std::optional<std::string> fact = FactLine(document.root(), scan.rules);
-      if (!fact) continue;
-      FILE* partition = partitions[hash(PatientOfFactLine(*fact)) % partitions.size()].get();
-      fact->push_back('\n');
-      std::fwrite(fact->data(), 1, fact->size(), partition);
+      ++resources;
+      if (!FactLine(document.root(), scan.rules, fact)) continue;
+      const size_t i = hash(PatientOfFactLine(fact)) % partitions.size();
+      pending[i].append(fact).push_back('\n');
+      if (pending[i].size() > kFlush) flush(i);
     }
+    scan.done += at - first;
+    scan.resources += resources;
   }
+  for (size_t i = 0; i < pending.size(); ++i) flush(i);
 }
 
 // What a pass 2 worker leaves for partition i: its drill-down rows and the patients not informed.
