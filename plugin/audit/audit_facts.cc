@@ -211,30 +211,22 @@ Fields Split(std::string_view line, char sep) {
   }
 }
 
-std::vector<std::string_view> SplitList(std::string_view line, char sep) {
-  std::vector<std::string_view> out;
-  size_t from = 0;
-  for (;;) {
-    size_t next = line.find(sep, from);
-    out.push_back(line.substr(from, next == std::string_view::npos ? std::string_view::npos : next - from));
-    if (next == std::string_view::npos) return out;
-    from = next + 1;
-  }
-}
 
 bool Int(std::string_view text, int64_t& out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
   return error == std::errc() && end == text.data() + text.size();
 }
 
-std::vector<std::string> Ids(std::string_view list) {
-  std::vector<std::string> ids;
-  if (list.empty()) return ids;
-  for (std::string_view id : SplitList(list, ',')) ids.emplace_back(id);
-  return ids;
-}
-
 }  // namespace
+
+void PatientAuditFacts::Clear() {
+  patient.reset();
+  episodes.clear();
+  encounters.clear();
+  qualifying_conditions.clear();
+  relatives = 0;
+  records.clear();
+}
 
 std::string_view PatientOfFactLine(std::string_view line) {
   if (line.size() < 3 || line[1] != '\t') return {};
@@ -249,34 +241,34 @@ bool AddFactLine(std::string_view line, PatientAuditFacts& facts) {
       PatientFact p;
       if (f.size() != 5 || !Int(f[3], p.deceased_day)) return false;
       p.deceased = f[2] == "1";
-      p.identifier = std::string(f[4]);
+      p.identifier = f[4];
       facts.patient = std::move(p);
       return true;
     }
     case 'E': {
       EpisodeFact e;
       if (f.size() != 8 || !Int(f[3], e.start) || !Int(f[4], e.end)) return false;
-      e.id = std::string(f[2]);
-      e.unit = std::string(f[5]);
+      e.id = f[2];
+      e.unit = f[5];
       e.typed = f[6] == "1";
-      e.conditions = Ids(f[7]);
+      e.conditions = f[7];
       facts.episodes.push_back(std::move(e));
       return true;
     }
     case 'N': {
       EncounterFact n;
       if (f.size() != 10 || !Int(f[3], n.start) || !Int(f[4], n.end)) return false;
-      n.id = std::string(f[2]);
-      n.unit = std::string(f[5]);
-      n.episode = std::string(f[6]);
+      n.id = f[2];
+      n.unit = f[5];
+      n.episode = f[6];
       n.reason = f[7] == "1";
-      n.conditions = Ids(f[8]);
+      n.conditions = f[8];
       n.transfer = f[9] == "1";
       facts.encounters.push_back(std::move(n));
       return true;
     }
     case 'C':
-      facts.qualifying_conditions.emplace_back(f[2]);
+      facts.qualifying_conditions.push_back(f[2]);
       return true;
     case 'R':
       ++facts.relatives;
@@ -288,7 +280,7 @@ bool AddFactLine(std::string_view line, PatientAuditFacts& facts) {
       m.to_patient = f[3] == "1";
       m.to_relatives = f[4] == "1";
       m.level = static_cast<int>(level);
-      m.response = std::string(f[6]);
+      m.response = f[6];
       facts.records.push_back(std::move(m));
       return true;
     }

@@ -21,19 +21,24 @@ inline constexpr int64_t kUnknownDay = INT64_MIN / 4;  // deceased, date unknown
 // missing, no patient).
 bool FactLine(const fhir::JsonView& resource, const AuditRules& rules, std::string& line);
 
-struct PatientFact { int64_t deceased_day = 0; bool deceased = false; std::string identifier; };
-struct EpisodeFact { std::string id; int64_t start = 0, end = kOpenEnd; std::string unit; bool typed = false; std::vector<std::string> conditions; };
-struct EncounterFact { std::string id; int64_t start = 0, end = kOpenEnd; std::string unit; std::string episode; bool reason = false; std::vector<std::string> conditions; bool transfer = false; };
-struct RecordFact { int64_t sent = 0; bool to_patient = false; bool to_relatives = false; int level = 0; std::string response; };
+// The facts of one patient, read from fact lines; the views point into those lines, which must
+// outlive them.
+struct PatientFact { int64_t deceased_day = 0; bool deceased = false; std::string_view identifier; };
+struct EpisodeFact { std::string_view id; int64_t start = 0, end = kOpenEnd; std::string_view unit; bool typed = false; std::string_view conditions; };
+struct EncounterFact { std::string_view id; int64_t start = 0, end = kOpenEnd; std::string_view unit; std::string_view episode; bool reason = false; std::string_view conditions; bool transfer = false; };
+struct RecordFact { int64_t sent = 0; bool to_patient = false; bool to_relatives = false; int level = 0; std::string_view response; };
 
-// Everything known about one patient, gathered from the fact lines of a partition.
+// Everything known about one patient, gathered from the fact lines of a partition. `conditions`
+// fields are comma-separated Condition ids.
 struct PatientAuditFacts {
   std::optional<PatientFact> patient;
   std::vector<EpisodeFact> episodes;
   std::vector<EncounterFact> encounters;
-  std::vector<std::string> qualifying_conditions;  // ids; few per patient
+  std::vector<std::string_view> qualifying_conditions;  // ids; few per patient
   int relatives = 0;
   std::vector<RecordFact> records;
+  // Empties it for the next patient, keeping the vectors' capacity.
+  void Clear();
 };
 
 // The patient id a fact line is about (empty for a malformed line).

@@ -194,6 +194,7 @@ Status EvaluatePartitions(const fs::path& temp, int partitions, int threads, con
     struct Line {
       size_t hash;
       std::string_view patient, text;
+      size_t order;  // keeps a patient's facts in file order
     };
     std::vector<Line> lines;
     const std::hash<std::string_view> hash;
@@ -202,20 +203,23 @@ Status EvaluatePartitions(const fs::path& temp, int partitions, int threads, con
       if (end == std::string::npos) end = text.size();
       std::string_view line(text.data() + at, end - at);
       std::string_view patient = PatientOfFactLine(line);
-      lines.push_back({hash(patient), patient, line});
+      lines.push_back({hash(patient), patient, line, lines.size()});
       at = end + 1;
     }
-    // Grouped by patient (ordered by hash, then id: cheaper than comparing ids); stably, so a
-    // patient's facts keep their order.
-    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
-      return a.hash != b.hash ? a.hash < b.hash : a.patient < b.patient;
+    // Grouped by patient (ordered by hash, then id: cheaper than comparing ids), each patient's
+    // facts in file order.
+    std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      if (a.patient != b.patient) return a.patient < b.patient;
+      return a.order < b.order;
     });
     File csv = Open(Part(temp, "csv", i), "w");
     File not_informed = Open(Part(temp, "patients", i), "w");
     File relatives_not_informed = Open(Part(temp, "relatives", i), "w");
     if (!csv || !not_informed || !relatives_not_informed) return UnavailableError(temp.string() + ": cannot be written");
+    PatientAuditFacts facts;
     for (size_t first = 0; first < lines.size();) {
-      PatientAuditFacts facts;
+      facts.Clear();
       size_t last = first;
       for (; last < lines.size() && lines[last].patient == lines[first].patient; ++last) {
         if (!AddFactLine(lines[last].text, facts)) return InternalError("audit: unreadable partition line");

@@ -16,15 +16,22 @@ std::string DayText(int64_t day) {
 
 namespace {
 
-bool AnyQualifying(const std::vector<std::string>& conditions, const PatientAuditFacts& facts) {
-  const std::vector<std::string>& qualifying = facts.qualifying_conditions;
-  return std::any_of(conditions.begin(), conditions.end(), [&qualifying](const std::string& id) {
-    return std::find(qualifying.begin(), qualifying.end(), id) != qualifying.end();
-  });
+// Whether one of the comma-separated Condition ids in `conditions` is a qualifying one.
+bool AnyQualifying(std::string_view conditions, const PatientAuditFacts& facts) {
+  const std::vector<std::string_view>& qualifying = facts.qualifying_conditions;
+  while (!conditions.empty()) {
+    const size_t comma = conditions.find(',');
+    const std::string_view id = conditions.substr(0, comma);
+    if (std::find(qualifying.begin(), qualifying.end(), id) != qualifying.end()) return true;
+    if (comma == std::string_view::npos) break;
+    conditions.remove_prefix(comma + 1);
+  }
+  return false;
 }
 
 struct Candidate {
-  std::string episode, unit;
+  std::string episode;
+  std::string_view unit;
   int64_t start, end;
   bool transfer;
 };
@@ -39,7 +46,7 @@ std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const 
     if (!e.typed && !AnyQualifying(e.conditions, facts)) continue;
     const bool transfer = std::any_of(facts.encounters.begin(), facts.encounters.end(),
                                       [&e](const EncounterFact& n) { return n.episode == e.id && n.transfer; });
-    candidates.push_back({"EpisodeOfCare/" + e.id, e.unit, e.start, e.end, transfer});
+    candidates.push_back({"EpisodeOfCare/" + std::string(e.id), e.unit, e.start, e.end, transfer});
     counted_episodes.push_back(e.id);
   }
   for (const EncounterFact& n : facts.encounters) {
@@ -48,23 +55,23 @@ std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const 
       continue;  // part of a counted episode
     }
     if (!n.reason && !AnyQualifying(n.conditions, facts)) continue;
-    candidates.push_back({"Encounter/" + n.id, n.unit, n.start, n.end, n.transfer});
+    candidates.push_back({"Encounter/" + std::string(n.id), n.unit, n.start, n.end, n.transfer});
   }
   std::vector<EpisodeResult> results;
   for (const Candidate& c : candidates) {
     if (c.start == kOpenEnd || c.start > rules.to_day || c.end < rules.from_day) continue;  // not in the period
-    std::string unit = c.unit;
+    std::string_view unit = c.unit;
     if (!rules.unit_names.empty()) {
-      auto it = rules.unit_names.find(c.unit);
+      auto it = rules.unit_names.find(std::string(c.unit));
       if (it == rules.unit_names.end()) continue;  // not one of the audited units
       unit = it->second;
     }
     if (!rules.unit.empty() && rules.unit != c.unit && rules.unit != unit) continue;
     EpisodeResult r;
     r.patient_id = patient_id;
-    r.identifier = facts.patient ? facts.patient->identifier : "";
+    r.identifier = facts.patient ? std::string(facts.patient->identifier) : std::string();
     r.episode = c.episode;
-    r.unit = unit.empty() ? "(no unit)" : unit;
+    r.unit = unit.empty() ? std::string("(no unit)") : std::string(unit);
     r.start = c.start;
     r.end = c.end;
     const int64_t last = std::min(c.end, rules.to_day);  // information counts up to here
@@ -83,7 +90,7 @@ std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const 
         r.level = std::max(r.level, m.level);
         if (m.sent >= latest) {
           latest = m.sent;
-          r.response = m.response;
+          r.response = std::string(m.response);
         }
       }
       r.relatives_informed = r.relatives_informed || m.to_relatives;
