@@ -34,9 +34,10 @@ struct FileCloser {
 };
 using File = std::unique_ptr<FILE, FileCloser>;
 
-File Open(const fs::path& path, const char* mode) {
+// Opens `path` with a 1 MB stdio buffer, or none (`buffered` false: the caller writes big blocks).
+File Open(const fs::path& path, const char* mode, bool buffered = true) {
   File f(std::fopen(path.c_str(), mode));
-  if (f) std::setvbuf(f.get(), nullptr, _IOFBF, 1 << 20);
+  if (f) std::setvbuf(f.get(), nullptr, buffered ? _IOFBF : _IONBF, buffered ? 1 << 20 : 0);
   return f;
 }
 
@@ -137,7 +138,8 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
   const std::hash<std::string_view> hash;
   std::string fact;
   std::vector<std::string> pending(partitions.size());
-  constexpr size_t kFlush = 256 << 10;
+  // At most about 8 MB buffered per thread, however many partitions there are.
+  const size_t flush_at = std::max<size_t>(16 << 10, (8 << 20) / partitions.size());
   auto flush = [&partitions, &pending](size_t i) {
     std::fwrite(pending[i].data(), 1, pending[i].size(), partitions[i].get());
     pending[i].clear();
@@ -169,7 +171,7 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
       if (!FactLine(document.root(), scan.rules, fact)) continue;
       const size_t i = hash(PatientOfFactLine(fact)) % partitions.size();
       pending[i].append(fact).push_back('\n');
-      if (pending[i].size() > kFlush) flush(i);
+      if (pending[i].size() > flush_at) flush(i);
     }
     scan.done += at - first;
     scan.resources += resources;
@@ -298,7 +300,7 @@ Result<AuditOutput> RunAudit(const fs::path& bulk_dir, const fs::path& out_dir, 
   std::vector<std::vector<File>> partitions(threads);
   for (int t = 0; t < threads; ++t) {
     for (int i = 0; i < output.partitions; ++i) {
-      partitions[t].push_back(Open(temp.path / (std::to_string(i) + "." + std::to_string(t)), "w"));
+      partitions[t].push_back(Open(temp.path / (std::to_string(i) + "." + std::to_string(t)), "w", /*buffered=*/false));
       if (!partitions[t].back()) return UnavailableError(temp.path.string() + ": cannot write partitions");
     }
   }
