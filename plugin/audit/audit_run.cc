@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -122,10 +123,16 @@ struct Scan {
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
   Status error;
+  size_t error_chunk = SIZE_MAX;
 
-  void Fail(Status status) {
+  // Keeps the error of the earliest chunk: chunks are handed out in order and a chunk already
+  // started is finished, so the error reported is the first in file order, whatever the threads.
+  void Fail(Status status, size_t chunk) {
     std::lock_guard<std::mutex> lock(error_mutex);
-    if (error.ok()) error = std::move(status);
+    if (chunk < error_chunk) {
+      error = std::move(status);
+      error_chunk = chunk;
+    }
     failed = true;
   }
 };
@@ -147,7 +154,7 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
   for (size_t c = scan.next_chunk++; c < scan.chunks.size() && !scan.failed; c = scan.next_chunk++) {
     const Chunk& chunk = scan.chunks[c];
     File in = Open(*chunk.file, "r");
-    if (!in) return scan.Fail(UnavailableError(chunk.file->string() + ": cannot be read"));
+    if (!in) return scan.Fail(UnavailableError(chunk.file->string() + ": cannot be read"), c);
     int64_t at = chunk.begin;
     if (at > 0) {  // skip the end of a line that started in the previous chunk
       std::fseek(in.get(), at - 1, SEEK_SET);
@@ -163,9 +170,9 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
       if (length == 1 && line[0] == '\n') continue;
       auto where = [&] { return chunk.file->string() + ":" + std::to_string(LineNumberAt(*chunk.file, line_start)); };
       Status parsed = document.ParseInPlace(line);
-      if (!parsed.ok()) return scan.Fail(InvalidArgumentError(where() + ": not JSON (" + parsed.message() + ")"));
+      if (!parsed.ok()) return scan.Fail(InvalidArgumentError(where() + ": not JSON (" + parsed.message() + ")"), c);
       if (document.root().String("resourceType").empty()) {
-        return scan.Fail(InvalidArgumentError(where() + ": not a FHIR resource (no resourceType)"));
+        return scan.Fail(InvalidArgumentError(where() + ": not a FHIR resource (no resourceType)"), c);
       }
       ++resources;
       if (!FactLine(document.root(), scan.rules, fact)) continue;
