@@ -294,7 +294,7 @@ bool HasFlag(const std::vector<std::string>& args, const std::string& flag) {
 
 int Audit(const std::vector<std::string>& args) {
   plugin::AuditJob job{Flag(args, "--from"), Flag(args, "--to"), Flag(args, "--unit"), Flag(args, "--bulk"),
-                       Flag(args, "--out")};
+                       Flag(args, "--out"), {}};
   const std::string config_file = Flag(args, "--config");
   if (config_file.empty() || job.from.empty() || job.to.empty() || job.out_dir.empty()) {
     return Usage("audit needs --config, --from, --to and --out");

@@ -16,9 +16,10 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   AuditRules rules;
   rules.diagnoses = &diagnoses;
   std::optional<int64_t> from = fhir::EpochDay(job.from), to = fhir::EpochDay(job.to);
-  if (job.from.size() != 10 || !from) return InvalidArgumentError("--from: expected a date YYYY-MM-DD");
-  if (job.to.size() != 10 || !to) return InvalidArgumentError("--to: expected a date YYYY-MM-DD");
-  if (*to < *from) return InvalidArgumentError("--to: before --from");
+  const AuditJob::Names& names = job.names;
+  if (job.from.size() != 10 || !from) return InvalidArgumentError(names.from + ": expected a date YYYY-MM-DD");
+  if (job.to.size() != 10 || !to) return InvalidArgumentError(names.to + ": expected a date YYYY-MM-DD");
+  if (*to < *from) return InvalidArgumentError(names.to + ": before " + names.from);
   rules.from_day = *from;
   rules.to_day = *to;
   for (const auto& type : config.audit.episode_types) rules.episode_types.insert(type);
@@ -28,7 +29,7 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   if (!job.unit.empty() && !rules.unit_names.empty()) {
     bool known = false;
     for (const auto& [reference, name] : rules.unit_names) known = known || job.unit == reference || job.unit == name;
-    if (!known) return InvalidArgumentError("--unit: not one of audit.units (give its reference or name)");
+    if (!known) return InvalidArgumentError(names.unit + ": not one of audit.units (give its reference or name)");
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

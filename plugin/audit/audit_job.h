@@ -19,6 +19,10 @@ struct AuditJob {
   std::string unit;      // a unit's reference or name; empty: all
   std::filesystem::path bulk_dir;  // read this export, or (empty) the FHIR server audit.fhirServer
   std::filesystem::path out_dir;
+  // What errors call the period and unit: the command line's flags, or the operation's parameters.
+  struct Names {
+    std::string from = "--from", to = "--to", unit = "--unit";
+  } names;
 };
 
 struct AuditSource {
@@ -27,7 +31,8 @@ struct AuditSource {
   std::function<void(const std::string& what)> progress;  // "reading 41 % (812 MB of 1.9 GB)" and the like
 };
 
-// InvalidArgument "--from: ..." and the like for a bad period or unit; otherwise RunAudit's errors.
+// InvalidArgument "<names.from>: ..." and the like for a bad period or unit; otherwise RunAudit's
+// errors.
 [[nodiscard]] Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig& config,
                                               const mappings::DiagnosisTable& diagnoses, const AuditSource& source);
 

@@ -10,6 +10,7 @@
 
 #include "fhir/json/json_writer.h"
 #include "plugin/audit/episode_evaluator.h"
+#include "plugin/records/norwegian_ids.h"
 
 namespace selvhjelp::plugin {
 
@@ -42,20 +43,7 @@ std::string SyntheticFnr(Random& random) {
     std::snprintf(base, sizeof base, "%02d%02d%02d%03d", static_cast<int>(random.Between(1, 28)),
                   static_cast<int>(random.Between(1, 12) + 80), static_cast<int>(random.Between(40, 99)),
                   static_cast<int>(random.Below(500)));
-    auto check = [](const std::string& digits, std::initializer_list<int> weights) {
-      int sum = 0;
-      size_t i = 0;
-      for (int w : weights) sum += w * (digits[i++] - '0');
-      int k = 11 - sum % 11;
-      return k == 11 ? 0 : k;
-    };
-    std::string n = base;
-    int k1 = check(n, {3, 7, 6, 1, 8, 9, 4, 5, 2});
-    if (k1 == 10) continue;
-    n += static_cast<char>('0' + k1);
-    int k2 = check(n, {5, 4, 3, 2, 7, 6, 5, 4, 3, 2});
-    if (k2 == 10) continue;
-    return n + static_cast<char>('0' + k2);
+    if (std::optional<std::string> number = WithPersonCheckDigits(base)) return *number;
   }
 }
 

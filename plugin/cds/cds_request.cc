@@ -1,6 +1,7 @@
 #include "plugin/cds/cds_request.h"
 
 #include "fhir/base/status_macros.h"
+#include "fhir/r4/fhir_id.h"
 
 namespace selvhjelp::plugin {
 
@@ -28,16 +29,6 @@ bool IsTypedReference(std::string_view ref) {
          ref.find('/', slash + 1) == std::string_view::npos;
 }
 
-// A FHIR logical id: [A-Za-z0-9\-\.]{1,64}. Checked because ids are put into query URLs.
-bool IsFhirId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<CdsRequest> ParseCdsRequest(JsonValue body, const HookService& service,
@@ -57,13 +48,13 @@ Result<CdsRequest> ParseCdsRequest(JsonValue body, const HookService& service,
     return InvalidArgumentError("context.userId: expected ResourceType/id");
   }
   SELVHJELP_ASSIGN_OR_RETURN(r.patient_id, RequiredString(*context, "patientId", "context.patientId"));
-  if (!IsFhirId(r.patient_id)) return InvalidArgumentError("context.patientId: not a FHIR id");
+  if (!fhir::IsFhirId(r.patient_id)) return InvalidArgumentError("context.patientId: not a FHIR id");
   if (service.encounter_required) {
     SELVHJELP_ASSIGN_OR_RETURN(r.encounter_id, RequiredString(*context, "encounterId", "context.encounterId"));
   } else {
     SELVHJELP_ASSIGN_OR_RETURN(r.encounter_id, OptionalString(*context, "encounterId", "context.encounterId"));
   }
-  if (!r.encounter_id.empty() && !IsFhirId(r.encounter_id)) {
+  if (!r.encounter_id.empty() && !fhir::IsFhirId(r.encounter_id)) {
     return InvalidArgumentError("context.encounterId: not a FHIR id");
   }
 

@@ -29,6 +29,11 @@ using fhir::JsonValue;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 class CpprestServer : public HttpServer {
  public:
   CpprestServer(Runtime& rt, std::string url) : rt_(rt), url_(std::move(url)) {}
@@ -129,6 +134,16 @@ class CpprestServer : public HttpServer {
     return std::nullopt;
   }
 
+  // The request's query parameters, decoded (the last of a repeated name wins).
+  static std::map<std::string, std::string> QueryParameters(const std::shared_ptr<Exchange>& ex) {
+    std::map<std::string, std::string> parameters;
+    for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
+      parameters[utility::conversions::to_utf8string(http::uri::decode(name))] =
+          utility::conversions::to_utf8string(http::uri::decode(value));
+    }
+    return parameters;
+  }
+
   // GET /fhir/Measure/$evaluate-measure?periodStart=&periodEnd=[&unit=]: the audit over
   // audit.fhirServer, for the auditors in audit.auditors only; one run at a time.
   void EvaluateMeasure(const std::shared_ptr<Exchange>& ex) {
@@ -141,15 +156,11 @@ class CpprestServer : public HttpServer {
         return ReplyError(ex, PermissionDeniedError("(auth): the auditor role is required (audit.auditors)"));
       }
     }
-    std::map<std::string, std::string> query;
-    for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
-      query[utility::conversions::to_utf8string(http::uri::decode(name))] =
-          utility::conversions::to_utf8string(http::uri::decode(value));
-    }
+    std::map<std::string, std::string> query = QueryParameters(ex);
     if (query["periodStart"].empty()) return ReplyError(ex, InvalidArgumentError("periodStart: required (YYYY-MM-DD)"));
     if (query["periodEnd"].empty()) return ReplyError(ex, InvalidArgumentError("periodEnd: required (YYYY-MM-DD)"));
     AuditJob job{query["periodStart"], query["periodEnd"], query["unit"], {},
-                 rt_.config.store_path.parent_path() / ("audit-" + ex->id)};
+                 rt_.config.store_path.parent_path() / ("audit-" + ex->id), {"periodStart", "periodEnd", "unit"}};
     std::lock_guard<std::mutex> lock(audit_mutex_);
     if (audit_running_) {
       HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id);
@@ -167,13 +178,8 @@ class CpprestServer : public HttpServer {
       }
       std::error_code ec;
       std::filesystem::remove_all(job.out_dir, ec);
-      // The period's errors name the query parameters, not the command line's flags.
       if (!output.ok()) {
-        std::string message = output.status().message();
-        if (message.rfind("--from", 0) == 0) message = "periodStart" + message.substr(6);
-        if (message.rfind("--to", 0) == 0) message = "periodEnd" + message.substr(4);
-        if (message.rfind("--unit", 0) == 0) message = "unit" + message.substr(6);
-        ReplyError(ex, Status(output.status().code(), message));
+        ReplyError(ex, output.status());
       } else if (report.empty()) {
         ReplyError(ex, InternalError("audit report not readable"));
       } else {
@@ -224,11 +230,7 @@ class CpprestServer : public HttpServer {
     }
     if (path == "/directory/groups" && method == http::methods::GET) {
       // The regional directory holds no patient data: open to read, like a public listing.
-      std::map<std::string, std::string> parameters;
-      for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
-        parameters[utility::conversions::to_utf8string(http::uri::decode(name))] =
-            utility::conversions::to_utf8string(http::uri::decode(value));
-      }
+      const std::map<std::string, std::string> parameters = QueryParameters(ex);
       const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
       Result<std::vector<const Group*>> groups = QueryDirectory(*directory, parameters);
       if (!groups.ok()) return ReplyError(ex, groups.status());
@@ -320,10 +322,7 @@ class CpprestServer : public HttpServer {
     records.Set("pending", JsonValue::Int(counts->pending));
     records.Set("delivered", JsonValue::Int(counts->delivered));
     records.Set("parked", JsonValue::Int(counts->parked));
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-    records.Set("oldestPendingSeconds",
-                JsonValue::Int(counts->pending ? (now_ms - counts->oldest_pending_ms) / 1000 : 0));
+    records.Set("oldestPendingSeconds", JsonValue::Int(counts->OldestPendingSeconds(NowMillis())));
     return records;
   }
 
@@ -341,10 +340,8 @@ class CpprestServer : public HttpServer {
       sample("selvhjelp_outbox_records", counts->pending, "{state=\"pending\"}");
       sample("selvhjelp_outbox_records", counts->delivered, "{state=\"delivered\"}");
       sample("selvhjelp_outbox_records", counts->parked, "{state=\"parked\"}");
-      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count();
       family("selvhjelp_outbox_oldest_pending_seconds", "gauge", "Age of the oldest undelivered record.");
-      sample("selvhjelp_outbox_oldest_pending_seconds", counts->pending ? (now_ms - counts->oldest_pending_ms) / 1000 : 0);
+      sample("selvhjelp_outbox_oldest_pending_seconds", counts->OldestPendingSeconds(NowMillis()));
     }
     const DeliveryStats stats = rt_.delivery ? rt_.delivery->stats() : DeliveryStats{};
     const struct {

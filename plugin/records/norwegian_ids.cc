@@ -35,6 +35,18 @@ bool IsValidPersonNumber(std::string_view n) {
   return k1 == n[9] - '0' && k2 == n[10] - '0';
 }
 
+std::optional<std::string> WithPersonCheckDigits(std::string_view nine_digits) {
+  if (nine_digits.size() != 9 || !AllDigits(nine_digits)) return std::nullopt;
+  std::string n(nine_digits);
+  const int k1 = CheckDigit(n, {3, 7, 6, 1, 8, 9, 4, 5, 2});
+  if (k1 < 0) return std::nullopt;
+  n.push_back(static_cast<char>('0' + k1));
+  const int k2 = CheckDigit(n, {5, 4, 3, 2, 7, 6, 5, 4, 3, 2});
+  if (k2 < 0) return std::nullopt;
+  n.push_back(static_cast<char>('0' + k2));
+  return n;
+}
+
 bool IsValidOrganisationNumber(std::string_view n) {
   return n.size() == 9 && AllDigits(n) && CheckDigit(n, {3, 2, 7, 6, 5, 4, 3, 2}) == n[8] - '0';
 }

@@ -6,6 +6,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/r4/date_time.h"
+#include "fhir/r4/fhir_id.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/records/norwegian_ids.h"
 
@@ -17,12 +18,6 @@ namespace {
 
 Status FieldError(const std::string& field, const std::string& what) {
   return InvalidArgumentError(field + ": " + what);
-}
-
-bool IsFhirId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-  });
 }
 
 bool IsUuid(std::string_view s) {
@@ -41,7 +36,7 @@ std::string IdAfter(std::string_view reference, std::string_view type) {
     return {};
   }
   std::string_view id = reference.substr(type.size() + 1);
-  return IsFhirId(id) ? std::string(id) : std::string();
+  return fhir::IsFhirId(id) ? std::string(id) : std::string();
 }
 
 Result<std::string> OptionalString(const JsonValue& body, const char* key) {
@@ -201,7 +196,7 @@ Result<InformationRecord> ParseRecordRequest(const JsonValue& body, int64_t now_
     if (!groups->is_array()) return FieldError("groups", "expected an array of HealthcareService ids");
     for (size_t i = 0; i < groups->items().size(); ++i) {
       std::string_view gid = groups->items()[i].AsString().value_or("");
-      if (!IsFhirId(gid)) return FieldError("groups[" + std::to_string(i) + "]", "expected a HealthcareService id");
+      if (!fhir::IsFhirId(gid)) return FieldError("groups[" + std::to_string(i) + "]", "expected a HealthcareService id");
       r.group_ids.emplace_back(gid);
     }
   }

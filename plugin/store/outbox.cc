@@ -127,11 +127,9 @@ Status Outbox::MarkParked(const std::string& record_id, const std::string& reaso
 
 Result<std::vector<OutboxEntry>> Outbox::List(const std::string& state, int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement list(statements_.Get(db_, state.empty()
-      ? "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
-        "FROM outbox WHERE ?='' ORDER BY created_ms DESC, record_id LIMIT ?"
-      : "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
-        "FROM outbox WHERE state=? ORDER BY created_ms DESC, record_id LIMIT ?"));
+  Statement list(statements_.Get(db_,
+      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+      "FROM outbox WHERE ?1='' OR state=?1 ORDER BY created_ms DESC, record_id LIMIT ?2"));
   list.Bind(1, state).Bind(2, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
   int rc;

@@ -44,6 +44,8 @@ struct OutboxEntry {
 struct OutboxCounts {
   int64_t pending = 0, delivered = 0, parked = 0;
   int64_t oldest_pending_ms = 0;  // created_ms of the oldest pending record, 0 when none
+  // How long the oldest pending record has waited at `now_ms` (0 when none is pending).
+  int64_t OldestPendingSeconds(int64_t now_ms) const { return pending ? (now_ms - oldest_pending_ms) / 1000 : 0; }
 };
 
 class Outbox {
