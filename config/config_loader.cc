@@ -201,7 +201,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
 
 void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
-                                 "retryMaxMs", "timeoutMs", "assemblerName"});
+                                 "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter"});
   if (auto v = p.Bool(s, "allowHttp", "records")) r.allow_http = *v;
   if (auto v = p.String(s, "fhirServer", "records", true)) {
     if (!IsHttpUrl(*v) || (!r.allow_http && v->rfind("https://", 0) != 0)) {
@@ -219,6 +219,9 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   }
   if (auto v = p.Int(s, "timeoutMs", "records", false, 100, 120000)) r.timeout_ms = static_cast<int>(*v);
   if (auto v = p.String(s, "assemblerName", "records", false)) r.assembler_name = *v;
+  if (auto v = p.Int(s, "parkUnrecognisedAfter", "records", false, 1, 1000)) {
+    r.park_unrecognised_after = static_cast<int>(*v);
+  }
   r.auth.scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }

@@ -165,7 +165,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     rt->write_tokens = std::move(write_tokens).value();
     const config::RecordsConfig& rc = rt->config.records;
     rt->delivery = std::make_unique<RecordDelivery>(
-        *rt->outbox, DeliverySettings{rc.fhir_server, rc.delivery_workers, rc.retry_initial_ms, rc.retry_max_ms},
+        *rt->outbox, DeliverySettings{rc.fhir_server, rc.delivery_workers, rc.retry_initial_ms, rc.retry_max_ms,
+                                      DeliverySettings{}.poll_ms, rc.park_unrecognised_after},
         write_send, *rt->write_tokens, NowMillis);
   }
   rt->records = std::make_unique<RecordService>(RecordServiceDeps{

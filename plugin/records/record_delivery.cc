@@ -4,13 +4,10 @@
 #include <cstdlib>
 #include <random>
 
-#include "fhir/json/json_reader.h"
-#include "fhir/json/json_writer.h"
 #include "plugin/log.h"
+#include "plugin/records/transaction_response.h"
 
 namespace selvhjelp::plugin {
-
-using fhir::JsonValue;
 
 int64_t BackoffMs(int64_t failures, int64_t initial_ms, int64_t max_ms, double unit_random) {
   int64_t delay = initial_ms;
@@ -24,59 +21,6 @@ namespace {
 double UnitRandom() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-}
-
-// The OperationOutcome's issues as one line ("error invalid: diagnostics; ..."), or the start of
-// the body when it is not one.
-std::string OutcomeText(const std::string& body) {
-  Result<JsonValue> json = fhir::ParseJson(body);
-  std::string text;
-  if (json.ok() && json->FindString("resourceType") == "OperationOutcome" && json->Find("issue")) {
-    for (const JsonValue& issue : json->Find("issue")->items()) {
-      std::string line = std::string(issue.FindString("severity").value_or("")) + " " +
-                         std::string(issue.FindString("code").value_or(""));
-      std::string_view what = issue.FindString("diagnostics").value_or("");
-      if (what.empty()) {
-        if (const JsonValue* details = issue.Find("details")) what = details->FindString("text").value_or("");
-      }
-      if (!what.empty()) line += ": " + std::string(what);
-      if (const JsonValue* expression = issue.Find("expression"); expression && !expression->items().empty()) {
-        line += " (at " + std::string(expression->items()[0].AsString().value_or("")) + ")";
-      }
-      text += (text.empty() ? "" : "; ") + line;
-    }
-  }
-  if (text.empty()) text = body.substr(0, 300);
-  return text.substr(0, 2000);
-}
-
-// The first entry of a transaction-response whose status is not 2xx (some servers answer 200 to
-// a transaction and put an entry's failure inside), or nullptr.
-const JsonValue* FailedEntry(const JsonValue& bundle, int& status) {
-  if (const JsonValue* entries = bundle.Find("entry")) {
-    for (const JsonValue& entry : entries->items()) {
-      const JsonValue* response = entry.Find("response");
-      std::string_view text = response ? response->FindString("status").value_or("") : "";
-      if (!text.empty() && text[0] != '2') {
-        status = std::atoi(std::string(text.substr(0, 3)).c_str());
-        return response;
-      }
-    }
-  }
-  return nullptr;
-}
-
-// The Communication's location in a transaction-response, or empty.
-std::string CommunicationLocation(const JsonValue& bundle) {
-  if (const JsonValue* entries = bundle.Find("entry")) {
-    for (const JsonValue& entry : entries->items()) {
-      std::string_view location = entry.FindPath({"response"}) ? entry.FindPath({"response"})->FindString("location").value_or("") : "";
-      if (location.rfind("Communication/", 0) == 0 || location.find("/Communication/") != std::string_view::npos) {
-        return std::string(location);
-      }
-    }
-  }
-  return {};
 }
 
 }  // namespace
@@ -115,6 +59,7 @@ DeliveryStats RecordDelivery::stats() const {
 }
 
 void RecordDelivery::WorkerLoop() {
+  int64_t store_failures = 0;  // consecutive outcomes the store could not record
   for (;;) {
     uint64_t wakes_seen;
     {
@@ -148,7 +93,15 @@ void RecordDelivery::WorkerLoop() {
           LogLine("record " + record.record_id + " parked (" + outcome.log_note + "); see `selvhjelp outbox list`");
           break;
       }
-      if (!marked.ok()) LogLine("record " + record.record_id + ": " + marked.message());
+      if (marked.ok()) {
+        store_failures = 0;
+        continue;
+      }
+      ++store_failures;
+      const int64_t pause = BackoffMs(store_failures, settings_.retry_initial_ms, settings_.retry_max_ms, UnitRandom());
+      LogLine("record " + record.record_id + ": " + marked.message() + "; delivery pauses " + std::to_string(pause) + " ms");
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(pause), [&] { return stopping_; });
       continue;
     }
     if (!claimed.ok()) LogLine("outbox: " + claimed.status().message());
@@ -178,17 +131,22 @@ RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) 
   const int status = response->status;
   const std::string http = "HTTP " + std::to_string(status);
   if (status >= 200 && status < 300) {
-    Result<JsonValue> bundle = fhir::ParseJson(response->body);
-    if (!bundle.ok()) return {Verdict::kDelivered, "", http, ""};
-    int entry_status = 0;
-    if (const JsonValue* failed = FailedEntry(*bundle, entry_status)) {
-      const JsonValue* outcome = failed->Find("outcome");
-      const std::string why = "entry HTTP " + std::to_string(entry_status) + ": " +
-                              (outcome ? OutcomeText(fhir::WriteJson(*outcome)) : "no outcome given");
-      const bool transient = entry_status == 408 || entry_status == 429 || entry_status >= 500;
-      return {transient ? Verdict::kRetry : Verdict::kPark, why, "entry HTTP " + std::to_string(entry_status), ""};
+    TransactionReading reading = ReadTransactionResponse(claimed.bundle_json, response->body);
+    switch (reading.kind) {
+      case TransactionReading::Kind::kWritten:
+        return {Verdict::kDelivered, "", http + ", " + reading.log_note, reading.communication_location};
+      case TransactionReading::Kind::kEntryFailed: {
+        const int entry = reading.entry_status;
+        const bool transient = entry == 408 || entry == 429 || entry >= 500;
+        return {transient ? Verdict::kRetry : Verdict::kPark, reading.why, reading.log_note, ""};
+      }
+      case TransactionReading::Kind::kNotAnAnswer:
+        // Whatever answered in the EHR's place did not write the record: try again, and park it
+        // with the reason once it has had its attempts (an operator can retry it).
+        const bool exhausted = claimed.attempts + 1 >= settings_.park_unrecognised_after;
+        return {exhausted ? Verdict::kPark : Verdict::kRetry, http + ": " + reading.why,
+                http + " " + reading.log_note, ""};
     }
-    return {Verdict::kDelivered, "", http, CommunicationLocation(*bundle)};
   }
   if (status == 401) {
     tokens_.Invalidate();

@@ -1,12 +1,17 @@
 #pragma once
 // RecordDelivery: background workers that send the outbox's pending records to the EHR's FHIR
 // server as conditional-create transactions, and decide what each answer means:
-//   2xx                      delivered (the Communication's location is kept)
+//   2xx transaction-response delivered, when every entry sent is answered 2xx with a location of
+//                            its type (transaction_response.h); the Communication's location is kept
+//   2xx anything else        retried (a maintenance page, a load balancer, a wrong base URL, a 204),
+//                            parked with the reason after park_unrecognised_after attempts in all
 //   401                      the token is renewed and the record retried
 //   408, 429, 5xx, no answer retried with exponential backoff and jitter, for as long as it takes
 //   any other 4xx            parked with the server's reason (OperationOutcome), for an operator
 // A retry can never duplicate a record: every entry is a conditional create on a stable
-// identifier. Records survive restarts in the outbox; delivery resumes on start.
+// identifier. Records survive restarts in the outbox; delivery resumes on start. When the store
+// cannot record an outcome (disk full, read-only), a worker backs off before it claims again, so
+// the EHR is not sent the same records in a loop.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -28,6 +33,7 @@ struct DeliverySettings {
   int64_t retry_initial_ms = 2000;
   int64_t retry_max_ms = 300000;
   int64_t poll_ms = 1000;  // how often idle workers look for records changed by another process
+  int64_t park_unrecognised_after = 20;  // attempts before an unrecognisable 2xx answer parks the record
 };
 
 // The wait before attempt `failures` + 1, given `failures` >= 1 failed attempts so far: a

@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -43,16 +45,17 @@ struct Fixture {
     outbox.reset();
     fs::remove_all(dir);
   }
+  // A record whose transaction creates a Procedure and a Communication, as a conversation does.
   void Add(const std::string& id) {
-    BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{id, "h", "{}", "k", "patient", LocalOutcome{"accepted", "", "", 1}, 1}).ok());
+    BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{id, "h", kSentBundle, "k", "patient", LocalOutcome{"accepted", "", "", 1}, 1}).ok());
   }
-  // Runs delivery with `send` until `done` holds for record `id` (at most 5 s); returns its entry.
-  OutboxEntry RunUntil(const std::string& id, HttpSend send, std::function<bool(const OutboxEntry&)> done) {
-    RecordDelivery delivery(*outbox, DeliverySettings{"https://ehr.example/fhir", 1, 10, 20, 5}, std::move(send), tokens,
-                            [] { return std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::system_clock::now().time_since_epoch()).count(); });
+  // Runs delivery with `send` until `done` holds for record `id` (at most 30 s, polled: the wait
+  // follows the work, not a fixed sleep); returns its entry.
+  OutboxEntry RunUntil(const std::string& id, HttpSend send, std::function<bool(const OutboxEntry&)> done,
+                       DeliverySettings settings = DeliverySettings{"https://ehr.example/fhir", 1, 10, 20, 5}) {
+    RecordDelivery delivery(*outbox, settings, std::move(send), tokens, NowMs);
     delivery.Start();
-    for (int i = 0; i < 500; ++i) {
+    for (int i = 0; i < 3000; ++i) {
       OutboxEntry entry = **outbox->Get(id);
       if (done(entry)) return entry;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -60,6 +63,11 @@ struct Fixture {
     BOOST_FAIL("record " + id + " never reached the expected state");
     return {};
   }
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  static constexpr const char* kSentBundle = R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"request":{"method":"POST","url":"Procedure"}},{"request":{"method":"POST","url":"Communication"}}]})";
 };
 
 HttpSend Answers(std::vector<Result<HttpResponse>> answers, std::vector<HttpRequestSpec>* seen) {
@@ -113,4 +121,62 @@ BOOST_FIXTURE_TEST_CASE(a_failed_entry_inside_a_200_transaction_counts, Fixture)
                                               nullptr),
                                [](const OutboxEntry& e) { return e.state == "parked"; });
   BOOST_TEST(entry.last_error == "entry HTTP 412: error multiple-matches: Multiple resources found");
+}
+
+namespace {
+const std::string kWritten = R"({"resourceType":"Bundle","type":"transaction-response","entry":[
+  {"response":{"status":"201 Created","location":"Procedure/7"}},{"response":{"status":"201 Created","location":"Communication/8"}}]})";
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_2xx_that_is_not_a_transaction_response_is_retried_not_delivered, Fixture) {
+  Add("r4");
+  OutboxEntry entry = RunUntil("r4", Answers({Http(200, "<html>Planlagt vedlikehold</html>"), Http(204, ""),
+                                             Http(200, R"({"resourceType":"Bundle","type":"searchset","entry":[]})"),
+                                             Http(200, kWritten)},
+                                            nullptr),
+                               [](const OutboxEntry& e) { return e.state != "pending"; });
+  BOOST_TEST(entry.state == "delivered");
+  BOOST_TEST(entry.attempts == 4);
+  BOOST_TEST(entry.location == "Communication/8");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_answer_that_never_makes_sense_is_parked_after_the_bound, Fixture) {
+  Add("r5");
+  DeliverySettings settings{"https://ehr.example/fhir", 1, 10, 20, 5, 3};
+  OutboxEntry entry = RunUntil("r5", Answers({Http(200, "<html>maintenance</html>")}, nullptr),
+                               [](const OutboxEntry& e) { return e.state != "pending"; }, settings);
+  BOOST_TEST(entry.state == "parked");
+  BOOST_TEST(entry.attempts == 3);
+  BOOST_TEST(entry.last_error.find("HTTP 200: not JSON") == 0, entry.last_error);
+  // An operator's retry sends it again.
+  BOOST_TEST(*outbox->Retry({"r5"}) == 1);
+  entry = RunUntil("r5", Answers({Http(200, kWritten)}, nullptr), [](const OutboxEntry& e) { return e.state == "delivered"; });
+  BOOST_TEST(entry.location == "Communication/8");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_store_that_cannot_record_outcomes_pauses_delivery, Fixture) {
+  Add("r6");
+  // Every change to the outbox now fails, as on a full disk; claiming (a read) still works.
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open((dir / "store.db").c_str(), &db) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(db, "CREATE TRIGGER full_disk BEFORE UPDATE ON outbox BEGIN SELECT RAISE(FAIL, 'disk full'); END",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto sends = std::make_shared<std::atomic<int>>(0);
+  HttpSend send = [sends](const HttpRequestSpec&) -> Result<HttpResponse> {
+    ++*sends;
+    return HttpResponse{200, kWritten, "", "", ""};
+  };
+  {
+    RecordDelivery delivery(*outbox, DeliverySettings{"https://ehr.example/fhir", 2, 200, 400, 5}, send, tokens, NowMs);
+    delivery.Start();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    delivery.Stop();
+  }
+  // Two workers backing off 100-400 ms send at most a dozen times in a second (a loop: thousands).
+  BOOST_TEST(sends->load() >= 1);
+  BOOST_TEST(sends->load() <= 14);
+  BOOST_REQUIRE(sqlite3_exec(db, "DROP TRIGGER full_disk", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  OutboxEntry entry = RunUntil("r6", send, [](const OutboxEntry& e) { return e.state == "delivered"; });
+  BOOST_TEST(entry.location == "Communication/8");
 }
