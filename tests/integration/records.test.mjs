@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, freePort, get, post, startFhirPeer, startProxy, startService, waitFor } from './harness.mjs';
+import { ROOT, get, listenOnFreePort, post, startFhirPeer, startProxy, startService, track, waitFor, waitForProgress, withResources } from './harness.mjs';
 import { bergen, fullPrefetch, hookRequest, syntheticFnr } from './fixtures.mjs';
 import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from './validators.mjs';
 
@@ -43,7 +44,8 @@ async function metrics(service) {
            parked: value('selvhjelp_outbox_records\\{state="parked"\\}'), retries: value('selvhjelp_delivery_retries_total') };
 }
 
-const delivered = (service, n) => waitFor(async () => (await metrics(service)).delivered >= n, `${n} records delivered`, 60000);
+// Waits as long as deliveries go on (a loaded machine is slow, not stuck); fails when they stop.
+const delivered = (service, n) => waitForProgress(async () => (await metrics(service)).delivered, n, `${n} records delivered`);
 
 // Posts `records` with at most `parallel` requests in flight; every answer must be 202.
 async function postAll(service, records, parallel = 16) {
@@ -252,6 +254,94 @@ describe('records written back to a real FHIR server', () => {
   });
 });
 
+// An HTTP front end in the EHR's place, as a maintenance page, a load balancer or a wrong base URL
+// would be: in mode 'html' it answers 200 text/html, in '204' 204 No Content, in 'wrong-bundle' a
+// 200 searchset Bundle, and in 'pass' it forwards to the FHIR server. `answered[mode]` counts POSTs.
+async function startFrontEnd(target) {
+  const front = { mode: 'html', answered: { html: 0, 204: 0, 'wrong-bundle': 0, pass: 0 } };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const mode = front.mode;
+      if (req.method === 'POST') front.answered[mode] += 1;
+      if (mode === 'html') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>Planlagt vedlikehold</h1></body></html>');
+      }
+      if (mode === '204') {
+        res.writeHead(204);
+        return res.end();
+      }
+      if (mode === 'wrong-bundle') {
+        res.writeHead(200, { 'content-type': 'application/fhir+json' });
+        return res.end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0 }));
+      }
+      const upstream = await fetch(`${target}${req.url.replace(/^\/fhir\/R4/, '')}`, {
+        method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/fhir+json' },
+        body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
+      });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/fhir+json' });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+  });
+  const port = await listenOnFreePort(server);
+  front.base = `http://127.0.0.1:${port}/fhir/R4`;
+  front.stop = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
+  return front;
+}
+
+describe('only a real transaction-response counts as delivered', () => {
+  test('200 text/html, 204 and a 200 Bundle of the wrong type in the EHR\'s place: 0 records lost', async () => {
+    await withResources(async (use) => {
+      const peer = use(await startFhirPeer());
+      const front = use(await startFrontEnd(peer.base));
+      const service = use(await startService(recordsConfig(front.base, { parkUnrecognisedAfter: 1000 })));
+      const records = Array.from({ length: 10 }, (_, i) => record({ patient: { reference: `Patient/front-${i}` }, level: 'written' }));
+      await postAll(service, records);
+      for (const mode of ['html', '204', 'wrong-bundle']) {
+        front.mode = mode;
+        const before = front.answered[mode];
+        await waitFor(() => front.answered[mode] >= before + 10, `10 attempts answered ${mode}`);
+        const m = await metrics(service);
+        assert.equal(m.delivered, 0, `an answer of ${mode} is not a delivery`);
+        assert.equal(m.pending, 10, `every record still waits after ${mode}`);
+      }
+      const waiting = (await get(service, `/records/${records[0].id}`)).json;
+      assert.equal(waiting.state, 'pending');
+      assert.ok(waiting.attempts >= 1);
+      assert.match(waiting.lastError, /HTTP 20[04]/);
+      assert.ok(!service.log.includes('vedlikehold'), 'the log does not quote what answered');
+      assert.equal((await peer.search('Communication')).length, 0, 'nothing reached the FHIR server');
+      front.mode = 'pass';
+      await delivered(service, 10);
+      assert.equal((await metrics(service)).pending, 0);
+      await assertOneCommunicationEach(peer, records.map((r) => r.id));
+    });
+  });
+
+  test('an answer that never makes sense parks the record after records.parkUnrecognisedAfter attempts', async () => {
+    await withResources(async (use) => {
+      const peer = use(await startFhirPeer());
+      const front = use(await startFrontEnd(peer.base));
+      const service = use(await startService(recordsConfig(front.base, { parkUnrecognisedAfter: 3 })));
+      const body = record({ level: 'written' });
+      assert.equal((await post(service, '/records', body)).status, 202);
+      const parked = await waitFor(async () => {
+        const s = (await get(service, `/records/${body.id}`)).json;
+        return s.state === 'parked' && s;
+      }, 'parking');
+      assert.equal(parked.attempts, 3);
+      assert.match(parked.lastError, /HTTP 200: not JSON/);
+      front.mode = 'pass';
+      const retry = await run(BIN, ['outbox', 'retry', service.configPath, body.id]);
+      assert.match(retry.stdout, /1 parked record\(s\) made pending/);
+      await waitFor(async () => (await get(service, `/records/${body.id}`)).json.state === 'delivered', 'delivery after retry');
+      await assertOneCommunicationEach(peer, [body.id]);
+    });
+  });
+});
+
 describe('delivery survives faults', () => {
   let peer;
   let proxy;
@@ -274,13 +364,16 @@ describe('delivery survives faults', () => {
     const records = Array.from({ length: 1000 }, (_, i) => record({ patient: { reference: `Patient/cut-${i}` }, level: i % 10 ? 'written' : 'conversation' }));
     const start = await metrics(service);
     const posting = postAll(service, records);
-    await waitFor(async () => (await metrics(service)).delivered >= start.delivered + 100, '100 delivered', 60000);
+    await delivered(service, start.delivered + 100);
     proxy.cut();
     await posting;  // committing locally does not depend on the EHR
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const during = await metrics(service);
+    const cutAt = await metrics(service);
+    // While the server is cut off, attempts fail and are retried, and records wait.
+    const during = await waitFor(async () => {
+      const m = await metrics(service);
+      return m.retries > cutAt.retries && m;
+    }, 'failed attempts while cut off');
     assert.ok(during.pending > 0, 'records wait while the server is cut off');
-    assert.ok(during.retries > start.retries, 'failed attempts are retried');
     proxy.restore();
     await delivered(service, start.delivered + 1000);
     assert.equal((await metrics(service)).pending, 0);
@@ -293,7 +386,7 @@ describe('delivery survives faults', () => {
     const records = Array.from({ length: 300 }, (_, i) => record({ patient: { reference: `Patient/kill-${i}` }, level: i % 10 ? 'written' : 'conversation' }));
     const start = await metrics(service);
     await postAll(service, records);
-    await waitFor(async () => (await metrics(service)).delivered >= start.delivered + 20, 'delivery under way', 60000);
+    await delivered(service, start.delivered + 20);
     await service.kill9();
     await service.start();
     await delivered(service, 300);  // counts come from the store, which survived
@@ -339,15 +432,13 @@ describe('delivery survives faults', () => {
 
 describe('SMART Backend Services write-back', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-smart-'));
-  let tokenEndpoint;
   let issued = [];
   let refused = [];
 
   async function startTokenEndpoint(publicKeyFile, kid) {
-    const port = await freePort();
-    const child = spawn('/usr/bin/python3', [path.join(ROOT, 'tests/peer/token_endpoint.py'), String(port), publicKeyFile, 'selvhjelp-client', kid], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = track(spawn('/usr/bin/python3', [path.join(ROOT, 'tests/peer/token_endpoint.py'), '0', publicKeyFile, 'selvhjelp-client', kid], { stdio: ['ignore', 'pipe', 'inherit'] }));
     let buffer = '';
-    await new Promise((resolve, reject) => {
+    const url = await new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`token endpoint exited ${code}`)));
       child.stdout.on('data', (d) => {
         buffer += d;
@@ -355,13 +446,13 @@ describe('SMART Backend Services write-back', () => {
         while ((nl = buffer.indexOf('\n')) >= 0) {
           const event = JSON.parse(buffer.slice(0, nl));
           buffer = buffer.slice(nl + 1);
-          if (event.event === 'listening') resolve();
+          if (event.event === 'listening') resolve(event.url);
           if (event.event === 'issued') issued.push(event);
           if (event.event === 'refused') refused.push(event);
         }
       });
     });
-    return { url: `http://127.0.0.1:${port}/token`, stop: () => new Promise((r) => { child.once('exit', r); child.kill(); }) };
+    return { url, stop: () => new Promise((r) => { if (child.exitCode !== null) return r(); child.once('exit', r); child.kill(); }) };
   }
 
   function keyPair(type) {
@@ -382,14 +473,14 @@ describe('SMART Backend Services write-back', () => {
       issued = [];
       refused = [];
       const keys = keyPair(type);
-      tokenEndpoint = await startTokenEndpoint(keys.pub, `kid-${type}`);
-      const peer = await startFhirPeer({ env: { FHIR_PEER_SMART_CONFIG: JSON.stringify({
-        token_endpoint: tokenEndpoint.url, grant_types_supported: ['client_credentials'],
-        token_endpoint_auth_methods_supported: ['private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['ES384', 'RS384'],
-        capabilities: ['client-confidential-asymmetric'] }) } });
-      const service = await startService(recordsConfig(peer.base, {
-        auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: `kid-${type}` } }));
-      try {
+      await withResources(async (use) => {
+        const tokenEndpoint = use(await startTokenEndpoint(keys.pub, `kid-${type}`));
+        const peer = use(await startFhirPeer({ env: { FHIR_PEER_SMART_CONFIG: JSON.stringify({
+          token_endpoint: tokenEndpoint.url, grant_types_supported: ['client_credentials'],
+          token_endpoint_auth_methods_supported: ['private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['ES384', 'RS384'],
+          capabilities: ['client-confidential-asymmetric'] }) } }));
+        const service = use(await startService(recordsConfig(peer.base, {
+          auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: `kid-${type}` } })));
         const records = [record(), record(), record()];
         for (const r of records) assert.equal((await post(service, '/records', r)).status, 202);
         await delivered(service, 3);
@@ -401,11 +492,7 @@ describe('SMART Backend Services write-back', () => {
         assert.ok(writes.length >= 3);
         for (const a of writes) assert.equal(a.authorization, `Bearer ${issued[0].token}`);
         assert.match(await (await fetch(`${service.base}/metrics`)).text(), /^selvhjelp_token_requests_total 1$/m);
-      } finally {
-        await service.cleanup();
-        await peer.stop();
-        await tokenEndpoint.stop();
-      }
+      });
     });
   }
 
@@ -413,15 +500,15 @@ describe('SMART Backend Services write-back', () => {
     issued = [];
     refused = [];
     const keys = keyPair('ec');
-    tokenEndpoint = await startTokenEndpoint(keys.pub, 'kid-dir');
-    const peer = await startFhirPeer({ env: { FHIR_PEER_SMART_CONFIG: JSON.stringify({ token_endpoint: tokenEndpoint.url }) } });
-    const exported = await run(BIN, ['directory', 'export', path.join(ROOT, 'config/demo.json'), '--format', 'fhir'], { maxBuffer: 1 << 24 });
-    for (const entry of JSON.parse(exported.stdout).entry) await peer.put(entry.resource);
-    const service = await startService((config) => {
-      config.groups.sources = [{ name: 'regional-fhir', type: 'fhir', url: peer.base,
-        auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: 'kid-dir', scope: 'system/HealthcareService.rs' } }];
-    });
-    try {
+    await withResources(async (use) => {
+      const tokenEndpoint = use(await startTokenEndpoint(keys.pub, 'kid-dir'));
+      const peer = use(await startFhirPeer({ env: { FHIR_PEER_SMART_CONFIG: JSON.stringify({ token_endpoint: tokenEndpoint.url }) } }));
+      const exported = await run(BIN, ['directory', 'export', path.join(ROOT, 'config/demo.json'), '--format', 'fhir'], { maxBuffer: 1 << 24 });
+      for (const entry of JSON.parse(exported.stdout).entry) await peer.put(entry.resource);
+      const service = use(await startService((config) => {
+        config.groups.sources = [{ name: 'regional-fhir', type: 'fhir', url: peer.base,
+          auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: 'kid-dir', scope: 'system/HealthcareService.rs' } }];
+      }));
       const status = await (await fetch(`${service.base}/directory/status`)).json();
       assert.equal(status.sources[0].groups, 16);
       assert.deepEqual(refused, []);
@@ -430,11 +517,7 @@ describe('SMART Backend Services write-back', () => {
       const reads = (await peer.seenAuthorizations()).filter((a) => a.method === 'GET');
       assert.ok(reads.length >= 1);
       for (const a of reads) assert.equal(a.authorization, `Bearer ${issued[0].token}`);
-    } finally {
-      await service.cleanup();
-      await peer.stop();
-      await tokenEndpoint.stop();
-    }
+    });
   });
 
   test('an assertion the endpoint cannot verify: records wait (pending, with the reason), nothing is lost', async () => {
@@ -442,11 +525,11 @@ describe('SMART Backend Services write-back', () => {
     refused = [];
     const signing = keyPair('ec');
     const other = keyPair('rsa');
-    tokenEndpoint = await startTokenEndpoint(other.pub, 'kid-ec');  // knows another key
-    const peer = await startFhirPeer();
-    const service = await startService(recordsConfig(peer.base, {
-      auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: signing.priv, keyId: 'kid-ec', tokenEndpoint: tokenEndpoint.url } }));
-    try {
+    await withResources(async (use) => {
+      const tokenEndpoint = use(await startTokenEndpoint(other.pub, 'kid-ec'));  // knows another key
+      const peer = use(await startFhirPeer());
+      const service = use(await startService(recordsConfig(peer.base, {
+        auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: signing.priv, keyId: 'kid-ec', tokenEndpoint: tokenEndpoint.url } })));
       const body = record();
       assert.equal((await post(service, '/records', body)).status, 202);
       const state = await waitFor(async () => {
@@ -457,10 +540,6 @@ describe('SMART Backend Services write-back', () => {
       assert.match(state.lastError, /token endpoint refused the client \(HTTP 400, invalid_client\)/);
       assert.ok(refused.length >= 1 && issued.length === 0);
       assert.equal((await peer.search('Communication')).length, 0);
-    } finally {
-      await service.cleanup();
-      await peer.stop();
-      await tokenEndpoint.stop();
-    }
+    });
   });
 });
