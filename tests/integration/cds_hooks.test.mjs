@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { freePort, get, post, signToken, startFhirPeer, startService } from './harness.mjs';
+import { get, post, signToken, startDeadEndpoint, startFhirPeer, startService, waitFor, withResources } from './harness.mjs';
 import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
 import { F10, bergen, condition, fullPrefetch, hookRequest, osloCoded, patient, searchset } from './fixtures.mjs';
 
@@ -113,18 +113,22 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.cards.length, 1);
     // Every key null or data, FHIR server unreachable: nothing is fetched, so no 412.
-    const dead = `http://127.0.0.1:${await freePort()}/fhir`;
-    const r2 = await post(service, PV, hookRequest('patient-view', 'p-null', {
-      fhirServer: dead, prefetch: fullPrefetch('p-null', bergen),
-    }));
-    assert.equal(r2.status, 200, r2.text);
+    await withResources(async (use) => {
+      const dead = use(await startDeadEndpoint());
+      const r2 = await post(service, PV, hookRequest('patient-view', 'p-null', {
+        fhirServer: dead.url, prefetch: fullPrefetch('p-null', bergen),
+      }));
+      assert.equal(r2.status, 200, r2.text);
+    });
   });
 
   test('412 with an OperationOutcome when required data cannot be had', async () => {
-    const dead = `http://127.0.0.1:${await freePort()}/fhir`;
-    const r = await post(service, PV, hookRequest('patient-view', 'p-412', { fhirServer: dead }));
-    assert.equal(r.status, 412, r.text);
-    assert.equal(r.json.resourceType, 'OperationOutcome');
+    await withResources(async (use) => {
+      const dead = use(await startDeadEndpoint());
+      const r = await post(service, PV, hookRequest('patient-view', 'p-412', { fhirServer: dead.url }));
+      assert.equal(r.status, 412, r.text);
+      assert.equal(r.json.resourceType, 'OperationOutcome');
+    });
     const r2 = await post(service, PV, hookRequest('patient-view', 'p-412b', {}));
     assert.equal(r2.status, 412);
   });
@@ -228,12 +232,13 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const slow = `http://127.0.0.1:${silent.address().port}/fhir`;
     try {
-      const calls = Array.from({ length: 64 }, (_, i) => post(service, PV, hookRequest('patient-view', `p-stall-${i}`, { fhirServer: slow })));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const started = Date.now();
+      let settled = 0;
+      const calls = Array.from({ length: 64 }, (_, i) => post(service, PV, hookRequest('patient-view', `p-stall-${i}`, { fhirServer: slow }))
+        .finally(() => { settled += 1; }));
+      await waitFor(() => sockets.size > 0, 'hook calls waiting on the silent FHIR server');
       const probe = await get(service, '/health');
       assert.equal(probe.status, 200);
-      assert.ok(Date.now() - started < 1000, 'probe answered while 64 calls wait on FHIR');
+      assert.equal(settled, 0, 'the probe answered while every hook call still waited on FHIR');
       const results = await Promise.all(calls);
       for (const r of results) assert.equal(r.status, 412); // timed out: required data unobtainable
     } finally {

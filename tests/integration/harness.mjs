@@ -25,15 +25,32 @@ export async function freePort() {
   });
 }
 
+// Every process the tests start, killed if the test process exits without stopping it (a failed
+// `before`, an assertion between start and `try`), so a failure never leaves a server behind.
+const children = new Set();
+process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+export function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+// Start-up waits for one line; it is bounded generously because a loaded machine (or a sanitizer
+// build) may start slowly, and it fails at once when the process exits instead.
+const START_TIMEOUT_MS = 120000;
+
+// Resolves with the first match of `pattern` in the child's stdout.
 function waitForLine(child, pattern, what) {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), 20000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), START_TIMEOUT_MS);
     const onData = (d) => {
       seen += d;
-      if (pattern.test(seen)) {
+      const match = seen.match(pattern);
+      if (match) {
         clearTimeout(timer);
-        resolve();
+        child.stdout.off('data', onData);
+        resolve(match);
       }
     };
     child.stdout.on('data', onData);
@@ -45,14 +62,14 @@ function waitForLine(child, pattern, what) {
   });
 }
 
-// `env`: extra environment for the peer (FHIR_PEER_SMART_CONFIG, see fhir-peer.mjs).
+// `env`: extra environment for the peer (FHIR_PEER_SMART_CONFIG, see fhir-peer.mjs). The peer binds
+// port 0 and prints its base URL, which is read back here (no port is picked and then reused).
 export async function startFhirPeer({ env = {} } = {}) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--experimental-websocket', 'fhir-peer.mjs', String(port)], {
+  const child = track(spawn(process.execPath, ['--experimental-websocket', 'fhir-peer.mjs', '0'], {
     cwd: path.join(ROOT, 'tests/peer'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
-  });
-  await waitForLine(child, /listening/, 'FHIR peer');
-  const base = `http://127.0.0.1:${port}/fhir/R4`;
+  }));
+  const [, base] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+\/fhir\/R4)/, 'FHIR peer');
+  child.stdout.resume();
   return {
     base,
     async put(resource) {
@@ -76,6 +93,38 @@ export async function startFhirPeer({ env = {} } = {}) {
     async seenAuthorizations() { return (await fetch(`${base}/$seen-authorizations`)).json(); },
     stop: () => stop(child),
   };
+}
+
+// Runs `body(use)`; everything passed to `use(thing)` (anything with stop() or cleanup()) is stopped
+// afterwards in reverse order, whether `body` or a later start failed.
+export async function withResources(body) {
+  const started = [];
+  const use = (thing) => {
+    started.push(thing);
+    return thing;
+  };
+  try {
+    return await body(use);
+  } finally {
+    for (const thing of started.reverse()) await (thing.cleanup ?? thing.stop).call(thing);
+  }
+}
+
+// An HTTP server of the test's own on a port chosen by the system (listen on 0, read it back).
+export async function listenOnFreePort(server) {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return server.address().port;
+}
+
+// A loopback address where nothing answers: every connection is reset at once. Unlike a port that
+// was free a moment ago, nothing else can take it while the test runs.
+export async function startDeadEndpoint() {
+  const server = net.createServer((socket) => socket.resetAndDestroy());
+  const port = await listenOnFreePort(server);
+  return { url: `http://127.0.0.1:${port}/fhir`, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 // A TCP proxy on a free loopback port to `targetPort`, which a test can cut off (every open
@@ -123,7 +172,7 @@ export async function startService(edit = () => {}) {
   const port = await freePort();
   const service = { dir, configPath, port, base: `http://127.0.0.1:${port}` };
   service.start = async () => {
-    service.child = spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    service.child = track(spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
     service.log = service.log ?? '';  // kept across restarts
     service.child.stderr.on('data', (d) => (service.log += d));
     await waitForLine(service.child, /listening on/, 'selvhjelp');
@@ -186,8 +235,9 @@ export async function get(service, pathname) {
   return { status: r.status, json: await r.json() };
 }
 
-// Polls `check` until it returns something truthy (the value), at most `ms`.
-export async function waitFor(check, what, ms = 10000) {
+// Polls `check` until it returns something truthy (the value), at most `ms`. For a wait on one event;
+// a wait on much work uses waitForProgress, whose deadline follows the work.
+export async function waitFor(check, what, ms = 60000) {
   const until = Date.now() + ms;
   for (;;) {
     const value = await check();
@@ -195,4 +245,21 @@ export async function waitFor(check, what, ms = 10000) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+// Polls the number `measure()` until it reaches `target`. Fails only when it stops moving for
+// `stallMs`: however slow a loaded machine is, a test waits as long as the work goes on.
+export async function waitForProgress(measure, target, what, stallMs = 60000) {
+  let last = await measure();
+  let lastChange = Date.now();
+  while (!(last >= target)) {
+    if (Date.now() - lastChange > stallMs) throw new Error(`${what}: stuck at ${last} of ${target} for ${stallMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = await measure();
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    }
+  }
+  return last;
 }

