@@ -154,7 +154,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       continue;
     }
     p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "auth", "organisation", "themes",
-                                  "refreshSeconds"});
+                                  "refreshSeconds", "maxShrinkPercent"});
     GroupSourceConfig source;
     source.name = p.String(item, "name", field, true).value_or("");
     if (!source.name.empty() && !names.insert(source.name).second) {
@@ -195,6 +195,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     if (auto v = p.Int(item, "refreshSeconds", field, false, 1, 7 * 24 * 3600)) {
       source.refresh_seconds = static_cast<int>(*v);
     }
+    if (auto v = p.Int(item, "maxShrinkPercent", field, false, 0, 100)) source.max_shrink_percent = static_cast<int>(*v);
     c.group_sources.push_back(std::move(source));
   }
 }

@@ -39,6 +39,10 @@ struct GroupSourceConfig {
   std::string organisation;    // for meeting-guide: the fellowship (the feed does not say)
   std::vector<std::string> themes;  // for meeting-guide
   int refresh_seconds = 3600;
+  // A read with more than this share fewer groups than the source last had is refused (the
+  // previous content is kept and the source reported), so a source that suddenly answers an empty
+  // list cannot empty the directory. 100: no guard.
+  int max_shrink_percent = 50;
 };
 
 // Where and how records of information given are written back (docs/records.md).

@@ -147,25 +147,45 @@ bool LiveDirectory::Refresh(size_t index) {
   // Slow: outside the lock.
   Result<Fetched> fetched = Fetch(config, readers_, previous, changes_since, etag, last_modified);
   const int64_t now = clock_();
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   Source& s = sources_[index];
   s.state.last_attempt = now;
   s.next_refresh = now + config.refresh_seconds;
   if (!fetched.ok()) {
     s.state.last_error = fetched.status().message();
     s.state.stale = true;
+    s.state.shrink_refused = false;
+    return false;
+  }
+  const size_t got = fetched->groups.size();
+  if (!fetched->not_modified && s.baseline > 0 &&
+      got * 100 < s.baseline * static_cast<size_t>(100 - config.max_shrink_percent)) {
+    s.state.last_error = "answered " + std::to_string(got) + " groups where it had " + std::to_string(s.baseline) +
+                         "; kept the previous content (more than maxShrinkPercent " +
+                         std::to_string(config.max_shrink_percent) + "% fewer)";
+    s.state.stale = true;
+    s.state.shrink_refused = true;
+    s.state.refused_groups = got;
     return false;
   }
   s.state.last_success = now;
   s.state.last_error.clear();
   s.state.stale = false;
+  s.state.shrink_refused = false;
+  s.state.refused_groups = 0;
   if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
   s.groups = std::move(fetched->groups);
   s.etag = std::move(fetched->etag);
   s.last_modified = std::move(fetched->last_modified);
   s.state.groups = s.groups.size();
-  if (ledger_ != nullptr) (void)ledger_->SaveSnapshot(config.name, GroupsToJson(s.groups), now);
+  s.baseline = s.groups.size();
+  if (ledger_ == nullptr) return true;
+  // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
+  // refresh interval away, so snapshots of one source are never written concurrently.
+  std::string snapshot = GroupsToJson(s.groups);
+  lock.unlock();
+  (void)ledger_->SaveSnapshot(config.name, snapshot, now);
   return true;
 }
 
@@ -177,25 +197,40 @@ void LiveDirectory::Rebuild() {
   }
   auto directory = std::make_shared<const GroupDirectory>(
       GroupDirectory::Build(Merge(std::move(per_source)), readers_.geography));
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(current_mutex_);
   current_ = std::move(directory);
 }
 
 std::string LiveDirectory::LoadAll() {
   std::string problems;
   for (size_t i = 0; i < sources_.size(); ++i) {
+    // The snapshot of the last good content, if the store has one: the shrink guard's measure,
+    // and what is served when the source cannot be read now.
+    std::vector<Group> snapshot_groups;
+    int64_t saved_at = 0;
+    if (ledger_ != nullptr) {
+      auto snapshot = ledger_->LoadSnapshot(sources_[i].config.name);
+      if (snapshot.ok() && snapshot->has_value()) {
+        auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
+                                         sources_[i].config.name);
+        if (groups.ok()) {
+          snapshot_groups = std::move(groups).value();
+          saved_at = (*snapshot)->saved_at;
+        }
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      sources_[i].baseline = snapshot_groups.size();
+    }
     if (Refresh(i)) continue;
     std::lock_guard<std::mutex> lock(mutex_);
     Source& s = sources_[i];
     problems += s.state.last_error + "\n";
-    if (ledger_ == nullptr) continue;
-    auto snapshot = ledger_->LoadSnapshot(s.config.name);
-    if (!snapshot.ok() || !snapshot->has_value()) continue;
-    auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + s.config.name, s.config.name);
-    if (!groups.ok()) continue;
-    s.groups = std::move(groups).value();
+    if (saved_at == 0) continue;
+    s.groups = std::move(snapshot_groups);
     s.state.groups = s.groups.size();
-    s.state.last_success = (*snapshot)->saved_at;
+    s.state.last_success = saved_at;
   }
   Rebuild();
   return problems;
@@ -223,7 +258,7 @@ void LiveDirectory::StartRefreshing() {
 }
 
 std::shared_ptr<const GroupDirectory> LiveDirectory::Current() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(current_mutex_);
   return current_;
 }
 
@@ -246,6 +281,7 @@ JsonValue LiveDirectory::StatusJson() const {
     if (s.last_attempt > 0) item.Set("lastAttempt", JsonValue::Int(s.last_attempt));
     if (s.last_success > 0) item.Set("lastSuccess", JsonValue::Int(s.last_success));
     if (!s.last_error.empty()) item.Set("lastError", s.last_error);
+    if (s.shrink_refused) item.Set("refusedReadGroups", JsonValue::Int(static_cast<int64_t>(s.refused_groups)));
   }
   doc.Set("groups", JsonValue::Int(static_cast<int64_t>(Current()->size())));
   return doc;

@@ -3,7 +3,9 @@
 // Each source is loaded at start and then refreshed on its own interval by a background thread.
 // A source that fails (unreachable, invalid) keeps its last good content — from memory, or from
 // the snapshot in the store after a restart — and is reported as stale; it never stops the
-// service. Thread-safe; Current() is cheap (a shared_ptr copy).
+// service. So is a read that suddenly has far fewer groups than before (maxShrinkPercent).
+// Thread-safe; Current() is cheap (a shared_ptr copy) and never waits behind a source read or a
+// snapshot write.
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -43,6 +45,8 @@ struct SourceState {
   int64_t last_success = 0;
   std::string last_error;     // of the latest attempt; empty when it succeeded
   bool stale = false;         // the latest attempt failed: serving older content
+  bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
+  size_t refused_groups = 0;   // then: how many groups that read had
 };
 
 class LiveDirectory {
@@ -80,6 +84,7 @@ class LiveDirectory {
     int64_t next_refresh = 0;
     std::string etag, last_modified;  // of the last good content read from a url
     int64_t last_full_read = 0;       // hsds-api: incremental reads only within a day of a full one
+    size_t baseline = 0;  // groups it last had (here or in its snapshot): the shrink guard's measure
   };
   // Fetches one source (outside the lock); updates its state and snapshot. True when the content
   // changed.
@@ -89,8 +94,9 @@ class LiveDirectory {
   SourceReaders readers_;
   Ledger* ledger_;
   std::function<int64_t()> clock_;
-  mutable std::mutex mutex_;  // guards sources_ and current_
+  mutable std::mutex mutex_;  // guards sources_
   std::vector<Source> sources_;
+  mutable std::mutex current_mutex_;  // guards current_ only, so readers never wait behind a refresh
   std::shared_ptr<const GroupDirectory> current_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;

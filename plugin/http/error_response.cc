@@ -23,6 +23,10 @@ HttpError ToHttpError(const Status& status, const std::string& request_id) {
   issue.code = fhir::IssueTypeFor(status.code());
   if (http == 401) {
     issue.diagnostics = "authentication required";  // the reason is logged, never sent
+  } else if (http == 503) {
+    // What is unavailable (a store that is full, a setting that is missing, a peer that does not
+    // answer) is the caller's to know: messages name no patient data (status.h).
+    issue.diagnostics = status.message() + "; request id " + request_id;
   } else if (http >= 500) {
     issue.diagnostics = "internal error; request id " + request_id;
   } else {

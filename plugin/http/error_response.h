@@ -13,7 +13,8 @@ struct HttpError {
 
 // InvalidArgument 400 (expression = the field named before ": "), Unauthenticated 401 (no
 // detail), PermissionDenied 403, NotFound 404, FailedPrecondition 412, ResourceExhausted 413,
-// Unavailable/DeadlineExceeded 503, anything else 500 with the request id only.
+// Unavailable/DeadlineExceeded 503 (the message says what is unavailable: a full store, a missing
+// setting), anything else 500 with the request id only.
 HttpError ToHttpError(const Status& status, const std::string& request_id);
 
 }  // namespace selvhjelp::plugin

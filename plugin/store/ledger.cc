@@ -141,9 +141,9 @@ Status Ledger::WriteCardsLocked(const std::vector<CardIssued>& cards) {
                          "recipient, issued_at) VALUES(?,?,?,?,?,?)"));
     s.Bind(1, card.card_uuid).Bind(2, card.service_id).Bind(3, card.subject_key)
         .Bind(4, card.encounter_id).Bind(5, card.recipient).Bind(6, card.issued_at);
-    if (s.Step() != SQLITE_DONE) {
+    if (const int rc = s.Step(); rc != SQLITE_DONE) {
       (void)Exec(cards_db_, "ROLLBACK");
-      return InternalError("store: cannot record card");
+      return WriteError(cards_db_, rc, "cannot record card");
     }
   }
   Status commit = Exec(cards_db_, "COMMIT");
@@ -170,9 +170,9 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
     s.Bind(1, e.card_uuid).Bind(2, e.outcome).Bind(3, e.accepted_suggestions)
         .Bind(4, e.override_code).Bind(5, e.outcome_timestamp)
         .Bind(6, int64_t{e.has_user_comment}).Bind(7, int64_t{is_known}).Bind(8, received_at);
-    if (s.Step() != SQLITE_DONE) {
+    if (const int rc = s.Step(); rc != SQLITE_DONE) {
       (void)Exec(feedback_db_, "ROLLBACK");
-      return InternalError("store: cannot record feedback");
+      return WriteError(feedback_db_, rc, "cannot record feedback");
     }
     // The latest outcome per patient and recipient, kept for the hook's hot path. Only new
     // feedback moves it: a repeated post must not make an old answer look recent.
@@ -184,9 +184,9 @@ Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, in
                        "encounter_id=excluded.encounter_id, at=excluded.at WHERE excluded.at >= outcomes.at"));
       latest.Bind(1, card.Text(0)).Bind(2, card.Text(1)).Bind(3, e.outcome).Bind(4, e.override_code)
           .Bind(5, card.Text(2)).Bind(6, received_at);
-      if (latest.Step() != SQLITE_DONE) {
+      if (const int rc = latest.Step(); rc != SQLITE_DONE) {
         (void)Exec(feedback_db_, "ROLLBACK");
-        return InternalError("store: cannot record outcome");
+        return WriteError(feedback_db_, rc, "cannot record outcome");
       }
       changed.push_back({card.Text(0) + "\n" + card.Text(1),
                          LocalOutcome{e.outcome, e.override_code, card.Text(2), received_at}});

@@ -59,7 +59,7 @@ Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
         .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
         .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
     // Autocommit with synchronous=FULL: durable when Step returns.
-    if (insert.Step() != SQLITE_DONE) return InternalError("store: cannot write the record: " + std::string(sqlite3_errmsg(db_)));
+    if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, "cannot write the record");
   }
   std::lock_guard<std::mutex> lock(outcomes_mutex_);
   LocalOutcome& slot = outcomes_[OutcomeKey(r.subject_key, r.recipient)];
@@ -98,8 +98,8 @@ Status Outbox::Finish(const std::string& record_id, const char* sql, const std::
   std::lock_guard<std::mutex> lock(mutex_);
   held_.erase(record_id);
   Statement update(statements_.Get(db_, sql));
-  if (update.Bind(1, text).Bind(2, number).Bind(3, record_id).Step() != SQLITE_DONE) {
-    return InternalError("store: cannot update the record's state: " + std::string(sqlite3_errmsg(db_)));
+  if (const int rc = update.Bind(1, text).Bind(2, number).Bind(3, record_id).Step(); rc != SQLITE_DONE) {
+    return WriteError(db_, rc, "cannot update the record's state");
   }
   return OkStatus();
 }

@@ -4,12 +4,28 @@ namespace selvhjelp::plugin {
 
 Status Exec(sqlite3* db, const char* sql) {
   char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
     std::string message = error ? error : "unknown";
     sqlite3_free(error);
-    return InternalError("store: " + message);
+    return WriteError(db, rc, message);
   }
   return OkStatus();
+}
+
+Status WriteError(sqlite3* db, int rc, const std::string& what) {
+  const char* environment = nullptr;
+  switch (rc & 0xff) {  // the primary code of an extended one
+    case SQLITE_FULL: environment = "the disk is full"; break;
+    case SQLITE_READONLY: environment = "the store is read-only"; break;
+    case SQLITE_IOERR: environment = "an I/O error"; break;
+    case SQLITE_CANTOPEN: environment = "the store file cannot be opened"; break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: environment = "the store is locked by another process"; break;
+    default: break;
+  }
+  if (environment) return UnavailableError("store: " + what + ": " + environment + "; nothing was written");
+  return InternalError("store: " + what + ": " + std::string(db ? sqlite3_errstr(rc) : "unknown error"));
 }
 
 Result<sqlite3*> OpenConnection(const std::filesystem::path& file, const char* synchronous) {

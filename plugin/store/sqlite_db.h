@@ -43,8 +43,14 @@ class Statement {
   bool ok_ = false;
 };
 
-// Runs `sql` (one or more statements); Internal "store: ..." on failure.
+// Runs `sql` (one or more statements); on failure the status of WriteError.
 Status Exec(sqlite3* db, const char* sql);
+
+// The status for a statement on `db` that failed with result code `rc` while doing `what`:
+// Unavailable "store: <what>: the disk is full; nothing was written" (or: the store is
+// read-only, an I/O error, the store is locked) when the environment is at fault, so a caller can
+// answer 503 and an operator sees why; Internal for anything else. Never holds data values.
+Status WriteError(sqlite3* db, int rc, const std::string& what);
 
 // Opens (creating) `file` in WAL mode with the given synchronous level ("FULL", "NORMAL") and a
 // 5 s busy timeout.

@@ -128,6 +128,45 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
   fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(a_source_that_suddenly_answers_an_empty_list_does_not_empty_the_directory) {
+  fs::path dir = TempDir("selvhjelp-shrink");
+  fs::copy(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json", dir / "groups.json");
+  selvhjelp::config::GroupSourceConfig source;
+  source.name = "region";
+  source.type = "json";
+  source.path = dir / "groups.json";
+  source.refresh_seconds = 1;
+  int64_t now = 1000;
+  auto clock = [&now] { return now; };
+  auto ledger = Ledger::Open(dir / "store.db");
+  BOOST_REQUIRE(ledger.ok());
+  {
+    LiveDirectory live({source}, {}, ledger->get(), clock);
+    BOOST_TEST(live.LoadAll().empty());
+    BOOST_TEST(live.Current()->size() == 16u);
+  }
+  std::ofstream(dir / "groups.json") << R"({"groups": []})";  // valid, and empty
+  now = 2000;
+  {
+    // After a restart the snapshot is the measure: the empty read is refused.
+    LiveDirectory restarted({source}, {}, ledger->get(), clock);
+    std::string problems = restarted.LoadAll();
+    BOOST_TEST(problems.find("answered 0 groups where it had 16") != std::string::npos, problems);
+    BOOST_TEST(restarted.Current()->size() == 16u);
+    SourceState state = restarted.States()[0];
+    BOOST_TEST(state.stale);
+    BOOST_TEST(state.shrink_refused);
+    BOOST_TEST(state.last_success == 1000);
+    BOOST_TEST(restarted.StatusJson().Find("sources")->items()[0].FindInt("refusedReadGroups").value_or(-1) == 0);
+  }
+  source.max_shrink_percent = 100;  // the hospital accepts the change
+  LiveDirectory accepting({source}, {}, ledger->get(), clock);
+  BOOST_TEST(accepting.LoadAll().empty());
+  BOOST_TEST(accepting.Current()->size() == 0u);
+  BOOST_TEST(!accepting.States()[0].shrink_refused);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(meeting_guide_feed_becomes_weekly_groups_with_mapped_types) {
   const fs::path data = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
   auto geography = selvhjelp::mappings::Geography::Load(data / "geography.json");
