@@ -292,8 +292,9 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
-    p.RejectUnknown(*s, "store", {"path"});
+    p.RejectUnknown(*s, "store", {"path", "cardRetentionDays"});
     if (auto v = p.String(*s, "path", "store", true)) c.store_path = Resolve(dir, *v);
+    if (auto v = p.Int(*s, "cardRetentionDays", "store", false, 1, 3650)) c.card_retention_days = static_cast<int>(*v);
   }
   if (const JsonValue* s = p.Object(root, "mappings", "", true)) {
     p.RejectUnknown(*s, "mappings", {"directory", "extraDiagnosisFiles", "liftExclusions", "postalRegister"});

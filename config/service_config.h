@@ -95,6 +95,7 @@ struct ServiceConfig {
 
   // data
   std::filesystem::path store_path;
+  int card_retention_days = 90;  // store.cardRetentionDays: cards shown are kept this long
   std::filesystem::path mappings_dir;
   std::vector<std::filesystem::path> extra_diagnosis_files;
   std::filesystem::path postal_register;    // Posten/Bring's postal register file, optional

@@ -153,7 +153,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     (void)rt->directory->LoadAll();
     return rt;
   }
-  auto ledger = Ledger::Open(rt->config.store_path);
+  auto ledger = Ledger::Open(rt->config.store_path,
+                             LedgerOptions{int64_t{rt->config.card_retention_days} * 24 * 3600});
   if (!ledger.ok()) return ledger.status();
   rt->ledger = std::move(ledger).value();
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "fhir/base/status_macros.h"
@@ -46,8 +47,9 @@ Ledger::~Ledger() {
   sqlite3_close_v2(feedback_db_);
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file) {
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file, LedgerOptions options) {
   std::unique_ptr<Ledger> ledger(new Ledger());
+  ledger->options_ = options;
   Result<sqlite3*> feedback = OpenConnection(file, "FULL");
   if (!feedback.ok()) return feedback.status();
   ledger->feedback_db_ = *feedback;
@@ -147,8 +149,19 @@ Status Ledger::WriteCardsLocked(const std::vector<CardIssued>& cards) {
     }
   }
   Status commit = Exec(cards_db_, "COMMIT");
-  if (!commit.ok()) (void)Exec(cards_db_, "ROLLBACK");
-  return commit;
+  if (!commit.ok()) {
+    (void)Exec(cards_db_, "ROLLBACK");
+    return commit;
+  }
+  int64_t newest = 0;
+  for (const CardIssued& card : cards) newest = std::max(newest, card.issued_at);
+  if (newest - last_card_purge_ < 3600) return OkStatus();
+  last_card_purge_ = newest;
+  Statement purge(Prepared(cards_db_, "DELETE FROM cards WHERE issued_at < ?"));
+  if (const int rc = purge.Bind(1, newest - options_.card_retention_seconds).Step(); rc != SQLITE_DONE) {
+    return WriteError(cards_db_, rc, "cannot delete expired cards");
+  }
+  return OkStatus();
 }
 
 Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at) {

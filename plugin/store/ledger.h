@@ -49,11 +49,18 @@ struct LocalOutcome {
   int64_t at = 0;             // when we received it (seconds since the epoch)
 };
 
+struct LedgerOptions {
+  // Cards are kept this long after they were shown (feedback for an older card is stored and
+  // flagged as for an unknown card); older rows are deleted as new cards are written, at most
+  // once an hour. The table would otherwise grow with every hook call.
+  int64_t card_retention_seconds = 90 * 24 * 3600;
+};
+
 class Ledger {
  public:
   ~Ledger();
   // Opens or creates the database file (and its folder). Unavailable when it cannot be opened.
-  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& file, LedgerOptions options = {});
 
   // Queues the cards of one hook answer for the background writer; returns at once.
   void QueueCards(std::vector<CardIssued> cards);
@@ -106,6 +113,8 @@ class Ledger {
   StatementCache statements_;
   sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
   sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
+  LedgerOptions options_;
+  int64_t last_card_purge_ = 0;  // issued_at of the newest card when cards were last purged; mutex_
   // The outcomes table in memory, keyed by subject_key + '\n' + recipient: the hook's hot path
   // reads it without touching SQLite.
   mutable std::mutex outcomes_mutex_;

@@ -37,3 +37,23 @@ BOOST_AUTO_TEST_CASE(feedback_is_idempotent_durable_and_flags_unknown_cards) {
   BOOST_TEST(!(*reopened)->LatestOutcome(key, "relatives").has_value());
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(cards_older_than_the_retention_are_deleted_as_new_ones_are_written) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-ledger-retention-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto ledger = Ledger::Open(dir / "store.db", LedgerOptions{7 * 24 * 3600});
+  BOOST_REQUIRE(ledger.ok());
+  const int64_t day = 24 * 3600;
+  (*ledger)->QueueCards({{"old-card", "svc", "k", "", "patient", 100 * day}});
+  (*ledger)->QueueCards({{"recent-card", "svc", "k", "", "patient", 105 * day}});
+  BOOST_REQUIRE((*ledger)->FlushCards().ok());
+  (*ledger)->QueueCards({{"new-card", "svc", "k", "", "patient", 108 * day}});  // old-card is 8 days old now
+  BOOST_REQUIRE((*ledger)->FlushCards().ok());
+  auto feedback = [&](const std::string& card) {
+    return *(*ledger)->RecordFeedback({FeedbackEntry{card, "accepted", "s", "", "2026-11-23T10:00:00Z", false}}, 108 * day);
+  };
+  BOOST_TEST(feedback("old-card") == 1);     // deleted: its feedback is for an unknown card
+  BOOST_TEST(feedback("recent-card") == 0);  // 3 days old: kept
+  BOOST_TEST(feedback("new-card") == 0);
+  fs::remove_all(dir);
+}
