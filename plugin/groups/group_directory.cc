@@ -64,62 +64,86 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
   const size_t cap = static_cast<size_t>(per_section);
   GroupMatch match;
   std::vector<const Group*> other_candidates;  // non-12-step groups not chosen
-  auto take = [&](const std::vector<size_t>& indexes, std::vector<const Group*>& out,
-                  auto&& also_skip) {
-    for (size_t i : indexes) {
-      if (out.size() >= cap && other_candidates.size() >= cap) return;
-      const Group& g = groups_[i];
-      if (also_skip(g)) continue;
-      if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) continue;
-      if (out.size() < cap) {
-        out.push_back(&g);
-      } else if (!g.twelve_step && other_candidates.size() < cap) {
-        other_candidates.push_back(&g);
+  using Lists = std::vector<const std::vector<size_t>*>;  // index lists visited in turn, never copied
+  auto has_theme = [&](const Group& g) {
+    return theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
+  };
+  // Fills `out` with the first groups of `lists` (up to the cap), and other_candidates with the
+  // next non-12-step ones, in list order.
+  auto take = [&](const Lists& lists, std::vector<const Group*>& out, auto&& also_skip) {
+    for (const std::vector<size_t>* list : lists) {
+      for (size_t i : *list) {
+        if (out.size() >= cap && other_candidates.size() >= cap) return;
+        const Group& g = groups_[i];
+        if (also_skip(g) || !has_theme(g)) continue;
+        if (out.size() < cap) {
+          out.push_back(&g);
+        } else if (!g.twelve_step && other_candidates.size() < cap) {
+          other_candidates.push_back(&g);
+        }
       }
     }
   };
-  auto none = [](const Group&) { return false; };
-  // Nearest first when the patient's position is known (groups without coordinates last).
-  auto nearest_first = [&](std::vector<size_t> indexes) {
-    auto distance = [&](size_t i) {
-      const GroupAddress& a = groups_[i].address;
-      return a.latitude && a.longitude ? DistanceKm(*near, {*a.latitude, *a.longitude})
-                                       : std::numeric_limits<double>::infinity();
+  // The same choice as `take` over the groups of `lists` sorted nearest first (list order among
+  // equals; groups without coordinates last), without sorting them all: each distance is computed
+  // once, and only the few that are taken are put in order (partial selection).
+  auto take_nearest = [&](const Lists& lists, std::vector<const Group*>& out) {
+    struct Candidate {
+      double km;
+      size_t order;  // position in list order: the tie-break a stable sort would keep
+      size_t group;
+      bool operator<(const Candidate& other) const { return km < other.km || (km == other.km && order < other.order); }
     };
-    std::stable_sort(indexes.begin(), indexes.end(), [&](size_t x, size_t y) { return distance(x) < distance(y); });
-    return indexes;
+    std::vector<Candidate> candidates;
+    size_t order = 0;
+    for (const std::vector<size_t>* list : lists) {
+      for (size_t i : *list) {
+        const Group& g = groups_[i];
+        if (!has_theme(g)) continue;
+        const GroupAddress& a = g.address;
+        candidates.push_back({a.latitude && a.longitude ? DistanceKm(*near, {*a.latitude, *a.longitude})
+                                                        : std::numeric_limits<double>::infinity(),
+                              order++, i});
+      }
+    }
+    const auto chosen_end = candidates.begin() +
+                            static_cast<std::ptrdiff_t>(std::min(candidates.size(), cap - std::min(cap, out.size())));
+    std::partial_sort(candidates.begin(), chosen_end, candidates.end());
+    for (auto it = candidates.begin(); it != chosen_end; ++it) out.push_back(&groups_[it->group]);
+    // Of the rest, the nearest non-12-step groups are the alternatives' candidates.
+    const auto others_end = std::partition(chosen_end, candidates.end(),
+                                           [&](const Candidate& c) { return !groups_[c.group].twelve_step; });
+    const size_t wanted = cap - std::min(cap, other_candidates.size());
+    const auto others_taken = chosen_end + static_cast<std::ptrdiff_t>(std::min<size_t>(wanted, others_end - chosen_end));
+    std::partial_sort(chosen_end, others_taken, others_end);
+    for (auto it = chosen_end; it != others_taken; ++it) other_candidates.push_back(&groups_[it->group]);
+  };
+  auto none = [](const Group&) { return false; };
+  auto take_place = [&](const Lists& lists, std::vector<const Group*>& out) {
+    near ? take_nearest(lists, out) : take(lists, out, none);
   };
   if (municipality.size() == 4) {
     if (auto it = index.by_municipality.find(municipality); it != index.by_municipality.end()) {
-      take(near ? nearest_first(it->second) : it->second, match.municipality, none);
+      take_place({&it->second}, match.municipality);
     }
     // The rest of the county: nearest first, or municipality by municipality (in number order).
     if (auto county = index.county_municipalities.find(municipality.substr(0, 2));
         county != index.county_municipalities.end()) {
-      std::vector<size_t> rest;
+      Lists rest;
       for (const std::string& other : county->second) {
-        if (other == municipality) continue;
-        const std::vector<size_t>& groups = index.by_municipality.at(other);
-        if (!near) {
-          take(groups, match.county, none);
-        } else {
-          rest.insert(rest.end(), groups.begin(), groups.end());
-        }
+        if (other != municipality) rest.push_back(&index.by_municipality.at(other));
       }
-      if (near) take(nearest_first(std::move(rest)), match.county, none);
+      take_place(rest, match.county);
     }
     // The rest of the health region, county by county.
     if (auto region = region_counties_.find(municipality.substr(0, 2)); region != region_counties_.end()) {
-      std::vector<size_t> rest;
+      Lists rest;
       for (const std::string& county : region->second) {
         auto in_county = index.county_municipalities.find(county);
         if (in_county == index.county_municipalities.end()) continue;
-        for (const std::string& m : in_county->second) {
-          const std::vector<size_t>& groups = index.by_municipality.at(m);
-          rest.insert(rest.end(), groups.begin(), groups.end());
-        }
+        for (const std::string& m : in_county->second) rest.push_back(&index.by_municipality.at(m));
       }
-      take(near ? nearest_first(std::move(rest)) : rest, match.region, none);
+      take_place(rest, match.region);
     }
   }
   auto chosen_in_person = [&](const Group& g) {
@@ -128,7 +152,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
     };
     return has(match.municipality) || has(match.county) || has(match.region);
   };
-  take(index.digital, match.digital, chosen_in_person);
+  take({&index.digital}, match.digital, chosen_in_person);
   auto is_twelve_step = [](const Group* g) { return g->twelve_step; };
   bool all_twelve_step = std::all_of(match.municipality.begin(), match.municipality.end(), is_twelve_step) &&
                          std::all_of(match.county.begin(), match.county.end(), is_twelve_step) &&

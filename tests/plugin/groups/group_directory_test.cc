@@ -2,7 +2,10 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <limits>
 
 #include "plugin/groups/group_file_source.h"
 
@@ -111,4 +114,67 @@ BOOST_AUTO_TEST_CASE(the_rest_of_the_health_region_comes_after_the_county) {
   BOOST_TEST(Ids(voss.county) == std::vector<std::string>{"a-bergen"});
   BOOST_TEST(Ids(voss.region) == std::vector<std::string>{"b-stavanger"});
   BOOST_TEST(GroupDirectory::Build({Make("b-stavanger", "1103", false)}).Match("4601", Recipient::kPatient, 3).region.empty());
+}
+
+// The partial selection picks exactly what sorting the whole section nearest first would: for
+// random directories (ties, groups without coordinates, themes, 12-step and not), the municipality
+// and county sections and the alternatives equal a brute-force full stable sort.
+BOOST_AUTO_TEST_CASE(nearest_groups_equal_a_full_sort_of_the_section) {
+  uint64_t seed = 42;
+  auto next = [&seed](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  for (int round = 0; round < 40; ++round) {
+    std::vector<Group> groups;
+    const char* municipalities[] = {"4601", "4602", "4611", "4612"};  // one county
+    for (int i = 0; i < 300; ++i) {
+      char id[16];
+      std::snprintf(id, sizeof id, "g%04d", i);
+      Group g = Make(id, municipalities[next(4)], next(3) != 0);
+      if (next(5) != 0) {  // most have coordinates, on a coarse grid so that distances tie
+        g.address.latitude = 60.0 + static_cast<double>(next(20)) / 10;
+        g.address.longitude = 5.0 + static_cast<double>(next(20)) / 10;
+      }
+      g.themes = {next(2) ? "alcohol" : "drugs"};
+      groups.push_back(std::move(g));
+    }
+    auto d = GroupDirectory::Build(groups);
+    const Position near{60.0 + static_cast<double>(next(20)) / 10, 5.0 + static_cast<double>(next(20)) / 10};
+    const std::string theme = next(2) ? "alcohol" : "";
+    const int cap = 1 + static_cast<int>(next(6));
+    GroupMatch got = d.Match("4601", Recipient::kPatient, cap, theme, near);
+    // Brute force: the section's groups in directory order, stable-sorted by distance.
+    auto sorted = [&](bool in_municipality) {
+      std::vector<const Group*> section;
+      for (const Group& g : d.groups()) {
+        const bool here = g.address.municipality == "4601";
+        if (here != in_municipality) continue;
+        if (!theme.empty() && g.themes[0] != theme) continue;
+        section.push_back(&g);
+      }
+      auto km = [&](const Group* g) {
+        return g->address.latitude ? DistanceKm(near, {*g->address.latitude, *g->address.longitude})
+                                   : std::numeric_limits<double>::infinity();
+      };
+      // Before the distance sort the county's groups stand municipality by municipality, in number order.
+      std::stable_sort(section.begin(), section.end(),
+                       [](const Group* a, const Group* b) { return a->address.municipality < b->address.municipality; });
+      std::stable_sort(section.begin(), section.end(), [&](const Group* a, const Group* b) { return km(a) < km(b); });
+      return section;
+    };
+    std::vector<const Group*> here = sorted(true), county = sorted(false), alternatives;
+    std::vector<const Group*> want_here(here.begin(), here.begin() + std::min<size_t>(cap, here.size()));
+    std::vector<const Group*> want_county(county.begin(), county.begin() + std::min<size_t>(cap, county.size()));
+    BOOST_TEST(Ids(got.municipality) == Ids(want_here), "round " << round);
+    BOOST_TEST(Ids(got.county) == Ids(want_county), "round " << round);
+    for (auto* rest : {&here, &county}) {
+      for (size_t i = static_cast<size_t>(cap); i < rest->size() && alternatives.size() < static_cast<size_t>(cap); ++i) {
+        if (!(*rest)[i]->twelve_step) alternatives.push_back((*rest)[i]);
+      }
+    }
+    const bool all_twelve_step = std::all_of(want_here.begin(), want_here.end(), [](const Group* g) { return g->twelve_step; }) &&
+                                 std::all_of(want_county.begin(), want_county.end(), [](const Group* g) { return g->twelve_step; });
+    if (all_twelve_step) BOOST_TEST(Ids(got.alternatives) == Ids(alternatives), "round " << round);
+  }
 }
