@@ -5,7 +5,7 @@
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/cds_request.h"
-#include "plugin/cds/offer_policy.h"
+#include "plugin/cds/patient_decision.h"
 #include "plugin/cds/patient_facts.h"
 #include "plugin/cds/prefetch_resolver.h"
 #include "plugin/cds/vocabulary.h"
@@ -39,63 +39,33 @@ void SelfHelpService::Handle(const HookService& service, JsonValue body,
 Result<std::string> SelfHelpService::Decide(const HookService& service, const CdsRequest& request,
                                           const ResolvedData& data,
                                           const std::string& accept_language) {
-  const config::ServiceConfig& cfg = *deps_.config;
-  PatientFacts facts = ExtractFacts(data, *deps_.diagnoses, *deps_.geography);
-  if (!facts.in_scope) return std::string(R"({"cards":[]})");
-
-  std::string language = cfg.language;
-  if (language.empty()) language = facts.practitioner_language;
-  if (language.empty()) language = LanguageFromAcceptLanguage(accept_language);
-  if (language.empty() || !deps_.texts->HasLanguage(language)) language = "nb";
-
+  const PatientDecision decision =
+      DecidePatient(DecisionDeps{deps_.config, deps_.diagnoses, deps_.geography, deps_.texts, deps_.directory,
+                                 deps_.ledger, deps_.outbox, deps_.clock},
+                    data, request.fhir_server, request.patient_id, request.encounter_id, accept_language, GroupsFor::kOffered);
+  if (!decision.facts.in_scope) return std::string(R"({"cards":[]})");
   const int64_t now = deps_.clock();
-  const OfferPolicy policy{cfg.informed_interval_days, cfg.declined_reoffer_days};
-  // Records made through POST /records are keyed by records.fhirServer: a hook call without a
-  // fhirServer is taken to come from that EHR.
-  const std::string& fhir_server = request.fhir_server.empty() ? cfg.records.fhir_server : request.fhir_server;
-  const std::string subject_key = deps_.ledger->SubjectKey(fhir_server, request.patient_id);
-  struct Plan {
-    Recipient recipient;
-    const char* name;
-    std::optional<PriorRecord> ehr;
-    std::vector<std::string> refs;
-  };
-  std::vector<Plan> plans = {{Recipient::kPatient, "patient", facts.latest_to_patient,
-                              {"Patient/" + request.patient_id}}};
-  if (!facts.relative_refs.empty()) {
-    plans.push_back({Recipient::kRelatives, "relatives", facts.latest_to_relatives, facts.relative_refs});
-  }
   fhir::JsonStreamWriter out;
   out.StartObject();
   out.Key("cards");
   out.StartArray();
   std::vector<CardIssued> issued;
-  const std::shared_ptr<const GroupDirectory> groups = deps_.directory->Current();
-  for (const Plan& plan : plans) {
-    std::optional<LocalOutcome> local = deps_.ledger->LatestOutcome(subject_key, plan.name);
-    if (deps_.outbox != nullptr) {
-      std::optional<LocalOutcome> recorded = deps_.outbox->LatestOutcome(subject_key, plan.name);
-      if (recorded && (!local || local->at < recorded->at)) local = recorded;
-    }
-    if (!ShouldOffer(plan.ehr, local, request.encounter_id, now, policy)) continue;
-    const GroupMatch match =
-        groups->Match(facts.municipality, plan.recipient, cfg.max_groups_per_section, {}, facts.position);
+  for (const RecipientDecision& r : decision.recipients) {
+    if (!r.offer) continue;
     CardInput input;
-    input.recipient = plan.recipient;
-    input.language = language;
+    input.recipient = r.recipient;
+    input.language = decision.language;
     input.discharge = service.hook == "encounter-discharge";
-    input.recipient_refs = plan.refs;
-    input.groups = &match;
-    if (!facts.municipality.empty()) {
-      input.municipality_name = deps_.geography->MunicipalityName(facts.municipality).value_or("");
-      input.county_name = deps_.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");
-      input.region_name = deps_.geography->HealthRegion(facts.municipality.substr(0, 2)).value_or("");
-    }
-    input.source_url = cfg.source_url;
+    input.recipient_refs = r.refs;
+    input.groups = &r.groups;
+    input.municipality_name = decision.municipality_name;
+    input.county_name = decision.county_name;
+    input.region_name = decision.region_name;
+    input.source_url = deps_.config->source_url;
     input.now_iso = fhir::IsoInstant(now);
     std::string card_uuid = NewUuid();
     WriteCard(out, request, input, card_uuid, *deps_.texts);
-    issued.push_back({std::move(card_uuid), service.id, subject_key, request.encounter_id, plan.name, now});
+    issued.push_back({std::move(card_uuid), service.id, decision.subject_key, request.encounter_id, r.name, now});
   }
   out.EndArray();
   out.EndObject();
