@@ -1,0 +1,49 @@
+// The page's record request becomes a record whose patient, practitioner and encounter come from
+// the session; what the page says about them is ignored.
+#include "plugin/app/app_view.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "fhir/json/json_reader.h"
+#include "plugin/records/record_request.h"
+
+using namespace selvhjelp;
+using namespace selvhjelp::plugin;
+using fhir::JsonValue;
+
+namespace {
+AppSession Session() {
+  AppSession s;
+  s.csrf = "csrf-token";
+  s.context.patient = "pat-1";
+  s.context.encounter = "enc-1";
+  s.context.fhir_user = "Practitioner/prac-1";
+  s.context.hpr_number = "9144889";
+  return s;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_page_record_takes_who_from_the_session) {
+  JsonValue page = *fhir::ParseJson(R"({"recipients":["Patient/pat-1"],"level":"brokered","response":"interested",
+    "groups":["demo-bgo-aa-1"],"consent":{"organization":{"display":"Anonyme Alkoholikere","identifier":{"system":"urn:oid:2.16.578.1.12.4.1.4.101","value":"974760673"}}},
+    "patient":{"reference":"Patient/someone-else"},"practitioner":{"reference":"Practitioner/impostor"}})");
+  Result<JsonValue> record = RecordFromPage(Session(), page, "2026-11-28T10:00:00Z");
+  BOOST_REQUIRE(record.ok());
+  BOOST_TEST(record->FindPath({"patient"})->FindString("reference").value_or("") == "Patient/pat-1");
+  BOOST_TEST(record->FindPath({"practitioner"})->FindString("reference").value_or("") == "Practitioner/prac-1");
+  BOOST_TEST(record->FindPath({"practitioner", "identifier"})->FindString("value").value_or("") == "9144889");
+  BOOST_TEST(record->FindPath({"encounter"})->FindString("reference").value_or("") == "Encounter/enc-1");
+  // It is a valid record as POST /records reads it.
+  Result<InformationRecord> parsed = ParseRecordRequest(*record, 1'795'860'000);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+  BOOST_TEST(!parsed->to_relatives);
+  BOOST_TEST(parsed->level == "brokered");
+  BOOST_TEST(parsed->practitioner.identifier_value == "9144889");
+}
+
+BOOST_AUTO_TEST_CASE(a_page_record_without_recipients_names_the_field) {
+  Result<JsonValue> record = RecordFromPage(Session(), *fhir::ParseJson(R"({"level":"written"})"), "2026-11-28T10:00:00Z");
+  BOOST_TEST(record.status().message().rfind("recipients: required", 0) == 0u);
+  BOOST_TEST(RecordFromPage(Session(), *fhir::ParseJson(R"({"recipients":[1]})"), "x").status().message() ==
+             "recipients[0]: expected a reference string");
+}
