@@ -227,6 +227,31 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 
+void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a) {
+  p.RejectUnknown(s, "app", {"clientId", "allowedIssuers", "redirectUri", "scope", "hprClaim", "unitClaim", "roleClaim",
+                             "sessionIdleMinutes", "sessionMaxHours", "allowHttp"});
+  if (auto v = p.Bool(s, "allowHttp", "app")) a.allow_http = *v;
+  if (auto v = p.String(s, "clientId", "app", true)) a.client_id = *v;
+  a.allowed_issuers = p.Strings(s, "allowedIssuers", "app", true);
+  for (size_t i = 0; i < a.allowed_issuers.size(); ++i) {
+    const std::string& iss = a.allowed_issuers[i];
+    if (!IsHttpUrl(iss) || (!a.allow_http && iss.rfind("https://", 0) != 0)) {
+      p.Add(s.Find("allowedIssuers")->items()[i], FieldPath("app.allowedIssuers", i),
+            a.allow_http ? "expected an http(s) URL" : "expected an https URL (allowHttp is for test set-ups)");
+    }
+  }
+  if (auto v = p.String(s, "redirectUri", "app", false)) {
+    if (!IsHttpUrl(*v)) p.Add(*s.Find("redirectUri"), "app.redirectUri", "expected an http(s) URL");
+    a.redirect_uri = *v;
+  }
+  if (auto v = p.String(s, "scope", "app", false)) a.scope = *v;
+  if (auto v = p.String(s, "hprClaim", "app", false)) a.hpr_claim = *v;
+  if (auto v = p.String(s, "unitClaim", "app", false)) a.unit_claim = *v;
+  if (auto v = p.String(s, "roleClaim", "app", false)) a.role_claim = *v;
+  if (auto v = p.Int(s, "sessionIdleMinutes", "app", false, 1, 24 * 60)) a.session_idle_minutes = static_cast<int>(*v);
+  if (auto v = p.Int(s, "sessionMaxHours", "app", false, 1, 24)) a.session_max_hours = static_cast<int>(*v);
+}
+
 void ReadAudit(const JsonValue& s, DataProblems& p, AuditConfig& a, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "audit", {"episodeTypes", "units", "transferredOutDays", "fhirServer", "pageSize", "auth", "allowHttp",
                                "auditors"});
@@ -288,7 +313,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     return OkStatus();
   }
   p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
-                             "fhirServer", "auth", "records", "audit"});
+                             "fhirServer", "auth", "records", "audit", "app"});
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
@@ -320,6 +345,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   }
   if (const JsonValue* s = p.Object(root, "auth", "", false)) ReadAuth(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "records", "", false)) ReadRecords(*s, p, c.records, dir);
+  if (const JsonValue* s = p.Object(root, "app", "", false)) ReadApp(*s, p, c.app);
   if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");

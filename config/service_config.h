@@ -58,6 +58,21 @@ struct RecordsConfig {
   std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
 };
 
+// The clinician app, a SMART on FHIR app (docs/app-api.md, docs/smart-app.md). Off when
+// client_id is empty.
+struct AppConfig {
+  std::string client_id;                     // as registered with the EHR
+  std::vector<std::string> allowed_issuers;  // EHR FHIR base URLs that may launch the app
+  std::string redirect_uri;                  // empty: <public base URL>/app/callback
+  std::string scope = "openid fhirUser launch patient/*.read";
+  std::string hpr_claim = "hpr-nummer";              // DIPS Arena's claim names
+  std::string unit_claim = "dips-userroledepartment";
+  std::string role_claim = "dips-userrolename";
+  int session_idle_minutes = 30;
+  int session_max_hours = 10;
+  bool allow_http = false;  // EHRs over http (test set-ups only)
+};
+
 // The compliance audit (docs/audit.md).
 struct AuditUnit {
   std::string reference;  // Organization/<id> as EpisodeOfCare.managingOrganization / Encounter.serviceProvider
@@ -104,6 +119,7 @@ struct ServiceConfig {
 
   RecordsConfig records;
   AuditConfig audit;
+  AppConfig app;
 
   // the record system's FHIR server (read fallback when prefetch is missing)
   int fhir_timeout_ms = 2000;

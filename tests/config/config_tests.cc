@@ -48,3 +48,24 @@ BOOST_AUTO_TEST_CASE(malformed_json_names_line_and_column) {
   BOOST_TEST(cfg.status().message().find(file.string() + ":3:3:") == 0u, cfg.status().message());
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(the_app_section_names_each_problem) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-bad-app-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"store\": {\"path\": \"s.db\"},\n"
+                         "  \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"sources\": []},\n"
+                         "  \"auth\": {\"trustedIssuers\": []},\n"
+                         "  \"app\": {\"clientId\": \"selvhjelp\",\n"
+                         "          \"allowedIssuers\": [\"https://ehr.example/fhir\", \"http://plain.example/fhir\"],\n"
+                         "          \"sessionIdleMinutes\": 0, \"cookie\": 1}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  const std::string f = file.string();
+  BOOST_TEST(m.find(f + ":7: app.allowedIssuers[1]: expected an https URL") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":8: app.sessionIdleMinutes") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":8: app.cookie: unknown setting") != std::string::npos, m);
+  fs::remove(file);
+}
