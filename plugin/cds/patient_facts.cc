@@ -141,8 +141,8 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
     std::optional<int64_t> day = fhir::EpochDay(c->FindString("sent").value_or(""));
     if (!day) continue;
     PriorRecord record{*day, ExtensionCode(*c, vocabulary::kResponseExtension, vocabulary::kResponseSystem), ""};
-    if (auto enc = c->FindPath({"encounter", "reference"})) {
-      std::string_view ref = *enc->AsString();
+    if (const JsonValue* enc = c->FindPath({"encounter", "reference"})) {
+      std::string_view ref = enc->AsString().value_or("");  // the EHR may send any JSON type here
       if (ref.rfind("Encounter/", 0) == 0) record.encounter_id = std::string(ref.substr(10));
     }
     bool to_patient = false, to_relatives = false;
@@ -196,7 +196,9 @@ std::optional<Position> PositionOf(const JsonValue& patient) {
           if (part.FindString("url") == "longitude") longitude = value->AsDouble();
         }
       }
-      if (latitude && longitude) return Position{*latitude, *longitude};
+      if (latitude && longitude && IsLatitude(*latitude) && IsLongitude(*longitude)) {
+        return Position{*latitude, *longitude};
+      }
     }
   }
   return std::nullopt;
