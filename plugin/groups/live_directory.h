@@ -43,6 +43,9 @@ struct SourceState {
   int64_t last_success = 0;
   std::string last_error;     // of the latest attempt; empty when it succeeded
   bool stale = false;         // the latest attempt failed: serving older content
+  // Records the current content left out as malformed (one line each naming source, record and
+  // field), while the rest of the source is served.
+  std::vector<std::string> rejected;
 };
 
 class LiveDirectory {
@@ -60,7 +63,7 @@ class LiveDirectory {
 
   std::shared_ptr<const GroupDirectory> Current() const;
   std::vector<SourceState> States() const;
-  // {"sources": [...]} for GET /directory/status.
+  // {"sources": [...]} for GET /directory/status (each with its `rejected` records, if any).
   fhir::JsonValue StatusJson() const;
 
   // The same group seen in two sources is one group: same name (ignoring case and spaces) and
