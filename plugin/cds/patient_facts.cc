@@ -1,6 +1,7 @@
 #include "plugin/cds/patient_facts.h"
 
 #include <cctype>
+#include <cstdlib>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
@@ -36,7 +37,7 @@ std::string LanguageFromAcceptLanguage(std::string_view header) {
     std::string_view tag = item.substr(0, semi);
     if (semi != std::string_view::npos) {
       size_t qpos = item.find("q=", semi);
-      if (qpos != std::string_view::npos) q = std::atof(std::string(item.substr(qpos + 2)).c_str());
+      if (qpos != std::string_view::npos) q = std::strtod(std::string(item.substr(qpos + 2)).c_str(), nullptr);
     }
     while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
     std::string lang = SupportedLanguage(tag);

@@ -8,7 +8,6 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
-#include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/csv/csv_cell.h"
 #include "plugin/groups/csv_reader.h"
@@ -90,13 +89,6 @@ Result<std::vector<Row>> ReadTable(const std::filesystem::path& file, std::strin
 
 JsonValue Str(const std::string& s) { return JsonValue::String(s); }
 
-// A cell that holds a JSON number as that number; anything else as a string, for the reader to
-// report where it expects a number.
-JsonValue NumberCell(const std::string& cell) {
-  Result<JsonValue> number = fhir::ParseJson(cell);
-  if (number.ok() && number->is_number()) return JsonValue::RawNumber(number->scalar_text());
-  return Str(cell);
-}
 
 }  // namespace
 
