@@ -26,8 +26,7 @@ summary=()
 for h in $harnesses; do
   work="$build/corpus/$h" artifacts="$build/artifacts/$h/"
   mkdir -p "$work" "$artifacts"
-  dict=()
-  [ -f "tests/fuzz/dict/$h.dict" ] && dict=(-dict="tests/fuzz/dict/$h.dict")
+  case $h in csv_reader|group_csv_source|hsds_package) dict=(-dict=tests/fuzz/dict/csv.dict) ;; *) dict=(-dict=tests/fuzz/dict/json.dict) ;; esac
   echo "== $h (${seconds}s)"
   log="$build/$h.log"
   if ! "$build/tests/fuzz/${h}_fuzz" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
