@@ -1,6 +1,7 @@
 // The JWT/JWS verifier. The input is tried twice: as the whole Authorization header, and (when it
 // holds two JSON objects on its first two lines) as a header and claims that the harness signs
 // with the demo EHR key, so the checks after the signature are reached too.
+#include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "plugin/auth/jws.h"
 #include "plugin/auth/jwt_verifier.h"
