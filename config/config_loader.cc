@@ -99,12 +99,14 @@ void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
 }
 
 void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
-  p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds", "caFile"});
+  p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds",
+                              "maxTokenLifetimeSeconds", "caFile"});
   if (auto v = p.String(s, "caFile", "auth", false)) c.ca_file = Resolve(dir, *v);
   if (auto v = p.Bool(s, "required", "auth")) c.auth_required = *v;
   if (auto v = p.Int(s, "clockSkewSeconds", "auth", false, 0, 600)) {
     c.clock_skew_seconds = static_cast<int>(*v);
   }
+  if (auto v = p.Int(s, "maxTokenLifetimeSeconds", "auth", false, 1, 86400)) c.max_token_lifetime_seconds = *v;
   if (s.Find("algorithms")) {
     c.algorithms = p.Strings(s, "algorithms", "auth", false);
     for (size_t i = 0; i < c.algorithms.size(); ++i) {

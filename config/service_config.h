@@ -130,6 +130,8 @@ struct ServiceConfig {
   std::vector<TrustedIssuer> issuers;
   std::vector<std::string> algorithms = {"ES384", "RS384"};
   int clock_skew_seconds = 60;
+  // A token whose exp is further than this after its iat is refused (CDS Hooks: 5 minutes).
+  int64_t max_token_lifetime_seconds = 300;
   // Extra CA certificates (PEM) trusted for outgoing https (JWKS from jku URLs), for hospitals
   // with an internal CA. The system's CAs are always trusted.
   std::filesystem::path ca_file;

@@ -110,6 +110,9 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "selvhjelp: group sources not loaded (serving their last snapshot where the store has one):\n"
               << problems;
   }
+  for (const plugin::SourceState& s : (*runtime)->directory->States()) {
+    for (const std::string& line : s.rejected) std::cerr << "selvhjelp: left out: " << line << "\n";
+  }
   // Keys behind allowed jku URLs before the first request can arrive.
   plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
   if (std::string problems = refresher.Start(); !problems.empty()) {
@@ -167,6 +170,15 @@ int Directory(const std::vector<std::string>& args) {
     std::map<std::string, int> per_source;
     for (const plugin::Group& g : directory.groups()) ++per_source[g.source];
     for (const auto& [source, count] : per_source) std::cout << source << ": " << count << " groups\n";
+    std::string rejected;
+    for (const plugin::SourceState& s : (*runtime)->directory->States()) {
+      for (const std::string& line : s.rejected) rejected += line + "\n";
+    }
+    if (!rejected.empty()) {
+      std::cerr << "records left out:\n" << rejected;
+      std::cout << directory.size() << " groups in all; records were left out\n";
+      return 1;
+    }
     std::cout << directory.size() << " groups in all, no problems\n";
     return 0;
   }

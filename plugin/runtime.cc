@@ -1,5 +1,7 @@
 #include "plugin/runtime.h"
 
+#include "plugin/store/jti_table.h"
+
 #include <chrono>
 
 #include "fhir/json/json_file.h"
@@ -145,9 +147,10 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->record_codes = std::make_unique<mappings::RecordCodes>(std::move(record_codes).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
                                    rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get, token_for};
-  rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
-                                               rt->config.clock_skew_seconds, NowSeconds);
   if (!open_store) {
+    rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
+                                                 rt->config.clock_skew_seconds, NowSeconds, MakeMemoryJtiStore(),
+                                                 rt->config.max_token_lifetime_seconds);
     // The command line reads the directory: load it (already checked above).
     rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers, nullptr, NowSeconds);
     (void)rt->directory->LoadAll();
@@ -157,6 +160,13 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                              LedgerOptions{int64_t{rt->config.card_retention_days} * 24 * 3600});
   if (!ledger.ok()) return ledger.status();
   rt->ledger = std::move(ledger).value();
+  // Used tokens are kept in the store, so a token used before a restart is refused after it.
+  auto used_jtis = JtiTable::Open(rt->config.store_path);
+  if (!used_jtis.ok()) return used_jtis.status();
+  rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
+                                               rt->config.clock_skew_seconds, NowSeconds,
+                                               std::shared_ptr<JtiStore>(std::move(used_jtis).value()),
+                                               rt->config.max_token_lifetime_seconds);
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds);
   auto outbox = Outbox::Open(rt->config.store_path);

@@ -2,11 +2,11 @@
 # Installs what selvhjelp needs on Debian 12 (root). Idempotent: apt runs only when a package is missing.
 # With --tests also what only the tests use: python3-jwt and python3-cryptography (the token
 # endpoint that checks our SMART client assertions independently) and chromium (the browser that
-# renders the audit report).
+# renders the audit report), clang and libclang-rt-14-dev (libFuzzer, for scripts/fuzz.sh).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl)
-if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium); fi
+if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi  # nodesource node ships npm

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: a normal build, then the same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Installs what is missing first. Idempotent.
+# AddressSanitizer + UndefinedBehaviorSanitizer (+ _GLIBCXX_ASSERTIONS), then a short round of
+# every libFuzzer harness (scripts/fuzz.sh, 20 s each). Installs what is missing first. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --tests
@@ -15,3 +16,5 @@ for variant in build build-asan; do
   cmake --build "$variant" -j "$jobs"
   (cd "$variant" && ctest --output-on-failure)
 done
+echo "== fuzz (short round; the long run is: bash scripts/fuzz.sh)"
+FUZZ_JOBS=$jobs bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace selvhjelp::fhir {
@@ -57,7 +58,11 @@ std::optional<int64_t> JsonValue::AsInt() const {
 
 std::optional<double> JsonValue::AsDouble() const {
   if (type_ != Type::kNumber) return std::nullopt;
-  return std::strtod(text_.c_str(), nullptr);
+  // Numbers from the parser are valid JSON; RawNumber text built from other data may not be.
+  char* end = nullptr;
+  double d = std::strtod(text_.c_str(), &end);
+  if (text_.empty() || end != text_.c_str() + text_.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
 }
 
 std::optional<std::string_view> JsonValue::AsString() const {

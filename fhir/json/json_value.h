@@ -37,7 +37,8 @@ class JsonValue {
   int line() const { return line_; }
   void set_line(int line) { line_ = line; }
 
-  // Typed reads: std::nullopt when the value has another type (or an integer is out of range).
+  // Typed reads: std::nullopt when the value has another type (or an integer is out of range, or
+  // a number does not fit a finite double).
   std::optional<bool> AsBool() const;
   std::optional<int64_t> AsInt() const;
   std::optional<double> AsDouble() const;

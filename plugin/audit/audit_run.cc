@@ -21,6 +21,7 @@
 #include "plugin/audit/audit_facts.h"
 #include "plugin/audit/audit_html.h"
 #include "plugin/audit/episode_evaluator.h"
+#include "plugin/csv/csv_cell.h"
 
 namespace selvhjelp::plugin {
 
@@ -40,20 +41,6 @@ File Open(const fs::path& path, const char* mode, bool buffered = true) {
   File f(std::fopen(path.c_str(), mode));
   if (f) std::setvbuf(f.get(), nullptr, buffered ? _IOFBF : _IONBF, buffered ? 1 << 20 : 0);
   return f;
-}
-
-// Appends `field` to `row` with RFC 4180 quoting when it needs it.
-void AppendCsv(std::string& row, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    row += field;
-    return;
-  }
-  row.push_back('"');
-  for (char c : field) {
-    if (c == '"') row.push_back('"');
-    row.push_back(c);
-  }
-  row.push_back('"');
 }
 
 // A line buffer for POSIX getline, freed however RunAudit ends.
@@ -91,7 +78,7 @@ std::string DrilldownRow(const EpisodeResult& e) {
       relatives, e.relatives == 0 ? "" : e.relatives_informed ? "yes" : "no"};
   for (size_t i = 0; i < std::size(fields); ++i) {
     if (i > 0) row.push_back(',');
-    AppendCsv(row, fields[i]);
+    AppendCsvCell(row, fields[i]);
   }
   row.push_back('\n');
   return row;

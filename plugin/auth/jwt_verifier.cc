@@ -1,6 +1,7 @@
 #include "plugin/auth/jwt_verifier.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "fhir/json/json_reader.h"
 #include "plugin/auth/base64url.h"
@@ -11,11 +12,14 @@ namespace selvhjelp::plugin {
 using fhir::JsonValue;
 
 JwtVerifier::JwtVerifier(std::vector<IssuerKeys> issuers, std::vector<std::string> algorithms,
-                         int clock_skew_seconds, Clock clock)
+                         int clock_skew_seconds, Clock clock, std::shared_ptr<JtiStore> used_jtis,
+                         int64_t max_lifetime_seconds)
     : issuers_(std::move(issuers)),
       algorithms_(std::move(algorithms)),
       skew_(clock_skew_seconds),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      used_jtis_(std::move(used_jtis)),
+      max_lifetime_(max_lifetime_seconds) {}
 
 namespace {
 
@@ -25,6 +29,19 @@ Result<JsonValue> DecodePart(std::string_view part, const char* name) {
   Result<JsonValue> json = fhir::ParseJson(*bytes);
   if (!json.ok() || !json->is_object()) return UnauthenticatedError(std::string(name) + " is not a JSON object");
   return json;
+}
+
+// The token after an auth-scheme "Bearer" in any case (RFC 7235 §2.1) and one or more spaces;
+// empty when the header is not that.
+std::string_view BearerToken(std::string_view authorization) {
+  constexpr std::string_view kBearer = "bearer";
+  if (authorization.size() <= kBearer.size() || authorization[kBearer.size()] != ' ') return {};
+  for (size_t i = 0; i < kBearer.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return {};
+  }
+  std::string_view token = authorization.substr(kBearer.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
 }
 
 bool AudienceMatches(const JsonValue& aud, std::string_view audience) {
@@ -38,11 +55,8 @@ bool AudienceMatches(const JsonValue& aud, std::string_view audience) {
 }  // namespace
 
 Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::string_view audience) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
-    return UnauthenticatedError("no bearer token");
-  }
-  std::string_view token = authorization.substr(kBearer.size());
+  std::string_view token = BearerToken(authorization);
+  if (token.empty()) return UnauthenticatedError("no bearer token");
   size_t dot1 = token.find('.');
   size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
@@ -60,6 +74,8 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
     return UnauthenticatedError("algorithm not allowed");
   }
   if (header->FindString("typ") != "JWT") return UnauthenticatedError("typ is not JWT");
+  // We understand no JWS extension, so a token that makes any critical cannot be accepted.
+  if (header->Find("crit") != nullptr) return UnauthenticatedError("crit names an extension we do not understand");
   std::string kid(header->FindString("kid").value_or(""));
   std::string iss(claims->FindString("iss").value_or(""));
   auto issuer = std::find_if(issuers_.begin(), issuers_.end(),
@@ -91,20 +107,18 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
   auto exp = claims->FindInt("exp");
   auto iat = claims->FindInt("iat");
   auto nbf = claims->FindInt("nbf");
-  if (!exp || *exp + skew_ < now) return UnauthenticatedError("expired");
+  // Compared so that no value near the int64 limits can overflow: now and skew are small.
+  if (!exp || *exp < now - skew_) return UnauthenticatedError("expired");
   if (!iat || *iat > now + skew_) return UnauthenticatedError("iat missing or in the future");
+  if (*exp > *iat + max_lifetime_) return UnauthenticatedError("lifetime (exp - iat) too long");
   if (nbf && *nbf > now + skew_) return UnauthenticatedError("not yet valid");
   std::string jti(claims->FindString("jti").value_or(""));
   if (jti.empty()) return UnauthenticatedError("jti missing");
 
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (now >= next_purge_) {
-    std::erase_if(seen_jti_, [now](const auto& entry) { return entry.second < now; });
-    next_purge_ = now + 60;
-  }
-  if (!seen_jti_.emplace(iss + " " + jti, *exp + skew_).second) {
-    return UnauthenticatedError("jti replayed");
-  }
+  // exp <= iat + max lifetime <= now + skew + max lifetime: no overflow here either.
+  Result<bool> first_use = used_jtis_->Claim(iss, jti, *exp + skew_, now);
+  if (!first_use.ok()) return first_use.status();
+  if (!*first_use) return UnauthenticatedError("jti replayed");
   return VerifiedToken{iss, jti, kid, std::string(claims->FindString("sub").value_or(""))};
 }
 

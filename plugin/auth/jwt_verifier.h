@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fhir/base/result.h"
+#include "plugin/auth/jti_store.h"
 #include "plugin/auth/jwk.h"
 
 namespace selvhjelp::plugin {
@@ -27,18 +28,28 @@ struct VerifiedToken {
   std::string sub;            // the subject (who is calling), when the token names one
 };
 
+// The longest lifetime (exp - iat) accepted unless configured otherwise: the CDS Hooks 2.0
+// specification recommends 5 minutes.
+constexpr int64_t kDefaultMaxTokenLifetimeSeconds = 300;
+
 class JwtVerifier {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch
+  // `used_jtis` remembers used tokens (in memory unless given: the service passes the store's
+  // table, so a restart does not forget them).
   JwtVerifier(std::vector<IssuerKeys> issuers, std::vector<std::string> algorithms,
-              int clock_skew_seconds, Clock clock);
+              int clock_skew_seconds, Clock clock,
+              std::shared_ptr<JtiStore> used_jtis = MakeMemoryJtiStore(),
+              int64_t max_lifetime_seconds = kDefaultMaxTokenLifetimeSeconds);
 
-  // Verifies `authorization` (the whole header value, "Bearer <jwt>") for a request to
-  // `audience` (the exact URL invoked). Unauthenticated, with a reason for our logs only, when:
-  // the header or token is malformed; alg is not an allowed asymmetric algorithm; typ is not JWT;
-  // iss is not trusted; jku is present but not allowed for iss; no key matches kid and alg; the
-  // signature is wrong; aud does not contain `audience`; exp has passed; iat is missing or in the
-  // future; nbf is in the future; jti is missing or was already used by this issuer.
+  // Verifies `authorization` (the whole header value, "Bearer <jwt>", the scheme in any case) for
+  // a request to `audience` (the exact URL invoked). Unauthenticated, with a reason for our logs
+  // only, when: the header or token is malformed; alg is not an allowed asymmetric algorithm; typ
+  // is not JWT; the header has `crit` (we understand no extension, RFC 7515 §4.1.11); iss is not
+  // trusted; jku is present but not allowed for iss; no key matches kid and alg; the signature is
+  // wrong; aud does not contain `audience`; exp has passed; iat is missing or in the future; exp
+  // is more than `max_lifetime_seconds` after iat; nbf is in the future; jti is missing or was
+  // already used by this issuer. Unavailable when the use of the jti cannot be recorded.
   Result<VerifiedToken> Verify(std::string_view authorization, std::string_view audience);
 
   // Replaces the keys known for an allowed `jku` URL of `iss` (after a fetch). Ignored for a
@@ -54,9 +65,8 @@ class JwtVerifier {
   std::vector<std::string> algorithms_;
   int64_t skew_;
   Clock clock_;
-  std::mutex mutex_;
-  std::map<std::string, int64_t> seen_jti_;  // "iss jti" -> expiry (seconds)
-  int64_t next_purge_ = 0;
+  std::shared_ptr<JtiStore> used_jtis_;
+  int64_t max_lifetime_;
 };
 
 }  // namespace selvhjelp::plugin

@@ -1,6 +1,7 @@
 #include "plugin/cds/patient_facts.h"
 
 #include <cctype>
+#include <cstdlib>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
@@ -36,7 +37,7 @@ std::string LanguageFromAcceptLanguage(std::string_view header) {
     std::string_view tag = item.substr(0, semi);
     if (semi != std::string_view::npos) {
       size_t qpos = item.find("q=", semi);
-      if (qpos != std::string_view::npos) q = std::atof(std::string(item.substr(qpos + 2)).c_str());
+      if (qpos != std::string_view::npos) q = std::strtod(std::string(item.substr(qpos + 2)).c_str(), nullptr);
     }
     while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
     std::string lang = SupportedLanguage(tag);
@@ -141,8 +142,8 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
     std::optional<int64_t> day = fhir::EpochDay(c->FindString("sent").value_or(""));
     if (!day) continue;
     PriorRecord record{*day, ExtensionCode(*c, vocabulary::kResponseExtension, vocabulary::kResponseSystem), ""};
-    if (auto enc = c->FindPath({"encounter", "reference"})) {
-      std::string_view ref = *enc->AsString();
+    if (const JsonValue* enc = c->FindPath({"encounter", "reference"})) {
+      std::string_view ref = enc->AsString().value_or("");  // the EHR may send any JSON type here
       if (ref.rfind("Encounter/", 0) == 0) record.encounter_id = std::string(ref.substr(10));
     }
     bool to_patient = false, to_relatives = false;
@@ -196,7 +197,9 @@ std::optional<Position> PositionOf(const JsonValue& patient) {
           if (part.FindString("url") == "longitude") longitude = value->AsDouble();
         }
       }
-      if (latitude && longitude) return Position{*latitude, *longitude};
+      if (latitude && longitude && IsLatitude(*latitude) && IsLongitude(*longitude)) {
+        return Position{*latitude, *longitude};
+      }
     }
   }
   return std::nullopt;

@@ -1,6 +1,14 @@
 #include "plugin/groups/csv_reader.h"
 
+#include "fhir/json/json_reader.h"
+
 namespace selvhjelp::plugin {
+
+fhir::JsonValue NumberCell(const std::string& cell) {
+  Result<fhir::JsonValue> number = fhir::ParseJson(cell);
+  if (number.ok() && number->is_number()) return fhir::JsonValue::RawNumber(number->scalar_text());
+  return fhir::JsonValue::String(cell);
+}
 
 Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_row) {
   CsvRow row;

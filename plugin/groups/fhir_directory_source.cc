@@ -7,11 +7,17 @@
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
+#include "fhir/json/json_file.h"
+#include "fhir/r4/fhir_id.h"
+#include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
 
+using fhir::DataProblems;
+using fhir::FieldPath;
 using fhir::JsonValue;
 
 namespace {
@@ -30,7 +36,7 @@ std::vector<std::string> CodesIn(const JsonValue* concepts, std::string_view sys
   return codes;
 }
 
-void ReadPlace(const JsonValue& location, Group& g) {
+void ReadPlace(const JsonValue& location, const std::string& field, DataProblems& p, Group& g) {
   if (const JsonValue* address = location.Find("address")) {
     if (const JsonValue* lines = address->Find("line"); lines && !lines->items().empty()) {
       g.address.line = std::string(lines->items()[0].AsString().value_or(""));
@@ -45,15 +51,26 @@ void ReadPlace(const JsonValue& location, Group& g) {
     }
   }
   if (const JsonValue* position = location.Find("position")) {
-    if (const JsonValue* lat = position->Find("latitude")) g.address.latitude = lat->AsDouble();
-    if (const JsonValue* lon = position->Find("longitude")) g.address.longitude = lon->AsDouble();
+    ReadCoordinates(*position, "latitude", "longitude", FieldPath(field, "position"), p, g);
   }
 }
 
-void ReadSchedule(const JsonValue& hs, Group& g) {
+// FHIR `time`: "HH:MM:SS" with an optional fraction.
+bool IsFhirTime(std::string_view t) {
+  if (t.size() < 8 || !MinutesOfDay(t.substr(0, 5)) || t[5] != ':' || !mappings::IsDigits(t.substr(6, 2), 2) ||
+      t.substr(6, 2) > "60") {
+    return false;
+  }
+  if (t.size() == 8) return true;
+  return t[8] == '.' && t.size() > 9 && t.size() <= 18 && mappings::IsDigits(t.substr(9), t.size() - 9);
+}
+
+void ReadSchedule(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
   const JsonValue* slots = hs.Find("availableTime");
   if (slots == nullptr) return;
-  for (const JsonValue& slot : slots->items()) {
+  for (size_t i = 0; i < slots->items().size(); ++i) {
+    const JsonValue& slot = slots->items()[i];
+    const std::string sfield = FieldPath(FieldPath(field, "availableTime"), i);
     std::string days;
     if (const JsonValue* list = slot.Find("daysOfWeek")) {
       for (const JsonValue& day : list->items()) {
@@ -61,12 +78,23 @@ void ReadSchedule(const JsonValue& hs, Group& g) {
         if (it != kIcalDays.end()) days += (days.empty() ? "" : ",") + it->second;
       }
     }
-    std::string start(slot.FindString("availableStartTime").value_or(""));
-    if (days.empty() || start.size() < 5) continue;
-    Meeting m{"FREQ=WEEKLY;BYDAY=" + days, start.substr(0, 5), ""};
-    std::string end(slot.FindString("availableEndTime").value_or(""));
-    auto from = MinutesOfDay(start), to = MinutesOfDay(end);
-    if (from && to && *to > *from) m.duration = "PT" + std::to_string(*to - *from) + "M";
+    std::optional<std::string_view> times[2];
+    const char* keys[2] = {"availableStartTime", "availableEndTime"};
+    for (int k = 0; k < 2; ++k) {
+      const JsonValue* value = slot.Find(keys[k]);
+      if (value == nullptr) continue;
+      times[k] = value->AsString();
+      if (!times[k] || !IsFhirTime(*times[k])) {
+        p.Add(*value, FieldPath(sfield, keys[k]), "expected a FHIR time, HH:MM:SS");
+        times[k].reset();
+      }
+    }
+    if (days.empty() || !times[0]) continue;
+    Meeting m{"FREQ=WEEKLY;BYDAY=" + days, std::string(times[0]->substr(0, 5)), ""};
+    if (times[1]) {
+      const int from = *MinutesOfDay(*times[0]), to = *MinutesOfDay(*times[1]);  // both checked above
+      if (to > from) m.duration = "PT" + std::to_string(to - from) + "M";
+    }
     g.meetings.push_back(std::move(m));
   }
 }
@@ -85,11 +113,20 @@ void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categorie
   }
 }
 
-Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
-                            const std::string& source, const mappings::CategoryMap* categories) {
+// The group of one HealthcareService; nullopt, with its problems in `p`, when an element it needs
+// is malformed. An unsafe link is left out (and reported) without rejecting the service.
+std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
+                                           const std::string& source, const mappings::CategoryMap* categories,
+                                           DataProblems& p) {
   Group g;
   g.source = source;
   g.id = std::string(hs.FindString("id").value_or(""));
+  const std::string field = "HealthcareService/" + g.id;
+  if (!fhir::IsFhirId(g.id)) {
+    p.Add(hs, field, "id: expected a FHIR id");
+    return std::nullopt;
+  }
+  const size_t before = p.lines().size();
   g.name = std::string(hs.FindString("name").value_or(g.id));
   g.organisation = std::string(hs.FindPath({"providedBy", "display"}) ? hs.FindPath({"providedBy", "display"})->AsString().value_or("") : "");
   g.themes = CodesIn(hs.Find("type"), vocabulary::kThemeSystem);
@@ -102,13 +139,19 @@ Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, con
   }
   g.languages = CodesIn(hs.Find("communication"), "urn:ietf:bcp:47");
   if (g.languages.empty()) g.languages = {"nb"};
+  std::vector<std::string> link_problems;
   if (const JsonValue* telecom = hs.Find("telecom")) {
-    for (const JsonValue& point : telecom->items()) {
+    for (size_t i = 0; i < telecom->items().size(); ++i) {
+      const JsonValue& point = telecom->items()[i];
       std::string value(point.FindString("value").value_or(""));
       auto system = point.FindString("system");
       if (system == "phone") g.phone = value;
       else if (system == "email") g.email = value;
-      else if (system == "url") g.website = value;
+      else if (system == "url" && !value.empty() && !IsSafeLink(value)) {
+        link_problems.push_back(FieldPath(FieldPath(FieldPath(field, "telecom"), i), "value"));
+      } else if (system == "url") {
+        g.website = value;
+      }
     }
   }
   if (const JsonValue* tags = hs.FindPath({"meta", "tag"})) {
@@ -128,17 +171,21 @@ Group FromHealthcareService(const JsonValue& hs, const std::map<std::string, con
     } else if (auto it = included.find(ref); it != included.end()) {
       place = it->second;
     }
-    if (place) ReadPlace(*place, g);
+    if (place) ReadPlace(*place, FieldPath(field, "location[0]"), p, g);
   }
-  ReadSchedule(hs, g);
+  ReadSchedule(hs, field, p, g);
   if (categories != nullptr) ApplyCategories(hs, *categories, g);
+  if (p.lines().size() != before) return std::nullopt;
+  for (const std::string& link : link_problems) {
+    p.Add(hs, link, "expected an http(s), mailto or tel URL (left out)");
+  }
   return g;
 }
 
 }  // namespace
 
-Result<std::vector<Group>> GroupsFromFhirBundle(const JsonValue& bundle, const std::string& source,
-                                                const mappings::CategoryMap* categories) {
+Result<SourceContent> GroupsFromFhirBundle(const JsonValue& bundle, const std::string& source,
+                                           const mappings::CategoryMap* categories) {
   if (bundle.FindString("resourceType") != "Bundle") {
     return InvalidArgumentError("the directory did not answer with a Bundle");
   }
@@ -146,15 +193,24 @@ Result<std::vector<Group>> GroupsFromFhirBundle(const JsonValue& bundle, const s
   for (const JsonValue* location : fhir::BundleResources(bundle, "Location")) {
     included[fhir::ReferenceTo(*location)] = location;
   }
-  std::vector<Group> groups;
+  SourceContent content;
+  DataProblems p(source);
+  std::set<std::string> ids;
   for (const JsonValue* hs : fhir::BundleResources(bundle, "HealthcareService")) {
     if (hs->FindBool("active") == false) continue;
-    groups.push_back(FromHealthcareService(*hs, included, source, categories));
+    std::optional<Group> g = FromHealthcareService(*hs, included, source, categories, p);
+    if (!g) continue;
+    if (!ids.insert(g->id).second) {
+      p.Add(*hs, "HealthcareService/" + g->id, "the bundle holds this id twice (the first is kept)");
+      continue;
+    }
+    content.groups.push_back(std::move(*g));
   }
-  return groups;
+  content.rejected = p.lines();
+  return content;
 }
 
-Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client, const std::string& base_url,
+Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::string& base_url,
                                               const std::string& bearer_token, const std::string& source,
                                               const mappings::CategoryMap* categories) {
   std::promise<Result<JsonValue>> answer;

@@ -11,21 +11,31 @@
 
 namespace selvhjelp::plugin {
 
+// What a directory read gave: its groups, and the services left out (one line each naming the
+// source, the record and the field: "regional:12: HealthcareService/x1.availableTime[0].
+// availableStartTime: expected a FHIR time, HH:MM:SS"). Unsafe links are left out of a service that
+// is kept, and reported the same way.
+struct SourceContent {
+  std::vector<Group> groups;
+  std::vector<std::string> rejected;
+};
+
 // The groups in a searchset Bundle. Reads what selvhjelp's own export writes (themes, 12-step,
 // format and audience in our CodeSystems) and the common R4 elements of any directory: name,
 // providedBy.display, communication, telecom, weekly availableTime, the Location's address
 // (municipality from the no-basis extension on district), position, and the HTEST tag.
 // Other directories' codes in category, type, specialty and characteristic mean what
-// `categories` says for "system|code" (may be null). Inactive services are left out.
-// InvalidArgument when `bundle` is not a Bundle.
-[[nodiscard]] Result<std::vector<Group>> GroupsFromFhirBundle(const fhir::JsonValue& bundle,
+// `categories` says for "system|code" (may be null). Inactive services are left out. A service
+// with a malformed element it needs (id, availableTime, position) is rejected alone and reported
+// in `rejected`; the rest of the directory is kept. InvalidArgument when `bundle` is not a Bundle.
+[[nodiscard]] Result<SourceContent> GroupsFromFhirBundle(const fhir::JsonValue& bundle,
                                                               const std::string& source,
                                                               const mappings::CategoryMap* categories);
 
 // Reads every active HealthcareService from `base_url` (following next links) and converts it.
 // Blocks the calling thread until done: for the refresher and the command line, never a request
 // handler. Errors as FhirClient::Read.
-[[nodiscard]] Result<std::vector<Group>> FetchFhirDirectory(fhir::FhirClient& client,
+[[nodiscard]] Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client,
                                                             const std::string& base_url,
                                                             const std::string& bearer_token,
                                                             const std::string& source,

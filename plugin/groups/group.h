@@ -48,6 +48,16 @@ bool IsClockTime(std::string_view hhmm);
 // "19:30+01:00"); nullopt when it does not start with one.
 std::optional<int> MinutesOfDay(std::string_view text);
 
+// Minutes of an ISO 8601 duration of the form "PT#H#M" (either part may be left out), from 1
+// minute to 24 hours; nullopt for anything else, including numbers too large to add up.
+std::optional<int> DurationMinutes(std::string_view iso);
+// True for a link that may be republished: an absolute http, https, mailto or tel URL (scheme in
+// any case) without spaces or control characters. javascript:, data: and the like are false.
+bool IsSafeLink(std::string_view url);
+// True for degrees of latitude (-90 to 90) and longitude (-180 to 180).
+bool IsLatitude(double degrees);
+bool IsLongitude(double degrees);
+
 bool ServesPerson(const Group& g);
 bool ServesRelatives(const Group& g);
 bool IsDigital(const Group& g);

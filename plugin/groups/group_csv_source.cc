@@ -51,12 +51,7 @@ JsonValue Flag(const std::string& cell, int line) {
 }
 
 // A decimal number as written, or the text (reported as not a number).
-JsonValue Number(const std::string& cell, int line) {
-  char* end = nullptr;
-  std::strtod(cell.c_str(), &end);
-  bool numeric = !cell.empty() && end == cell.c_str() + cell.size();
-  return At(numeric ? JsonValue::RawNumber(cell) : JsonValue::String(cell), line);
-}
+JsonValue Number(const std::string& cell, int line) { return At(NumberCell(cell), line); }
 
 // The row as an object in the group file format, every value carrying the row's line.
 JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {

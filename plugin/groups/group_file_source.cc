@@ -14,21 +14,6 @@ using fhir::DataProblems;
 using fhir::FieldPath;
 using fhir::JsonValue;
 
-bool IsClockTime(std::string_view t) {
-  return t.size() == 5 && t[2] == ':' && mappings::IsDigits(t.substr(0, 2), 2) &&
-         mappings::IsDigits(t.substr(3, 2), 2) && t.substr(0, 2) < "24" && t.substr(3, 2) < "60";
-}
-
-std::optional<int> MinutesOfDay(std::string_view text) {
-  if (text.size() < 5 || !IsClockTime(text.substr(0, 5))) return std::nullopt;
-  return ((text[0] - '0') * 10 + (text[1] - '0')) * 60 + (text[3] - '0') * 10 + (text[4] - '0');
-}
-
-bool ServesPerson(const Group& g) { return g.audience != Audience::kRelatives; }
-bool ServesRelatives(const Group& g) { return g.audience != Audience::kPerson; }
-bool IsDigital(const Group& g) { return g.format != Format::kInPerson; }
-bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
-
 namespace {
 
 void ReadMeetings(const JsonValue& item, const std::string& field, DataProblems& p, Group& g) {
@@ -48,7 +33,12 @@ void ReadMeetings(const JsonValue& item, const std::string& field, DataProblems&
       if (!IsClockTime(*v)) p.Add(*m.Find("startTime"), FieldPath(mfield, "startTime"), "expected HH:MM");
       meeting.start_time = *v;
     }
-    if (auto v = p.String(m, "duration", mfield, false)) meeting.duration = *v;
+    if (auto v = p.String(m, "duration", mfield, false)) {
+      if (!DurationMinutes(*v)) {
+        p.Add(*m.Find("duration"), FieldPath(mfield, "duration"), "expected PT#H#M, from 1 minute to 24 hours");
+      }
+      meeting.duration = *v;
+    }
     g.meetings.push_back(std::move(meeting));
   }
 }
@@ -77,8 +67,8 @@ void ReadAddress(const JsonValue& item, const std::string& field, DataProblems& 
     const JsonValue* v = a->Find(key);
     if (v == nullptr) continue;
     std::optional<double> d = v->AsDouble();
-    double limit = std::string_view(key) == "latitude" ? 90 : 180;
-    if (!d || *d < -limit || *d > limit) {
+    const bool latitude = std::string_view(key) == "latitude";
+    if (!d || !(latitude ? IsLatitude(*d) : IsLongitude(*d))) {
       p.Add(*v, FieldPath(afield, key), "expected a number of degrees");
       continue;
     }
@@ -120,6 +110,9 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   g.phone = p.String(item, "phone", field, false).value_or("");
   g.email = p.String(item, "email", field, false).value_or("");
   g.website = p.String(item, "website", field, false).value_or("");
+  if (!g.website.empty() && !IsSafeLink(g.website)) {
+    p.Add(*item.Find("website"), FieldPath(field, "website"), "expected an http(s), mailto or tel URL");
+  }
   g.last_confirmed = p.String(item, "lastConfirmed", field, false).value_or("");
   g.synthetic = p.Bool(item, "synthetic", field).value_or(false);
   if (p.lines().size() != before) return std::nullopt;

@@ -30,27 +30,6 @@ std::string RulePart(const std::string& rrule, std::string_view name) {
   return rrule.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
 }
 
-// "PT90M" / "PT1H30M" -> minutes; 0 when not of that form.
-int DurationMinutes(const std::string& duration) {
-  if (duration.rfind("PT", 0) != 0) return 0;
-  int minutes = 0, number = 0;
-  for (size_t i = 2; i < duration.size(); ++i) {
-    char c = duration[i];
-    if (c >= '0' && c <= '9') {
-      number = number * 10 + (c - '0');
-    } else if (c == 'H') {
-      minutes += 60 * number;
-      number = 0;
-    } else if (c == 'M') {
-      minutes += number;
-      number = 0;
-    } else {
-      return 0;
-    }
-  }
-  return minutes;
-}
-
 std::string ClockTime(int minutes_of_day) {
   char out[16];
   std::snprintf(out, sizeof out, "%02d:%02d:00", (minutes_of_day / 60) % 24, minutes_of_day % 60);
@@ -83,10 +62,12 @@ void AddSchedule(const Group& g, JsonValue& hs) {
                                                           : hs.Set("availableTime", JsonValue::Array()))
                             .Append(JsonValue::Object());
       slot.Set("daysOfWeek", std::move(days));
-      int start = std::stoi(m.start_time.substr(0, 2)) * 60 + std::stoi(m.start_time.substr(3, 2));
-      slot.Set("availableStartTime", ClockTime(start));
-      if (int minutes = DurationMinutes(m.duration); minutes > 0) {
-        slot.Set("availableEndTime", ClockTime(start + minutes));
+      // Sources check their times at import; a group built otherwise only loses its times.
+      if (std::optional<int> start = MinutesOfDay(m.start_time)) {
+        slot.Set("availableStartTime", ClockTime(*start));
+        if (std::optional<int> minutes = DurationMinutes(m.duration)) {
+          slot.Set("availableEndTime", ClockTime(*start + *minutes));
+        }
       }
     } else {
       exceptions += (exceptions.empty() ? "" : "; ") + std::string("Meets ") + m.start_time +

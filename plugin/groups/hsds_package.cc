@@ -9,6 +9,7 @@
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_writer.h"
+#include "plugin/csv/csv_cell.h"
 #include "plugin/groups/csv_reader.h"
 
 namespace selvhjelp::plugin {
@@ -38,13 +39,6 @@ const std::vector<Table>& Tables() {
   return tables;
 }
 
-std::string CsvCell(const std::string& value) {
-  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 std::string RuleValue(const std::string& rrule, const std::string& name) {
   std::string key = name + "=";
   size_t at = rrule.find(key);
@@ -53,10 +47,11 @@ std::string RuleValue(const std::string& rrule, const std::string& name) {
   return rrule.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
 }
 
+// opens_at + duration; empty when either is not what the sources check at import.
 std::string ClosesAt(const Meeting& m) {
-  if (m.duration.rfind("PT", 0) != 0 || m.duration.back() != 'M') return {};
-  int minutes = std::stoi(m.start_time.substr(0, 2)) * 60 + std::stoi(m.start_time.substr(3, 2)) +
-                std::atoi(m.duration.substr(2).c_str());
+  std::optional<int> start = MinutesOfDay(m.start_time), duration = DurationMinutes(m.duration);
+  if (!start || !duration) return {};
+  const int minutes = *start + *duration;
   char out[8];
   std::snprintf(out, sizeof out, "%02d:%02d", (minutes / 60) % 24, minutes % 60);
   return out;
@@ -68,9 +63,7 @@ struct Row {
   std::map<std::string, std::string> cells;
 };
 
-Result<std::vector<Row>> ReadTable(const std::filesystem::path& dir, const Table& table) {
-  const std::filesystem::path file = dir / (std::string(table.name) + ".csv");
-  SELVHJELP_ASSIGN_OR_RETURN(std::string text, fhir::ReadTextFile(file));
+Result<std::vector<Row>> ReadTable(const std::filesystem::path& file, std::string_view text, const Table& table) {
   std::vector<std::string> header;
   std::vector<Row> rows;
   std::string problem;
@@ -90,10 +83,12 @@ Result<std::vector<Row>> ReadTable(const std::filesystem::path& dir, const Table
   });
   if (!read.ok()) return InvalidArgumentError(file.string() + ":" + read.message().substr(5));
   if (!problem.empty()) return InvalidArgumentError(problem);
+  if (header.empty()) return InvalidArgumentError(file.string() + ":1: expected a header row");
   return rows;
 }
 
 JsonValue Str(const std::string& s) { return JsonValue::String(s); }
+
 
 }  // namespace
 
@@ -143,9 +138,14 @@ Status WriteHsdsPackage(const std::vector<const Group*>& groups, const std::file
     std::ofstream out(dir / (std::string(table.name) + ".csv"), std::ios::binary);
     for (size_t c = 0; c < table.columns.size(); ++c) out << (c ? "," : "") << table.columns[c];
     out << "\n";
+    std::string line;
     for (const auto& row : rows[table.name]) {
-      for (size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << CsvCell(row[c]);
-      out << "\n";
+      line.clear();
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (c > 0) line.push_back(',');
+        AppendCsvCell(line, row[c]);
+      }
+      out << line << "\n";
     }
     if (!out) return UnavailableError((dir / table.name).string() + ".csv: cannot be written");
     JsonValue& resource = resources.Append(JsonValue::Object());
@@ -164,9 +164,21 @@ Status WriteHsdsPackage(const std::vector<const Group*>& groups, const std::file
 }
 
 Result<std::vector<Group>> LoadHsdsPackage(const std::filesystem::path& dir, const HsdsSource& source) {
+  std::map<std::string, std::string> tables;
+  for (const Table& table : Tables()) {
+    SELVHJELP_ASSIGN_OR_RETURN(tables[table.name], fhir::ReadTextFile(dir / (std::string(table.name) + ".csv")));
+  }
+  return ParseHsdsPackage(tables, dir, source);
+}
+
+Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::string>& tables,
+                                            const std::filesystem::path& dir, const HsdsSource& source) {
   std::map<std::string, std::vector<Row>> t;
   for (const Table& table : Tables()) {
-    SELVHJELP_ASSIGN_OR_RETURN(t[table.name], ReadTable(dir, table));
+    const std::filesystem::path file = dir / (std::string(table.name) + ".csv");
+    auto text = tables.find(table.name);
+    if (text == tables.end()) return InvalidArgumentError(file.string() + ": table missing");
+    SELVHJELP_ASSIGN_OR_RETURN(t[table.name], ReadTable(file, text->second, table));
   }
   auto by = [&t](const char* table, const char* key) {
     std::multimap<std::string, const Row*> index;
@@ -202,7 +214,7 @@ Result<std::vector<Group>> LoadHsdsPackage(const std::filesystem::path& dir, con
       for (const char* column : {"freq", "byday", "opens_at", "closes_at"}) {
         if (!it->second->cells.at(column).empty()) x.Set(column, at(Str(it->second->cells.at(column))));
       }
-      if (!it->second->cells.at("interval").empty()) x.Set("interval", JsonValue::RawNumber(it->second->cells.at("interval")));
+      if (!it->second->cells.at("interval").empty()) x.Set("interval", at(NumberCell(it->second->cells.at("interval"))));
     }
     JsonValue& langs = service.Set("languages", JsonValue::Array());
     for (auto [it, end] = languages.equal_range(id); it != end; ++it) {
@@ -226,7 +238,7 @@ Result<std::vector<Group>> LoadHsdsPackage(const std::filesystem::path& dir, con
       JsonValue& loc = sals.Append(JsonValue::Object()).Set("location", at(JsonValue::Object()));
       loc.Set("location_type", Str(l.cells.at("location_type")));
       for (const char* column : {"latitude", "longitude"}) {
-        if (!l.cells.at(column).empty()) loc.Set(column, JsonValue::RawNumber(l.cells.at(column)));
+        if (!l.cells.at(column).empty()) loc.Set(column, at(NumberCell(l.cells.at(column))));
       }
       JsonValue& addrs = loc.Set("addresses", JsonValue::Array());
       for (auto [a, a_end] = addresses.equal_range(l.cells.at("id")); a != a_end; ++a) {

@@ -3,6 +3,8 @@
 // (organizations, services, locations, addresses, service_at_locations, schedules, languages,
 // phones, taxonomy_terms, attributes).
 #include <filesystem>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "fhir/base/result.h"
@@ -21,5 +23,11 @@ namespace selvhjelp::plugin {
 // does. InvalidArgument naming "<table>.csv:line: column: what" for a missing table or column.
 [[nodiscard]] Result<std::vector<Group>> LoadHsdsPackage(const std::filesystem::path& dir,
                                                          const HsdsSource& source);
+
+// The same from the tables' CSV text already read, by table name ("services" -> its text);
+// `dir` names the files in errors. InvalidArgument for a table that is missing.
+[[nodiscard]] Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::string>& tables,
+                                                          const std::filesystem::path& dir,
+                                                          const HsdsSource& source);
 
 }  // namespace selvhjelp::plugin

@@ -7,6 +7,7 @@
 #include "fhir/json/json_reader.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/source_values.h"
 
 namespace selvhjelp::plugin {
 
@@ -71,8 +72,7 @@ void ReadPlace(const JsonValue& service, const std::string& field, DataProblems&
     g.address.city = std::string(address->FindString("city").value_or(""));
     g.address.postal_code = std::string(address->FindString("postal_code").value_or(""));
   }
-  if (const JsonValue* lat = location->Find("latitude")) g.address.latitude = lat->AsDouble();
-  if (const JsonValue* lon = location->Find("longitude")) g.address.longitude = lon->AsDouble();
+  ReadCoordinates(*location, "latitude", "longitude", FieldPath(field, "service_at_locations[0].location"), p, g);
   std::optional<std::string> municipality;
   if (source.geography) {
     municipality = source.geography->MunicipalityByPostalCode(g.address.postal_code);
@@ -101,7 +101,7 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
   if (const JsonValue* organization = p.Object(service, "organization", field, true)) {
     g.organisation = p.String(*organization, "name", FieldPath(field, "organization"), true).value_or("");
   }
-  g.website = std::string(service.FindString("url").value_or(""));
+  g.website = ReadLink(service, "url", field, p);
   g.email = std::string(service.FindString("email").value_or(""));
   if (const JsonValue* phones = service.Find("phones"); phones && !phones->items().empty()) {
     g.phone = std::string(phones->items()[0].FindString("number").value_or(""));

@@ -34,6 +34,7 @@ Result<std::vector<Group>> ParseByType(const config::GroupSourceConfig& c, const
 struct Fetched {
   bool not_modified = false;  // a url answered 304: the content we have is current
   std::vector<Group> groups;
+  std::vector<std::string> rejected;  // records left out, one line each
   std::string etag, last_modified;
 };
 
@@ -49,8 +50,10 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   }
   if (c.type == "fhir") {
     if (readers.client == nullptr) return InternalError("no FHIR client");
-    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchFhirDirectory(*readers.client, c.url, token, c.name,
-                                                              readers.fhir_categories));
+    SELVHJELP_ASSIGN_OR_RETURN(SourceContent content, FetchFhirDirectory(*readers.client, c.url, token, c.name,
+                                                                         readers.fhir_categories));
+    out.groups = std::move(content.groups);
+    out.rejected = std::move(content.rejected);
     return out;
   }
   if (c.type == "hsds-package") {
@@ -175,6 +178,7 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.refused_groups = 0;
   if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
+  s.state.rejected = std::move(fetched->rejected);
   s.groups = std::move(fetched->groups);
   s.etag = std::move(fetched->etag);
   s.last_modified = std::move(fetched->last_modified);
@@ -282,6 +286,10 @@ JsonValue LiveDirectory::StatusJson() const {
     if (s.last_success > 0) item.Set("lastSuccess", JsonValue::Int(s.last_success));
     if (!s.last_error.empty()) item.Set("lastError", s.last_error);
     if (s.shrink_refused) item.Set("refusedReadGroups", JsonValue::Int(static_cast<int64_t>(s.refused_groups)));
+    if (!s.rejected.empty()) {
+      JsonValue& rejected = item.Set("rejected", JsonValue::Array());
+      for (const std::string& line : s.rejected) rejected.Append(JsonValue::String(line));
+    }
   }
   doc.Set("groups", JsonValue::Int(static_cast<int64_t>(Current()->size())));
   return doc;

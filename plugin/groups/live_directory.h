@@ -47,6 +47,9 @@ struct SourceState {
   bool stale = false;         // the latest attempt failed: serving older content
   bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
   size_t refused_groups = 0;   // then: how many groups that read had
+  // Records the current content left out as malformed (one line each naming source, record and
+  // field), while the rest of the source is served.
+  std::vector<std::string> rejected;
 };
 
 class LiveDirectory {
@@ -64,7 +67,7 @@ class LiveDirectory {
 
   std::shared_ptr<const GroupDirectory> Current() const;
   std::vector<SourceState> States() const;
-  // {"sources": [...]} for GET /directory/status.
+  // {"sources": [...]} for GET /directory/status (each with its `rejected` records, if any).
   fhir::JsonValue StatusJson() const;
 
   // The same group seen in two sources is one group: same name (ignoring case and spaces) and

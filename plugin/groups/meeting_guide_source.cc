@@ -7,6 +7,7 @@
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/source_values.h"
 
 namespace selvhjelp::plugin {
 
@@ -93,10 +94,9 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     } else {
       g.address.municipality = *municipality;
     }
-    if (const JsonValue* lat = m.Find("latitude")) g.address.latitude = lat->AsDouble();
-    if (const JsonValue* lon = m.Find("longitude")) g.address.longitude = lon->AsDouble();
+    ReadCoordinates(m, "latitude", "longitude", field, p, g);
   }
-  g.website = std::string(m.FindString("website").value_or(m.FindString("conference_url").value_or("")));
+  g.website = ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p);
   g.email = std::string(m.FindString("email").value_or(""));
   g.phone = std::string(m.FindString("phone").value_or(""));
   if (auto updated = m.FindString("updated"); updated && updated->size() >= 10) {

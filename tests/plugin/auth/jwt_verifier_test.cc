@@ -57,6 +57,55 @@ BOOST_AUTO_TEST_CASE(accepts_a_valid_es384_token_once) {
   BOOST_TEST(replay.status().message() == "jti replayed");
 }
 
+// Issue 11 item 4.
+BOOST_AUTO_TEST_CASE(the_bearer_scheme_is_case_insensitive) {
+  std::string token = Sign(Claims()).substr(7);
+  BOOST_TEST(verifier.Verify("bearer " + token, kAud).ok());
+  auto c = Claims();
+  c.Set("jti", "jti-2");
+  BOOST_TEST(verifier.Verify("BEARER  " + Sign(c).substr(7), kAud).ok());
+  BOOST_TEST(verifier.Verify("Bearer" + token, kAud).status().message() == "no bearer token");
+  BOOST_TEST(verifier.Verify("Basic " + token, kAud).status().message() == "no bearer token");
+}
+
+BOOST_AUTO_TEST_CASE(crit_headers_are_refused) {
+  JsonValue header = JsonValue::Object();
+  header.Set("crit", JsonValue::Array()).Append(JsonValue::String("exp"));
+  header.Set("exp", JsonValue::Int(kNow + 60));
+  BOOST_TEST(verifier.Verify(Sign(Claims(), header), kAud).status().message() ==
+             "crit names an extension we do not understand");
+}
+
+BOOST_AUTO_TEST_CASE(lifetime_is_capped_at_five_minutes_past_iat_by_default) {
+  auto c = Claims();
+  c.Set("exp", JsonValue::Int(kNow + 301));
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "lifetime (exp - iat) too long");
+  c.Set("exp", JsonValue::Int(kNow + 300));
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).ok());
+  JwtVerifier longer{issuers(), {"ES384"}, 60, [] { return kNow; }, MakeMemoryJtiStore(), 3600};
+  c.Set("exp", JsonValue::Int(kNow + 3600));
+  c.Set("jti", "jti-long");
+  BOOST_TEST(longer.Verify(Sign(c), kAud).ok());
+}
+
+BOOST_AUTO_TEST_CASE(times_near_the_int64_limits_do_not_overflow) {
+  // Under UBSan (the sanitizer build) exp + skew overflowed here before.
+  for (const char* exp : {"9223372036854775807", "9223372036854775800"}) {
+    auto c = Claims();
+    c.Set("exp", JsonValue::RawNumber(exp));
+    BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "lifetime (exp - iat) too long");
+  }
+  auto c = Claims();
+  c.Set("exp", JsonValue::RawNumber("-9223372036854775808"));
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "expired");
+  c = Claims();
+  c.Set("iat", JsonValue::RawNumber("-9223372036854775808"));
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "lifetime (exp - iat) too long");
+  c = Claims();
+  c.Set("nbf", JsonValue::RawNumber("9223372036854775807"));
+  BOOST_TEST(verifier.Verify(Sign(c), kAud).status().message() == "not yet valid");
+}
+
 BOOST_AUTO_TEST_CASE(aud_may_be_an_array) {
   JsonValue c = Claims();
   JsonValue aud = JsonValue::Array();
@@ -127,7 +176,10 @@ BOOST_AUTO_TEST_CASE(verifies_the_cds_hooks_specification_example_token) {
   BOOST_REQUIRE(keys.ok());
   IssuerKeys issuer{"https://fhir-ehr.example.com/", {}, {}};
   issuer.jku_keys["https://fhir-ehr.example.com/jwk_uri"] = *keys;
-  JwtVerifier spec_verifier({issuer}, {"ES384", "RS384"}, 60, [] { return int64_t{1422568800}; });
+  // The example's token was issued years before it expires: allow that lifetime here.
+  constexpr int64_t kExampleLifetime = 1422568860 - 1311280970;
+  JwtVerifier spec_verifier({issuer}, {"ES384", "RS384"}, 60, [] { return int64_t{1422568800}; },
+                            MakeMemoryJtiStore(), kExampleLifetime);
   const std::string token =
       "Bearer eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUta2lkIiwiamt1IjoiaHR0cHM6Ly9maGlyLWVoci5leGFtcGxlLmNvbS9qd2tfdXJpIn0"
       ".eyJpc3MiOiJodHRwczovL2ZoaXItZWhyLmV4YW1wbGUuY29tLyIsInN1YiI6ImNsaWVudF9pZCIsImF1ZCI6Imh0dHBzOi8vY2RzLmV4YW1wbGUub3JnL2Nkcy1zZXJ2aWNlcy9zb21lLXNlcnZpY2UiLCJleHAiOjE0MjI1Njg4NjAsImlhdCI6MTMxMTI4MDk3MCwianRpIjoiZWUyMmIwMjEtZTFiNy00NjExLWJhNWItOGVlYzZhMzNhYzFlIiwidGVuYW50IjoiMmRkZDZjM2EtOGU5YS00NGM2LWEzMDUtNTIxMTFhZDMwMmEyIn0"
@@ -136,6 +188,7 @@ BOOST_AUTO_TEST_CASE(verifies_the_cds_hooks_specification_example_token) {
   BOOST_REQUIRE_MESSAGE(verified.ok(), verified.status().message());
   BOOST_TEST(verified->jti == "ee22b021-e1b7-4611-ba5b-8eec6a33ac1e");
   // The same token after its exp (plus skew) is refused.
-  JwtVerifier later({issuer}, {"ES384"}, 60, [] { return int64_t{1422568860 + 61}; });
+  JwtVerifier later({issuer}, {"ES384"}, 60, [] { return int64_t{1422568860 + 61}; }, MakeMemoryJtiStore(),
+                    kExampleLifetime);
   BOOST_TEST(later.Verify(token, "https://cds.example.org/cds-services/some-service").status().message() == "expired");
 }

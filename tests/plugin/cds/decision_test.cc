@@ -77,6 +77,31 @@ BOOST_AUTO_TEST_CASE(position_from_the_geolocation_extension_of_the_current_addr
   BOOST_TEST(!PositionOf(J(R"({"address":[{"city":"Bergen"}]})")).has_value());
 }
 
+// Issue 11 item 8: an EHR's Communication.encounter.reference of another JSON type reached an
+// unchecked *optional (caught by _GLIBCXX_ASSERTIONS in the sanitizer build).
+BOOST_AUTO_TEST_CASE(earlier_records_with_malformed_references_are_read_safely) {
+  ResolvedData d = Data("F10");
+  d["informationRecords"] = J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
+    "status":"completed","sent":"2026-10-01","encounter":{"reference":12345},"recipient":[{"reference":["Patient/p"]}],
+    "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category",
+                            "code":"self-help-information"}]}]}}]})");
+  PatientFacts facts = ExtractFacts(d, diagnoses, geography);
+  BOOST_TEST(!facts.latest_to_patient.has_value());  // the recipient is not a reference string
+  d["informationRecords"] = J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
+    "status":"completed","sent":"2026-10-01","encounter":{"reference":12345},"recipient":[{"reference":"Patient/p"}],
+    "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category",
+                            "code":"self-help-information"}]}]}}]})");
+  facts = ExtractFacts(d, diagnoses, geography);
+  BOOST_REQUIRE(facts.latest_to_patient.has_value());
+  BOOST_TEST(facts.latest_to_patient->encounter_id.empty());
+}
+
+BOOST_AUTO_TEST_CASE(positions_out_of_range_are_not_used) {
+  auto patient = J(R"({"address":[{"use":"home","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/geolocation",
+      "extension":[{"url":"latitude","valueDecimal":600.39},{"url":"longitude","valueDecimal":5.32}]}]}]})");
+  BOOST_TEST(!PositionOf(patient).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(offer_policy_intervals) {
   const int64_t now = 20000 * 86400LL;
   OfferPolicy policy{365, 90};

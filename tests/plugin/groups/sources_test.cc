@@ -302,8 +302,10 @@ BOOST_AUTO_TEST_CASE(other_fhir_directories_codes_mean_what_the_table_says) {
      "search": {"mode": "include"}},
     {"resource": {"resourceType": "HealthcareService", "id": "x2", "name": "Closed", "active": false}}]})json");
   BOOST_REQUIRE(bundle.ok());
-  auto groups = GroupsFromFhirBundle(*bundle, "regional", &*categories);
-  BOOST_REQUIRE(groups.ok());
+  auto read = GroupsFromFhirBundle(*bundle, "regional", &*categories);
+  BOOST_REQUIRE(read.ok());
+  BOOST_TEST(read->rejected.empty());
+  auto groups = &read->groups;
   BOOST_REQUIRE(groups->size() == 1u);
   BOOST_TEST((*groups)[0].themes == std::vector<std::string>{"alcohol"});
   BOOST_TEST((*groups)[0].twelve_step);

@@ -1,0 +1,67 @@
+#include "plugin/groups/group.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "mappings/geography.h"
+
+namespace selvhjelp::plugin {
+
+bool IsClockTime(std::string_view t) {
+  return t.size() == 5 && t[2] == ':' && mappings::IsDigits(t.substr(0, 2), 2) &&
+         mappings::IsDigits(t.substr(3, 2), 2) && t.substr(0, 2) < "24" && t.substr(3, 2) < "60";
+}
+
+std::optional<int> MinutesOfDay(std::string_view text) {
+  if (text.size() < 5 || !IsClockTime(text.substr(0, 5))) return std::nullopt;
+  return ((text[0] - '0') * 10 + (text[1] - '0')) * 60 + (text[3] - '0') * 10 + (text[4] - '0');
+}
+
+std::optional<int> DurationMinutes(std::string_view iso) {
+  constexpr int kMaxMinutes = 24 * 60;
+  if (iso.size() < 4 || iso.substr(0, 2) != "PT") return std::nullopt;
+  int minutes = 0, number = 0, digits = 0;
+  bool seen_hours = false, seen_minutes = false;
+  for (char c : iso.substr(2)) {
+    if (c >= '0' && c <= '9') {
+      if (++digits > 4) return std::nullopt;  // bounds `number` long before int could overflow
+      number = number * 10 + (c - '0');
+    } else if (c == 'H' && digits > 0 && !seen_hours && !seen_minutes) {
+      minutes += 60 * number;
+      seen_hours = true;
+      number = digits = 0;
+    } else if (c == 'M' && digits > 0 && !seen_minutes) {
+      minutes += number;
+      seen_minutes = true;
+      number = digits = 0;
+    } else {
+      return std::nullopt;
+    }
+    if (minutes > kMaxMinutes) return std::nullopt;
+  }
+  if (digits > 0 || minutes < 1) return std::nullopt;  // a number without its unit, or nothing
+  return minutes;
+}
+
+bool IsSafeLink(std::string_view url) {
+  size_t colon = url.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string scheme;
+  for (char c : url.substr(0, colon)) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string_view rest = url.substr(colon + 1);
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  if (scheme == "http" || scheme == "https") return rest.size() > 2 && rest.substr(0, 2) == "//";
+  return (scheme == "mailto" || scheme == "tel") && !rest.empty();
+}
+
+bool IsLatitude(double degrees) { return std::isfinite(degrees) && degrees >= -90 && degrees <= 90; }
+bool IsLongitude(double degrees) { return std::isfinite(degrees) && degrees >= -180 && degrees <= 180; }
+
+bool ServesPerson(const Group& g) { return g.audience != Audience::kRelatives; }
+bool ServesRelatives(const Group& g) { return g.audience != Audience::kPerson; }
+bool IsDigital(const Group& g) { return g.format != Format::kInPerson; }
+bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
+
+}  // namespace selvhjelp::plugin

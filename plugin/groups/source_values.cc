@@ -1,0 +1,34 @@
+#include "plugin/groups/source_values.h"
+
+namespace selvhjelp::plugin {
+
+using fhir::FieldPath;
+using fhir::JsonValue;
+
+std::string ReadLink(const JsonValue& object, std::string_view key, std::string_view field,
+                     fhir::DataProblems& problems) {
+  const JsonValue* value = object.Find(key);
+  if (value == nullptr) return {};
+  std::optional<std::string_view> link = value->AsString();
+  if (!link || (!link->empty() && !IsSafeLink(*link))) {
+    problems.Add(*value, FieldPath(field, key), "expected an http(s), mailto or tel URL (left out)");
+    return {};
+  }
+  return std::string(*link);
+}
+
+void ReadCoordinates(const JsonValue& object, std::string_view lat_key, std::string_view lon_key,
+                     std::string_view field, fhir::DataProblems& problems, Group& g) {
+  if (const JsonValue* lat = object.Find(lat_key)) {
+    std::optional<double> d = lat->AsDouble();
+    if (d && IsLatitude(*d)) g.address.latitude = d;
+    else problems.Add(*lat, FieldPath(field, lat_key), "expected degrees of latitude, -90 to 90");
+  }
+  if (const JsonValue* lon = object.Find(lon_key)) {
+    std::optional<double> d = lon->AsDouble();
+    if (d && IsLongitude(*d)) g.address.longitude = d;
+    else problems.Add(*lon, FieldPath(field, lon_key), "expected degrees of longitude, -180 to 180");
+  }
+}
+
+}  // namespace selvhjelp::plugin
