@@ -85,6 +85,7 @@ export function renderRecord(container, state) {
   const form = h('form', { novalidate: true, 'aria-labelledby': headingId }, recipients, level, response, named, consent, submit);
   const again = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => reset() }, t('record.another'));
   const receiptHeading = h('h3', { tabindex: '-1', class: 'receipt-h', hidden: true }, t('record.receiptHeading'));
+  const receipt = h('p', { class: 'receipt', hidden: true });
 
   function syncConsent() {
     const brokered = form.querySelector('input[name="level"]:checked')?.value === 'brokered';
@@ -211,7 +212,11 @@ export function renderRecord(container, state) {
       showErrors(failures);
       return;
     }
+    const sent = bodies()[0].body;
+    receipt.textContent = [t(`level.${sent.level}`), t(`response.${sent.response}`),
+      t('record.receiptGroups', { n: new Set(bodies().flatMap((b) => b.body.groups)).size })].join(' · ');
     form.hidden = true;
+    receipt.hidden = false;
     receiptHeading.hidden = false;
     again.hidden = false;
     receiptHeading.focus();
@@ -223,6 +228,7 @@ export function renderRecord(container, state) {
     form.hidden = false;
     submit.disabled = false;
     receiptHeading.hidden = true;
+    receipt.hidden = true;
     again.hidden = true;
     live.replaceChildren();
     showErrors([]);
@@ -235,5 +241,5 @@ export function renderRecord(container, state) {
   container.replaceChildren(h('section', { class: 'panel record', id: 'record', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, t('record.heading')),
     h('p', { class: 'hint' }, t('record.hint')),
-    errorSummary, receiptHeading, form, live, again));
+    errorSummary, receiptHeading, receipt, form, live, again));
 }
