@@ -45,7 +45,7 @@ function card(c, patient) {
   return `<article class="card card-${escapeHtml(c.indicator)}">
 <h3>${escapeHtml(c.summary)}</h3>
 <p class="muted">${escapeHtml(c.source?.label ?? '')}</p>
-${c.detail ? `<div class="detail">${escapeHtml(c.detail).replace(/\n/g, '<br>')}</div>` : ''}
+${c.detail ? `<div class="detail">${escapeHtml(c.detail.replace(/\*\*/g, '')).replace(/\n/g, '<br>')}</div>` : ''}
 ${suggestions ? `<p class="sub">Forslag (i en ekte CDS-klient: knapper):</p><ul>${suggestions}</ul>` : ''}
 ${links ? `<ul class="links">${links}</ul>` : ''}
 </article>`;
