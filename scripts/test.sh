@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --tests
 # The third-party FHIR server and validators used by the integration tests (pinned by package-lock.json).
 (cd tests/peer && npm ci --no-audit --no-fund --loglevel=error)
+# The demo record system's oidc-provider (tests/web/demo_ehr.test.mjs starts demo/ehr.mjs).
+(cd demo && npm ci --no-audit --no-fund --loglevel=error)
 jobs=$(nproc)
 for variant in build build-asan; do
   sanitize=OFF

@@ -1,0 +1,104 @@
+// The clinician app's page: loads the launch's context (docs/app-api.md), then shows, for this
+// patient, why selvhjelp applies, what was recorded before, the local groups, the talking guide,
+// the handout and the one-step record. Plain ES modules, no dependencies, no inline script/style.
+import { h, uid } from './dom.js';
+import { t, tOr, loadLanguage, formatDate } from './i18n.js';
+import { getContext, ApiError } from './api.js';
+import { renderGroups } from './groups.js';
+import { renderRecord } from './record.js';
+import { renderHandout } from './handout.js';
+import { renderGuide } from './guide.js';
+
+const root = document.getElementById('app');
+
+function browserLanguage() {
+  const wanted = (navigator.language || 'nb').toLowerCase();
+  if (wanted.startsWith('nn')) return 'nn';
+  if (wanted.startsWith('nb') || wanted.startsWith('no')) return 'nb';
+  return wanted.slice(0, 2);
+}
+
+function header(ctx) {
+  const p = ctx?.practitioner;
+  const who = p ? [p.hpr ? t('app.hpr', { hpr: p.hpr }) : null, p.unit].filter(Boolean).join(' · ') : '';
+  return h('header', { class: 'top' },
+    h('p', { class: 'brand' }, t('app.title')),
+    who ? h('p', { class: 'who' }, who) : null);
+}
+
+function screen(ctx, ...content) {
+  document.title = t('app.title');
+  root.replaceChildren(
+    ctx?.inScope ? h('a', { class: 'skip', href: '#record' }, t('app.skipToRecord')) : null,
+    header(ctx),
+    h('main', { id: 'main' }, content));
+}
+
+function showMessage(kind, ctx) {
+  const headingId = uid('msg');
+  screen(ctx, h('section', { class: `panel message message-${kind}`, 'aria-labelledby': headingId },
+    h('h1', { id: headingId }, t(`${kind}.title`)),
+    h('p', {}, t(`${kind}.text`)),
+    kind === 'errorNetwork' ? h('button', { type: 'button', class: 'secondary', onclick: start }, t('errorNetwork.retry')) : null));
+}
+
+function lastRecordText(last) {
+  if (!last) return t('summary.never');
+  const what = [last.level ? tOr(`level.${last.level}`, last.level) : null,
+    last.response ? tOr(`response.${last.response}`, last.response).toLowerCase() : null].filter(Boolean).join(', ');
+  return t('summary.last', { date: formatDate(last.date), what, from: t(`summary.from.${last.from}`) });
+}
+
+function summary(ctx) {
+  const p = ctx.place ?? {};
+  const placeText = [p.municipality, p.county, p.region].filter(Boolean).join(', ');
+  return h('section', { class: 'panel summary', 'aria-labelledby': 'summary-h' },
+    h('h1', { id: 'summary-h' }, t('summary.heading')),
+    h('p', { class: 'scope' }, ctx.reason ? t('summary.reason', { reason: ctx.reason }) : t('summary.inScope')),
+    placeText ? h('p', {}, t('summary.place', { place: placeText })) : null,
+    h('ul', { class: 'history' }, ctx.recipients.map((r) => h('li', {},
+      h('span', { class: 'history-who' }, t(`groups.for.${r.kind}`)), ' ',
+      h('span', { class: r.due ? 'badge badge-due' : 'badge' }, t(r.due ? 'summary.due' : 'summary.notDue')), ' ',
+      h('span', {}, lastRecordText(r.lastRecord))))));
+}
+
+function showMain(ctx) {
+  const state = {
+    ctx,
+    filters: { theme: '', format: '', language: '' },
+    selected: { patient: new Set(), relatives: new Set() },
+    onSelect: [],
+    select(kind, id, on) {
+      if (on) this.selected[kind].add(id);
+      else this.selected[kind].delete(id);
+      for (const box of document.querySelectorAll(`input[data-group][data-kind="${kind}"]`)) {
+        if (box.dataset.group === id) box.checked = on;
+      }
+      for (const listener of this.onSelect) listener();
+    },
+  };
+  const guide = h('div', {});
+  const groups = h('div', {});
+  const handout = h('div', {});
+  const record = h('div', {});
+  renderGuide(guide);
+  renderGroups(groups, state);
+  renderHandout(handout, state);
+  renderRecord(record, state);
+  screen(ctx, h('div', { class: 'columns' }, h('div', { class: 'col-a' }, summary(ctx), guide, groups), h('div', { class: 'col-b' }, record, handout)));
+}
+
+async function start() {
+  let ctx;
+  try {
+    ctx = await getContext();
+  } catch (e) {
+    await loadLanguage(browserLanguage());
+    return showMessage(e instanceof ApiError && e.status === 401 ? 'errorSession' : 'errorNetwork');
+  }
+  await loadLanguage(ctx.language || browserLanguage());
+  if (!ctx.inScope) return showMessage('outOfScope', ctx);
+  return showMain(ctx);
+}
+
+start();
