@@ -109,7 +109,9 @@ export async function startProxy(targetPort) {
 }
 
 // Writes a config for a test run (the demo config, with the store in a temp folder) and starts
-// the service on a free port. `edit(config)` may change the config first.
+// the service with --port 0: it binds a free port itself and names it in its "listening on"
+// line, which sets service.port and service.base (a restart may get another port).
+// `edit(config)` may change the config first.
 export async function startService(edit = () => {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-it-'));
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
@@ -120,13 +122,16 @@ export async function startService(edit = () => {}) {
   edit(config);
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const port = await freePort();
-  const service = { dir, configPath, port, base: `http://127.0.0.1:${port}` };
+  const service = { dir, configPath };
   service.start = async () => {
-    service.child = spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    service.child = spawn(BIN, ['serve', '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     service.log = service.log ?? '';  // kept across restarts
     service.child.stderr.on('data', (d) => (service.log += d));
-    await waitForLine(service.child, /listening on/, 'selvhjelp');
+    let out = '';
+    service.child.stdout.on('data', (d) => (out += d));  // before waitForLine's own listener
+    await waitForLine(service.child, /listening on https?:\/\/\S+:\d+/, 'selvhjelp');
+    service.port = Number(out.match(/listening on https?:\/\/\S+:(\d+)/)[1]);
+    service.base = `http://127.0.0.1:${service.port}`;
   };
   service.stop = async () => {
     await stop(service.child);
