@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -243,7 +244,9 @@ class Session : public SessionBase {
     state_ = State::kHeader;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes));
-    parser_->body_limit(boost::none);  // counted by ReadBody, after the route has authenticated
+    // Counted by ReadBody, after the route has authenticated. Not boost::none: Beast 1.74 compares
+    // Content-Length with the optional and takes none for 0.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     Lowest().expires_at(header_deadline_);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
