@@ -54,7 +54,8 @@ void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblem
 
 void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "service",
-                  {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "tls"});
+                  {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "maxHeaderBytes", "headerTimeoutMs",
+                   "bodyTimeoutMs", "idleTimeoutMs", "maxConnections", "shutdownGraceMs", "tls"});
   if (auto v = p.String(s, "bindAddress", "service", false)) c.bind_address = *v;
   if (auto v = p.Int(s, "port", "service", false, 0, 65535)) c.port = static_cast<int>(*v);
   if (auto v = p.String(s, "publicBaseUrl", "service", false)) {
@@ -67,6 +68,12 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
   if (auto v = p.Int(s, "maxBodyBytes", "service", false, 1024, 64 << 20)) {
     c.max_body_bytes = static_cast<int>(*v);
   }
+  if (auto v = p.Int(s, "maxHeaderBytes", "service", false, 1024, 1 << 20)) c.max_header_bytes = static_cast<int>(*v);
+  if (auto v = p.Int(s, "headerTimeoutMs", "service", false, 100, 600000)) c.header_timeout_ms = static_cast<int>(*v);
+  if (auto v = p.Int(s, "bodyTimeoutMs", "service", false, 100, 600000)) c.body_timeout_ms = static_cast<int>(*v);
+  if (auto v = p.Int(s, "idleTimeoutMs", "service", false, 100, 3600000)) c.idle_timeout_ms = static_cast<int>(*v);
+  if (auto v = p.Int(s, "maxConnections", "service", false, 1, 1 << 20)) c.max_connections = static_cast<int>(*v);
+  if (auto v = p.Int(s, "shutdownGraceMs", "service", false, 0, 600000)) c.shutdown_grace_ms = static_cast<int>(*v);
   if (const JsonValue* tls = p.Object(s, "tls", "service", false)) {
     p.RejectUnknown(*tls, "service.tls", {"certificateFile", "privateKeyFile"});
     auto cert = p.String(*tls, "certificateFile", "service.tls", true);

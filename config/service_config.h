@@ -96,8 +96,14 @@ struct ServiceConfig {
   std::string bind_address = "127.0.0.1";
   int port = 8080;
   std::string public_base_url;  // empty: http(s)://127.0.0.1:<port>; the JWT `aud` is built from it
-  int threads = 2;              // cpprestsdk pool size; about the number of cores
+  int threads = 2;              // listener threads, and cpprestsdk's pool size; about the number of cores
   int max_body_bytes = 1 << 20;
+  int max_header_bytes = 64 << 10;  // request line and header fields together; more: 431
+  int header_timeout_ms = 10000;    // from a request's first byte (or the connection's opening) to its last header byte
+  int body_timeout_ms = 30000;      // per body read and per response write
+  int idle_timeout_ms = 60000;      // a kept-alive connection waiting for its next request
+  int max_connections = 1024;       // past it, the oldest idle connection is closed for a new one
+  int shutdown_grace_ms = 10000;    // on stop, in-flight requests get this long to finish
   std::filesystem::path tls_certificate;  // both set: serve https
   std::filesystem::path tls_private_key;
 

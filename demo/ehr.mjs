@@ -29,7 +29,15 @@ const { values: args } = parseArgs({ options: {
   'client-id': { type: 'string', default: 'selvhjelp-demo' },
   'records-token': { type: 'string', default: 'demo-records-token' },
 } });
-const PORT = Number(args.port);
+// The listening socket comes first, so --port 0 (a free port chosen by the system, as the tests
+// use) is known before the issuer and FHIR base URLs are built from it. Requests wait for main().
+let handle = (req, res) => { res.writeHead(503); res.end(); };
+const server = http.createServer((req, res) => handle(req, res));
+await new Promise((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(Number(args.port), '127.0.0.1', resolve);
+});
+const PORT = server.address().port;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ISSUER = `${BASE}/oidc`;
 const FHIR_BASE = `${BASE}/fhir/R4`;
@@ -236,7 +244,7 @@ async function main() {
   const peer = await startFhirPeer();
   patients = await loadPatients(peer.url);
   const oidc = provider.callback();
-  const server = http.createServer(async (req, res) => {
+  handle = async (req, res) => {
     const url = new URL(req.url, BASE);
     const html = (status, body) => {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' });
@@ -290,10 +298,8 @@ async function main() {
     } catch (e) {
       return html(500, `<!doctype html><title>Error</title><p>${escapeHtml(e.message)}</p>`);
     }
-  });
-  server.listen(PORT, '127.0.0.1', () => {
-    console.log(`demo EHR on ${BASE}/  (FHIR base ${FHIR_BASE}, SMART issuer ${ISSUER}, launching ${SELVHJELP}/app/)`);
-  });
+  };
+  console.log(`demo EHR on ${BASE}/  (FHIR base ${FHIR_BASE}, SMART issuer ${ISSUER}, launching ${SELVHJELP}/app/)`);
   const stop = () => {
     peer.child.kill('SIGTERM');
     server.close(() => process.exit(0));

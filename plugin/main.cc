@@ -10,6 +10,7 @@
 
 #include "fhir/json/json_value.h"
 #include <map>
+#include <optional>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_writer.h"
@@ -37,7 +38,8 @@ Usage:
       Serve the CDS Hooks endpoints (GET /cds-services, POST /cds-services/{id},
       POST /cds-services/{id}/feedback), the records endpoints (POST /records,
       GET /records/{id}, POST /fhir/$record-information), GET /directory/groups,
-      GET /health and GET /metrics until SIGINT or SIGTERM.
+      GET /health and GET /metrics until SIGINT or SIGTERM (requests in flight are answered
+      first). --port 0 binds any free port; the "listening on" line names it.
   selvhjelp check-config FILE
       Load the config and every file it names; print every problem as file:line: field: what.
       Exit 0 when valid, 1 otherwise.
@@ -88,10 +90,12 @@ int Usage(const std::string& problem) {
 int Serve(const std::vector<std::string>& args) {
   std::string config = Flag(args, "--config");
   if (config.empty()) return Usage("serve needs --config FILE");
-  int port = 0;
+  std::optional<int> port;
   if (std::string p = Flag(args, "--port"); !p.empty()) {
-    port = std::atoi(p.c_str());
-    if (port <= 0 || port > 65535) return Usage("--port takes a number from 1 to 65535");
+    char* end = nullptr;
+    const long value = std::strtol(p.c_str(), &end, 10);
+    if (*end != '\0' || value < 0 || value > 65535) return Usage("--port takes a number from 0 (any free port) to 65535");
+    port = static_cast<int>(value);
   }
   // Block the stop signals before any thread starts, then wait for them below.
   sigset_t signals;
@@ -100,11 +104,12 @@ int Serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto runtime = plugin::LoadRuntime(config, port, /*open_store=*/true, plugin::MakeHttpSender);
+  auto runtime = plugin::LoadRuntime(config, 0, /*open_store=*/true, plugin::MakeHttpSender);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
   }
+  if (port) (*runtime)->config.port = *port;  // 0 too: the server sets the bound port
   plugin::SizeThreadPool((*runtime)->config.threads);  // before any cpprestsdk client or listener
   if (std::string problems = (*runtime)->directory->LoadAll(); !problems.empty()) {
     std::cerr << "selvhjelp: group sources not loaded (serving their last snapshot where the store has one):\n"

@@ -4,7 +4,7 @@
 # endpoint that checks our SMART client assertions independently) and chromium (the browser that
 # renders the audit report), clang and libclang-rt-14-dev (libFuzzer, for scripts/fuzz.sh).
 set -euo pipefail
-packages=(g++ cmake make pkg-config libcpprest-dev rapidjson-dev libssl-dev libboost-test-dev
+packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl)
 if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev); fi
 missing=()

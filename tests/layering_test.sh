@@ -19,5 +19,8 @@ done
 for f in $(grep -rlE '#include <cpprest/' --include='*.h' --include='*.cc' fhir plugin config mappings); do
   case "$f" in plugin/http/*.cc|fhir/client/rest_fhir_client.cc) ;; *) echo "layering: cpprestsdk outside its adapters: $f"; fail=1 ;; esac
 done
+for f in $(grep -rlE '#include <boost/(beast|asio)' --include='*.h' --include='*.cc' fhir plugin config mappings); do
+  case "$f" in plugin/http/listener.cc) ;; *) echo "layering: Boost.Beast/Asio outside the listener: $f"; fail=1 ;; esac
+done
 [ $fail -eq 0 ] && echo "layering: ok"
 exit $fail

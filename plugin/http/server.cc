@@ -1,6 +1,5 @@
 #include "plugin/http/server.h"
 
-#include <cpprest/http_listener.h>
 #include <pplx/threadpool.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "fhir/base/status_macros.h"
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/cds/hook_definitions.h"
@@ -19,278 +19,249 @@
 #include "fhir/json/json_file.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/http/error_response.h"
+#include "plugin/http/listener.h"
+#include "plugin/http/router.h"
 #include "plugin/log.h"
 
 namespace selvhjelp::plugin {
 namespace {
 
-namespace http = web::http;
 using fhir::JsonValue;
+using Exchange = std::shared_ptr<HttpExchange>;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr const char* kFhirJson = "application/fhir+json; charset=utf-8";
 
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class CpprestServer : public HttpServer {
- public:
-  CpprestServer(Runtime& rt, std::string url) : rt_(rt), url_(std::move(url)) {}
+ListenerOptions OptionsFrom(const config::ServiceConfig& c) {
+  ListenerOptions o;
+  o.bind_address = c.bind_address;
+  o.port = c.port;
+  o.tls_certificate = c.tls_certificate;
+  o.tls_private_key = c.tls_private_key;
+  o.threads = c.threads;
+  o.max_header_bytes = static_cast<size_t>(c.max_header_bytes);
+  o.max_body_bytes = static_cast<size_t>(c.max_body_bytes);
+  o.header_timeout = std::chrono::milliseconds(c.header_timeout_ms);
+  o.body_timeout = std::chrono::milliseconds(c.body_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
+  o.max_connections = c.max_connections;
+  return o;
+}
 
-  Status Start() {
-    http::experimental::listener::http_listener_config cfg;
-    cfg.set_timeout(std::chrono::seconds(30));
-    if (!rt_.config.tls_certificate.empty()) {
-      std::string cert = rt_.config.tls_certificate.string(), key = rt_.config.tls_private_key.string();
-      cfg.set_ssl_context_callback([cert, key](boost::asio::ssl::context& ctx) {
-        ctx.set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
-                        boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
-                        boost::asio::ssl::context::no_tlsv1_1);
-        ctx.use_certificate_chain_file(cert);
-        ctx.use_private_key_file(key, boost::asio::ssl::context::pem);
-      });
-    }
-    std::string scheme = rt_.config.tls_certificate.empty() ? "http://" : "https://";
-    std::string listen = scheme + rt_.config.bind_address + ":" + std::to_string(rt_.config.port);
-    try {
-      listener_ = std::make_unique<http::experimental::listener::http_listener>(
-          utility::conversions::to_string_t(listen), cfg);
-      listener_->support([this](http::http_request request) { Dispatch(std::move(request)); });
-      listener_->open().wait();  // start-up, not a handler: waiting here is fine
-    } catch (const std::exception& e) {
-      return UnavailableError("cannot listen on " + listen + ": " + e.what());
-    }
-    return OkStatus();
+// The routes: each request goes through the route table (404, or 405 with Allow) to its handler.
+class RouteServer : public HttpServer {
+ public:
+  RouteServer(Runtime& rt, std::unique_ptr<Listener> listener) : rt_(rt), listener_(std::move(listener)) {
+    AddRoutes();
+  }
+  ~RouteServer() override { Stop(); }
+
+  // The bound port becomes the config's, so BaseUrl() (token audiences, Location headers) names
+  // it before the first request is served.
+  void Start() {
+    rt_.config.port = listener_->port();
+    listener_->Serve([this](const Exchange& ex) { Handle(ex); });
   }
 
   void Stop() override {
-    if (!listener_) return;
-    try {
-      listener_->close().wait();
-    } catch (const std::exception&) {
+    listener_->Stop();
+    std::thread audit;
+    {
+      std::lock_guard<std::mutex> lock(audit_mutex_);
+      audit = std::move(audit_thread_);
     }
-    listener_.reset();
-    std::lock_guard<std::mutex> lock(audit_mutex_);
-    if (audit_thread_.joinable()) audit_thread_.join();
+    if (audit.joinable()) audit.join();  // never under audit_mutex_, which the audit thread takes last
   }
 
-  std::string url() const override { return url_; }
+  std::string url() const override { return listener_->url(); }
 
  private:
-  struct Exchange {
-    http::http_request request;
-    std::string id;
-    std::string path;
-    std::chrono::steady_clock::time_point start;
-  };
-
-  void Reply(const std::shared_ptr<Exchange>& ex, int status, const std::string& body,
-             const char* content_type = kJson, const std::string& location = "") {
-    try {
-      http::http_response response(static_cast<http::status_code>(status));
-      response.set_body(body, content_type);
-      if (!location.empty()) response.headers().add(U("Location"), utility::conversions::to_string_t(location));
-      ex->request.reply(response);
-    } catch (const std::exception&) {
-      // The client went away; nothing else to do.
-    }
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - ex->start).count();
-    // Codes, ids and paths only: never bodies, tokens or patient identifiers.
-    LogLine("request " + ex->id + " " + utility::conversions::to_utf8string(ex->request.method()) +
-            " " + ex->path + " " + std::to_string(status) + " " + std::to_string(micros) + "us");
+  void AddRoutes() {
+    auto plain = [this](void (RouteServer::*f)(const Exchange&)) {
+      return [this, f](const Exchange& ex, const std::vector<std::string>&) { (this->*f)(ex); };
+    };
+    router_.Add("GET", "/health", plain(&RouteServer::Health));
+    router_.Add("GET", "/metrics", plain(&RouteServer::MetricsRoute));
+    router_.Add("GET", "/fhir/Measure/$evaluate-measure", plain(&RouteServer::EvaluateMeasure));
+    router_.Add("GET", "/fhir/Measure/selvhjelp-information/$evaluate-measure", plain(&RouteServer::EvaluateMeasure));
+    router_.Add("POST", "/records", [this](const Exchange& ex, const auto&) { PostRecord(ex, false); });
+    router_.Add("POST", "/fhir/$record-information", [this](const Exchange& ex, const auto&) { PostRecord(ex, true); });
+    router_.Add("GET", "/records/{id}", [this](const Exchange& ex, const auto& ids) { GetRecord(ex, ids[0]); });
+    router_.Add("GET", "/directory/status", plain(&RouteServer::DirectoryStatus));
+    router_.Add("GET", "/directory/groups", plain(&RouteServer::DirectoryGroups));
+    router_.Add("GET", "/cds-services", plain(&RouteServer::Discovery));
+    router_.Add("GET", "/cds-services/", plain(&RouteServer::Discovery));
+    router_.Add("POST", "/cds-services/{id}", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], false); });
+    router_.Add("POST", "/cds-services/{id}/feedback", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], true); });
   }
 
-  void ReplyError(const std::shared_ptr<Exchange>& ex, const Status& status) {
-    HttpError error = ToHttpError(status, ex->id);
-    Reply(ex, error.status, error.body);
-  }
-
-  void Dispatch(http::http_request request) {
-    auto ex = std::make_shared<Exchange>(Exchange{request, std::to_string(++counter_),
-                                                  utility::conversions::to_utf8string(request.relative_uri().path()),
-                                                  std::chrono::steady_clock::now()});
+  // The exception boundary of every route.
+  void Handle(const Exchange& ex) {
     try {
-      Route(ex);
-    } catch (const std::exception&) {
+      const HttpRequest& request = ex->request();
+      Router::Match match = router_.Find(request.method, request.path);
+      if (match.handler) return (*match.handler)(ex, match.captured);
+      if (match.allow.empty()) return ReplyError(ex, NotFoundError("no such endpoint"));
+      // Never echo the request (TRACE would): the method is not even named.
+      HttpError error = ToHttpError(InvalidArgumentError("(method): not served on this path; allowed: " + match.allow), ex->id());
+      HttpReply response;
+      response.status = 405;
+      response.body = std::move(error.body);
+      response.headers.push_back({"Allow", match.allow});
+      ex->Reply(std::move(response));
+    } catch (...) {
       ReplyError(ex, InternalError("unexpected exception"));
     }
   }
 
-  // Verifies the JWT for a request to `path`; replies 401 and returns false when it fails.
-  bool Authenticate(const std::shared_ptr<Exchange>& ex) { return Authenticated(ex).has_value(); }
+  static void Reply(const Exchange& ex, int status, std::string body, const char* content_type = kJson,
+                    const std::string& location = "") {
+    HttpReply response;
+    response.status = status;
+    response.content_type = content_type;
+    response.body = std::move(body);
+    if (!location.empty()) response.headers.push_back({"Location", location});
+    ex->Reply(std::move(response));
+  }
+
+  static void ReplyError(const Exchange& ex, const Status& status) {
+    HttpError error = ToHttpError(status, ex->id());
+    Reply(ex, error.status, std::move(error.body));
+  }
+
+  // Verifies the JWT for a request to its path; replies 401 and returns false when it fails.
+  bool Authenticate(const Exchange& ex) { return Authenticated(ex).has_value(); }
 
   // The verified token (empty when auth.required is false); replies 401 and returns nullopt when
   // verification fails.
-  std::optional<VerifiedToken> Authenticated(const std::shared_ptr<Exchange>& ex) {
+  std::optional<VerifiedToken> Authenticated(const Exchange& ex) {
     if (!rt_.config.auth_required) return VerifiedToken{};
-    auto header = ex->request.headers().find(U("Authorization"));
-    std::string value = header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
-    Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->path);
+    const std::string value(ex->request().Header("Authorization"));
+    Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->request().path);
     if (token.ok()) return *token;
-    LogLine("request " + ex->id + " rejected: " + token.status().message());
+    LogLine("request " + ex->id() + " rejected: " + token.status().message());
     ReplyError(ex, token.status());
     return std::nullopt;
   }
 
-  // The request's query parameters, decoded (the last of a repeated name wins).
-  static std::map<std::string, std::string> QueryParameters(const std::shared_ptr<Exchange>& ex) {
-    std::map<std::string, std::string> parameters;
-    for (const auto& [name, value] : http::uri::split_query(ex->request.request_uri().query())) {
-      parameters[utility::conversions::to_utf8string(http::uri::decode(name))] =
-          utility::conversions::to_utf8string(http::uri::decode(value));
-    }
-    return parameters;
-  }
-
   // GET /fhir/Measure/$evaluate-measure?periodStart=&periodEnd=[&unit=]: the audit over
   // audit.fhirServer, for the auditors in audit.auditors only; one run at a time.
-  void EvaluateMeasure(const std::shared_ptr<Exchange>& ex) {
+  void EvaluateMeasure(const Exchange& ex) {
     std::optional<VerifiedToken> token = Authenticated(ex);
     if (!token) return;
     if (rt_.config.auth_required) {
       const auto& auditors = rt_.config.audit.auditors;
       if (std::find(auditors.begin(), auditors.end(), std::make_pair(token->iss, token->sub)) == auditors.end()) {
-        LogLine("request " + ex->id + " refused: not an auditor");
+        LogLine("request " + ex->id() + " refused: not an auditor");
         return ReplyError(ex, PermissionDeniedError("(auth): the auditor role is required (audit.auditors)"));
       }
     }
-    std::map<std::string, std::string> query = QueryParameters(ex);
+    std::map<std::string, std::string> query = ex->request().query;
     if (query["periodStart"].empty()) return ReplyError(ex, InvalidArgumentError("periodStart: required (YYYY-MM-DD)"));
     if (query["periodEnd"].empty()) return ReplyError(ex, InvalidArgumentError("periodEnd: required (YYYY-MM-DD)"));
     AuditJob job{query["periodStart"], query["periodEnd"], query["unit"], {},
-                 rt_.config.store_path.parent_path() / ("audit-" + ex->id), {"periodStart", "periodEnd", "unit"}};
+                 rt_.config.store_path.parent_path() / ("audit-" + ex->id()), {"periodStart", "periodEnd", "unit"}};
     std::lock_guard<std::mutex> lock(audit_mutex_);
     if (audit_running_) {
-      HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id);
+      HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id());
       return Reply(ex, 429, busy.body);
     }
     if (audit_thread_.joinable()) audit_thread_.join();  // the previous run has finished
     audit_running_ = true;
     audit_thread_ = std::thread([this, ex, job] {
-      AuditSource source{rt_.audit_send, rt_.audit_tokens.get(), nullptr};
-      Result<AuditOutput> output = RunAuditJob(job, rt_.config, *rt_.diagnoses, source);
-      std::string report;
-      if (output.ok()) {
-        Result<std::string> text = fhir::ReadTextFile(job.out_dir / "measure-report.json");
-        report = text.ok() ? *text : "";
-      }
-      std::error_code ec;
-      std::filesystem::remove_all(job.out_dir, ec);
-      if (!output.ok()) {
-        ReplyError(ex, output.status());
-      } else if (report.empty()) {
-        ReplyError(ex, InternalError("audit report not readable"));
-      } else {
-        Reply(ex, 200, report, "application/fhir+json; charset=utf-8");
+      try {  // the audit thread's exception boundary
+        RunAudit(ex, job);
+      } catch (...) {
+        ReplyError(ex, InternalError("unexpected exception"));
       }
       std::lock_guard<std::mutex> done(audit_mutex_);
       audit_running_ = false;
     });
   }
 
-  void Route(const std::shared_ptr<Exchange>& ex) {
-    const std::string& path = ex->path;
-    const auto method = ex->request.method();
-    if (path == "/health" && method == http::methods::GET) {
-      JsonValue health = JsonValue::Object();
-      health.Set("status", "ok");
-      health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.directory->Current()->size())));
-      Result<int64_t> feedback = rt_.ledger->CountFeedback();
-      health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
-      health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
-      health.Set("records", RecordsHealth());
-      Reply(ex, 200, fhir::WriteJson(health));
-      return;
+  void RunAudit(const Exchange& ex, const AuditJob& job) {
+    AuditSource source{rt_.audit_send, rt_.audit_tokens.get(), nullptr};
+    Result<AuditOutput> output = RunAuditJob(job, rt_.config, *rt_.diagnoses, source);
+    std::string report;
+    if (output.ok()) {
+      Result<std::string> text = fhir::ReadTextFile(job.out_dir / "measure-report.json");
+      report = text.ok() ? *text : "";
     }
-    if ((path == "/fhir/Measure/$evaluate-measure" || path == "/fhir/Measure/selvhjelp-information/$evaluate-measure") &&
-        method == http::methods::GET) {
-      return EvaluateMeasure(ex);
+    std::error_code ec;
+    std::filesystem::remove_all(job.out_dir, ec);
+    if (!output.ok()) {
+      ReplyError(ex, output.status());
+    } else if (report.empty()) {
+      ReplyError(ex, InternalError("audit report not readable"));
+    } else {
+      Reply(ex, 200, report, kFhirJson);
     }
-    if (path == "/metrics" && method == http::methods::GET) {
-      Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8");
-      return;
-    }
-    if ((path == "/records" || path == "/fhir/$record-information") && method == http::methods::POST) {
-      if (!Authenticate(ex)) return;
-      ReadBody(ex, [this, ex, operation = path != "/records"](const std::string& body) { OnRecord(ex, body, operation); });
-      return;
-    }
-    if (path.rfind("/records/", 0) == 0 && method == http::methods::GET) {
-      if (!Authenticate(ex)) return;
-      Result<OutboxEntry> state = rt_.records->State(path.substr(9));
-      if (!state.ok()) return ReplyError(ex, state.status());
-      Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
-      return;
-    }
-    if (path == "/directory/status" && method == http::methods::GET) {
-      Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson()));
-      return;
-    }
-    if (path == "/directory/groups" && method == http::methods::GET) {
-      // The regional directory holds no patient data: open to read, like a public listing.
-      const std::map<std::string, std::string> parameters = QueryParameters(ex);
-      const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
-      Result<std::vector<const Group*>> groups = QueryDirectory(*directory, parameters);
-      if (!groups.ok()) return ReplyError(ex, groups.status());
-      Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
-            "application/fhir+json; charset=utf-8");
-      return;
-    }
-    constexpr std::string_view kPrefix = "/cds-services";
-    if (path.rfind(kPrefix, 0) != 0) {
-      ReplyError(ex, NotFoundError("no such endpoint"));
-      return;
-    }
-    std::string rest = path.substr(kPrefix.size());
-    if (rest.empty() || rest == "/") {
-      if (method != http::methods::GET) return ReplyError(ex, InvalidArgumentError("(method): use GET"));
-      if (!Authenticate(ex)) return;
-      Reply(ex, 200, fhir::WriteJson(DiscoveryDocument()));
-      return;
-    }
-    std::string id = rest.substr(1);
-    bool feedback = false;
-    if (id.size() > 9 && id.compare(id.size() - 9, 9, "/feedback") == 0) {
-      id.resize(id.size() - 9);
-      feedback = true;
-    }
+  }
+
+  void Health(const Exchange& ex) {
+    JsonValue health = JsonValue::Object();
+    health.Set("status", "ok");
+    health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.directory->Current()->size())));
+    Result<int64_t> feedback = rt_.ledger->CountFeedback();
+    health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
+    health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
+    health.Set("records", RecordsHealth());
+    Reply(ex, 200, fhir::WriteJson(health));
+  }
+
+  void MetricsRoute(const Exchange& ex) { Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8"); }
+
+  void PostRecord(const Exchange& ex, bool operation) {
+    if (!Authenticate(ex)) return;
+    ReadBody(ex, [this, ex, operation](const std::string& body) { OnRecord(ex, body, operation); });
+  }
+
+  void GetRecord(const Exchange& ex, const std::string& id) {
+    if (!Authenticate(ex)) return;
+    Result<OutboxEntry> state = rt_.records->State(id);
+    if (!state.ok()) return ReplyError(ex, state.status());
+    Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
+  }
+
+  void DirectoryStatus(const Exchange& ex) { Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson())); }
+
+  // The regional directory holds no patient data: open to read, like a public listing.
+  void DirectoryGroups(const Exchange& ex) {
+    const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
+    Result<std::vector<const Group*>> groups = QueryDirectory(*directory, ex->request().query);
+    if (!groups.ok()) return ReplyError(ex, groups.status());
+    Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
+          kFhirJson);
+  }
+
+  void Discovery(const Exchange& ex) {
+    if (!Authenticate(ex)) return;
+    Reply(ex, 200, fhir::WriteJson(DiscoveryDocument()));
+  }
+
+  // POST /cds-services/{id} and /cds-services/{id}/feedback.
+  void Hook(const Exchange& ex, const std::string& id, bool feedback) {
     const HookService* service = FindHookService(id);
     if (service == nullptr) return ReplyError(ex, NotFoundError("no CDS service with this id"));
-    if (method != http::methods::POST) return ReplyError(ex, InvalidArgumentError("(method): use POST"));
     if (!Authenticate(ex)) return;
     ReadBody(ex, [this, ex, service, feedback](const std::string& body) { OnBody(ex, *service, feedback, body); });
   }
 
-  // Reads the request body without blocking and passes it to `then` (on a pool thread), or
-  // replies 413 / 400 itself.
-  void ReadBody(const std::shared_ptr<Exchange>& ex, std::function<void(const std::string&)> then) {
-    auto length = ex->request.headers().content_length();
-    if (length > static_cast<size_t>(rt_.config.max_body_bytes)) {
-      return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
-    }
-    ex->request.extract_utf8string(true).then([this, ex, then = std::move(then)](pplx::task<std::string> task) {
-      std::string body;
-      try {
-        body = task.get();  // complete here: does not block
-      } catch (const std::exception&) {
-        return ReplyError(ex, InvalidArgumentError("(body): could not be read"));
-      }
-      if (body.size() > static_cast<size_t>(rt_.config.max_body_bytes)) {
-        return ReplyError(ex, ResourceExhaustedError("(body): larger than service.maxBodyBytes"));
-      }
-      try {
-        then(body);
-      } catch (const std::exception&) {
-        ReplyError(ex, InternalError("unexpected exception"));
-      }
-    });
+  // Reads the body (the listener bounds it and answers 413 / 400 itself) and passes it to `then`
+  // on a listener thread.
+  static void ReadBody(const Exchange& ex, std::function<void(const std::string&)> then) {
+    ex->ReadBody([ex, then = std::move(then)] { then(ex->request().body); });
   }
 
   // POST /records (our JSON) and POST /fhir/$record-information (a Parameters resource): 202 with
   // the record's state when it is newly committed, 200 when the same record was already stored.
-  void OnRecord(const std::shared_ptr<Exchange>& ex, const std::string& body, bool operation) {
+  void OnRecord(const Exchange& ex, const std::string& body, bool operation) {
     Result<JsonValue> json = fhir::ParseJson(body);
     if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
     Result<RecordReceipt> receipt = operation ? rt_.records->RecordParameters(*json) : rt_.records->Record(*json);
@@ -307,7 +278,7 @@ class CpprestServer : public HttpServer {
     JsonValue& state = list.Append(JsonValue::Object());
     state.Set("name", "state");
     state.Set("valueCode", receipt->entry.state);
-    Reply(ex, status, fhir::WriteJson(parameters), "application/fhir+json; charset=utf-8", location);
+    Reply(ex, status, fhir::WriteJson(parameters), kFhirJson, location);
   }
 
   // Outbox counts for /health: numbers only (the reasons may quote the EHR).
@@ -363,7 +334,7 @@ class CpprestServer : public HttpServer {
     return out;
   }
 
-  void OnBody(const std::shared_ptr<Exchange>& ex, const HookService& service, bool feedback,
+  void OnBody(const Exchange& ex, const HookService& service, bool feedback,
               const std::string& body) {
     Result<JsonValue> json = fhir::ParseJson(body);
     if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
@@ -373,9 +344,7 @@ class CpprestServer : public HttpServer {
       Reply(ex, 200, "{}");
       return;
     }
-    auto header = ex->request.headers().find(U("Accept-Language"));
-    std::string accept_language =
-        header == ex->request.headers().end() ? "" : utility::conversions::to_utf8string(header->second);
+    const std::string accept_language(ex->request().Header("Accept-Language"));
     rt_.service->Handle(service, std::move(json).value(), accept_language, [this, ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
@@ -387,9 +356,8 @@ class CpprestServer : public HttpServer {
   }
 
   Runtime& rt_;
-  std::string url_;
-  std::unique_ptr<http::experimental::listener::http_listener> listener_;
-  std::atomic<uint64_t> counter_{0};
+  std::unique_ptr<Listener> listener_;
+  Router router_;
   std::mutex audit_mutex_;  // guards audit_running_ and audit_thread_
   bool audit_running_ = false;
   std::thread audit_thread_;
@@ -402,9 +370,9 @@ void SizeThreadPool(int threads) {
 }
 
 Result<std::unique_ptr<HttpServer>> StartHttpServer(Runtime& runtime) {
-  auto server = std::make_unique<CpprestServer>(runtime, runtime.config.BaseUrl());
-  Status started = server->Start();
-  if (!started.ok()) return started;
+  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<Listener> listener, Listener::Bind(OptionsFrom(runtime.config)));
+  auto server = std::make_unique<RouteServer>(runtime, std::move(listener));
+  server->Start();
   return std::unique_ptr<HttpServer>(std::move(server));
 }
 

@@ -69,3 +69,32 @@ BOOST_AUTO_TEST_CASE(the_app_section_names_each_problem) {
   BOOST_TEST(m.find(f + ":8: app.cookie: unknown setting") != std::string::npos, m);
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(listener_limits_have_defaults_and_are_checked) {
+  auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE(demo.ok());
+  BOOST_TEST(demo->max_header_bytes == 65536);
+  BOOST_TEST(demo->header_timeout_ms == 10000);
+  BOOST_TEST(demo->body_timeout_ms == 30000);
+  BOOST_TEST(demo->idle_timeout_ms == 60000);
+  BOOST_TEST(demo->max_connections == 1024);
+  BOOST_TEST(demo->shutdown_grace_ms == 10000);
+
+  fs::path file = fs::temp_directory_path() / "selvhjelp-limits-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"service\": {\"port\": 0, \"maxHeaderBytes\": 10,\n"
+                         "    \"headerTimeoutMs\": 2000, \"idleTimeoutMs\": \"long\", \"maxConnections\": 0},\n"
+                         "  \"store\": {\"path\": \"s.db\"}, \"mappings\": {\"directory\": \"m\"}, \"groups\": {\"sources\": []},\n"
+                         "  \"auth\": {\"required\": false}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  const std::string f = file.string();
+  BOOST_TEST(m.find(f + ":2: service.maxHeaderBytes: expected a whole number from 1024 to 1048576") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":3: service.idleTimeoutMs") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":3: service.maxConnections") != std::string::npos, m);
+  BOOST_TEST(m.find("service.port") == std::string::npos, m);  // 0 is allowed: any free port
+  BOOST_TEST(m.find("headerTimeoutMs") == std::string::npos, m);
+  fs::remove(file);
+}

@@ -14,17 +14,6 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
 const DEMO_KEY = fs.readFileSync(path.join(ROOT, 'config/demo/demo-ehr-key.pem'));
 
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // Every process the tests start, killed if the test process exits without stopping it (a failed
 // `before`, an assertion between start and `try`), so a failure never leaves a server behind.
 const children = new Set();
@@ -158,7 +147,9 @@ export async function startProxy(targetPort) {
 }
 
 // Writes a config for a test run (the demo config, with the store in a temp folder) and starts
-// the service on a free port. `edit(config)` may change the config first.
+// the service with --port 0: it binds a free port itself and names it in its "listening on"
+// line, which sets service.port and service.base (a restart may get another port).
+// `edit(config)` may change the config first.
 export async function startService(edit = () => {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-it-'));
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
@@ -169,13 +160,16 @@ export async function startService(edit = () => {}) {
   edit(config);
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const port = await freePort();
-  const service = { dir, configPath, port, base: `http://127.0.0.1:${port}` };
+  const service = { dir, configPath };
   service.start = async () => {
-    service.child = track(spawn(BIN, ['serve', '--config', configPath, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    service.child = track(spawn(BIN, ['serve', '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
     service.log = service.log ?? '';  // kept across restarts
     service.child.stderr.on('data', (d) => (service.log += d));
-    await waitForLine(service.child, /listening on/, 'selvhjelp');
+    // The service binds port 0 and prints the port it got (never a port picked here and reused).
+    const [, port] = await waitForLine(service.child, /listening on https?:\/\/\S+:(\d+)/, 'selvhjelp');
+    service.child.stdout.resume();
+    service.port = Number(port);
+    service.base = `http://127.0.0.1:${service.port}`;
   };
   service.stop = async () => {
     await stop(service.child);

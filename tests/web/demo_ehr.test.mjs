@@ -6,7 +6,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,17 +15,9 @@ const SELVHJELP = 'http://127.0.0.1:9';  // never called: only the redirect URI'
 let ehr;
 let base;
 
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 before(async () => {
-  const port = await freePort();
-  ehr = spawn(process.execPath, [path.join(ROOT, 'demo/ehr.mjs'), '--port', String(port), '--selvhjelp', SELVHJELP],
+  // Port 0: the demo EHR binds a free port and prints its URL, read back here.
+  ehr = spawn(process.execPath, [path.join(ROOT, 'demo/ehr.mjs'), '--port', '0', '--selvhjelp', SELVHJELP],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((resolve, reject) => {
     let out = '';
