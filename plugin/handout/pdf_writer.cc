@@ -40,9 +40,10 @@ Style StyleOf(Block::Kind kind) {
   switch (kind) {
     case Block::Kind::kTitle: return {22, true, 0, 0, kHeadingColour, "H1"};
     case Block::Kind::kHeading: return {15, true, 18, 0, kHeadingColour, "H2"};
-    case Block::Kind::kSubheading: return {12.5, true, 11, 0, kHeadingColour, "H3"};
-    case Block::Kind::kItem: return {kBodySize, false, 3, 16, kBodyColour, "LI"};
-    case Block::Kind::kField: return {kBodySize, false, 1, 0, kBodyColour, "P"};
+    case Block::Kind::kSubheading: return {12.5, true, 13, 0, kHeadingColour, "H3"};
+    // Items and fields: the same gap between blocks as between wrapped lines (line spacing 1.3).
+    case Block::Kind::kItem: return {kBodySize, false, 3.5, 16, kBodyColour, "LI"};
+    case Block::Kind::kField: return {kBodySize, false, 3.5, 0, kBodyColour, "P"};
     case Block::Kind::kParagraph: break;
   }
   return {kBodySize, false, 6, 0, kBodyColour, "P"};
@@ -117,7 +118,12 @@ class PdfWriter {
     std::string markup = Markup(b.text);
     if (b.kind == Block::Kind::kField) markup = "<b>" + Markup(b.label) + ":</b> " + markup;
     PangoLayout* layout = MakeLayout(markup, style);
-    if (y_ > kMarginTop) y_ += style.space_before;
+    // A list or a run of fields is set off by a little more room than between its lines.
+    const bool group_edge = (previous_ == Block::Kind::kItem) != (b.kind == Block::Kind::kItem) ||
+                            (previous_ == Block::Kind::kField) != (b.kind == Block::Kind::kField);
+    const bool heading_above = previous_ == Block::Kind::kSubheading || previous_ == Block::Kind::kHeading;
+    if (y_ > kMarginTop) y_ += style.space_before + (group_edge && !heading_above ? 4 : 0);
+    previous_ = b.kind;
     // A heading stays with the first lines under it.
     const bool heading = b.kind == Block::Kind::kTitle || b.kind == Block::Kind::kHeading ||
                          b.kind == Block::Kind::kSubheading;
@@ -214,6 +220,7 @@ class PdfWriter {
   const Document& document_;
   double y_ = kMarginTop;
   int page_ = 1;
+  Block::Kind previous_ = Block::Kind::kTitle;
   std::vector<std::pair<std::string, std::string>> open_;
 };
 

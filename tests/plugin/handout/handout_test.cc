@@ -118,6 +118,17 @@ BOOST_AUTO_TEST_CASE(html_is_self_contained_escaped_and_says_its_language) {
   BOOST_TEST(Has(html, "<a href=\"https://na.example.org\">"));
 }
 
+BOOST_AUTO_TEST_CASE(names_in_sami_and_other_scripts_survive_into_the_pdf) {
+  Handout h = MakeHandout("nb", HandoutAudience::kPatient);
+  h.groups[0].name = "Ságastallanjoavku Kárášjohka ŋ đ ŧ";
+  h.groups[1].name = "Группа поддержки Осло";
+  auto pdf = RenderHandoutPdf(h);
+  BOOST_REQUIRE(pdf.ok());
+  const std::string text = PdfText(*pdf, "scripts.pdf");
+  BOOST_TEST(Has(text, "Ságastallanjoavku Kárášjohka ŋ đ ŧ"), text);
+  BOOST_TEST(Has(text, "Группа поддержки Осло"), text);
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_language_is_refused) {
   Handout h = MakeHandout("nb", HandoutAudience::kPatient);
   h.language = "xx";
