@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
