@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -25,6 +26,7 @@
 #include "plugin/http/server.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/audit/synthetic_export.h"
+#include "plugin/handout/handout.h"
 #include "plugin/runtime.h"
 
 namespace {
@@ -69,6 +71,11 @@ Usage:
   selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
       Write a synthetic Bulk Data export of N invented patients, and DIR/expected.json with the
       figures the audit must find for that period (default 2026-01-01 to 2026-06-30).
+  selvhjelp handout --config CONFIG --lang nb|nn|en --audience patient|relatives --groups ID,ID
+                    --out FILE.pdf|FILE.html [--name NAME] [--date TEXT]
+      The handout for a patient or relatives with the chosen groups (HealthcareService ids as
+      GET /directory/groups gives them, or the ids in their source) and what self-help is and is
+      not, as PDF or printable HTML. The patient's name is printed only with --name.
   selvhjelp --help
 
 Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
@@ -309,6 +316,83 @@ bool HasFlag(const std::vector<std::string>& args, const std::string& flag) {
   return std::find(args.begin(), args.end(), flag) != args.end();
 }
 
+constexpr const char* kHandoutHelp =
+    "selvhjelp handout --config CONFIG --lang nb|nn|en --audience patient|relatives --groups ID,ID\n"
+    "                  --out FILE.pdf|FILE.html [--name NAME] [--date TEXT]\n";
+
+// A usage error of one subcommand: one line on stderr, exit 2.
+int UsageLine(const std::string& problem) {
+  std::cerr << "selvhjelp: " << problem << "\n";
+  return 2;
+}
+
+int HandoutCommand(const std::vector<std::string>& args) {
+  if (HasFlag(args, "--help")) {
+    std::cout << kHandoutHelp;
+    return 0;
+  }
+  const std::vector<std::string> known = {"--config", "--lang", "--audience", "--groups", "--out", "--name", "--date"};
+  for (size_t i = 1; i < args.size(); i += 2) {
+    if (std::find(known.begin(), known.end(), args[i]) == known.end()) return UsageLine("handout: unknown flag '" + args[i] + "'");
+    if (i + 1 >= args.size()) return UsageLine("handout: " + args[i] + " needs a value");
+  }
+  const std::string config_file = Flag(args, "--config"), lang = Flag(args, "--lang"),
+                    audience = Flag(args, "--audience"), ids = Flag(args, "--groups"), out = Flag(args, "--out");
+  if (config_file.empty() || lang.empty() || audience.empty() || out.empty()) {
+    return UsageLine("handout needs --config, --lang, --audience and --out");
+  }
+  if (audience != "patient" && audience != "relatives") return UsageLine("--audience takes patient or relatives");
+  const bool html = out.size() > 5 && out.compare(out.size() - 5, 5, ".html") == 0;
+  if (!html && !(out.size() > 4 && out.compare(out.size() - 4, 4, ".pdf") == 0)) {
+    return UsageLine("--out takes a file name ending in .pdf or .html");
+  }
+  auto runtime = plugin::LoadRuntime(config_file, 0, /*open_store=*/false, plugin::MakeHttpSender);
+  if (!runtime.ok()) {
+    std::cerr << runtime.status().message() << "\n";
+    return 1;
+  }
+  if (!(*runtime)->handout_texts->HasLanguage(lang)) return UsageLine("--lang: no handout texts in '" + lang + "'");
+  plugin::Handout handout;
+  handout.texts = (*runtime)->handout_texts.get();
+  handout.language = lang;
+  handout.audience = audience == "patient" ? plugin::HandoutAudience::kPatient : plugin::HandoutAudience::kRelatives;
+  handout.print_name = Flag(args, "--name");
+  handout.date = Flag(args, "--date");
+  const std::shared_ptr<const plugin::GroupDirectory> directory = (*runtime)->directory->Current();
+  for (size_t start = 0; start < ids.size();) {
+    size_t end = std::min(ids.find(',', start), ids.size());
+    const std::string id = ids.substr(start, end - start);
+    start = end + 1;
+    if (id.empty()) continue;
+    const plugin::Group* found = nullptr;
+    for (const plugin::Group& g : directory->groups()) {
+      if (plugin::FhirIdFrom(g.source + "-" + g.id) == id || g.id == id) found = &g;
+      if (found != nullptr) break;
+    }
+    if (found == nullptr) return UsageLine("--groups: no group '" + id + "' in the directory");
+    handout.groups.push_back(*found);
+  }
+  std::string bytes;
+  if (html) {
+    bytes = plugin::RenderHandoutHtml(handout);
+  } else {
+    auto pdf = plugin::RenderHandoutPdf(handout);
+    if (!pdf.ok()) {
+      std::cerr << "selvhjelp: " << pdf.status().message() << "\n";
+      return 1;
+    }
+    bytes = std::move(*pdf);
+  }
+  std::ofstream file(out, std::ios::binary);
+  file << bytes;
+  if (!file.flush()) {
+    std::cerr << "selvhjelp: cannot write " << out << "\n";
+    return 3;
+  }
+  std::cout << out << ": " << handout.groups.size() << " groups, " << lang << ", " << audience << "\n";
+  return 0;
+}
+
 int Audit(const std::vector<std::string>& args) {
   plugin::AuditJob job{Flag(args, "--from"), Flag(args, "--to"), Flag(args, "--unit"), Flag(args, "--bulk"),
                        Flag(args, "--out"), {}};
@@ -433,5 +517,6 @@ int main(int argc, char** argv) {
   if (command == "outbox") return Outbox(args);
   if (command == "audit") return Audit(args);
   if (command == "synth") return Synth(args);
+  if (command == "handout") return HandoutCommand(args);
   return Usage("unknown command '" + command + "'");
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "fhir/json/json_file.h"
+#include "plugin/handout/handout.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -77,6 +78,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   Result<mappings::DiagnosisTable> diagnoses = InvalidArgumentError("mappings.directory not set");
   Result<mappings::Geography> geography = InvalidArgumentError("mappings.directory not set");
   Result<mappings::TextCatalog> texts = InvalidArgumentError("mappings.directory not set");
+  Result<mappings::TextCatalog> handout_texts = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> meeting_types = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> hsds_taxonomy = InvalidArgumentError("mappings.directory not set");
   Result<mappings::CategoryMap> fhir_categories = InvalidArgumentError("mappings.directory not set");
@@ -91,6 +93,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     }
     texts = mappings::TextCatalog::Load(rt->config.mappings_dir / "texts.json");
     problems.Merge(texts.status());
+    handout_texts = LoadHandoutTexts(rt->config.mappings_dir / "handout");
+    problems.Merge(handout_texts.status());
     meeting_types = mappings::CategoryMap::Load(rt->config.mappings_dir / "meeting-guide-types.json");
     problems.Merge(meeting_types.status());
     hsds_taxonomy = mappings::CategoryMap::Load(rt->config.mappings_dir / "hsds-taxonomy.json");
@@ -141,6 +145,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
   rt->geography = std::make_unique<mappings::Geography>(std::move(geography).value());
   rt->texts = std::make_unique<mappings::TextCatalog>(std::move(texts).value());
+  rt->handout_texts = std::make_unique<mappings::TextCatalog>(std::move(handout_texts).value());
   rt->meeting_types = std::make_unique<mappings::CategoryMap>(std::move(meeting_types).value());
   rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
   rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());

@@ -27,6 +27,7 @@ struct Runtime {
   std::unique_ptr<mappings::DiagnosisTable> diagnoses;
   std::unique_ptr<mappings::Geography> geography;
   std::unique_ptr<mappings::TextCatalog> texts;
+  std::unique_ptr<mappings::TextCatalog> handout_texts;  // mappings/handout/<language>.json
   std::unique_ptr<mappings::CategoryMap> meeting_types;
   std::unique_ptr<mappings::CategoryMap> hsds_taxonomy;
   std::unique_ptr<mappings::CategoryMap> fhir_categories;

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what selvhjelp needs on Debian 12 (root). Idempotent: apt runs only when a package is missing.
+# cairo and pango write the handout and journal-note PDFs (pango shapes every script, cairo writes
+# PDF); the Noto and DejaVu fonts cover Norwegian, Sami and the other scripts a handout may be in.
 # With --tests also what only the tests use: python3-jwt and python3-cryptography (the token
-# endpoint that checks our SMART client assertions independently) and chromium (the browser that
-# renders the audit report), clang and libclang-rt-14-dev (libFuzzer, for scripts/fuzz.sh).
+# endpoint that checks our SMART client assertions independently), chromium (the browser that
+# renders the audit report and the app's page), clang and libclang-rt-14-dev (libFuzzer, for
+# scripts/fuzz.sh) and poppler-utils (pdftotext/pdfinfo read the PDFs back).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
-          libsqlite3-dev openssl nodejs npm curl)
-if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev); fi
+          libsqlite3-dev openssl nodejs npm curl libcairo2-dev libpango1.0-dev fonts-dejavu-core
+          fonts-noto-core)
+if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils); fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi  # nodesource node ships npm

@@ -22,5 +22,9 @@ done
 for f in $(grep -rlE '#include <boost/(beast|asio)' --include='*.h' --include='*.cc' fhir plugin config mappings); do
   case "$f" in plugin/http/listener.cc) ;; *) echo "layering: Boost.Beast/Asio outside the listener: $f"; fail=1 ;; esac
 done
+for f in $(grep -rlE '#include <(cairo|pango)' --include='*.h' --include='*.cc' fhir plugin config mappings); do
+  case "$f" in plugin/handout/*.cc) ;; *) echo "layering: cairo/pango outside plugin/handout/*.cc: $f"; fail=1 ;; esac
+done
+check plugin/handout '#include "plugin/(cds|records|store|http|audit|auth)/' "plugin/handout may use only the group model (plugin/groups/group.h, meeting_words.h)"
 [ $fail -eq 0 ] && echo "layering: ok"
 exit $fail

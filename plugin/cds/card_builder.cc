@@ -9,6 +9,7 @@
 #include <random>
 
 #include "plugin/cds/vocabulary.h"
+#include "plugin/groups/meeting_words.h"
 
 namespace selvhjelp::plugin {
 
@@ -61,28 +62,14 @@ using vocabulary::LevelInfo;
 constexpr const char* kOverrideCodes[] = {"declined", "already-attends", "not-relevant-now",
                                           "informed-elsewhere"};
 
-// "tirsdager 19:00" style text for a weekly rule; the time alone otherwise.
-std::string ScheduleText(const Meeting& m, const std::string& language, const mappings::TextCatalog& texts) {
-  size_t at = m.rrule.find("BYDAY=");
-  bool weekly = m.rrule.find("FREQ=WEEKLY") != std::string::npos;
-  if (weekly && at != std::string::npos && m.rrule.size() >= at + 8) {
-    std::string day = m.rrule.substr(at + 6, 2);
-    return texts.Get(language, "weekday." + day) + " " + m.start_time;
-  }
-  return m.start_time;
-}
-
 std::string GroupLine(const Group& g, const std::string& language, const mappings::TextCatalog& texts) {
   std::string line = "- **" + EscapeMarkdown(g.name) + "** (" + EscapeMarkdown(g.organisation);
   if (g.twelve_step) line += ", " + texts.Get(language, "group.twelveStep");
   if (IsDigital(g)) line += ", " + texts.Get(language, "group.digital");
   line += ")";
   std::vector<std::string> parts;
-  for (const Meeting& m : g.meetings) parts.push_back(ScheduleText(m, language, texts));
-  if (MeetsInPerson(g) && !g.address.city.empty()) {
-    parts.push_back(EscapeMarkdown(g.address.line.empty() ? g.address.city
-                                                          : g.address.line + ", " + g.address.city));
-  }
+  for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, language, texts));
+  if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
   if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
   else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
   for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? ": " : ", ") + parts[i];

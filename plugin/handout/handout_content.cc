@@ -1,0 +1,105 @@
+// The handout's content: what self-help is and is not, a first meeting, common worries, the
+// evidence as the guideline states it, the chosen groups, and for relatives their own section.
+#include "fhir/base/status_macros.h"
+#include "plugin/groups/meeting_words.h"
+#include "plugin/handout/document.h"
+#include "plugin/handout/handout.h"
+
+namespace selvhjelp::plugin {
+
+namespace {
+
+using handout_internal::Block;
+using handout_internal::Document;
+
+// "organisation · 12-step · online": what kind of group it is, in one line.
+std::string KindLine(const Group& g, const Handout& h) {
+  const mappings::TextCatalog& t = *h.texts;
+  std::string line = g.organisation;
+  auto add = [&](const std::string& part) { line += (line.empty() ? "" : " · ") + part; };
+  if (g.twelve_step) add(t.Get(h.language, "group.twelveStep"));
+  add(t.Get(h.language, g.format == Format::kInPerson ? "group.inPerson"
+                        : g.format == Format::kDigital ? "group.digital"
+                                                        : "group.inPersonAndDigital"));
+  return line;
+}
+
+std::string WebLink(const std::string& website) {
+  if (website.rfind("https://", 0) == 0 || website.rfind("http://", 0) == 0) return website;
+  return website.empty() ? "" : "https://" + website;
+}
+
+void AddGroup(Document& doc, const Group& g, const Handout& h) {
+  const mappings::TextCatalog& t = *h.texts;
+  const std::string& lang = h.language;
+  doc.Add(Block::Kind::kSubheading, g.name);
+  doc.Add(Block::Kind::kParagraph, KindLine(g, h));
+  doc.AddField(t.Get(lang, "group.label.for"),
+               t.Get(lang, g.audience == Audience::kPerson      ? "group.for.person"
+                           : g.audience == Audience::kRelatives ? "group.for.relatives"
+                                                                : "group.for.both"));
+  std::string when;
+  for (const Meeting& m : g.meetings) {
+    if (std::string words = MeetingWords(m, lang, t); !words.empty()) when += (when.empty() ? "" : "; ") + words;
+  }
+  doc.AddField(t.Get(lang, "group.label.when"), when.empty() ? t.Get(lang, "group.when.none") : when);
+  if (std::string place = PlaceWords(g); !place.empty()) doc.AddField(t.Get(lang, "group.label.where"), place);
+  // A contact point (no meetings listed, as Selvhjelp Norge's closed groups) is joined by getting
+  // in touch; an open 12-step meeting by coming.
+  const bool drop_in = g.twelve_step && !g.meetings.empty();
+  doc.AddField(t.Get(lang, "group.label.join"),
+               drop_in ? t.Get(lang, "group.join.dropIn")
+                       : t.Get(lang, "group.join.contact", {{"organisation", g.organisation.empty() ? g.name : g.organisation}}));
+  if (!g.phone.empty()) doc.AddField(t.Get(lang, "group.label.phone"), g.phone);
+  if (!g.email.empty()) doc.AddField(t.Get(lang, "group.label.email"), g.email, "mailto:" + g.email);
+  if (!g.website.empty()) doc.AddField(t.Get(lang, "group.label.web"), g.website, WebLink(g.website));
+}
+
+Document BuildHandout(const Handout& h) {
+  const mappings::TextCatalog& t = *h.texts;
+  const std::string& lang = h.language;
+  const bool relatives = h.audience == HandoutAudience::kRelatives;
+  Document doc;
+  doc.language = lang;
+  doc.right_to_left = t.Get(lang, "meta.direction") == "rtl";
+  doc.title = t.Get(lang, relatives ? "handout.title.relatives" : "handout.title.patient");
+  doc.subject = t.Get(lang, "handout.subject");
+  doc.Add(Block::Kind::kTitle, doc.title);
+  if (!h.print_name.empty()) doc.Add(Block::Kind::kParagraph, t.Get(lang, "handout.for", {{"name", h.print_name}}));
+  if (!h.date.empty()) doc.Add(Block::Kind::kParagraph, t.Get(lang, "handout.date", {{"date", h.date}}));
+  doc.AddProse(t.Get(lang, relatives ? "handout.intro.relatives" : "handout.intro.patient"));
+
+  doc.Add(Block::Kind::kHeading, t.Get(lang, relatives ? "groups.heading.relatives" : "groups.heading.patient"));
+  if (h.groups.empty()) doc.AddProse(t.Get(lang, "groups.none"));
+  for (const Group& g : h.groups) AddGroup(doc, g, h);
+
+  for (const char* section : {"about", "not", "first", "worries"}) {
+    doc.Add(Block::Kind::kHeading, t.Get(lang, std::string(section) + ".heading"));
+    doc.AddProse(t.Get(lang, std::string(section) + ".text"));
+  }
+  if (relatives) {
+    doc.Add(Block::Kind::kHeading, t.Get(lang, "relatives.heading"));
+    doc.AddProse(t.Get(lang, "relatives.text"));
+  } else {
+    doc.Add(Block::Kind::kHeading, t.Get(lang, "evidence.heading"));
+    doc.AddProse(t.Get(lang, "evidence.text"));
+    doc.AddProse(t.Get(lang, "relatives.mention"));
+  }
+  doc.Add(Block::Kind::kHeading, t.Get(lang, "footer.heading"));
+  doc.AddProse(t.Get(lang, "footer.text"));
+  if (h.print_name.empty()) doc.AddProse(t.Get(lang, "footer.private"));
+  return doc;
+}
+
+}  // namespace
+
+Result<std::string> RenderHandoutPdf(const Handout& handout) {
+  if (handout.texts == nullptr || !handout.texts->HasLanguage(handout.language)) {
+    return InvalidArgumentError("handout: no texts in language '" + handout.language + "'");
+  }
+  return handout_internal::WritePdf(BuildHandout(handout));
+}
+
+std::string RenderHandoutHtml(const Handout& handout) { return handout_internal::WriteHtml(BuildHandout(handout)); }
+
+}  // namespace selvhjelp::plugin
