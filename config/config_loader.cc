@@ -236,9 +236,10 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 
-void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a) {
+void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "app", {"clientId", "allowedIssuers", "redirectUri", "scope", "hprClaim", "unitClaim", "roleClaim",
-                             "sessionIdleMinutes", "sessionMaxHours", "allowHttp"});
+                             "sessionIdleMinutes", "sessionMaxHours", "allowHttp", "webDirectory"});
+  if (auto v = p.String(s, "webDirectory", "app", true)) a.web_directory = Resolve(dir, *v);
   if (auto v = p.Bool(s, "allowHttp", "app")) a.allow_http = *v;
   if (auto v = p.String(s, "clientId", "app", true)) a.client_id = *v;
   a.allowed_issuers = p.Strings(s, "allowedIssuers", "app", true);
@@ -354,7 +355,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   }
   if (const JsonValue* s = p.Object(root, "auth", "", false)) ReadAuth(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "records", "", false)) ReadRecords(*s, p, c.records, dir);
-  if (const JsonValue* s = p.Object(root, "app", "", false)) ReadApp(*s, p, c.app);
+  if (const JsonValue* s = p.Object(root, "app", "", false)) ReadApp(*s, p, c.app, dir);
   if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");

@@ -71,6 +71,7 @@ struct AppConfig {
   int session_idle_minutes = 30;
   int session_max_hours = 10;
   bool allow_http = false;  // EHRs over http (test set-ups only)
+  std::filesystem::path web_directory;  // the page's files (plugin/web/app in the source tree)
 };
 
 // The compliance audit (docs/audit.md).

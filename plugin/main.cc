@@ -366,7 +366,7 @@ int HandoutCommand(const std::vector<std::string>& args) {
     if (id.empty()) continue;
     const plugin::Group* found = nullptr;
     for (const plugin::Group& g : directory->groups()) {
-      if (plugin::FhirIdFrom(g.source + "-" + g.id) == id || g.id == id) found = &g;
+      if (plugin::HealthcareServiceId(g) == id || g.id == id) found = &g;
       if (found != nullptr) break;
     }
     if (found == nullptr) return UsageLine("--groups: no group '" + id + "' in the directory");

@@ -1,6 +1,7 @@
 #include "plugin/app/app_view.h"
 
 #include "fhir/r4/date_time.h"
+#include "plugin/groups/healthcare_service.h"
 
 namespace selvhjelp::plugin {
 
@@ -22,7 +23,7 @@ const char* AudienceName(Audience a) { return a == Audience::kRelatives ? "relat
 JsonValue GroupJson(const Group& g, const PatientDecision& decision,
                     const std::function<std::string(const Group&, const std::string&)>& when_words) {
   JsonValue json = JsonValue::Object();
-  json.Set("id", g.id);
+  json.Set("id", HealthcareServiceId(g));  // as records and the directory name it
   json.Set("name", g.name);
   json.Set("organisation", g.organisation);
   json.Set("twelveStep", JsonValue::Bool(g.twelve_step));

@@ -19,6 +19,8 @@ std::string FhirIdFrom(const std::string& text) {
   return id.empty() ? "group" : id;
 }
 
+std::string HealthcareServiceId(const Group& group) { return FhirIdFrom(group.source + "-" + group.id); }
+
 namespace {
 
 // "FREQ=WEEKLY;BYDAY=TU,TH" -> the BYDAY value; empty when absent.
@@ -104,7 +106,7 @@ JsonValue PlaceOf(const Group& g) {
 JsonValue ToHealthcareService(const Group& g) {
   JsonValue hs = JsonValue::Object();
   hs.Set("resourceType", "HealthcareService");
-  hs.Set("id", FhirIdFrom(g.source + "-" + g.id));
+  hs.Set("id", HealthcareServiceId(g));
   if (g.synthetic) {
     JsonValue& meta = hs.Set("meta", JsonValue::Object());
     meta.Set("tag", JsonValue::Array()).Append(fhir::MakeCoding(vocabulary::kActReasonSystem, "HTEST", "test health data"));

@@ -22,6 +22,9 @@ fhir::JsonValue ToHealthcareService(const Group& group);
 // A FHIR id made from `text`: characters outside [A-Za-z0-9.-] become '-', at most 64.
 std::string FhirIdFrom(const std::string& text);
 
+// The group's HealthcareService id: how records, the directory and the app name a group.
+std::string HealthcareServiceId(const Group& group);
+
 // A Bundle of HealthcareService entries: type "searchset" (with search.mode match) or
 // "collection"; fullUrl = `base_url` + "/HealthcareService/" + id.
 fhir::JsonValue HealthcareServiceBundle(const std::vector<const Group*>& groups,

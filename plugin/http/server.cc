@@ -18,6 +18,7 @@
 #include "plugin/groups/healthcare_service.h"
 #include "fhir/json/json_file.h"
 #include "plugin/audit/audit_job.h"
+#include "plugin/http/app_routes.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
 #include "plugin/http/router.h"
@@ -58,6 +59,8 @@ ListenerOptions OptionsFrom(const config::ServiceConfig& c) {
 class RouteServer : public HttpServer {
  public:
   RouteServer(Runtime& rt, std::unique_ptr<Listener> listener) : rt_(rt), listener_(std::move(listener)) {
+    rt_.config.port = listener_->port();  // bound already: the app's redirect URI names the real port
+    app_ = MakeAppRoutes(rt_);
     AddRoutes();
   }
   ~RouteServer() override { Stop(); }
@@ -99,6 +102,7 @@ class RouteServer : public HttpServer {
     router_.Add("GET", "/cds-services/", plain(&RouteServer::Discovery));
     router_.Add("POST", "/cds-services/{id}", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], false); });
     router_.Add("POST", "/cds-services/{id}/feedback", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], true); });
+    if (app_) app_->AddTo(router_);
   }
 
   // The exception boundary of every route.
@@ -357,6 +361,7 @@ class RouteServer : public HttpServer {
 
   Runtime& rt_;
   std::unique_ptr<Listener> listener_;
+  std::unique_ptr<AppRoutes> app_;  // null when the app is not configured
   Router router_;
   std::mutex audit_mutex_;  // guards audit_running_ and audit_thread_
   bool audit_running_ = false;

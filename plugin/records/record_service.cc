@@ -19,7 +19,7 @@ Status ResolveGroups(InformationRecord& record, const GroupDirectory& directory)
   for (size_t i = 0; i < record.group_ids.size(); ++i) {
     const Group* found = nullptr;
     for (const Group& g : directory.groups()) {
-      if (FhirIdFrom(g.source + "-" + g.id) == record.group_ids[i]) {
+      if (HealthcareServiceId(g) == record.group_ids[i]) {
         found = &g;
         break;
       }

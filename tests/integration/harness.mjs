@@ -119,6 +119,7 @@ export async function startDeadEndpoint() {
 // A TCP proxy on a free loopback port to `targetPort`, which a test can cut off (every open
 // connection reset, new ones refused at once) and restore, as a network fault between selvhjelp
 // and the FHIR server would.
+// `retarget(port)` points it elsewhere, for a server whose port is known only after the proxy's.
 export async function startProxy(targetPort) {
   const sockets = new Set();
   let open = true;
@@ -142,6 +143,7 @@ export async function startProxy(targetPort) {
       for (const s of sockets) s.destroy();
     },
     restore() { open = true; },
+    retarget(port) { targetPort = port; },
     stop: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }),
   };
 }
@@ -157,6 +159,9 @@ export async function startService(edit = () => {}) {
   config.mappings.directory = path.join(ROOT, 'mappings/data');
   config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
   config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
+  // The demo's write-back and clinician app point at the demo record system; a test sets its own.
+  delete config.records;
+  delete config.app;
   edit(config);
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
