@@ -8,17 +8,12 @@
 
 #include "mappings/geography.h"
 #include "plugin/groups/group.h"
+#include "plugin/groups/nearest_index.h"
+#include "plugin/groups/position.h"
 
 namespace selvhjelp::plugin {
 
 enum class Recipient { kPatient, kRelatives };
-
-struct Position {
-  double latitude = 0, longitude = 0;
-};
-
-// Great-circle distance in kilometres.
-double DistanceKm(const Position& a, const Position& b);
 
 struct GroupMatch {
   std::vector<const Group*> municipality;  // meets in person in the patient's municipality
@@ -44,8 +39,10 @@ class GroupDirectory {
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
   // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...). With `near`
-  // (the patient's position), groups in the municipality and county come nearest first; groups
-  // without coordinates follow in name order.
+  // (the patient's position), groups in the municipality, the county and the region come nearest
+  // first (list order among equals); groups without coordinates follow in list order. The nearest
+  // are found in k-d trees built once (NearestIndex), so a call costs about the same with and
+  // without a position, whatever the directory's size.
   GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section,
                    std::string_view theme = {}, std::optional<Position> near = std::nullopt) const;
 
@@ -58,10 +55,18 @@ class GroupDirectory {
   const std::vector<Group>& groups() const { return groups_; }
 
  private:
+  // The in-person groups of one municipality: all in list (name) order, and those with
+  // coordinates in a tree.
+  struct Area {
+    std::vector<size_t> groups;
+    NearestIndex nearest;
+  };
   // Indexes into groups_ for one recipient kind, so a match never re-filters by audience.
   struct PlaceIndex {
-    std::map<std::string, std::vector<size_t>, std::less<>> by_municipality;  // in-person groups
+    std::map<std::string, Area, std::less<>> by_municipality;  // in-person groups
     std::map<std::string, std::vector<std::string>, std::less<>> county_municipalities;  // sorted
+    // A county's groups with coordinates, municipality by municipality in number order.
+    std::map<std::string, NearestIndex, std::less<>> county_nearest;
     std::vector<size_t> digital;
   };
   std::vector<Group> groups_;
