@@ -7,7 +7,7 @@
 namespace selvhjelp::plugin {
 namespace {
 
-constexpr uint32_t kLeafSize = 8;
+constexpr uint32_t kLeafSize = 4;
 
 struct UnitVector {
   double x, y, z;
@@ -84,10 +84,11 @@ NearestSearch::NearestSearch(Position near) : near_(near) {
 void NearestSearch::Add(const NearestIndex& tree) {
   if (tree.nodes_.empty()) return;
   trees_.push_back(&tree);
-  Push(static_cast<uint32_t>(trees_.size() - 1), 0);
+  const uint32_t id = static_cast<uint32_t>(trees_.size() - 1);
+  Push({Bound(id, 0), id, 0});
 }
 
-void NearestSearch::Push(uint32_t tree, uint32_t node) {
+double NearestSearch::Bound(uint32_t tree, uint32_t node) const {
   const NearestIndex::Node& n = trees_[tree]->nodes_[node];
   const double q[3] = {x_, y_, z_};
   double chord2 = 0;
@@ -95,7 +96,11 @@ void NearestSearch::Push(uint32_t tree, uint32_t node) {
     const double gap = std::max({n.lo[axis] - q[axis], q[axis] - n.hi[axis], 0.0});
     chord2 += gap * gap;
   }
-  heap_.push_back({chord2, tree, node, false});
+  return chord2;
+}
+
+void NearestSearch::Push(const Pending& p) {
+  heap_.push_back(p);
   std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
 }
 
@@ -107,21 +112,25 @@ void NearestSearch::Clear() {
 
 void NearestSearch::Expand(const Pending& p) {
   const NearestIndex& tree = *trees_[p.tree];
-  if (p.is_entry) {
-    measured_.push_back({p.chord2, -1, p.tree, &tree.entries_[p.index]});
-    return;
+  // Down the nearer child while it is nearer than anything waiting; the farther one waits.
+  uint32_t node = p.index;
+  while (tree.nodes_[node].children != 0) {
+    const uint32_t first = tree.nodes_[node].children;
+    const double near_bound = Bound(p.tree, first), far_bound = Bound(p.tree, first + 1);
+    const bool first_nearer = near_bound <= far_bound;
+    const Pending nearer{first_nearer ? near_bound : far_bound, p.tree, first_nearer ? first : first + 1};
+    Push({first_nearer ? far_bound : near_bound, p.tree, first_nearer ? first + 1 : first});
+    if (heap_.front().chord2 < nearer.chord2) {
+      Push(nearer);
+      return;
+    }
+    node = nearer.index;
   }
-  const NearestIndex::Node& n = tree.nodes_[p.index];
-  if (n.children != 0) {
-    Push(p.tree, n.children);
-    Push(p.tree, n.children + 1);
-    return;
-  }
-  for (uint32_t i = n.begin; i < n.end; ++i) {
+  const NearestIndex::Node& leaf = tree.nodes_[node];
+  for (uint32_t i = leaf.begin; i < leaf.end; ++i) {
     const NearestIndex::Entry& e = tree.entries_[i];
     const double dx = e.x - x_, dy = e.y - y_, dz = e.z - z_;
-    heap_.push_back({dx * dx + dy * dy + dz * dz, p.tree, i, true});
-    std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
+    measured_.push_back({dx * dx + dy * dy + dz * dz, -1, p.tree, &e});
   }
 }
 
@@ -136,8 +145,8 @@ std::optional<size_t> NearestSearch::Next() {
     if (heap_.empty()) return std::nullopt;
     pop();
   }
-  // Take from the heap everything whose chord is within the slack of the nearest entry taken:
-  // whatever stays in the heap is then farther by DistanceKm than that entry too.
+  // Open every node that may hold an entry within the slack of the nearest entry taken: whatever
+  // stays in the heap is then farther by DistanceKm than that entry too.
   size_t nearest = 0;
   double limit = 0;
   for (;;) {

@@ -51,21 +51,21 @@ class NearestSearch {
   std::optional<size_t> Next();
 
  private:
-  struct Pending {  // a node or an entry, keyed by (a lower bound of) its squared chord
+  struct Pending {  // a node not yet opened, keyed by a lower bound of its entries' squared chords
     double chord2;
     uint32_t tree;
-    uint32_t index;  // into the tree's nodes_ or entries_
-    bool is_entry;
+    uint32_t index;  // into the tree's nodes_
     bool operator>(const Pending& other) const { return chord2 > other.chord2; }
   };
-  struct Measured {  // an entry taken from the heap, not yet yielded
+  struct Measured {  // an entry of an opened leaf, not yet yielded
     double chord2;
     double km;  // its DistanceKm once needed, else negative
     uint32_t tree;
     const NearestIndex::Entry* entry;
   };
-  void Push(uint32_t tree, uint32_t node);
-  void Expand(const Pending& p);
+  double Bound(uint32_t tree, uint32_t node) const;  // of the squared chord to the node's box
+  void Push(const Pending& p);
+  void Expand(const Pending& p);  // opens the node: its entries go to measured_
 
   Position near_;
   double x_, y_, z_;
