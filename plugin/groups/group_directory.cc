@@ -11,10 +11,10 @@ namespace {
 bool HasPosition(const Group& g) { return g.address.latitude && g.address.longitude; }
 
 // (group index, position) of the groups in `list` that have coordinates, appended to `points`.
-void AddPoints(const std::vector<Group>& groups, const std::vector<size_t>& list,
+void AddPoints(const std::vector<const Group*>& groups, const std::vector<size_t>& list,
                std::vector<std::pair<size_t, Position>>& points) {
   for (size_t i : list) {
-    const Group& g = groups[i];
+    const Group& g = *groups[i];
     if (HasPosition(g)) points.push_back({i, Position{*g.address.latitude, *g.address.longitude}});
   }
 }
@@ -22,13 +22,24 @@ void AddPoints(const std::vector<Group>& groups, const std::vector<size_t>& list
 }  // namespace
 
 GroupDirectory GroupDirectory::Build(std::vector<Group> groups, const mappings::Geography* geography) {
+  auto owned = std::make_shared<const std::vector<Group>>(std::move(groups));
+  std::vector<const Group*> pointers;
+  pointers.reserve(owned->size());
+  for (const Group& g : *owned) pointers.push_back(&g);
+  return Build(std::move(pointers), {std::move(owned)}, geography);
+}
+
+GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
+                                     std::vector<std::shared_ptr<const std::vector<Group>>> owners,
+                                     const mappings::Geography* geography) {
   GroupDirectory d;
+  d.owners_ = std::move(owners);
   d.groups_ = std::move(groups);
   // A stable order, so the same request gives the same card.
   std::stable_sort(d.groups_.begin(), d.groups_.end(),
-                   [](const Group& a, const Group& b) { return a.name < b.name; });
+                   [](const Group* a, const Group* b) { return a->name < b->name; });
   for (size_t i = 0; i < d.groups_.size(); ++i) {
-    const Group& g = d.groups_[i];
+    const Group& g = *d.groups_[i];
     for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
                               ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
       if (index == nullptr) continue;
@@ -96,7 +107,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
     for (const std::vector<size_t>* list : lists) {
       for (size_t i : *list) {
         if (full(out)) return;
-        if (!also_skip(groups_[i])) offer(groups_[i], out);
+        if (!also_skip(*groups_[i])) offer(*groups_[i], out);
       }
     }
   };
@@ -108,7 +119,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
     while (!full(out)) {
       const std::optional<size_t> i = search.Next();
       if (!i) break;
-      offer(groups_[*i], out);
+      offer(*groups_[*i], out);
     }
     if (!full(out)) take(lists(), out, [](const Group& g) { return HasPosition(g); });
   };
@@ -196,7 +207,8 @@ std::vector<const Group*> GroupDirectory::List(const std::string& municipality, 
   constexpr int kNoCap = std::numeric_limits<int>::max();
   if (!municipality.empty()) return Match(municipality, recipient, kNoCap, theme).InOrder();
   std::vector<const Group*> all;
-  for (const Group& g : groups_) {
+  for (const Group* group : groups_) {
+    const Group& g = *group;
     bool fits = recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
     bool has_theme = theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
     if (fits && has_theme) all.push_back(&g);

@@ -1,7 +1,9 @@
 #pragma once
 // GroupDirectory: the groups the service knows, indexed by place, and the rule that picks the
 // ones a card shows. Immutable after Build; thread-safe to read.
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +30,49 @@ struct GroupMatch {
   std::vector<const Group*> InOrder() const;
 };
 
+// Groups seen as a list of const Group& (kept as pointers: the groups may be shared with the
+// sources that read them, so a directory holds no copy of its own).
+class GroupList {
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Group;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Group*;
+    using reference = const Group&;
+    Iterator() = default;
+    explicit Iterator(std::vector<const Group*>::const_iterator at) : at_(at) {}
+    const Group& operator*() const { return **at_; }
+    const Group* operator->() const { return *at_; }
+    Iterator& operator++() { ++at_; return *this; }
+    Iterator operator++(int) { Iterator before = *this; ++at_; return before; }
+    bool operator==(const Iterator& other) const { return at_ == other.at_; }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    std::vector<const Group*>::const_iterator at_;
+  };
+  explicit GroupList(const std::vector<const Group*>& groups) : groups_(&groups) {}
+  Iterator begin() const { return Iterator(groups_->begin()); }
+  Iterator end() const { return Iterator(groups_->end()); }
+  size_t size() const { return groups_->size(); }
+  bool empty() const { return groups_->empty(); }
+  const Group& operator[](size_t i) const { return *(*groups_)[i]; }
+
+ private:
+  const std::vector<const Group*>* groups_;
+};
+
 class GroupDirectory {
  public:
   // With `geography`, the health region of each county is known and Match adds a region section.
   static GroupDirectory Build(std::vector<Group> groups, const mappings::Geography* geography = nullptr);
+  // The same over groups owned elsewhere: each of `groups` points into one of `owners`, which the
+  // directory keeps alive (LiveDirectory shares its sources' content this way instead of copying).
+  static GroupDirectory Build(std::vector<const Group*> groups,
+                              std::vector<std::shared_ptr<const std::vector<Group>>> owners,
+                              const mappings::Geography* geography = nullptr);
 
   // Local first: groups in `municipality`, then the county, then the rest of the health region
   // (when built with a geography), then digital groups, each capped at
@@ -52,7 +93,8 @@ class GroupDirectory {
                                  std::string_view theme) const;
 
   size_t size() const { return groups_.size(); }
-  const std::vector<Group>& groups() const { return groups_; }
+  // Every group, in name order.
+  GroupList groups() const { return GroupList(groups_); }
 
  private:
   // The in-person groups of one municipality: all in list (name) order, and those with
@@ -69,7 +111,8 @@ class GroupDirectory {
     std::map<std::string, NearestIndex, std::less<>> county_nearest;
     std::vector<size_t> digital;
   };
-  std::vector<Group> groups_;
+  std::vector<std::shared_ptr<const std::vector<Group>>> owners_;
+  std::vector<const Group*> groups_;  // into owners_, in name order
   std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;
