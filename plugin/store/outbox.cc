@@ -1,5 +1,8 @@
 #include "plugin/store/outbox.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "fhir/base/status_macros.h"
 
 namespace selvhjelp::plugin {
@@ -54,6 +57,7 @@ Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
   Waiter self{r, std::nullopt};
   std::unique_lock<std::mutex> lock(queue_mutex_);
   queue_.push_back(&self);
+  if (committing_) arrived_.notify_one();
   // Leader and followers: whoever finds no commit running commits everything queued (its own
   // record among it) while later callers queue up for the next commit.
   while (!self.done) {
@@ -61,13 +65,23 @@ Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
       committed_.wait(lock);
       continue;
     }
+    committing_ = true;
+    // The callers of the last batch are likely on their way back with their next record: wait
+    // for them a little (at most half a commit's time), or batches alternate between the few that
+    // came during a commit and the many that come right after it.
+    if (queue_.size() < last_batch_) {
+      arrived_.wait_for(lock, last_commit_ / 2, [this] { return queue_.size() >= last_batch_; });
+    }
     std::vector<Waiter*> batch;
     batch.swap(queue_);
-    committing_ = true;
     lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
     CommitBatch(batch);
+    const auto took = std::chrono::steady_clock::now() - start;
     lock.lock();
     committing_ = false;
+    last_batch_ = batch.size();
+    last_commit_ = std::min<std::chrono::steady_clock::duration>(took, std::chrono::milliseconds(10));
     for (Waiter* w : batch) w->done = true;
     committed_.notify_all();
   }

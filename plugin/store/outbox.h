@@ -5,6 +5,7 @@
 // retry it). Nothing is ever deleted. Thread-safe; the command line may open the same file while
 // the service runs (its changes are seen within a poll interval). Concurrent Enqueue calls share
 // one transaction and one fsync (group commit), so many clients commit faster than one.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -107,6 +108,9 @@ class Outbox {
   std::set<std::string> held_;  // claimed by a worker; guarded by mutex_
   std::mutex queue_mutex_;      // guards queue_, committing_ and each queued Waiter's `done`
   std::condition_variable committed_;  // a batch has been committed (or has failed)
+  std::condition_variable arrived_;    // a record was queued while committing_
+  size_t last_batch_ = 0;              // records in the latest batch
+  std::chrono::steady_clock::duration last_commit_{};  // how long it took (at most 10 ms)
   std::vector<Waiter*> queue_;  // waiting for the next commit, in arrival order
   bool committing_ = false;     // an Enqueue caller is committing a batch
   mutable std::mutex outcomes_mutex_;
