@@ -165,8 +165,9 @@ int Growth(const std::filesystem::path& geography_file, const std::vector<int>& 
   if (!geography) return 1;
   std::cout << "groups\tindex s\tp50 us\tp99 us\twith position: p50 us\tp99 us\tp50 ratio\n";
   for (int n : sizes) {
+    std::vector<Group> groups = Synthetic(n);
     const auto start = Clock::now();
-    const GroupDirectory directory = GroupDirectory::Build(Synthetic(n), &*geography);
+    const GroupDirectory directory = GroupDirectory::Build(std::move(groups), &*geography);
     const double build_s = Seconds(start);
     const QueryTimes plain = TimeQueries(directory, false), near = TimeQueries(directory, true);
     std::printf("%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", n, build_s, plain.p50, plain.p99, near.p50, near.p99,
