@@ -1,10 +1,12 @@
 // Group directory benchmark: import N synthetic groups (JSON and CSV), build the place index,
 // then time place queries with and without the patient's position (nine in ten groups have
 // coordinates, as HSDS and Meeting Guide sources give them). Prints import seconds, query p50/p99
-// of each kind, their ratio, and peak memory.
+// of each kind, their ratio, and peak memory. The directory knows the health regions (as the
+// service does), so a query also fills the rest-of-region section.
 // Usage: directory_bench generate DIR N   writes DIR/groups.json and DIR/groups.csv
-//        directory_bench measure DIR      imports, indexes and queries them (peak memory is this
-//                                         process's alone, without the generating)
+//        directory_bench measure DIR GEOGRAPHY   imports, indexes and queries them (peak memory is
+//                                         this process's alone, without the generating)
+//        directory_bench growth GEOGRAPHY N...   the query times for each size, as one table
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -14,10 +16,12 @@
 #include <iostream>
 #include <optional>
 #include <random>
+#include <vector>
 
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_directory.h"
 #include "plugin/groups/group_file_source.h"
+#include "mappings/geography.h"
 
 using namespace selvhjelp::plugin;
 using Clock = std::chrono::steady_clock;
@@ -65,6 +69,41 @@ std::vector<Group> Synthetic(int n) {
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
+struct QueryTimes {
+  double p50 = 0, p99 = 0;  // microseconds
+  size_t groups_shown = 0;  // a query, on average
+};
+
+// 100,000 place queries round the municipalities, one in four for relatives, without or with the
+// patient's position (near the municipality's centre).
+QueryTimes TimeQueries(const GroupDirectory& directory, bool with_position) {
+  const int queries = 100000;
+  size_t shown = 0;
+  std::vector<double> micros;
+  micros.reserve(queries);
+  for (int i = 0; i < queries; ++i) {
+    const size_t place = static_cast<size_t>(i) % std::size(kMunicipalities);
+    std::optional<Position> near;
+    if (with_position) near = Position{kCentres[place].latitude + 0.01, kCentres[place].longitude + 0.01};
+    auto t0 = Clock::now();
+    GroupMatch match = directory.Match(kMunicipalities[place], i % 4 ? Recipient::kPatient : Recipient::kRelatives, 3,
+                                       {}, near);
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    shown += match.size();
+  }
+  std::sort(micros.begin(), micros.end());
+  return {micros[queries / 2], micros[queries * 99 / 100], shown / queries};
+}
+
+std::optional<selvhjelp::mappings::Geography> LoadGeography(const std::filesystem::path& file) {
+  auto geography = selvhjelp::mappings::Geography::Load(file);
+  if (!geography.ok()) {
+    std::cerr << geography.status().message().substr(0, 500) << "\n";
+    return std::nullopt;
+  }
+  return std::move(geography).value();
+}
+
 }  // namespace
 
 int Generate(const std::filesystem::path& dir, int n) {
@@ -84,7 +123,9 @@ int Generate(const std::filesystem::path& dir, int n) {
   return 0;
 }
 
-int Measure(const std::filesystem::path& dir) {
+int Measure(const std::filesystem::path& dir, const std::filesystem::path& geography_file) {
+  const auto geography = LoadGeography(geography_file);
+  if (!geography) return 1;
   auto start = Clock::now();
   double csv_s = 0;
   {
@@ -103,45 +144,47 @@ int Measure(const std::filesystem::path& dir) {
     return 1;
   }
   start = Clock::now();
-  GroupDirectory directory = GroupDirectory::Build(std::move(from_json).value());
+  GroupDirectory directory = GroupDirectory::Build(std::move(from_json).value(), &*geography);
   const double build_s = Seconds(start);
 
-  // The same queries without and with the patient's position (near the municipality's centre).
-  const int queries = 100000;
-  size_t shown = 0;
-  auto time_queries = [&](bool with_position) {
-    std::vector<double> micros;
-    micros.reserve(queries);
-    for (int i = 0; i < queries; ++i) {
-      const size_t place = static_cast<size_t>(i) % std::size(kMunicipalities);
-      std::optional<Position> near;
-      if (with_position) near = Position{kCentres[place].latitude + 0.01, kCentres[place].longitude + 0.01};
-      auto t0 = Clock::now();
-      GroupMatch match = directory.Match(kMunicipalities[place], i % 4 ? Recipient::kPatient : Recipient::kRelatives, 3,
-                                         {}, near);
-      micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-      shown += match.size();
-    }
-    std::sort(micros.begin(), micros.end());
-    return std::make_pair(micros[queries / 2], micros[queries * 99 / 100]);
-  };
-  const auto [plain_p50, plain_p99] = time_queries(false);
-  const auto [near_p50, near_p99] = time_queries(true);
+  const QueryTimes plain = TimeQueries(directory, false), near = TimeQueries(directory, true);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::cout << directory.size() << " groups: import JSON " << json_s << " s, CSV " << csv_s << " s, index " << build_s << " s\n"
-            << queries << " place queries: p50 " << plain_p50 << " us, p99 " << plain_p99 << " us (" << shown / (2 * queries)
+            << "100000 place queries: p50 " << plain.p50 << " us, p99 " << plain.p99 << " us (" << plain.groups_shown
             << " groups a query)\n"
-            << queries << " with the patient's position: p50 " << near_p50 << " us, p99 " << near_p99
-            << " us (p50 ratio " << near_p50 / plain_p50 << ")\n"
+            << "100000 with the patient's position: p50 " << near.p50 << " us, p99 " << near.p99
+            << " us (p50 ratio " << near.p50 / plain.p50 << ")\n"
             << "peak memory (RSS) " << usage.ru_maxrss / 1024 << " MB\n";
+  return 0;
+}
+
+// The growth table: query times at each size, without and with the patient's position.
+int Growth(const std::filesystem::path& geography_file, const std::vector<int>& sizes) {
+  const auto geography = LoadGeography(geography_file);
+  if (!geography) return 1;
+  std::cout << "groups\tindex s\tp50 us\tp99 us\twith position: p50 us\tp99 us\tp50 ratio\n";
+  for (int n : sizes) {
+    std::vector<Group> groups = Synthetic(n);
+    const auto start = Clock::now();
+    const GroupDirectory directory = GroupDirectory::Build(std::move(groups), &*geography);
+    const double build_s = Seconds(start);
+    const QueryTimes plain = TimeQueries(directory, false), near = TimeQueries(directory, true);
+    std::printf("%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", n, build_s, plain.p50, plain.p99, near.p50, near.p99,
+                near.p50 / plain.p50);
+  }
   return 0;
 }
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 2 ? argv[1] : "";
   if (mode == "generate" && argc == 4) return Generate(argv[2], std::atoi(argv[3]));
-  if (mode == "measure" && argc == 3) return Measure(argv[2]);
-  std::cerr << "usage: directory_bench generate DIR N | directory_bench measure DIR\n";
+  if (mode == "measure" && argc == 4) return Measure(argv[2], argv[3]);
+  if (mode == "growth" && argc > 3) {
+    std::vector<int> sizes;
+    for (int i = 3; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+    return Growth(argv[2], sizes);
+  }
+  std::cerr << "usage: directory_bench generate DIR N | measure DIR GEOGRAPHY | growth GEOGRAPHY N...\n";
   return 2;
 }

@@ -1,34 +1,68 @@
 #include "plugin/groups/group_directory.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <set>
 
 namespace selvhjelp::plugin {
 
+namespace {
+
+bool HasPosition(const Group& g) { return g.address.latitude && g.address.longitude; }
+
+// (group index, position) of the groups in `list` that have coordinates, appended to `points`.
+void AddPoints(const std::vector<const Group*>& groups, const std::vector<size_t>& list,
+               std::vector<std::pair<size_t, Position>>& points) {
+  for (size_t i : list) {
+    const Group& g = *groups[i];
+    if (HasPosition(g)) points.push_back({i, Position{*g.address.latitude, *g.address.longitude}});
+  }
+}
+
+}  // namespace
+
 GroupDirectory GroupDirectory::Build(std::vector<Group> groups, const mappings::Geography* geography) {
+  auto owned = std::make_shared<const std::vector<Group>>(std::move(groups));
+  std::vector<const Group*> pointers;
+  pointers.reserve(owned->size());
+  for (const Group& g : *owned) pointers.push_back(&g);
+  return Build(std::move(pointers), {std::move(owned)}, geography);
+}
+
+GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
+                                     std::vector<std::shared_ptr<const std::vector<Group>>> owners,
+                                     const mappings::Geography* geography) {
   GroupDirectory d;
+  d.owners_ = std::move(owners);
   d.groups_ = std::move(groups);
   // A stable order, so the same request gives the same card.
   std::stable_sort(d.groups_.begin(), d.groups_.end(),
-                   [](const Group& a, const Group& b) { return a.name < b.name; });
+                   [](const Group* a, const Group* b) { return a->name < b->name; });
   for (size_t i = 0; i < d.groups_.size(); ++i) {
-    const Group& g = d.groups_[i];
+    const Group& g = *d.groups_[i];
     for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
                               ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
       if (index == nullptr) continue;
       if (IsDigital(g)) index->digital.push_back(i);
       if (MeetsInPerson(g) && g.address.municipality.size() == 4) {
         auto [it, added] = index->by_municipality.try_emplace(g.address.municipality);
-        it->second.push_back(i);
+        it->second.groups.push_back(i);
         if (added) index->county_municipalities[g.address.municipality.substr(0, 2)].push_back(it->first);
       }
     }
   }
   for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
+    std::vector<std::pair<size_t, Position>> points;
+    for (auto& [municipality, area] : index->by_municipality) {
+      AddPoints(d.groups_, area.groups, points);
+      area.nearest = NearestIndex::Build(points);
+      points.clear();
+    }
     for (auto& [county, municipalities] : index->county_municipalities) {
       std::sort(municipalities.begin(), municipalities.end());
+      for (const std::string& m : municipalities) AddPoints(d.groups_, index->by_municipality.at(m).groups, points);
+      index->county_nearest[county] = NearestIndex::Build(points);
+      points.clear();
     }
   }
   if (geography != nullptr) {
@@ -50,14 +84,6 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups, const mappings::
   return d;
 }
 
-double DistanceKm(const Position& a, const Position& b) {
-  constexpr double kEarthRadiusKm = 6371.0, kRadians = 3.14159265358979323846 / 180.0;
-  const double dlat = (b.latitude - a.latitude) * kRadians, dlon = (b.longitude - a.longitude) * kRadians;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(a.latitude * kRadians) * std::cos(b.latitude * kRadians) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, h)));
-}
-
 GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient recipient,
                                  int per_section, std::string_view theme, std::optional<Position> near) const {
   const PlaceIndex& index = recipient == Recipient::kPatient ? for_patient_ : for_relatives_;
@@ -65,85 +91,91 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
   GroupMatch match;
   std::vector<const Group*> other_candidates;  // non-12-step groups not chosen
   using Lists = std::vector<const std::vector<size_t>*>;  // index lists visited in turn, never copied
-  auto has_theme = [&](const Group& g) {
-    return theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
+  auto full = [&](const std::vector<const Group*>& out) { return out.size() >= cap && other_candidates.size() >= cap; };
+  // Puts `g` in `out` while it has room, then (when not a 12-step group) among the candidates
+  // for the alternatives.
+  auto offer = [&](const Group& g, std::vector<const Group*>& out) {
+    if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) return;
+    if (out.size() < cap) {
+      out.push_back(&g);
+    } else if (!g.twelve_step && other_candidates.size() < cap) {
+      other_candidates.push_back(&g);
+    }
   };
-  // Fills `out` with the first groups of `lists` (up to the cap), and other_candidates with the
-  // next non-12-step ones, in list order.
+  // Offers the groups of `lists` in list order until `out` and the candidates are full.
   auto take = [&](const Lists& lists, std::vector<const Group*>& out, auto&& also_skip) {
     for (const std::vector<size_t>* list : lists) {
       for (size_t i : *list) {
-        if (out.size() >= cap && other_candidates.size() >= cap) return;
-        const Group& g = groups_[i];
-        if (also_skip(g) || !has_theme(g)) continue;
-        if (out.size() < cap) {
-          out.push_back(&g);
-        } else if (!g.twelve_step && other_candidates.size() < cap) {
-          other_candidates.push_back(&g);
-        }
+        if (full(out)) return;
+        if (!also_skip(*groups_[i])) offer(*groups_[i], out);
       }
     }
   };
   // The same choice as `take` over the groups of `lists` sorted nearest first (list order among
-  // equals; groups without coordinates last), without sorting them all: each distance is computed
-  // once, and only the few that are taken are put in order (partial selection).
-  auto take_nearest = [&](const Lists& lists, std::vector<const Group*>& out) {
-    struct Candidate {
-      double km;
-      size_t order;  // position in list order: the tie-break a stable sort would keep
-      size_t group;
-      bool operator<(const Candidate& other) const { return km < other.km || (km == other.km && order < other.order); }
-    };
-    std::vector<Candidate> candidates;
-    size_t order = 0;
-    for (const std::vector<size_t>* list : lists) {
-      for (size_t i : *list) {
-        const Group& g = groups_[i];
-        if (!has_theme(g)) continue;
-        const GroupAddress& a = g.address;
-        candidates.push_back({a.latitude && a.longitude ? DistanceKm(*near, {*a.latitude, *a.longitude})
-                                                        : std::numeric_limits<double>::infinity(),
-                              order++, i});
-      }
+  // equals; groups without coordinates last, in list order): `search` holds the trees of the
+  // same lists and yields only as many groups as are taken; `lists` is called for the groups
+  // without coordinates only when the trees run out.
+  auto take_nearest = [&](NearestSearch& search, auto&& lists, std::vector<const Group*>& out) {
+    while (!full(out)) {
+      const std::optional<size_t> i = search.Next();
+      if (!i) break;
+      offer(*groups_[*i], out);
     }
-    const auto chosen_end = candidates.begin() +
-                            static_cast<std::ptrdiff_t>(std::min(candidates.size(), cap - std::min(cap, out.size())));
-    std::partial_sort(candidates.begin(), chosen_end, candidates.end());
-    for (auto it = candidates.begin(); it != chosen_end; ++it) out.push_back(&groups_[it->group]);
-    // Of the rest, the nearest non-12-step groups are the alternatives' candidates.
-    const auto others_end = std::partition(chosen_end, candidates.end(),
-                                           [&](const Candidate& c) { return !groups_[c.group].twelve_step; });
-    const size_t wanted = cap - std::min(cap, other_candidates.size());
-    const auto others_taken = chosen_end + static_cast<std::ptrdiff_t>(std::min<size_t>(wanted, others_end - chosen_end));
-    std::partial_sort(chosen_end, others_taken, others_end);
-    for (auto it = chosen_end; it != others_taken; ++it) other_candidates.push_back(&groups_[it->group]);
+    if (!full(out)) take(lists(), out, [](const Group& g) { return HasPosition(g); });
   };
   auto none = [](const Group&) { return false; };
-  auto take_place = [&](const Lists& lists, std::vector<const Group*>& out) {
-    near ? take_nearest(lists, out) : take(lists, out, none);
-  };
+  std::optional<NearestSearch> search;  // one for every section: it keeps its buffers
+  if (near) search.emplace(*near);
   if (municipality.size() == 4) {
+    const std::string county_number = municipality.substr(0, 2);
     if (auto it = index.by_municipality.find(municipality); it != index.by_municipality.end()) {
-      take_place({&it->second}, match.municipality);
+      const Lists here = {&it->second.groups};
+      if (search) {
+        search->Add(it->second.nearest);
+        take_nearest(*search, [&] { return here; }, match.municipality);
+      } else {
+        take(here, match.municipality, none);
+      }
     }
     // The rest of the county: nearest first, or municipality by municipality (in number order).
-    if (auto county = index.county_municipalities.find(municipality.substr(0, 2));
-        county != index.county_municipalities.end()) {
-      Lists rest;
-      for (const std::string& other : county->second) {
-        if (other != municipality) rest.push_back(&index.by_municipality.at(other));
+    if (auto county = index.county_municipalities.find(county_number); county != index.county_municipalities.end()) {
+      auto rest = [&] {
+        Lists lists;
+        for (const std::string& other : county->second) {
+          if (other != municipality) lists.push_back(&index.by_municipality.at(other).groups);
+        }
+        return lists;
+      };
+      if (search) {
+        search->Clear();
+        for (const std::string& other : county->second) {
+          if (other != municipality) search->Add(index.by_municipality.at(other).nearest);
+        }
+        take_nearest(*search, rest, match.county);
+      } else {
+        take(rest(), match.county, none);
       }
-      take_place(rest, match.county);
     }
     // The rest of the health region, county by county.
-    if (auto region = region_counties_.find(municipality.substr(0, 2)); region != region_counties_.end()) {
-      Lists rest;
-      for (const std::string& county : region->second) {
-        auto in_county = index.county_municipalities.find(county);
-        if (in_county == index.county_municipalities.end()) continue;
-        for (const std::string& m : in_county->second) rest.push_back(&index.by_municipality.at(m));
+    if (auto region = region_counties_.find(county_number); region != region_counties_.end()) {
+      auto rest = [&] {
+        Lists lists;
+        for (const std::string& other : region->second) {
+          auto in_county = index.county_municipalities.find(other);
+          if (in_county == index.county_municipalities.end()) continue;
+          for (const std::string& m : in_county->second) lists.push_back(&index.by_municipality.at(m).groups);
+        }
+        return lists;
+      };
+      if (search) {
+        search->Clear();
+        for (const std::string& other : region->second) {
+          if (auto tree = index.county_nearest.find(other); tree != index.county_nearest.end()) search->Add(tree->second);
+        }
+        take_nearest(*search, rest, match.region);
+      } else {
+        take(rest(), match.region, none);
       }
-      take_place(rest, match.region);
     }
   }
   auto chosen_in_person = [&](const Group& g) {
@@ -175,7 +207,8 @@ std::vector<const Group*> GroupDirectory::List(const std::string& municipality, 
   constexpr int kNoCap = std::numeric_limits<int>::max();
   if (!municipality.empty()) return Match(municipality, recipient, kNoCap, theme).InOrder();
   std::vector<const Group*> all;
-  for (const Group& g : groups_) {
+  for (const Group* group : groups_) {
+    const Group& g = *group;
     bool fits = recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
     bool has_theme = theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
     if (fits && has_theme) all.push_back(&g);

@@ -1,24 +1,21 @@
 #pragma once
 // GroupDirectory: the groups the service knows, indexed by place, and the rule that picks the
 // ones a card shows. Immutable after Build; thread-safe to read.
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mappings/geography.h"
 #include "plugin/groups/group.h"
+#include "plugin/groups/nearest_index.h"
+#include "plugin/groups/position.h"
 
 namespace selvhjelp::plugin {
 
 enum class Recipient { kPatient, kRelatives };
-
-struct Position {
-  double latitude = 0, longitude = 0;
-};
-
-// Great-circle distance in kilometres.
-double DistanceKm(const Position& a, const Position& b);
 
 struct GroupMatch {
   std::vector<const Group*> municipality;  // meets in person in the patient's municipality
@@ -33,10 +30,49 @@ struct GroupMatch {
   std::vector<const Group*> InOrder() const;
 };
 
+// Groups seen as a list of const Group& (kept as pointers: the groups may be shared with the
+// sources that read them, so a directory holds no copy of its own).
+class GroupList {
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Group;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Group*;
+    using reference = const Group&;
+    Iterator() = default;
+    explicit Iterator(std::vector<const Group*>::const_iterator at) : at_(at) {}
+    const Group& operator*() const { return **at_; }
+    const Group* operator->() const { return *at_; }
+    Iterator& operator++() { ++at_; return *this; }
+    Iterator operator++(int) { Iterator before = *this; ++at_; return before; }
+    bool operator==(const Iterator& other) const { return at_ == other.at_; }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    std::vector<const Group*>::const_iterator at_;
+  };
+  explicit GroupList(const std::vector<const Group*>& groups) : groups_(&groups) {}
+  Iterator begin() const { return Iterator(groups_->begin()); }
+  Iterator end() const { return Iterator(groups_->end()); }
+  size_t size() const { return groups_->size(); }
+  bool empty() const { return groups_->empty(); }
+  const Group& operator[](size_t i) const { return *(*groups_)[i]; }
+
+ private:
+  const std::vector<const Group*>* groups_;
+};
+
 class GroupDirectory {
  public:
   // With `geography`, the health region of each county is known and Match adds a region section.
   static GroupDirectory Build(std::vector<Group> groups, const mappings::Geography* geography = nullptr);
+  // The same over groups owned elsewhere: each of `groups` points into one of `owners`, which the
+  // directory keeps alive (LiveDirectory shares its sources' content this way instead of copying).
+  static GroupDirectory Build(std::vector<const Group*> groups,
+                              std::vector<std::shared_ptr<const std::vector<Group>>> owners,
+                              const mappings::Geography* geography = nullptr);
 
   // Local first: groups in `municipality`, then the county, then the rest of the health region
   // (when built with a geography), then digital groups, each capped at
@@ -44,8 +80,10 @@ class GroupDirectory {
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
   // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...). With `near`
-  // (the patient's position), groups in the municipality and county come nearest first; groups
-  // without coordinates follow in name order.
+  // (the patient's position), groups in the municipality, the county and the region come nearest
+  // first (list order among equals); groups without coordinates follow in list order. The nearest
+  // are found in k-d trees built once (NearestIndex), so a call costs about the same with and
+  // without a position, whatever the directory's size.
   GroupMatch Match(const std::string& municipality, Recipient recipient, int per_section,
                    std::string_view theme = {}, std::optional<Position> near = std::nullopt) const;
 
@@ -55,16 +93,26 @@ class GroupDirectory {
                                  std::string_view theme) const;
 
   size_t size() const { return groups_.size(); }
-  const std::vector<Group>& groups() const { return groups_; }
+  // Every group, in name order.
+  GroupList groups() const { return GroupList(groups_); }
 
  private:
+  // The in-person groups of one municipality: all in list (name) order, and those with
+  // coordinates in a tree.
+  struct Area {
+    std::vector<size_t> groups;
+    NearestIndex nearest;
+  };
   // Indexes into groups_ for one recipient kind, so a match never re-filters by audience.
   struct PlaceIndex {
-    std::map<std::string, std::vector<size_t>, std::less<>> by_municipality;  // in-person groups
+    std::map<std::string, Area, std::less<>> by_municipality;  // in-person groups
     std::map<std::string, std::vector<std::string>, std::less<>> county_municipalities;  // sorted
+    // A county's groups with coordinates, municipality by municipality in number order.
+    std::map<std::string, NearestIndex, std::less<>> county_nearest;
     std::vector<size_t> digital;
   };
-  std::vector<Group> groups_;
+  std::vector<std::shared_ptr<const std::vector<Group>>> owners_;
+  std::vector<const Group*> groups_;  // into owners_, in name order
   std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;

@@ -1,6 +1,9 @@
 #include "plugin/groups/live_directory.h"
 
 #include <cctype>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <map>
 #include <set>
 
@@ -87,6 +90,15 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   return out;
 }
 
+// Gives the heap's free pages back to the system: reading a source (its text, a JSON tree, a
+// snapshot string) takes several times the memory of the groups it yields, and glibc keeps the
+// freed pages otherwise, so serve's resident size would stay at that peak.
+void ReturnFreeMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 std::string MergeKey(const Group& g) {
   std::string key;
   for (char c : g.name) {
@@ -121,12 +133,12 @@ LiveDirectory::~LiveDirectory() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::vector<Group> LiveDirectory::Merge(std::vector<std::vector<Group>> per_source) {
-  std::vector<Group> merged;
+std::vector<const Group*> LiveDirectory::Merge(const std::vector<std::shared_ptr<const std::vector<Group>>>& per_source) {
+  std::vector<const Group*> merged;
   std::set<std::string> seen;
-  for (auto& groups : per_source) {
-    for (Group& g : groups) {
-      if (seen.insert(MergeKey(g)).second) merged.push_back(std::move(g));
+  for (const auto& groups : per_source) {
+    for (const Group& g : *groups) {
+      if (seen.insert(MergeKey(g)).second) merged.push_back(&g);
     }
   }
   return merged;
@@ -134,7 +146,7 @@ std::vector<Group> LiveDirectory::Merge(std::vector<std::vector<Group>> per_sour
 
 bool LiveDirectory::Refresh(size_t index) {
   config::GroupSourceConfig config;
-  std::vector<Group> previous;
+  std::shared_ptr<const std::vector<Group>> previous;
   int64_t changes_since = 0;  // hsds-api: ask only for changes since then; 0 = a full read
   std::string etag, last_modified;
   {
@@ -148,7 +160,7 @@ bool LiveDirectory::Refresh(size_t index) {
     last_modified = s.last_modified;
   }
   // Slow: outside the lock.
-  Result<Fetched> fetched = Fetch(config, readers_, previous, changes_since, etag, last_modified);
+  Result<Fetched> fetched = Fetch(config, readers_, *previous, changes_since, etag, last_modified);
   const int64_t now = clock_();
   std::unique_lock<std::mutex> lock(mutex_);
   Source& s = sources_[index];
@@ -179,30 +191,35 @@ bool LiveDirectory::Refresh(size_t index) {
   if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
   s.state.rejected = std::move(fetched->rejected);
-  s.groups = std::move(fetched->groups);
+  s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
   s.etag = std::move(fetched->etag);
   s.last_modified = std::move(fetched->last_modified);
-  s.state.groups = s.groups.size();
-  s.baseline = s.groups.size();
+  s.state.groups = s.groups->size();
+  s.baseline = s.groups->size();
   if (ledger_ == nullptr) return true;
   // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
   // refresh interval away, so snapshots of one source are never written concurrently.
-  std::string snapshot = GroupsToJson(s.groups);
+  std::string snapshot = GroupsToJson(*s.groups);
   lock.unlock();
   (void)ledger_->SaveSnapshot(config.name, snapshot, now);
   return true;
 }
 
 void LiveDirectory::Rebuild() {
-  std::vector<std::vector<Group>> per_source;
+  std::vector<std::shared_ptr<const std::vector<Group>>> per_source;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Source& s : sources_) per_source.push_back(s.groups);
   }
+  std::vector<const Group*> merged = Merge(per_source);
   auto directory = std::make_shared<const GroupDirectory>(
-      GroupDirectory::Build(Merge(std::move(per_source)), readers_.geography));
-  std::lock_guard<std::mutex> lock(current_mutex_);
-  current_ = std::move(directory);
+      GroupDirectory::Build(std::move(merged), std::move(per_source), readers_.geography));
+  {
+    std::lock_guard<std::mutex> lock(current_mutex_);
+    current_.swap(directory);
+  }
+  directory.reset();  // the previous directory, unless a reader still holds it
+  ReturnFreeMemory();
 }
 
 std::string LiveDirectory::LoadAll() {
@@ -232,8 +249,8 @@ std::string LiveDirectory::LoadAll() {
     Source& s = sources_[i];
     problems += s.state.last_error + "\n";
     if (saved_at == 0) continue;
-    s.groups = std::move(snapshot_groups);
-    s.state.groups = s.groups.size();
+    s.groups = std::make_shared<const std::vector<Group>>(std::move(snapshot_groups));
+    s.state.groups = s.groups->size();
     s.state.last_success = saved_at;
   }
   Rebuild();

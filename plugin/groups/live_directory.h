@@ -73,7 +73,7 @@ class LiveDirectory {
   // The same group seen in two sources is one group: same name (ignoring case and spaces) and
   // same municipality (or both digital) and the same first meeting time. The earlier source in
   // the config wins.
-  static std::vector<Group> Merge(std::vector<std::vector<Group>> per_source);
+  static std::vector<const Group*> Merge(const std::vector<std::shared_ptr<const std::vector<Group>>>& per_source);
 
  private:
   // hsds-api sources read only changes (modified_after) between full reads this far apart, which
@@ -83,7 +83,8 @@ class LiveDirectory {
   struct Source {
     config::GroupSourceConfig config;
     SourceState state;
-    std::vector<Group> groups;  // last good content
+    // Last good content, shared with the directory built from it (never null).
+    std::shared_ptr<const std::vector<Group>> groups = std::make_shared<const std::vector<Group>>();
     int64_t next_refresh = 0;
     std::string etag, last_modified;  // of the last good content read from a url
     int64_t last_full_read = 0;       // hsds-api: incremental reads only within a day of a full one

@@ -1,5 +1,8 @@
 #include "plugin/store/outbox.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "fhir/base/status_macros.h"
 
 namespace selvhjelp::plugin {
@@ -44,13 +47,65 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file) 
   return outbox;
 }
 
+struct Outbox::Waiter {
+  const NewOutboxRecord& record;
+  std::optional<Result<Enqueued>> result;  // set by the caller committing the batch
+  bool done = false;                       // result is set; guarded by queue_mutex_
+};
+
 Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
+  Waiter self{r, std::nullopt};
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&self);
+  if (committing_) arrived_.notify_one();
+  // Leader and followers: whoever finds no commit running commits everything queued (its own
+  // record among it) while later callers queue up for the next commit.
+  while (!self.done) {
+    if (committing_) {
+      committed_.wait(lock);
+      continue;
+    }
+    committing_ = true;
+    // The callers of the last batch are likely on their way back with their next record: wait
+    // for them a little (at most half a commit's time), or batches alternate between the few that
+    // came during a commit and the many that come right after it.
+    if (queue_.size() < last_batch_) {
+      arrived_.wait_for(lock, last_commit_ / 2, [this] { return queue_.size() >= last_batch_; });
+    }
+    std::vector<Waiter*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
+    CommitBatch(batch);
+    const auto took = std::chrono::steady_clock::now() - start;
+    lock.lock();
+    committing_ = false;
+    last_batch_ = batch.size();
+    last_commit_ = std::min<std::chrono::steady_clock::duration>(took, std::chrono::milliseconds(10));
+    for (Waiter* w : batch) w->done = true;
+    committed_.notify_all();
+  }
+  return std::move(*self.result);
+}
+
+Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
+  const std::string what = "cannot write the record";
+  if (const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+    return WriteError(db_, rc, what);
+  }
+  for (Waiter* w : batch) {
+    const NewOutboxRecord& r = w->record;
+    // Sees the records written before it in this transaction too.
     Statement existing(statements_.Get(db_, "SELECT content_hash FROM outbox WHERE record_id=?"));
-    if (existing.Bind(1, r.record_id).Step() == SQLITE_ROW) {
-      if (existing.Text(0) == r.content_hash) return Enqueued::kAlreadyStored;
-      return AlreadyExistsError("id: record " + r.record_id + " is already stored with different content");
+    if (const int rc = existing.Bind(1, r.record_id).Step(); rc == SQLITE_ROW) {
+      if (existing.Text(0) == r.content_hash) {
+        w->result = Enqueued::kAlreadyStored;
+      } else {
+        w->result = AlreadyExistsError("id: record " + r.record_id + " is already stored with different content");
+      }
+      continue;
+    } else if (rc != SQLITE_DONE) {
+      return WriteError(db_, rc, what);
     }
     Statement insert(statements_.Get(db_,
         "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
@@ -58,13 +113,32 @@ Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
     insert.Bind(1, r.record_id).Bind(2, r.content_hash).Bind(3, r.bundle_json).Bind(4, r.created_ms)
         .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
         .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
-    // Autocommit with synchronous=FULL: durable when Step returns.
-    if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, "cannot write the record");
+    if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
+    w->result = Enqueued::kNew;
+  }
+  // synchronous=FULL: durable when COMMIT returns.
+  if (const int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+    return WriteError(db_, rc, what);
+  }
+  return OkStatus();
+}
+
+void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (Status failed = WriteBatch(batch); !failed.ok()) {
+      if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      for (Waiter* w : batch) w->result = failed;
+      return;
+    }
   }
   std::lock_guard<std::mutex> lock(outcomes_mutex_);
-  LocalOutcome& slot = outcomes_[OutcomeKey(r.subject_key, r.recipient)];
-  if (slot.at <= r.outcome.at) slot = r.outcome;
-  return Enqueued::kNew;
+  for (const Waiter* w : batch) {
+    if (!w->result->ok() || **w->result != Enqueued::kNew) continue;
+    const NewOutboxRecord& r = w->record;
+    LocalOutcome& slot = outcomes_[OutcomeKey(r.subject_key, r.recipient)];
+    if (slot.at <= r.outcome.at) slot = r.outcome;
+  }
 }
 
 Result<std::optional<Outbox::Claimed>> Outbox::ClaimDue(int64_t now_ms) {

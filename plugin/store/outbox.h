@@ -3,7 +3,10 @@
 // caller is answered, then delivered to the EHR by RecordDelivery. A record is pending until the
 // EHR confirms it (delivered) or refuses it for good (parked, with the reason; an operator can
 // retry it). Nothing is ever deleted. Thread-safe; the command line may open the same file while
-// the service runs (its changes are seen within a poll interval).
+// the service runs (its changes are seen within a poll interval). Concurrent Enqueue calls share
+// one transaction and one fsync (group commit), so many clients commit faster than one.
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -54,8 +57,12 @@ class Outbox {
   static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file);
 
   enum class Enqueued { kNew, kAlreadyStored };
-  // Commits the record durably. The same id with the same content hash is kAlreadyStored (a
-  // retry by the caller); with different content, AlreadyExists.
+  // Commits the record durably, returning only after its commit. The same id with the same
+  // content hash is kAlreadyStored (a retry by the caller); with different content,
+  // AlreadyExists. Records enqueued while a commit runs are committed together afterwards, in
+  // the order they came (so of two with the same id in one batch, the second is answered as a
+  // retry or a conflict); when that commit fails, every record of it fails with the same status
+  // (WriteError: Unavailable when the disk is full, read-only or locked) and none is stored.
   Result<Enqueued> Enqueue(const NewOutboxRecord& record);
 
   struct Claimed {
@@ -86,12 +93,26 @@ class Outbox {
 
  private:
   Outbox() = default;
+  struct Waiter;  // an Enqueue call waiting for the commit of its record
+  // Writes `batch` in one transaction (the caller holds mutex_), setting each waiter's result;
+  // a failure to write or commit is returned and the transaction is then still to be rolled back.
+  Status WriteBatch(const std::vector<Waiter*>& batch);
+  // WriteBatch under mutex_, then each waiter's result (the batch's failure for every one when it
+  // failed) and the latest outcomes.
+  void CommitBatch(const std::vector<Waiter*>& batch);
   Status Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number);
 
   std::mutex mutex_;  // serialises use of db_ and its statements
   sqlite3* db_ = nullptr;
   StatementCache statements_;
   std::set<std::string> held_;  // claimed by a worker; guarded by mutex_
+  std::mutex queue_mutex_;      // guards queue_, committing_ and each queued Waiter's `done`
+  std::condition_variable committed_;  // a batch has been committed (or has failed)
+  std::condition_variable arrived_;    // a record was queued while committing_
+  size_t last_batch_ = 0;              // records in the latest batch
+  std::chrono::steady_clock::duration last_commit_{};  // how long it took (at most 10 ms)
+  std::vector<Waiter*> queue_;  // waiting for the next commit, in arrival order
+  bool committing_ = false;     // an Enqueue caller is committing a batch
   mutable std::mutex outcomes_mutex_;
   std::unordered_map<std::string, LocalOutcome> outcomes_;  // subject_key + '\n' + recipient
 };

@@ -178,3 +178,77 @@ BOOST_AUTO_TEST_CASE(nearest_groups_equal_a_full_sort_of_the_section) {
     if (all_twelve_step) BOOST_TEST(Ids(got.alternatives) == Ids(alternatives), "round " << round);
   }
 }
+
+// The k-d trees give exactly what sorting each whole section would, at sizes where a tree has many
+// levels: the municipality, the rest of the county and the rest of the health region (a forest of
+// several counties' trees), for both recipients, with ties on a grid and groups without coordinates.
+BOOST_AUTO_TEST_CASE(nearest_groups_equal_a_full_sort_at_larger_sizes) {
+  auto geography = selvhjelp::mappings::Geography::Load(fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data/geography.json");
+  BOOST_REQUIRE(geography.ok());
+  uint64_t seed = 7;
+  auto next = [&seed](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  // Helse Sør-Øst: Akershus (32), Oslo (03), Buskerud (33), Vestfold (39); and Bergen, elsewhere.
+  const char* municipalities[] = {"3201", "3203", "0301", "3301", "3901", "3905", "4601"};
+  for (const int size : {2000, 20000}) {
+    for (int round = 0; round < (size > 5000 ? 3 : 8); ++round) {
+      std::vector<Group> groups;
+      for (int i = 0; i < size; ++i) {
+        char id[16];
+        std::snprintf(id, sizeof id, "g%05d", i);
+        Group g = Make(id, municipalities[next(std::size(municipalities))], next(3) != 0,
+                       next(4) == 0 ? Audience::kRelatives : Audience::kPerson);
+        if (const uint64_t kind = next(10); kind < 4) {  // on a grid: many equal distances
+          g.address.latitude = 59.0 + static_cast<double>(next(30)) / 20;
+          g.address.longitude = 9.5 + static_cast<double>(next(30)) / 20;
+        } else if (kind < 9) {
+          g.address.latitude = 59.0 + static_cast<double>(next(1000000)) / 666666;
+          g.address.longitude = 9.5 + static_cast<double>(next(1000000)) / 666666;
+        }
+        g.themes = {next(2) ? "alcohol" : "drugs"};
+        groups.push_back(std::move(g));
+      }
+      auto d = GroupDirectory::Build(groups, &*geography);
+      const Position near{59.0 + static_cast<double>(next(30)) / 20, 9.5 + static_cast<double>(next(30)) / 20};
+      const std::string theme = next(2) ? "alcohol" : "";
+      const int cap = 1 + static_cast<int>(next(6));
+      const Recipient recipient = next(2) ? Recipient::kPatient : Recipient::kRelatives;
+      GroupMatch got = d.Match("3201", recipient, cap, theme, near);
+      // Brute force: each section's groups municipality by municipality, stable-sorted by distance.
+      auto sorted = [&](auto&& in_section) {
+        std::vector<const Group*> section;
+        for (const Group& g : d.groups()) {
+          const bool serves = recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
+          if (serves && in_section(g.address.municipality) && (theme.empty() || g.themes[0] == theme)) section.push_back(&g);
+        }
+        auto km = [&](const Group* g) {
+          return g->address.latitude ? DistanceKm(near, {*g->address.latitude, *g->address.longitude})
+                                     : std::numeric_limits<double>::infinity();
+        };
+        std::stable_sort(section.begin(), section.end(),
+                         [](const Group* a, const Group* b) { return a->address.municipality < b->address.municipality; });
+        std::stable_sort(section.begin(), section.end(), [&](const Group* a, const Group* b) { return km(a) < km(b); });
+        return section;
+      };
+      const std::vector<const Group*> sections[] = {
+          sorted([](const std::string& m) { return m == "3201"; }),
+          sorted([](const std::string& m) { return m != "3201" && m.substr(0, 2) == "32"; }),
+          sorted([](const std::string& m) { return m.substr(0, 2) != "32" && m != "4601"; })};
+      const std::vector<const Group*>* got_sections[] = {&got.municipality, &got.county, &got.region};
+      std::vector<const Group*> alternatives;
+      bool all_twelve_step = true;
+      for (int s = 0; s < 3; ++s) {
+        const std::vector<const Group*>& all = sections[s];
+        std::vector<const Group*> want(all.begin(), all.begin() + std::min<size_t>(cap, all.size()));
+        BOOST_TEST(Ids(*got_sections[s]) == Ids(want), "size " << size << " round " << round << " section " << s);
+        for (const Group* g : want) all_twelve_step = all_twelve_step && g->twelve_step;
+        for (size_t i = static_cast<size_t>(cap); i < all.size() && alternatives.size() < static_cast<size_t>(cap); ++i) {
+          if (!all[i]->twelve_step) alternatives.push_back(all[i]);
+        }
+      }
+      if (all_twelve_step) BOOST_TEST(Ids(got.alternatives) == Ids(alternatives), "size " << size << " round " << round);
+    }
+  }
+}

@@ -90,10 +90,13 @@ BOOST_AUTO_TEST_CASE(merge_keeps_one_group_per_name_place_and_time_first_source_
   same.source = "second";
   Group other_day = same;
   other_day.meetings = {{"FREQ=WEEKLY;BYDAY=WE", "19:00", ""}};
-  auto merged = LiveDirectory::Merge({{a}, {same, other_day}});
+  auto first = std::make_shared<const std::vector<Group>>(std::vector<Group>{a});
+  auto second = std::make_shared<const std::vector<Group>>(std::vector<Group>{same, other_day});
+  auto merged = LiveDirectory::Merge({first, second});
   BOOST_REQUIRE(merged.size() == 2u);
-  BOOST_TEST(merged[0].source == "first");
-  BOOST_TEST(merged[1].meetings[0].rrule == "FREQ=WEEKLY;BYDAY=WE");
+  BOOST_TEST(merged[0] == &(*first)[0]);  // the source's own group, not a copy
+  BOOST_TEST(merged[0]->source == "first");
+  BOOST_TEST(merged[1]->meetings[0].rrule == "FREQ=WEEKLY;BYDAY=WE");
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restarts) {

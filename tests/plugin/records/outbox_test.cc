@@ -4,7 +4,11 @@
 #include <boost/test/unit_test.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <thread>
+#include <vector>
 
 using namespace selvhjelp;
 using namespace selvhjelp::plugin;
@@ -68,4 +72,124 @@ BOOST_FIXTURE_TEST_CASE(records_are_stored_once_claimed_once_and_survive_reopeni
   BOOST_TEST(delivered->location == "Communication/9");
   BOOST_TEST(delivered->last_error.empty());
   BOOST_TEST(!(*(*outbox)->Get("missing")).has_value());
+}
+
+namespace {
+// What one Enqueue call was answered.
+enum class Answer { kNew, kAlreadyStored, kAlreadyExists, kFailed };
+Answer AnswerOf(const Result<Outbox::Enqueued>& r) {
+  if (r.ok()) return *r == Outbox::Enqueued::kNew ? Answer::kNew : Answer::kAlreadyStored;
+  return r.status().code() == StatusCode::kAlreadyExists ? Answer::kAlreadyExists : Answer::kFailed;
+}
+NewOutboxRecord Of(const std::string& id, const std::string& hash, int thread, int64_t at) {
+  NewOutboxRecord r = Entry(id, hash, at);
+  r.subject_key = "key-" + std::to_string(thread);
+  return r;
+}
+}  // namespace
+
+// 16 clients at once share commits (group commit): every record is stored and answered exactly
+// once, and ids sent by two clients at once (often in one batch) keep their meaning: the same
+// content is stored once and the other caller hears kAlreadyStored; different content is stored
+// once and the other hears AlreadyExists. The latest outcome per patient is the newest stored.
+BOOST_FIXTURE_TEST_CASE(concurrent_records_share_commits_and_each_is_answered_once, TempStore) {
+  auto outbox = Outbox::Open(dir / "store.db");
+  BOOST_REQUIRE(outbox.ok());
+  constexpr int kThreads = 16, kRecords = 200;
+  std::vector<std::vector<std::pair<std::string, Answer>>> answers(kThreads);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        const std::string pair = std::to_string(t / 2);
+        for (int i = 0; i < kRecords; ++i) {
+          const std::string own = "r-" + std::to_string(t) + "-" + std::to_string(i);
+          answers[t].push_back({own, AnswerOf((*outbox)->Enqueue(Of(own, "h", t, 1000 + i)))});
+          // Both threads of a pair send these, the same content or not.
+          if (i % 10 == 0) {
+            const std::string same = "same-" + pair + "-" + std::to_string(i);
+            answers[t].push_back({same, AnswerOf((*outbox)->Enqueue(Of(same, "h", t, 1000 + i)))});
+          }
+          if (i % 25 == 0) {
+            const std::string differs = "differs-" + pair + "-" + std::to_string(i);
+            answers[t].push_back({differs, AnswerOf((*outbox)->Enqueue(Of(differs, "h" + std::to_string(t), t, 1000 + i)))});
+          }
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  std::map<std::string, std::vector<Answer>> by_id;
+  for (const auto& thread : answers) {
+    for (const auto& [id, answer] : thread) by_id[id].push_back(answer);
+  }
+  const size_t shared_same = kThreads / 2 * (kRecords / 10), shared_differs = kThreads / 2 * (kRecords / 25);
+  BOOST_TEST(by_id.size() == kThreads * kRecords + shared_same + shared_differs);
+  int wrong = 0;
+  for (const auto& [id, got] : by_id) {
+    std::vector<Answer> want = {Answer::kNew};
+    if (id.rfind("same-", 0) == 0) want = {Answer::kAlreadyStored, Answer::kNew};
+    if (id.rfind("differs-", 0) == 0) want = {Answer::kNew, Answer::kAlreadyExists};
+    std::vector<Answer> sorted = got;
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(want.begin(), want.end());
+    if (sorted != want) ++wrong;
+    auto stored = (*outbox)->Get(id);
+    if (!stored.ok() || !stored->has_value()) ++wrong;
+  }
+  BOOST_TEST(wrong == 0);
+  BOOST_TEST((*outbox)->Counts()->pending == static_cast<int64_t>(by_id.size()));
+  for (int t = 0; t < kThreads; ++t) {
+    BOOST_TEST((*outbox)->LatestOutcome("key-" + std::to_string(t), "patient")->at == 1000 + kRecords - 1);
+  }
+}
+
+// When a batch's commit fails, every caller of that batch hears the failure and none of its
+// records is stored: the store holds exactly the records whose callers heard kNew, and the
+// latest outcomes come from those alone. A trigger refuses the "poison" records, so the batches
+// they land in fail while 16 clients send.
+BOOST_FIXTURE_TEST_CASE(a_failed_commit_fails_every_caller_of_its_batch_and_stores_nothing, TempStore) {
+  auto outbox = Outbox::Open(dir / "store.db");
+  BOOST_REQUIRE(outbox.ok());
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open((dir / "store.db").c_str(), &db) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(db, "CREATE TRIGGER poison BEFORE INSERT ON outbox WHEN NEW.record_id LIKE 'poison%' "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused'); END", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  // Alone, a refused record fails and nothing is stored.
+  BOOST_TEST((AnswerOf((*outbox)->Enqueue(Of("poison-alone", "h", 0, 1))) == Answer::kFailed));
+  BOOST_TEST(!(*(*outbox)->Get("poison-alone")).has_value());
+
+  constexpr int kThreads = 16, kRecords = 50;
+  std::vector<std::vector<std::pair<std::string, Answer>>> answers(kThreads);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kRecords; ++i) {
+          const std::string id = (i % 7 == 3 ? "poison-" : "r-") + std::to_string(t) + "-" + std::to_string(i);
+          answers[t].push_back({id, AnswerOf((*outbox)->Enqueue(Of(id, "h", t, 1000 + i)))});
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  int poison_stored_or_accepted = 0, mismatched = 0, stored = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    int64_t latest = 0;
+    for (const auto& [id, answer] : answers[t]) {
+      const bool is_stored = (*(*outbox)->Get(id)).has_value();
+      if (id.rfind("poison", 0) == 0 && (answer != Answer::kFailed || is_stored)) ++poison_stored_or_accepted;
+      if (is_stored != (answer == Answer::kNew) || (answer != Answer::kNew && answer != Answer::kFailed)) ++mismatched;
+      if (is_stored) {
+        ++stored;
+        latest = 1000 + std::stoi(id.substr(id.rfind('-') + 1));
+      }
+    }
+    auto outcome = (*outbox)->LatestOutcome("key-" + std::to_string(t), "patient");
+    BOOST_TEST((outcome ? outcome->at : 0) == latest, "thread " << t);
+  }
+  BOOST_TEST(poison_stored_or_accepted == 0);
+  BOOST_TEST(mismatched == 0);
+  BOOST_TEST((*outbox)->Counts()->pending == stored);
 }
