@@ -13,7 +13,9 @@
 #include "plugin/app/app_sessions.h"
 #include "plugin/app/app_view.h"
 #include "plugin/app/smart_launch.h"
+#include "plugin/groups/healthcare_service.h"
 #include "plugin/groups/meeting_words.h"
+#include "plugin/handout/handout.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/http_getter.h"
 #include "plugin/log.h"
@@ -82,6 +84,7 @@ class AppRoutesImpl : public AppRoutes {
     router.Add("GET", "/app/api/context", [this](const Exchange& ex, const auto&) { Context(ex); });
     router.Add("POST", "/app/api/records", [this](const Exchange& ex, const auto&) { PostRecord(ex); });
     router.Add("GET", "/app/api/records/{id}", [this](const Exchange& ex, const auto& c) { GetRecord(ex, c[0]); });
+    router.Add("GET", "/app/api/handout", [this](const Exchange& ex, const auto&) { HandoutRoute(ex); });
   }
 
  private:
@@ -215,6 +218,79 @@ class AppRoutesImpl : public AppRoutes {
     Result<OutboxEntry> state = rt_.records->State(id);
     if (!state.ok()) return ReplyError(ex, state.status());
     Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
+  }
+
+  // GET /app/api/handout?recipient=patient|relatives&groups=a,b&lang=nb&format=pdf|html[&printName=1]:
+  // the handout for the groups the clinician chose. The patient's name is read from the EHR with
+  // the user's token, and printed, only with printName=1.
+  void HandoutRoute(const Exchange& ex) {
+    std::shared_ptr<const AppSession> session = SessionOf(ex, false);
+    if (!session) return;
+    const auto& query = ex->request().query;
+    auto param = [&query](const char* name) { return query.count(name) ? query.at(name) : std::string(); };
+    auto handout = std::make_shared<Handout>();
+    handout->texts = rt_.handout_texts.get();
+    handout->language = param("lang").empty() ? "nb" : param("lang");
+    if (!handout->texts || !handout->texts->HasLanguage(handout->language)) {
+      return ReplyError(ex, InvalidArgumentError("lang: no handout in this language"));
+    }
+    const std::string recipient = param("recipient");
+    if (recipient != "patient" && recipient != "relatives") {
+      return ReplyError(ex, InvalidArgumentError("recipient: expected patient or relatives"));
+    }
+    handout->audience = recipient == "patient" ? HandoutAudience::kPatient : HandoutAudience::kRelatives;
+    const std::string format = param("format").empty() ? "pdf" : param("format");
+    if (format != "pdf" && format != "html") return ReplyError(ex, InvalidArgumentError("format: expected pdf or html"));
+    const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
+    std::string ids = param("groups");
+    constexpr size_t kMaxGroups = 20;
+    for (size_t start = 0; start < ids.size();) {
+      const size_t comma = std::min(ids.find(',', start), ids.size());
+      const std::string id = ids.substr(start, comma - start);
+      start = comma + 1;
+      if (id.empty()) continue;
+      if (handout->groups.size() == kMaxGroups) return ReplyError(ex, InvalidArgumentError("groups: at most 20"));
+      const Group* found = nullptr;
+      for (const Group& g : directory->groups()) {
+        if (HealthcareServiceId(g) == id) found = &g;
+      }
+      if (!found) return ReplyError(ex, InvalidArgumentError("groups: no group " + id + " in the directory"));
+      handout->groups.push_back(*found);
+    }
+    handout->date = fhir::IsoInstant(NowSeconds()).substr(0, 10);
+    auto render = [ex, handout, format] {
+      if (format == "html") return Reply(ex, 200, RenderHandoutHtml(*handout), "text/html; charset=utf-8");
+      Result<std::string> pdf = RenderHandoutPdf(*handout);
+      if (!pdf.ok()) return ReplyError(ex, pdf.status());
+      Reply(ex, 200, std::move(pdf).value(), "application/pdf",
+            {{"Content-Disposition", "inline; filename=\"selvhjelp-handout.pdf\""}});
+    };
+    if (param("printName") != "1" || handout->audience != HandoutAudience::kPatient) {
+      return (void)pplx::create_task(render);  // cairo's work stays off the listener's threads
+    }
+    fhir::FhirReadOptions options;
+    options.timeout = std::chrono::milliseconds(rt_.config.fhir_timeout_ms);
+    options.bearer_token = session->context.access_token;
+    rt_.fhir_client->Read(session->context.iss, "Patient/" + session->context.patient, options,
+                          [ex, handout, render](Result<JsonValue> patient) {
+                            if (!patient.ok()) return ReplyError(ex, FailedPreconditionError("printName: the patient's name cannot be read"));
+                            handout->print_name = PatientName(*patient);
+                            render();
+                          });
+  }
+
+  // "Given Family" of the patient's first name (or its text).
+  static std::string PatientName(const JsonValue& patient) {
+    const JsonValue* names = patient.Find("name");
+    if (!names || names->items().empty()) return {};
+    const JsonValue& name = names->items()[0];
+    if (auto text = name.FindString("text")) return std::string(*text);
+    std::string full;
+    if (const JsonValue* given = name.Find("given")) {
+      for (const JsonValue& g : given->items()) full += (full.empty() ? "" : " ") + std::string(g.AsString().value_or(""));
+    }
+    if (auto family = name.FindString("family")) full += (full.empty() ? "" : " ") + std::string(*family);
+    return full;
   }
 
   Runtime& rt_;

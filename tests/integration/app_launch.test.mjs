@@ -4,7 +4,7 @@
 // and a record made through it reaches the FHIR server. A browser's cookie jar and redirects are
 // played by hand here; the page itself is tested in Chromium in tests/web/.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, startProxy, startService, track, waitFor } from './harness.mjs';
@@ -108,8 +108,26 @@ test('an EHR launch opens the app for the launched patient, and a record made th
   const communication = await read.json();
   assert.equal(communication.subject.reference, `Patient/${ids[1]}`);
   assert.equal(communication.sender.identifier.value, '9144889', 'the author is the launching clinician');
+  // The handout for the chosen group: a PDF without the patient's name, unless the clinician asks.
+  const group = ctx.recipients[0].sections.municipality[0];
+  const handoutUrl = (extra = '') => `${app}/app/api/handout?recipient=patient&groups=${group.id}&lang=nn&format=pdf${extra}`;
+  const pdf = await fetch(handoutUrl(), { headers: { cookie: cookie(jar) } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const text = (bytes) => execFileSync('pdftotext', ['-', '-'], { input: bytes }).toString();
+  const plain = text(Buffer.from(await pdf.arrayBuffer()));
+  assert.ok(plain.includes(group.name), 'the chosen group is on the handout');
+  const patient = await (await fetch(`${ehrBase}/fhir/R4/Patient/${ids[1]}`, { headers: { authorization: 'Bearer demo-records-token' } })).json();
+  const family = patient.name[0].family;
+  assert.ok(!plain.includes(family), 'no name unless asked');
+  const named = await fetch(handoutUrl('&printName=1'), { headers: { cookie: cookie(jar) } });
+  assert.ok(text(Buffer.from(await named.arrayBuffer())).includes(family), 'the name when the clinician asks');
+  assert.equal((await fetch(handoutUrl())).status, 401, 'no handout without a session');
+  assert.equal((await fetch(`${app}/app/api/handout?recipient=patient&groups=nope&lang=nb`, { headers: { cookie: cookie(jar) } })).status, 400);
+
   // Only what was committed is answered 202, and nothing about the patient is logged.
   assert.ok(!service.log.includes(ids[1]), 'the log does not name the patient');
+  assert.ok(!service.log.includes(family), 'nor by name');
 });
 
 test('a launch from an EHR the app is not registered with, or a replayed callback, is refused', async () => {
