@@ -4,10 +4,10 @@
 // and a record made through it reaches the FHIR server. A browser's cookie jar and redirects are
 // played by hand here; the page itself is tested in Chromium in tests/web/.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, startProxy, startService, track, waitFor } from './harness.mjs';
+import { ROOT, startDemoEhr, startProxy, startService, waitFor } from './harness.mjs';
 
 let ehr;
 let ehrBase;
@@ -18,17 +18,8 @@ let app;     // http://127.0.0.1:<proxy port>
 before(async () => {
   proxy = await startProxy(0);
   app = `http://127.0.0.1:${proxy.port}`;
-  ehr = track(spawn(process.execPath, ['--experimental-websocket', path.join(ROOT, 'demo/ehr.mjs'), '--port', '0', '--selvhjelp', app],
-    { stdio: ['ignore', 'pipe', 'inherit'] }));
-  ehrBase = await new Promise((resolve, reject) => {
-    let out = '';
-    ehr.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /demo EHR on (http:\/\/\S+?)\/\s/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    ehr.once('exit', (code) => reject(new Error(`demo/ehr.mjs exited with ${code}`)));
-  });
+  ehr = await startDemoEhr(app);
+  ehrBase = ehr.base;
   service = await startService((config) => {
     config.app = { clientId: 'selvhjelp-demo', allowedIssuers: [`${ehrBase}/fhir/R4`], allowHttp: true,
       redirectUri: `${app}/app/callback`, webDirectory: path.join(ROOT, 'plugin/web/app') };
@@ -42,7 +33,7 @@ before(async () => {
 after(async () => {
   await service?.cleanup();
   await proxy?.stop();
-  if (ehr && ehr.exitCode === null) await new Promise((resolve) => { ehr.once('exit', resolve); ehr.kill('SIGTERM'); });
+  await ehr?.stop();
 });
 
 // Follows redirects by hand with one cookie jar, as a browser would, until a page answers.

@@ -84,6 +84,17 @@ export async function startFhirPeer({ env = {} } = {}) {
   };
 }
 
+// The demo record system (demo/ehr.mjs: oidc-provider and the FHIR peer with synthetic patients)
+// on a free port, launching the app at `selvhjelpUrl`. Returns its base URL and stop().
+export async function startDemoEhr(selvhjelpUrl) {
+  const child = track(spawn(process.execPath, ['--experimental-websocket', path.join(ROOT, 'demo/ehr.mjs'), '--port', '0',
+    '--selvhjelp', selvhjelpUrl], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [, base] = await waitForLine(child, /demo EHR on (http:\/\/\S+?)\/\s/, 'demo record system');
+  child.stdout.resume();
+  child.stderr.resume();
+  return { base, stop: () => stop(child) };
+}
+
 // Runs `body(use)`; everything passed to `use(thing)` (anything with stop() or cleanup()) is stopped
 // afterwards in reverse order, whether `body` or a later start failed.
 export async function withResources(body) {

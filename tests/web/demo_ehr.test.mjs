@@ -6,31 +6,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startDemoEhr } from '../integration/harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SELVHJELP = 'http://127.0.0.1:9';  // never called: only the redirect URI's origin
 let ehr;
 let base;
 
 before(async () => {
-  // Port 0: the demo EHR binds a free port and prints its URL, read back here.
-  ehr = spawn(process.execPath, [path.join(ROOT, 'demo/ehr.mjs'), '--port', '0', '--selvhjelp', SELVHJELP],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    ehr.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /demo EHR on (http:\/\/\S+?)\/\s/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    ehr.on('exit', (code) => reject(new Error(`demo/ehr.mjs exited with ${code}`)));
-  });
+  ehr = await startDemoEhr(SELVHJELP);
+  base = ehr.base;
 });
 
-after(() => ehr?.kill('SIGTERM'));
+after(() => ehr?.stop());
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 const decode = (jwt) => jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url')));
