@@ -163,7 +163,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       continue;
     }
     p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "auth", "organisation", "themes",
-                                  "refreshSeconds", "maxShrinkPercent"});
+                                  "refreshSeconds", "maxShrinkPercent", "maxPages", "maxItems", "maxBytes"});
     GroupSourceConfig source;
     source.name = p.String(item, "name", field, true).value_or("");
     if (!source.name.empty() && !names.insert(source.name).second) {
@@ -205,6 +205,9 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       source.refresh_seconds = static_cast<int>(*v);
     }
     if (auto v = p.Int(item, "maxShrinkPercent", field, false, 0, 100)) source.max_shrink_percent = static_cast<int>(*v);
+    if (auto v = p.Int(item, "maxPages", field, false, 1, 1000000)) source.max_pages = *v;
+    if (auto v = p.Int(item, "maxItems", field, false, 1, 10000000)) source.max_items = *v;
+    if (auto v = p.Int(item, "maxBytes", field, false, 1024, int64_t{16} * 1024 * 1024 * 1024)) source.max_bytes = *v;
     c.group_sources.push_back(std::move(source));
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // ServiceConfig: everything a hospital configures, as plain data. See docs/configuration.md for
 // every key with its default. Paths are resolved against the config file's folder.
+#include <cstdint>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -43,6 +44,13 @@ struct GroupSourceConfig {
   // previous content is kept and the source reported), so a source that suddenly answers an empty
   // list cannot empty the directory. 100: no guard.
   int max_shrink_percent = 50;
+  // Bounds on one read of the source, so a hostile or broken source cannot hold the service:
+  // pages (hsds-api: listing pages; fhir: searchset pages), items (services or resources in all)
+  // and bytes (all answers together). A read that reaches one stops there and is refused (the
+  // previous content is kept and /directory/status names the bound).
+  int64_t max_pages = 1000;
+  int64_t max_items = 100000;
+  int64_t max_bytes = 256LL * 1024 * 1024;
 };
 
 // Where and how records of information given are written back (docs/records.md).

@@ -118,13 +118,6 @@ int Serve(const std::vector<std::string>& args) {
   }
   if (port) (*runtime)->config.port = *port;  // 0 too: the server sets the bound port
   plugin::SizeThreadPool((*runtime)->config.threads);  // before any cpprestsdk client or listener
-  if (std::string problems = (*runtime)->directory->LoadAll(); !problems.empty()) {
-    std::cerr << "selvhjelp: group sources not loaded (serving their last snapshot where the store has one):\n"
-              << problems;
-  }
-  for (const plugin::SourceState& s : (*runtime)->directory->States()) {
-    for (const std::string& line : s.rejected) std::cerr << "selvhjelp: left out: " << line << "\n";
-  }
   // Keys behind allowed jku URLs before the first request can arrive.
   plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
   if (std::string problems = refresher.Start(); !problems.empty()) {
@@ -136,15 +129,16 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "selvhjelp: " << server.status().message() << "\n";
     return 3;
   }
-  (*runtime)->directory->StartRefreshing();
-  if ((*runtime)->delivery) (*runtime)->delivery->Start();  // stopped before the store closes
+  // Group sources are read in the background: a slow source never delays listening.
+  (*runtime)->StartWorkers();
   std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->directory->Current()->size()
-            << " groups)" << std::endl;
+            << " groups from snapshots; sources loading)" << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "selvhjelp stopping" << std::endl;
+  (*runtime)->RequestStop();  // outgoing calls end now, so nothing below waits on a peer
   (*server)->Stop();
-  if ((*runtime)->delivery) (*runtime)->delivery->Stop();
+  (*runtime)->StopWorkers();  // then the stores close with the runtime
   return 0;
 }
 

@@ -22,6 +22,23 @@ int64_t NowMillis() {
 
 }  // namespace
 
+Runtime::~Runtime() {
+  RequestStop();
+  StopWorkers();
+}
+
+void Runtime::StartWorkers() {
+  if (directory) directory->Start();
+  if (delivery) delivery->Start();
+}
+
+void Runtime::RequestStop() { stopping.request_stop(); }
+
+void Runtime::StopWorkers() {
+  if (delivery) delivery->Stop();
+  if (directory) directory->Stop();
+}
+
 Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientAuthConfig& auth, const std::string& server,
                                                            const HttpSend& send, const std::string& field) {
   if (auth.type == "bearer") return MakeStaticTokenSource(auth.bearer_token);
@@ -105,14 +122,15 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     problems.Merge(record_codes.status());
   }
   rt->fhir_client = fhir::MakeRestFhirClient();
-  const HttpSend source_send = make_http_send ? make_http_send(rt->config.ca_file, std::chrono::seconds(30)) : HttpSend();
-  const HttpGet http_get = source_send ? GetVia(source_send) : HttpGet();
+  const std::stop_token stop = rt->stopping.get_token();
+  const HttpSend source_send =
+      make_http_send ? make_http_send(rt->config.ca_file, std::chrono::seconds(30), stop) : HttpSend();
   const HttpSend write_send = make_http_send && !rt->config.records.fhir_server.empty()
-      ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms)) : HttpSend();
+      ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms), stop) : HttpSend();
   auto write_tokens = MakeTokenSource(rt->config.records.auth, rt->config.records.fhir_server, write_send, "records.auth");
   problems.Merge(write_tokens.status());
   if (make_http_send && !rt->config.audit.fhir_server.empty()) {
-    rt->audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60));
+    rt->audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60), stop);
     auto audit_tokens = MakeTokenSource(rt->config.audit.auth, rt->config.audit.fhir_server, rt->audit_send, "audit.auth");
     if (audit_tokens.ok()) rt->audit_tokens = std::move(audit_tokens).value();
     problems.Merge(audit_tokens.status());
@@ -133,7 +151,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
                               hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr,
-                              fhir_categories.ok() ? &*fhir_categories : nullptr, http_get, token_for};
+                              fhir_categories.ok() ? &*fhir_categories : nullptr, source_send, token_for, stop};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     problems.Merge(InvalidArgumentError(check.LoadAll()));
@@ -151,7 +169,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());
   rt->record_codes = std::make_unique<mappings::RecordCodes>(std::move(record_codes).value());
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
-                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), http_get, token_for};
+                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), source_send, token_for, stop};
   if (!open_store) {
     rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                  rt->config.clock_skew_seconds, NowSeconds, MakeMemoryJtiStore(),
@@ -174,7 +192,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                                                rt->config.max_token_lifetime_seconds);
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds);
-  auto outbox = Outbox::Open(rt->config.store_path);
+  auto outbox = Outbox::Open(rt->config.store_path, &rt->ledger->write_health());
   if (!outbox.ok()) return outbox.status();
   rt->outbox = std::move(outbox).value();
   if (!rt->config.records.fhir_server.empty()) {
@@ -183,7 +201,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     rt->delivery = std::make_unique<RecordDelivery>(
         *rt->outbox, DeliverySettings{rc.fhir_server, rc.delivery_workers, rc.retry_initial_ms, rc.retry_max_ms,
                                       DeliverySettings{}.poll_ms, rc.park_unrecognised_after},
-        write_send, *rt->write_tokens, NowMillis);
+        write_send, *rt->write_tokens, NowMillis, stop);
   }
   rt->records = std::make_unique<RecordService>(RecordServiceDeps{
       &rt->config, rt->record_codes.get(), rt->directory.get(), rt->ledger.get(), rt->outbox.get(),

@@ -1,9 +1,17 @@
 #pragma once
 // Runtime: everything the service loads at start-up from a config (mappings, groups, keys, the
-// store), checked together so an operator sees every problem at once.
+// store), checked together so an operator sees every problem at once; and the start and stop of
+// its background work. The service's order (plugin/main.cc):
+//   LoadRuntime -> StartHttpServer (listening) -> StartWorkers (directory reads, deliveries)
+//   ... SIGTERM ...
+//   RequestStop (every outgoing call ends at once: sources, write-back, audit)
+//   -> HttpServer::Stop (no new connections; requests in flight answered within
+//      service.shutdownGraceMs) -> StopWorkers (directory thread, delivery workers)
+//   -> the Runtime is destroyed (stores close: queued card rows are written).
 #include <chrono>
 #include <map>
 #include <memory>
+#include <stop_token>
 
 #include "config/service_config.h"
 #include "fhir/client/fhir_client.h"
@@ -23,6 +31,18 @@
 namespace selvhjelp::plugin {
 
 struct Runtime {
+  ~Runtime();  // RequestStop and StopWorkers, before any member is destroyed
+
+  // Starts the directory (snapshots served now, sources read in the background) and the record
+  // delivery workers. Call once, after the listener is up.
+  void StartWorkers();
+  // Cancels every outgoing HTTP call in flight and refuses new ones. Idempotent; cheap.
+  void RequestStop();
+  // Joins the directory's thread and the delivery workers. Idempotent.
+  void StopWorkers();
+
+  // Requested by RequestStop; every HttpSend of the runtime and the directory's reads watch it.
+  std::stop_source stopping;
   config::ServiceConfig config;
   std::unique_ptr<mappings::DiagnosisTable> diagnoses;
   std::unique_ptr<mappings::Geography> geography;
@@ -54,7 +74,9 @@ struct Runtime {
 // failing source does not stop the service.
 // `make_http_send` builds the HTTP client for sources given by url and for the write-back (it
 // gets auth.caFile); it may be empty where neither is used.
-using HttpSendFactory = std::function<HttpSend(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout)>;
+// Every sender it makes must end its calls once `stop` is requested.
+using HttpSendFactory = std::function<HttpSend(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout,
+                                               std::stop_token stop)>;
 [[nodiscard]] Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config_path,
                                                            int port_override, bool open_store,
                                                            const HttpSendFactory& make_http_send);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <memory>
 #include <map>
 #include <set>
 
@@ -212,16 +213,22 @@ Result<SourceContent> GroupsFromFhirBundle(const JsonValue& bundle, const std::s
 
 Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::string& base_url,
                                               const std::string& bearer_token, const std::string& source,
-                                              const mappings::CategoryMap* categories) {
-  std::promise<Result<JsonValue>> answer;
-  std::future<Result<JsonValue>> result = answer.get_future();
+                                              const mappings::CategoryMap* categories, int max_pages,
+                                              std::stop_token stop) {
+  // Shared with the callback, which may run after this returns (when stopped).
+  auto answer = std::make_shared<std::promise<Result<JsonValue>>>();
+  std::future<Result<JsonValue>> result = answer->get_future();
   fhir::FhirReadOptions options;
   options.bearer_token = bearer_token;
   options.timeout = std::chrono::seconds(10);
-  options.max_pages = 1000;
+  options.max_pages = max_pages;
   client.Read(base_url, "HealthcareService?active=true&_include=HealthcareService:location&_count=500", options,
-              [&answer](Result<JsonValue> r) { answer.set_value(std::move(r)); });
-  Result<JsonValue> bundle = result.get();  // our own thread, not a request handler
+              [answer](Result<JsonValue> r) { answer->set_value(std::move(r)); });
+  // Our own thread, not a request handler: wait, looking at `stop` now and then.
+  while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    if (stop.stop_requested()) return UnavailableError(base_url + ": cancelled (the service is stopping)");
+  }
+  Result<JsonValue> bundle = result.get();
   if (!bundle.ok()) return bundle.status();
   return GroupsFromFhirBundle(*bundle, source, categories);
 }

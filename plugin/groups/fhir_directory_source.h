@@ -1,6 +1,7 @@
 #pragma once
 // Groups from a FHIR R4 directory: HealthcareService resources with their Locations (contained,
 // or included with _include=HealthcareService:location).
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,13 @@ struct SourceContent {
 // Reads every active HealthcareService from `base_url` (following next links) and converts it.
 // Blocks the calling thread until done: for the refresher and the command line, never a request
 // handler. Errors as FhirClient::Read.
+// Follows at most `max_pages` searchset pages. Once `stop` is requested the wait ends at once
+// (Unavailable "cancelled"); the client's own call ends at its timeout.
 [[nodiscard]] Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client,
                                                             const std::string& base_url,
                                                             const std::string& bearer_token,
                                                             const std::string& source,
-                                                            const mappings::CategoryMap* categories);
+                                                            const mappings::CategoryMap* categories,
+                                                            int max_pages = 1000, std::stop_token stop = {});
 
 }  // namespace selvhjelp::plugin

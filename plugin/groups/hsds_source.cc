@@ -166,29 +166,57 @@ Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& w
 
 namespace {
 
-Result<JsonValue> GetJson(const HttpGet& get, const std::string& url) {
-  SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, get(url, {{"Accept", "application/json"}}));
-  if (response.status != 200) return UnavailableError(url + ": HTTP " + std::to_string(response.status));
-  Result<JsonValue> json = fhir::ParseJson(response.body);
-  if (!json.ok()) return fhir::InFile(url, json.status());
-  return json;
-}
+// One read's use of its bounds: every answer is counted against what is left of max_bytes.
+class BoundedReader {
+ public:
+  BoundedReader(const HttpSend& send, const ReadBounds& bounds) : send_(send), bounds_(bounds) {}
+
+  Result<JsonValue> GetJson(const std::string& url) {
+    const int64_t left = bounds_.max_bytes - bytes_;
+    if (left <= 0) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    HttpRequestSpec request{"GET", url, {{"Accept", "application/json"}}, "", left};
+    Result<HttpResponse> answer = send_(request);
+    if (answer.status().code() == StatusCode::kResourceExhausted) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, std::move(answer));
+    if (response.status != 200) return UnavailableError(url + ": HTTP " + std::to_string(response.status));
+    bytes_ += static_cast<int64_t>(response.body.size());
+    if (bytes_ > bounds_.max_bytes) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    Result<JsonValue> json = fhir::ParseJson(response.body);
+    if (!json.ok()) return fhir::InFile(url, json.status());
+    return json;
+  }
+
+  static Status Exceeded(const std::string& url, const char* bound, int64_t value) {
+    return ResourceExhaustedError(url + ": read stopped at " + bound + " (" + std::to_string(value) +
+                                  "); the previous content is kept");
+  }
+
+ private:
+  const HttpSend& send_;
+  const ReadBounds& bounds_;
+  int64_t bytes_ = 0;
+};
 
 }  // namespace
 
-Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& base_url, const HsdsSource& source,
-                                        const std::vector<Group>& previous, int64_t since) {
+Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string& base_url, const HsdsSource& source,
+                                        const std::vector<Group>& previous, int64_t since, const ReadBounds& bounds) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   const bool incremental = since > 0 && !previous.empty();
+  BoundedReader reader(send, bounds);
   JsonValue services = JsonValue::Array();
   std::set<std::string> no_longer_active;
+  int64_t items = 0;
   for (int64_t page = 1;; ++page) {
     std::string url = base + "/services?page=" + std::to_string(page) + "&per_page=100";
+    if (page > bounds.max_pages) return BoundedReader::Exceeded(url, "maxPages", bounds.max_pages);
     if (incremental) url += "&modified_after=" + fhir::IsoInstant(since - 60);  // a minute of overlap
-    SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, GetJson(get, url));
+    SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, reader.GetJson(url));
     const JsonValue* contents = listing.Find("contents");
     if (contents == nullptr || !contents->is_array()) return InvalidArgumentError(url + ": contents: expected an array");
+    items += static_cast<int64_t>(contents->items().size());
+    if (items > bounds.max_items) return BoundedReader::Exceeded(url, "maxItems", bounds.max_items);
     for (const JsonValue& item : contents->items()) {
       std::string id(item.FindString("id").value_or(""));
       if (item.FindString("status").value_or("active") != "active") {
@@ -197,7 +225,7 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& b
       }
       // A list may leave out child arrays: read the whole service then.
       if (item.Find("schedules") == nullptr || item.Find("organization") == nullptr) {
-        SELVHJELP_ASSIGN_OR_RETURN(JsonValue full, GetJson(get, base + "/services/" + id));
+        SELVHJELP_ASSIGN_OR_RETURN(JsonValue full, reader.GetJson(base + "/services/" + id));
         services.Append(std::move(full));
       } else {
         services.Append(item);

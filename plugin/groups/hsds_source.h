@@ -42,13 +42,23 @@ struct HsdsSource {
 [[nodiscard]] Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& where,
                                                    const HsdsSource& source);
 
+// Bounds on one read of a source over HTTP (groups.sources[].maxPages, maxItems, maxBytes).
+struct ReadBounds {
+  int64_t max_pages = 1000;                 // listing pages
+  int64_t max_items = 100000;               // services listed, in all pages together
+  int64_t max_bytes = 256LL * 1024 * 1024;  // answers, all together
+};
+
 // Reads an HSDS 3.0 API: GET {base}/services page by page (page, per_page; total_pages ends it),
 // and {base}/services/{id} for a listed service that lacks its child arrays. With `previous`
 // content and `since` (seconds since the epoch) > 0, asks only for services with
 // modified_after=since and applies them to `previous` (a service no longer active is removed).
-// Errors: Unavailable for an unreachable API or a non-200 status, InvalidArgument for bad data.
-[[nodiscard]] Result<std::vector<Group>> FetchHsdsApi(const HttpGet& get, const std::string& base_url,
+// Errors: Unavailable for an unreachable API or a non-200 status, InvalidArgument for bad data,
+// ResourceExhausted naming the bound when the read would pass one of `bounds` (it stops there:
+// an API claiming a billion pages costs at most the bounds).
+[[nodiscard]] Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string& base_url,
                                                       const HsdsSource& source,
-                                                      const std::vector<Group>& previous, int64_t since);
+                                                      const std::vector<Group>& previous, int64_t since,
+                                                      const ReadBounds& bounds = {});
 
 }  // namespace selvhjelp::plugin

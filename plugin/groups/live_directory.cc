@@ -1,5 +1,6 @@
 #include "plugin/groups/live_directory.h"
 
+#include <algorithm>
 #include <cctype>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -9,6 +10,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "plugin/log.h"
 
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
@@ -53,8 +55,9 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   }
   if (c.type == "fhir") {
     if (readers.client == nullptr) return InternalError("no FHIR client");
-    SELVHJELP_ASSIGN_OR_RETURN(SourceContent content, FetchFhirDirectory(*readers.client, c.url, token, c.name,
-                                                                         readers.fhir_categories));
+    SELVHJELP_ASSIGN_OR_RETURN(SourceContent content,
+                               FetchFhirDirectory(*readers.client, c.url, token, c.name, readers.fhir_categories,
+                                                  static_cast<int>(c.max_pages), readers.stop));
     out.groups = std::move(content.groups);
     out.rejected = std::move(content.rejected);
     return out;
@@ -63,10 +66,10 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
     SELVHJELP_ASSIGN_OR_RETURN(out.groups, LoadHsdsPackage(c.path, {c.name, readers.hsds_taxonomy, readers.geography}));
     return out;
   }
-  if (!c.url.empty() && !readers.http_get) return InternalError("no HTTP client");
+  if (!c.url.empty() && !readers.http_send) return InternalError("no HTTP client");
   if (c.type == "hsds-api") {
-    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchHsdsApi(readers.http_get, c.url, {c.name, readers.hsds_taxonomy, readers.geography},
-                                                        previous, changes_since));
+    SELVHJELP_ASSIGN_OR_RETURN(out.groups, FetchHsdsApi(readers.http_send, c.url, {c.name, readers.hsds_taxonomy, readers.geography},
+                                                        previous, changes_since, {c.max_pages, c.max_items, c.max_bytes}));
     return out;
   }
   if (c.url.empty()) {
@@ -74,11 +77,16 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
     SELVHJELP_ASSIGN_OR_RETURN(out.groups, ParseByType(c, readers, text, c.path.string()));
     return out;
   }
-  std::map<std::string, std::string> headers;
-  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-  if (!previous.empty() && !etag.empty()) headers["If-None-Match"] = etag;
-  if (!previous.empty() && !last_modified.empty()) headers["If-Modified-Since"] = last_modified;
-  SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, readers.http_get(c.url, headers));
+  HttpRequestSpec request{"GET", c.url, {}, "", c.max_bytes};
+  if (!token.empty()) request.headers["Authorization"] = "Bearer " + token;
+  if (!previous.empty() && !etag.empty()) request.headers["If-None-Match"] = etag;
+  if (!previous.empty() && !last_modified.empty()) request.headers["If-Modified-Since"] = last_modified;
+  Result<HttpResponse> answer = readers.http_send(request);
+  if (answer.status().code() == StatusCode::kResourceExhausted) {
+    return ResourceExhaustedError(c.url + ": read stopped at maxBytes (" + std::to_string(c.max_bytes) +
+                                  "); the previous content is kept");
+  }
+  SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, std::move(answer));
   if (response.status == 304 && !previous.empty()) {
     out.not_modified = true;
     return out;
@@ -124,7 +132,9 @@ LiveDirectory::LiveDirectory(std::vector<config::GroupSourceConfig> sources, Sou
   }
 }
 
-LiveDirectory::~LiveDirectory() {
+LiveDirectory::~LiveDirectory() { Stop(); }
+
+void LiveDirectory::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -165,6 +175,7 @@ bool LiveDirectory::Refresh(size_t index) {
   std::unique_lock<std::mutex> lock(mutex_);
   Source& s = sources_[index];
   s.state.last_attempt = now;
+  s.state.loading = false;
   s.next_refresh = now + config.refresh_seconds;
   if (!fetched.ok()) {
     s.state.last_error = fetched.status().message();
@@ -222,60 +233,98 @@ void LiveDirectory::Rebuild() {
   ReturnFreeMemory();
 }
 
-std::string LiveDirectory::LoadAll() {
-  std::string problems;
+void LiveDirectory::LoadSnapshots() {
   for (size_t i = 0; i < sources_.size(); ++i) {
-    // The snapshot of the last good content, if the store has one: the shrink guard's measure,
-    // and what is served when the source cannot be read now.
-    std::vector<Group> snapshot_groups;
-    int64_t saved_at = 0;
-    if (ledger_ != nullptr) {
-      auto snapshot = ledger_->LoadSnapshot(sources_[i].config.name);
-      if (snapshot.ok() && snapshot->has_value()) {
-        auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
-                                         sources_[i].config.name);
-        if (groups.ok()) {
-          snapshot_groups = std::move(groups).value();
-          saved_at = (*snapshot)->saved_at;
-        }
-      }
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      sources_[i].baseline = snapshot_groups.size();
-    }
-    if (Refresh(i)) continue;
+    if (ledger_ == nullptr) break;
+    auto snapshot = ledger_->LoadSnapshot(sources_[i].config.name);
+    if (!snapshot.ok() || !snapshot->has_value()) continue;
+    auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
+                                     sources_[i].config.name);
+    if (!groups.ok()) continue;
     std::lock_guard<std::mutex> lock(mutex_);
     Source& s = sources_[i];
-    problems += s.state.last_error + "\n";
-    if (saved_at == 0) continue;
-    s.groups = std::make_shared<const std::vector<Group>>(std::move(snapshot_groups));
+    // The last good content: the shrink guard's measure, and what is served until the source is
+    // read (or while it cannot be).
+    s.groups = std::make_shared<const std::vector<Group>>(std::move(groups).value());
     s.state.groups = s.groups->size();
-    s.state.last_success = saved_at;
+    s.state.last_success = (*snapshot)->saved_at;
+    s.baseline = s.groups->size();
+  }
+  Rebuild();
+}
+
+std::string LiveDirectory::LoadAll() {
+  LoadSnapshots();
+  std::string problems;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (Refresh(i)) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!sources_[i].state.last_error.empty()) problems += sources_[i].state.last_error + "\n";
   }
   Rebuild();
   return problems;
 }
 
-void LiveDirectory::StartRefreshing() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stopping_) {
-      stop_changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
-      if (stopping_) return;
-      const int64_t now = clock_();
-      std::vector<size_t> due;
-      for (size_t i = 0; i < sources_.size(); ++i) {
-        if (sources_[i].next_refresh <= now) due.push_back(i);
-      }
-      if (due.empty()) continue;
-      lock.unlock();
-      bool changed = false;
-      for (size_t i : due) changed = Refresh(i) || changed;
-      if (changed) Rebuild();
-      lock.lock();
+void LiveDirectory::LogRead(size_t index, bool with_rejected) {
+  const SourceState state = States()[index];
+  if (!state.last_error.empty()) {
+    LogLine("group source " + state.name + " not read (serving " + std::to_string(state.groups) +
+            " groups of its last good content): " + state.last_error);
+  }
+  if (!with_rejected) return;
+  for (const std::string& line : state.rejected) LogLine("group source " + state.name + ": left out: " + line);
+}
+
+void LiveDirectory::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Source& s : sources_) s.state.loading = true;
+  }
+  LoadSnapshots();
+  thread_ = std::thread([this] { Run(); });
+}
+
+void LiveDirectory::Run() {
+  // The thread's exception boundary: a failure (e.g. out of memory building a directory) is
+  // logged and the loop goes on; the sources keep their last good content.
+  const auto guarded = [](const char* what, const auto& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      LogLine(std::string("group directory: ") + what + " failed: " + e.what());
     }
-  });
+  };
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+    }
+    guarded("reading a source", [&] {
+      if (Refresh(i)) Rebuild();
+      LogRead(i, /*with_rejected=*/true);
+    });
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    stop_changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    if (stopping_) return;
+    const int64_t now = clock_();
+    std::vector<size_t> due;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (sources_[i].next_refresh <= now) due.push_back(i);
+    }
+    if (due.empty()) continue;
+    lock.unlock();
+    guarded("a refresh", [&] {
+      bool changed = false;
+      for (size_t i : due) {
+        if (Refresh(i)) changed = true;
+        else LogRead(i, /*with_rejected=*/false);
+      }
+      if (changed) Rebuild();
+    });
+    lock.lock();
+  }
 }
 
 std::shared_ptr<const GroupDirectory> LiveDirectory::Current() const {
@@ -293,12 +342,14 @@ std::vector<SourceState> LiveDirectory::States() const {
 JsonValue LiveDirectory::StatusJson() const {
   JsonValue doc = JsonValue::Object();
   JsonValue& list = doc.Set("sources", JsonValue::Array());
-  for (const SourceState& s : States()) {
+  const std::vector<SourceState> states = States();
+  for (const SourceState& s : states) {
     JsonValue& item = list.Append(JsonValue::Object());
     item.Set("name", s.name);
     item.Set("type", s.type);
     item.Set("groups", JsonValue::Int(static_cast<int64_t>(s.groups)));
     item.Set("stale", JsonValue::Bool(s.stale));
+    if (s.loading) item.Set("loading", JsonValue::Bool(true));
     if (s.last_attempt > 0) item.Set("lastAttempt", JsonValue::Int(s.last_attempt));
     if (s.last_success > 0) item.Set("lastSuccess", JsonValue::Int(s.last_success));
     if (!s.last_error.empty()) item.Set("lastError", s.last_error);
@@ -309,6 +360,7 @@ JsonValue LiveDirectory::StatusJson() const {
     }
   }
   doc.Set("groups", JsonValue::Int(static_cast<int64_t>(Current()->size())));
+  doc.Set("loading", JsonValue::Bool(std::any_of(states.begin(), states.end(), [](const SourceState& s) { return s.loading; })));
   return doc;
 }
 

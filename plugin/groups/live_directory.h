@@ -1,6 +1,9 @@
 #pragma once
 // LiveDirectory: the merged directory of every configured group source, kept current.
-// Each source is loaded at start and then refreshed on its own interval by a background thread.
+// The service serves the sources' snapshots from the store at once (Start), then reads each source
+// on a background thread and refreshes it on its own interval, so a slow or hanging source never
+// delays listening. Each read is bounded (maxPages, maxItems, maxBytes) and ends at once when the
+// readers' stop token is requested.
 // A source that fails (unreachable, invalid) keeps its last good content — from memory, or from
 // the snapshot in the store after a restart — and is reported as stale; it never stops the
 // service. So is a read that suddenly has far fewer groups than before (maxShrinkPercent).
@@ -10,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,7 +36,9 @@ struct SourceReaders {
   const mappings::CategoryMap* meeting_types = nullptr;   // meeting-guide: type codes
   const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
   const mappings::CategoryMap* fhir_categories = nullptr; // fhir: other directories' codes
-  HttpGet http_get;                                             // sources given by url
+  HttpSend http_send;                                            // sources given by url
+  // Requested at shutdown: a read in flight ends at once (the HttpSend must be made with it too).
+  std::stop_token stop;
   // The bearer token for source `name` (its `auth`: fixed, or SMART Backend Services); empty for
   // none. Absent: no source sends one.
   std::function<Result<std::string>(const std::string& name)> token_for;
@@ -45,6 +51,7 @@ struct SourceState {
   int64_t last_success = 0;
   std::string last_error;     // of the latest attempt; empty when it succeeded
   bool stale = false;         // the latest attempt failed: serving older content
+  bool loading = false;       // not read yet since start (serving its snapshot, if any)
   bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
   size_t refused_groups = 0;   // then: how many groups that read had
   // Records the current content left out as malformed (one line each naming source, record and
@@ -57,13 +64,19 @@ class LiveDirectory {
   // `ledger` may be null (no snapshots: the command line). `readers` must outlive this.
   LiveDirectory(std::vector<config::GroupSourceConfig> sources, SourceReaders readers,
                 Ledger* ledger, std::function<int64_t()> clock);
-  ~LiveDirectory();  // stops refreshing
+  ~LiveDirectory();  // Stop()
 
-  // Loads every source once, now. Returns the problems of sources that could not be loaded (one
-  // per line, naming source, record and field); their snapshot is used when the store has one.
+  // Loads every source once, now (the command line). Returns the problems of sources that could
+  // not be loaded (one per line, naming source, record and field); their snapshot is used when the
+  // store has one.
   std::string LoadAll();
-  // Refreshes each source when its interval has passed, until destroyed.
-  void StartRefreshing();
+  // The service: serves the snapshots now, then on a background thread reads every source (each
+  // reported as loading until then) and refreshes each when its interval has passed, logging
+  // sources that cannot be read (by name and reason, never their data). Call once.
+  void Start();
+  // Ends the background thread; a read in flight ends when the readers' stop token is requested
+  // (request it first), otherwise after that read. Idempotent.
+  void Stop();
 
   std::shared_ptr<const GroupDirectory> Current() const;
   std::vector<SourceState> States() const;
@@ -94,6 +107,13 @@ class LiveDirectory {
   // changed.
   bool Refresh(size_t index);
   void Rebuild();
+  // Serves each source's snapshot in the store (if any) until it is read.
+  void LoadSnapshots();
+  // The background thread: the first read of every source, then the refreshes.
+  void Run();
+  // Logs why source `index` could not be read, if it could not, and (`with_rejected`) the records
+  // it left out.
+  void LogRead(size_t index, bool with_rejected);
 
   SourceReaders readers_;
   Ledger* ledger_;

@@ -1,14 +1,44 @@
 #include "plugin/http/http_getter.h"
 
+#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 
 namespace selvhjelp::plugin {
 
 namespace http = web::http;
 
-HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout) {
+namespace {
+
+// Reads the body of `response` with a running count, ending the call (through `cancel`) as soon
+// as it passes `max_bytes`, so a source that streams without end costs at most that much memory.
+Result<std::string> ReadBoundedBody(http::http_response& response, int64_t max_bytes,
+                                    pplx::cancellation_token_source& cancel, const std::string& url) {
+  const auto too_large = [&] {
+    cancel.cancel();
+    return ResourceExhaustedError(url + ": answer larger than " + std::to_string(max_bytes) + " bytes");
+  };
+  if (response.headers().content_length() > static_cast<uint64_t>(max_bytes)) return too_large();
+  concurrency::streams::container_buffer<std::string> sink;
+  concurrency::streams::istream body = response.body();
+  int64_t total = 0;
+  for (;;) {
+    const size_t n = body.read(sink, 64 * 1024).get();
+    if (n == 0) break;
+    total += static_cast<int64_t>(n);
+    if (total > max_bytes) return too_large();
+  }
+  return std::move(sink.collection());
+}
+
+}  // namespace
+
+HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milliseconds timeout, std::stop_token stop) {
   const std::string ca = ca_file.string();
-  return [ca, timeout](const HttpRequestSpec& spec) -> Result<HttpResponse> {
+  return [ca, timeout, stop](const HttpRequestSpec& spec) -> Result<HttpResponse> {
+    const auto cancelled = [&spec] { return UnavailableError(spec.url + ": cancelled (the service is stopping)"); };
+    if (stop.stop_requested()) return cancelled();
+    pplx::cancellation_token_source cancel;
+    std::stop_callback on_stop(stop, [&cancel] { cancel.cancel(); });
     try {
       http::client::http_client_config config;
       config.set_timeout(timeout);
@@ -30,10 +60,16 @@ HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milli
         request.set_body(spec.body, content_type.empty() ? "application/octet-stream" : content_type);
       }
       // A blocking wait: the callers are background threads or the command line, never a handler.
-      http::http_response response = client.request(request).get();
+      http::http_response response = client.request(request, cancel.get_token()).get();
       HttpResponse out;
       out.status = response.status_code();
-      out.body = response.extract_utf8string(true).get();
+      if (spec.max_response_bytes > 0) {
+        Result<std::string> body = ReadBoundedBody(response, spec.max_response_bytes, cancel, spec.url);
+        if (!body.ok()) return body.status();
+        out.body = std::move(body).value();
+      } else {
+        out.body = response.extract_utf8string(true).get();
+      }
       auto header = [&response](const char* name) {
         auto it = response.headers().find(utility::conversions::to_string_t(name));
         return it == response.headers().end() ? std::string() : utility::conversions::to_utf8string(it->second);
@@ -43,9 +79,11 @@ HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milli
       out.location = header("Location");
       return out;
     } catch (const http::http_exception& e) {
+      if (stop.stop_requested()) return cancelled();
       if (e.error_code() == std::errc::timed_out) return DeadlineExceededError(spec.url + ": did not answer in time");
       return UnavailableError(spec.url + ": unreachable");
     } catch (const std::exception&) {
+      if (stop.stop_requested()) return cancelled();
       return UnavailableError(spec.url + ": unreachable");
     }
   };

@@ -208,7 +208,12 @@ class RouteServer : public HttpServer {
     }
   }
 
+  // Readiness: 503 with an OperationOutcome saying why while the store cannot write.
   void Health(const Exchange& ex) {
+    if (Status writable = rt_.ledger->Readiness(); !writable.ok()) {
+      LogLine("not ready: " + writable.message());
+      return ReplyError(ex, UnavailableError("(service): not ready: " + writable.message()));
+    }
     JsonValue health = JsonValue::Object();
     health.Set("status", "ok");
     health.Set("groups", JsonValue::Int(static_cast<int64_t>(rt_.directory->Current()->size())));

@@ -1,8 +1,11 @@
 #pragma once
-// HttpSend / HttpGet: how the group sources, the token client and the record delivery make HTTP
-// calls without knowing the HTTP library (plugin/http/http_getter.cc implements both on
+// HttpSend: how the group sources, the token client and the record delivery make HTTP
+// calls without knowing the HTTP library (plugin/http/http_getter.cc implements it on
 // cpprestsdk). Blocking: call them from background threads or the command line, never from a
-// request handler.
+// request handler. A sender may be made with a std::stop_token: once stop is requested, calls in
+// flight end at once and new ones fail at once (Unavailable "cancelled"), so no thread waits on a
+// hanging peer at shutdown.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -24,21 +27,14 @@ struct HttpRequestSpec {
   std::string url;
   std::map<std::string, std::string> headers;  // e.g. Authorization, Content-Type, If-None-Match
   std::string body;
+  // At most this many bytes of answer (0: no bound): a larger Content-Length, or a body that
+  // grows past it, ends the call with ResourceExhausted and the connection is closed.
+  int64_t max_response_bytes = 0;
 };
 
 // Sends one request. Unavailable / DeadlineExceeded when the server cannot be reached or does not
-// answer in time; any HTTP status is a successful exchange.
+// answer in time (Unavailable "cancelled" when the sender's stop was requested); ResourceExhausted
+// past max_response_bytes; any HTTP status is a successful exchange.
 using HttpSend = std::function<Result<HttpResponse>(const HttpRequestSpec& request)>;
-
-// GETs `url` with `headers`; the same errors as HttpSend.
-using HttpGet = std::function<Result<HttpResponse>(const std::string& url,
-                                                   const std::map<std::string, std::string>& headers)>;
-
-// GETs through `send`.
-inline HttpGet GetVia(HttpSend send) {
-  return [send = std::move(send)](const std::string& url, const std::map<std::string, std::string>& headers) {
-    return send(HttpRequestSpec{"GET", url, headers, ""});
-  };
-}
 
 }  // namespace selvhjelp::plugin

@@ -26,14 +26,14 @@ double UnitRandom() {
 }  // namespace
 
 RecordDelivery::RecordDelivery(Outbox& outbox, DeliverySettings settings, HttpSend send, AccessTokenSource& tokens,
-                               std::function<int64_t()> clock_ms)
+                               std::function<int64_t()> clock_ms, std::stop_token stop)
     : outbox_(outbox), settings_(std::move(settings)), send_(std::move(send)), tokens_(tokens),
-      clock_ms_(std::move(clock_ms)) {}
+      clock_ms_(std::move(clock_ms)), stop_(std::move(stop)) {}
 
 RecordDelivery::~RecordDelivery() { Stop(); }
 
 void RecordDelivery::Start() {
-  for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { RunWorker(); });
 }
 
 void RecordDelivery::Stop() {
@@ -58,13 +58,29 @@ DeliveryStats RecordDelivery::stats() const {
   return DeliveryStats{attempts_.load(), delivered_.load(), retried_.load(), parked_.load(), tokens_.token_requests()};
 }
 
+void RecordDelivery::RunWorker() {
+  // The worker's exception boundary: whatever escapes (e.g. out of memory) is logged without data
+  // and the worker starts over after a pause; a record it held stays pending (claimed again after
+  // a restart).
+  for (;;) {
+    try {
+      WorkerLoop();
+      return;
+    } catch (const std::exception& e) {
+      LogLine(std::string("record delivery: a worker failed (") + e.what() + "); it starts over in 1 s");
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) return;
+  }
+}
+
 void RecordDelivery::WorkerLoop() {
   int64_t store_failures = 0;  // consecutive outcomes the store could not record
   for (;;) {
     uint64_t wakes_seen;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_) return;
+      if (stopping_ || stop_.stop_requested()) return;
       wakes_seen = wakes_;
     }
     const int64_t now = clock_ms_();
@@ -72,6 +88,10 @@ void RecordDelivery::WorkerLoop() {
     if (claimed.ok() && claimed->has_value()) {
       const Outbox::Claimed& record = **claimed;
       Attempt outcome = Deliver(record);
+      if (outcome.verdict == Verdict::kCancelled) {
+        outbox_.Release(record.record_id);
+        continue;  // the loop ends at its next look at stopping_
+      }
       ++attempts_;
       Status marked;
       switch (outcome.verdict) {
@@ -87,6 +107,8 @@ void RecordDelivery::WorkerLoop() {
                   std::to_string(wait) + " ms");
           break;
         }
+        case Verdict::kCancelled:
+          break;  // handled above
         case Verdict::kPark:
           ++parked_;
           marked = outbox_.MarkParked(record.record_id, outcome.detail);
@@ -124,6 +146,7 @@ RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) 
   if (!token->empty()) request.headers["Authorization"] = "Bearer " + *token;
   request.body = claimed.bundle_json;
   auto response = send_(request);
+  if (!response.ok() && stop_.stop_requested()) return {Verdict::kCancelled, "", "", ""};
   if (!response.ok()) {
     return {Verdict::kRetry, response.status().message(),
             response.status().code() == StatusCode::kDeadlineExceeded ? "timeout" : "unreachable", ""};

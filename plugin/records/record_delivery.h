@@ -11,12 +11,15 @@
 // A retry can never duplicate a record: every entry is a conditional create on a stable
 // identifier. Records survive restarts in the outbox; delivery resumes on start. When the store
 // cannot record an outcome (disk full, read-only), a worker backs off before it claims again, so
-// the EHR is not sent the same records in a loop.
+// the EHR is not sent the same records in a loop. At shutdown (the stop token given at
+// construction, which must also be the HttpSend's), a call in flight ends at once and its record
+// is given back unchanged, to be delivered after a restart.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,25 +54,28 @@ struct DeliveryStats {
 
 class RecordDelivery {
  public:
-  // `clock_ms` gives milliseconds since the epoch. Nothing runs before Start().
+  // `clock_ms` gives milliseconds since the epoch. Nothing runs before Start(). `stop`: requested
+  // when the service stops (`send` is cancelled by it).
   RecordDelivery(Outbox& outbox, DeliverySettings settings, HttpSend send, AccessTokenSource& tokens,
-                 std::function<int64_t()> clock_ms);
+                 std::function<int64_t()> clock_ms, std::stop_token stop = {});
   ~RecordDelivery();
   void Start();
-  // Stops the workers after their current call (bounded by the HTTP timeout).
+  // Stops the workers after their current call (at once when `stop` was requested first; otherwise
+  // bounded by the HTTP timeout).
   void Stop();
   // A record was committed: a worker looks now instead of at its next poll.
   void Wake();
   DeliveryStats stats() const;
 
  private:
-  enum class Verdict { kDelivered, kRetry, kPark };
+  enum class Verdict { kDelivered, kRetry, kPark, kCancelled };
   struct Attempt {
     Verdict verdict;
     std::string detail;    // why it failed (may quote the EHR: not logged)
     std::string log_note;  // what the log may say (codes only)
     std::string location;
   };
+  void RunWorker();  // WorkerLoop inside the thread's exception boundary
   void WorkerLoop();
   Attempt Deliver(const Outbox::Claimed& claimed);
 
@@ -78,6 +84,7 @@ class RecordDelivery {
   const HttpSend send_;
   AccessTokenSource& tokens_;
   const std::function<int64_t()> clock_ms_;
+  const std::stop_token stop_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

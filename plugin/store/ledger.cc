@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS outcomes(
   subject_key TEXT NOT NULL, recipient TEXT NOT NULL, outcome TEXT NOT NULL,
   override_code TEXT NOT NULL, encounter_id TEXT NOT NULL, at INTEGER NOT NULL,
   PRIMARY KEY(subject_key, recipient));
+CREATE TABLE IF NOT EXISTS write_probe(id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
 )sql";
 
 }  // namespace
@@ -77,6 +78,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& file, 
     ledger->outcomes_[outcomes.Text(0) + "\n" + outcomes.Text(1)] =
         LocalOutcome{outcomes.Text(2), outcomes.Text(3), outcomes.Text(4), outcomes.Int(5)};
   }
+  // Whether the store can write at all, for readiness (a full or read-only store still starts).
+  ledger->write_health_.Note(ledger->ProbeLocked());
   ledger->writer_ = std::thread([raw = ledger.get()] { raw->CardWriterLoop(); });
   return ledger;
 }
@@ -110,6 +113,7 @@ Status Ledger::DrainQueueLocked() {
   }
   if (batch.empty()) return OkStatus();
   Status written = WriteCardsLocked(batch);
+  write_health_.Note(written);
   if (!written.ok()) {
     card_write_failures_.fetch_add(1);
     std::lock_guard<std::mutex> lock(queue_mutex_);
@@ -166,6 +170,12 @@ Status Ledger::WriteCardsLocked(const std::vector<CardIssued>& cards) {
 
 Result<int> Ledger::RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at) {
   std::lock_guard<std::mutex> lock(mutex_);
+  Result<int> recorded = RecordFeedbackLocked(entries, received_at);
+  write_health_.Note(recorded.status());
+  return recorded;
+}
+
+Result<int> Ledger::RecordFeedbackLocked(const std::vector<FeedbackEntry>& entries, int64_t received_at) {
   // Cards shown moments ago may still be queued: write them first so feedback finds them.
   SELVHJELP_RETURN_IF_ERROR(DrainQueueLocked());
   Status begin = Exec(feedback_db_, "BEGIN IMMEDIATE");
@@ -239,7 +249,27 @@ Status Ledger::SaveSnapshot(const std::string& source, const std::string& groups
                        "INSERT INTO source_snapshots(source, saved_at, groups_json) VALUES(?,?,?) "
                        "ON CONFLICT(source) DO UPDATE SET saved_at=excluded.saved_at, groups_json=excluded.groups_json"));
   s.Bind(1, source).Bind(2, saved_at).Bind(3, groups_json);
-  if (s.Step() != SQLITE_DONE) return InternalError("store: cannot save snapshot");
+  const int rc = s.Step();
+  Status saved = rc == SQLITE_DONE ? OkStatus() : WriteError(feedback_db_, rc, "cannot save snapshot");
+  write_health_.Note(saved);
+  return saved;
+}
+
+Status Ledger::Readiness() {
+  using namespace std::chrono_literals;
+  if (write_health_.ProbeDue(WriteHealth::Clock::now(), 10s, 1s)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_health_.Note(ProbeLocked());
+  }
+  return write_health_.Latest();
+}
+
+Status Ledger::ProbeLocked() {
+  Statement s(Prepared(feedback_db_,
+                       "INSERT INTO write_probe(id, at) VALUES(1, ?) ON CONFLICT(id) DO UPDATE SET at=excluded.at"));
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  if (const int rc = s.Bind(1, now).Step(); rc != SQLITE_DONE) return WriteError(feedback_db_, rc, "write probe");
   return OkStatus();
 }
 

@@ -20,6 +20,7 @@
 
 #include "fhir/base/result.h"
 #include "plugin/store/sqlite_db.h"
+#include "plugin/store/write_health.h"
 
 namespace selvhjelp::plugin {
 
@@ -91,6 +92,14 @@ class Ledger {
   // A trailing "/" on the server does not change the key.
   std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
 
+  // Readiness: OK when the store can write, else why not (Unavailable: "store: write probe: the
+  // disk is full..."). From the latest write of the ledger or the outbox (when it was opened with
+  // write_health()); a probe write (one row, synchronous=FULL) when that is more than 10 s old,
+  // or more than 1 s old and failed, so a recovered store is ready again within a second.
+  Status Readiness();
+  // Where the outbox notes its writes (Outbox::Open), so readiness sees them too.
+  WriteHealth& write_health() { return write_health_; }
+
   static constexpr std::chrono::milliseconds kCardFlushInterval{20};
 
  private:
@@ -100,12 +109,15 @@ class Ledger {
   Status WriteCardsLocked(const std::vector<CardIssued>& cards);
   // Moves the queue into a local vector and writes it; on failure puts it back. Holds mutex_.
   Status DrainQueueLocked();
+  Result<int> RecordFeedbackLocked(const std::vector<FeedbackEntry>& entries, int64_t received_at);
+  Status ProbeLocked();  // writes the probe row; caller holds mutex_ (or is Open)
 
   std::mutex queue_mutex_;  // guards queue_ and stopping_; never held while taking mutex_
   std::condition_variable queue_changed_;
   std::vector<CardIssued> queue_;
   bool stopping_ = false;
   std::atomic<int64_t> card_write_failures_{0};
+  WriteHealth write_health_;
   std::thread writer_;
   // A prepared statement for `sql` on `db`, compiled once and reused under mutex_.
   sqlite3_stmt* Prepared(sqlite3* db, const char* sql);

@@ -33,8 +33,9 @@ std::string OutcomeKey(const std::string& subject_key, const std::string& recipi
 
 Outbox::~Outbox() { sqlite3_close_v2(db_); }
 
-Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file) {
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file, WriteHealth* health) {
   std::unique_ptr<Outbox> outbox(new Outbox());
+  outbox->health_ = health;
   SELVHJELP_ASSIGN_OR_RETURN(outbox->db_, OpenConnection(file, "FULL"));
   SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kSchema));
   Statement latest(outbox->statements_.Get(outbox->db_,
@@ -126,7 +127,9 @@ Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
 void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (Status failed = WriteBatch(batch); !failed.ok()) {
+    Status failed = WriteBatch(batch);
+    NoteWrite(failed);
+    if (!failed.ok()) {
       if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       for (Waiter* w : batch) w->result = failed;
       return;
@@ -172,10 +175,15 @@ Status Outbox::Finish(const std::string& record_id, const char* sql, const std::
   std::lock_guard<std::mutex> lock(mutex_);
   held_.erase(record_id);
   Statement update(statements_.Get(db_, sql));
-  if (const int rc = update.Bind(1, text).Bind(2, number).Bind(3, record_id).Step(); rc != SQLITE_DONE) {
-    return WriteError(db_, rc, "cannot update the record's state");
-  }
-  return OkStatus();
+  const int rc = update.Bind(1, text).Bind(2, number).Bind(3, record_id).Step();
+  Status updated = rc == SQLITE_DONE ? OkStatus() : WriteError(db_, rc, "cannot update the record's state");
+  NoteWrite(updated);
+  return updated;
+}
+
+void Outbox::Release(const std::string& record_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_.erase(record_id);
 }
 
 Status Outbox::MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms) {

@@ -20,6 +20,7 @@
 #include "fhir/base/result.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/sqlite_db.h"
+#include "plugin/store/write_health.h"
 
 namespace selvhjelp::plugin {
 
@@ -54,7 +55,8 @@ struct OutboxCounts {
 class Outbox {
  public:
   ~Outbox();
-  static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file);
+  // `health` (may be null; must outlive this) is told the outcome of every write, for readiness.
+  static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file, WriteHealth* health = nullptr);
 
   enum class Enqueued { kNew, kAlreadyStored };
   // Commits the record durably, returning only after its commit. The same id with the same
@@ -79,6 +81,9 @@ class Outbox {
   Status MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms);
   Status MarkRetry(const std::string& record_id, int64_t next_attempt_ms, const std::string& error);
   Status MarkParked(const std::string& record_id, const std::string& reason);
+  // Gives a claimed record back unchanged (its attempt was cut off by shutdown, not answered): it
+  // stays pending and due as before, with no attempt counted.
+  void Release(const std::string& record_id);
 
   // Operators: entries in `state` ("" for all), newest first, at most `limit`.
   Result<std::vector<OutboxEntry>> List(const std::string& state, int limit);
@@ -102,6 +107,10 @@ class Outbox {
   void CommitBatch(const std::vector<Waiter*>& batch);
   Status Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number);
 
+  WriteHealth* health_ = nullptr;
+  void NoteWrite(const Status& write) {
+    if (health_ != nullptr) health_->Note(write);
+  }
   std::mutex mutex_;  // serialises use of db_ and its statements
   sqlite3* db_ = nullptr;
   StatementCache statements_;

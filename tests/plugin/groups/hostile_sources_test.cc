@@ -131,4 +131,52 @@ BOOST_AUTO_TEST_CASE(durations_that_overflow_are_refused_at_import) {
   }
 }
 
+namespace {
+
+// An HSDS API that claims a billion pages of `per_page` services, each page `padding` bytes
+// longer than its services; counts the calls.
+HttpSend BillionPages(int* calls, int per_page, size_t padding = 0) {
+  return [calls, per_page, padding](const HttpRequestSpec& request) -> Result<HttpResponse> {
+    ++*calls;
+    std::string contents;
+    for (int i = 0; i < per_page; ++i) {
+      contents += std::string(i ? "," : "") + R"({"id":"s)" + std::to_string(*calls) + "-" + std::to_string(i) +
+                  R"(","name":"G","organization":{"name":"AA"},"schedules":[]})";
+    }
+    HttpResponse response;
+    response.status = 200;
+    response.body = R"({"total_pages":1000000000,"pad":")" + std::string(padding, 'x') + R"(","contents":[)" +
+                    contents + "]}";
+    if (request.max_response_bytes > 0 && static_cast<int64_t>(response.body.size()) > request.max_response_bytes) {
+      return ResourceExhaustedError(request.url + ": answer larger than the bound");
+    }
+    return response;
+  };
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_api_claiming_a_billion_pages_is_read_up_to_max_pages) {
+  int calls = 0;
+  auto read = FetchHsdsApi(BillionPages(&calls, 1), "https://hsds.example/api", {"hsds", nullptr, nullptr}, {}, 0,
+                           ReadBounds{30, 100000, 1 << 30});
+  BOOST_TEST(read.status().code() == StatusCode::kResourceExhausted);
+  BOOST_TEST(read.status().message().find("maxPages (30)") != std::string::npos, read.status().message());
+  BOOST_TEST(calls == 30);
+}
+
+BOOST_AUTO_TEST_CASE(items_and_bytes_are_bounded_across_pages) {
+  int calls = 0;
+  auto items = FetchHsdsApi(BillionPages(&calls, 10), "https://hsds.example/api", {"hsds", nullptr, nullptr}, {}, 0,
+                            ReadBounds{1000, 55, 1 << 30});
+  BOOST_TEST(items.status().message().find("maxItems (55)") != std::string::npos, items.status().message());
+  BOOST_TEST(calls == 6);  // the page that passes 55 services is the last one read
+
+  calls = 0;
+  auto bytes = FetchHsdsApi(BillionPages(&calls, 1, 10000), "https://hsds.example/api", {"hsds", nullptr, nullptr},
+                            {}, 0, ReadBounds{1000, 100000, 100000});
+  BOOST_TEST(bytes.status().message().find("maxBytes (100000)") != std::string::npos, bytes.status().message());
+  BOOST_TEST(calls <= 10);  // about 10 KB a page: the budget is spent after 9 or 10
+}
+
 BOOST_AUTO_TEST_SUITE_END()

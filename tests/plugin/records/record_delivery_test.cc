@@ -180,3 +180,34 @@ BOOST_FIXTURE_TEST_CASE(a_store_that_cannot_record_outcomes_pauses_delivery, Fix
   OutboxEntry entry = RunUntil("r6", send, [](const OutboxEntry& e) { return e.state == "delivered"; });
   BOOST_TEST(entry.location == "Communication/8");
 }
+
+// Issue 11 item 7: at shutdown a delivery waiting on a hanging EHR ends at once, and its record is
+// given back unchanged (pending, no attempt counted), to be delivered after a restart.
+BOOST_FIXTURE_TEST_CASE(a_call_to_a_hanging_ehr_ends_at_stop_and_the_record_stays_pending, Fixture) {
+  Add("r-hang");
+  std::stop_source stop;
+  std::atomic<int> calls{0};
+  HttpSend hanging = [&](const HttpRequestSpec&) -> Result<HttpResponse> {
+    ++calls;
+    // A real sender ends its call when the token is requested; this one waits for that.
+    while (!stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return UnavailableError("cancelled");
+  };
+  RecordDelivery delivery(*outbox, DeliverySettings{"https://ehr.example/fhir", 2, 10, 20, 5}, hanging, tokens, NowMs,
+                          stop.get_token());
+  delivery.Start();
+  for (int i = 0; i < 3000 && calls.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  BOOST_REQUIRE(calls.load() == 1);
+  const auto started = std::chrono::steady_clock::now();
+  stop.request_stop();
+  delivery.Stop();
+  BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  OutboxEntry entry = **outbox->Get("r-hang");
+  BOOST_TEST(entry.state == "pending");
+  BOOST_TEST(entry.attempts == 0);
+  BOOST_TEST(delivery.stats().attempts == 0);
+  BOOST_TEST(calls.load() == 1);  // no worker claimed it again after the stop
+  auto again = outbox->ClaimDue(NowMs());  // given back: claimable at once
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(again->has_value());
+}

@@ -1,9 +1,14 @@
 #include "plugin/store/ledger.h"
 
 #include <boost/test/unit_test.hpp>
+#include <sqlite3.h>
+
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
+using namespace selvhjelp;
 using namespace selvhjelp::plugin;
 namespace fs = std::filesystem;
 
@@ -55,5 +60,37 @@ BOOST_AUTO_TEST_CASE(cards_older_than_the_retention_are_deleted_as_new_ones_are_
   BOOST_TEST(feedback("old-card") == 1);     // deleted: its feedback is for an unknown card
   BOOST_TEST(feedback("recent-card") == 0);  // 3 days old: kept
   BOOST_TEST(feedback("new-card") == 0);
+  fs::remove_all(dir);
+}
+
+// Issue 11 item 0: readiness says the store cannot write while its writes fail, and is ready again
+// soon after they succeed. The fault is a trigger refusing card rows (a full disk is the
+// integration test's, tests/integration/lifecycle.test.mjs).
+BOOST_AUTO_TEST_CASE(readiness_follows_the_stores_writes) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-ready-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    auto ledger = Ledger::Open(dir / "store.db");
+    BOOST_REQUIRE(ledger.ok());
+    BOOST_TEST((*ledger)->Readiness().ok());
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open((dir / "store.db").c_str(), &db) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON cards BEGIN SELECT RAISE(FAIL, 'refused'); END",
+                               nullptr, nullptr, nullptr) == SQLITE_OK);
+    (*ledger)->QueueCards({CardIssued{"c-1", "svc", "key", "enc", "patient", 1}});
+    BOOST_TEST(!(*ledger)->FlushCards().ok());
+    const Status not_ready = (*ledger)->Readiness();
+    BOOST_TEST(!not_ready.ok());
+    BOOST_TEST(not_ready.message().find("cannot record card") != std::string::npos, not_ready.message());
+    BOOST_REQUIRE(sqlite3_exec(db, "DROP TRIGGER refuse", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    // The next probe (a second after the failure) succeeds; polled, with a deadline.
+    bool ready = false;
+    for (int i = 0; i < 500 && !ready; ++i) {
+      ready = (*ledger)->Readiness().ok();
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    BOOST_TEST(ready);
+  }
   fs::remove_all(dir);
 }
