@@ -37,11 +37,11 @@ struct SourceReaders {
   const mappings::CategoryMap* hsds_taxonomy = nullptr;   // hsds: taxonomy terms
   const mappings::CategoryMap* fhir_categories = nullptr; // fhir: other directories' codes
   HttpSend http_send;                                            // sources given by url
-  // Requested at shutdown: a read in flight ends at once (the HttpSend must be made with it too).
-  std::stop_token stop;
   // The bearer token for source `name` (its `auth`: fixed, or SMART Backend Services); empty for
   // none. Absent: no source sends one.
   std::function<Result<std::string>(const std::string& name)> token_for;
+  // Requested at shutdown: a read in flight ends at once (the HttpSend must be made with it too).
+  std::stop_token stop;
 };
 
 struct SourceState {

@@ -1,7 +1,8 @@
 #include "plugin/http/http_getter.h"
 
-#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
+
+#include <vector>
 
 namespace selvhjelp::plugin {
 
@@ -18,16 +19,16 @@ Result<std::string> ReadBoundedBody(http::http_response& response, int64_t max_b
     return ResourceExhaustedError(url + ": answer larger than " + std::to_string(max_bytes) + " bytes");
   };
   if (response.headers().content_length() > static_cast<uint64_t>(max_bytes)) return too_large();
-  concurrency::streams::container_buffer<std::string> sink;
-  concurrency::streams::istream body = response.body();
-  int64_t total = 0;
+  auto body = response.body().streambuf();
+  std::string text;
+  std::vector<uint8_t> chunk(64 * 1024);
   for (;;) {
-    const size_t n = body.read(sink, 64 * 1024).get();
+    const size_t n = body.getn(chunk.data(), chunk.size()).get();  // 0 at the end
     if (n == 0) break;
-    total += static_cast<int64_t>(n);
-    if (total > max_bytes) return too_large();
+    if (static_cast<int64_t>(text.size() + n) > max_bytes) return too_large();
+    text.append(reinterpret_cast<const char*>(chunk.data()), n);
   }
-  return std::move(sink.collection());
+  return text;
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(an_api_claiming_a_billion_pages_is_read_up_to_max_pages) {
   int calls = 0;
   auto read = FetchHsdsApi(BillionPages(&calls, 1), "https://hsds.example/api", {"hsds", nullptr, nullptr}, {}, 0,
                            ReadBounds{30, 100000, 1 << 30});
-  BOOST_TEST(read.status().code() == StatusCode::kResourceExhausted);
+  BOOST_TEST((read.status().code() == StatusCode::kResourceExhausted));
   BOOST_TEST(read.status().message().find("maxPages (30)") != std::string::npos, read.status().message());
   BOOST_TEST(calls == 30);
 }

@@ -201,7 +201,7 @@ BOOST_FIXTURE_TEST_CASE(a_call_to_a_hanging_ehr_ends_at_stop_and_the_record_stay
   const auto started = std::chrono::steady_clock::now();
   stop.request_stop();
   delivery.Stop();
-  BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(2)));
   OutboxEntry entry = **outbox->Get("r-hang");
   BOOST_TEST(entry.state == "pending");
   BOOST_TEST(entry.attempts == 0);
