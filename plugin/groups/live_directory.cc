@@ -281,6 +281,15 @@ void LiveDirectory::Start() {
     for (Source& s : sources_) s.state.loading = true;
   }
   LoadSnapshots();
+  // Local files (bounded by the disk, never hanging) are read now, so the first request finds them.
+  bool changed = false;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    const config::GroupSourceConfig& c = sources_[i].config;
+    if (!c.url.empty() || c.type == "fhir" || c.type == "hsds-api") continue;
+    changed = Refresh(i) || changed;
+    LogRead(i, /*with_rejected=*/true);
+  }
+  if (changed) Rebuild();
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -298,6 +307,7 @@ void LiveDirectory::Run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) return;
+      if (!sources_[i].state.loading) continue;  // a local file, read by Start
     }
     guarded("reading a source", [&] {
       if (Refresh(i)) Rebuild();

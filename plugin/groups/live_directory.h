@@ -70,8 +70,8 @@ class LiveDirectory {
   // not be loaded (one per line, naming source, record and field); their snapshot is used when the
   // store has one.
   std::string LoadAll();
-  // The service: serves the snapshots now, then on a background thread reads every source (each
-  // reported as loading until then) and refreshes each when its interval has passed, logging
+  // The service: serves the snapshots and reads local files now, then on a background thread
+  // reads every source over HTTP (each reported as loading until then) and refreshes each when its interval has passed, logging
   // sources that cannot be read (by name and reason, never their data). Call once.
   void Start();
   // Ends the background thread; a read in flight ends when the readers' stop token is requested

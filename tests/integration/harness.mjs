@@ -162,8 +162,10 @@ export async function startProxy(targetPort) {
 // Writes a config for a test run (the demo config, with the store in a temp folder) and starts
 // the service with --port 0: it binds a free port itself and names it in its "listening on"
 // line, which sets service.port and service.base (a restart may get another port).
-// `edit(config)` may change the config first.
-export async function startService(edit = () => {}) {
+// `edit(config)` may change the config first. Group sources over HTTP are read after the service
+// listens: start() waits until /directory/status says none is loading, unless `waitForSources` is
+// false (a test of that loading itself).
+export async function startService(edit = () => {}, { waitForSources = true } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-it-'));
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
   config.store.path = path.join(dir, 'store.db');
@@ -186,6 +188,9 @@ export async function startService(edit = () => {}) {
     service.child.stdout.resume();
     service.port = Number(port);
     service.base = `http://127.0.0.1:${service.port}`;
+    if (waitForSources) {
+      await waitFor(async () => !(await (await fetch(`${service.base}/directory/status`)).json()).loading, 'group sources read');
+    }
   };
   service.stop = async () => {
     await stop(service.child);

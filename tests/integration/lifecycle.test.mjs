@@ -82,7 +82,7 @@ describe('sources cannot hurt the service', () => {
           { name: 'billion-pages', type: 'hsds-api', url: `${endless.url}/api`, maxPages: 25 },
           { name: 'endless-file', type: 'json', url: `${stream.url}/groups.json`, maxBytes: 2 * 1024 * 1024 },
         );
-      }));
+      }, { waitForSources: false }));
       // The hanging source would hold start-up for its 30 s timeout if it were read first.
       assert.ok(Date.now() - started < 25000, `listening after ${Date.now() - started} ms`);
       assert.equal((await fetch(`${service.base}/health`)).status, 200);
@@ -125,7 +125,7 @@ describe('stopping under load', () => {
         config.records = { fhirServer: `${ehr.url}/fhir`, allowHttp: true, timeoutMs: 60000, retryInitialMs: 100 };
         config.audit = { ...config.audit, units: [], fhirServer: `${auditServer.url}/fhir`, allowHttp: true };
         config.groups.sources.push({ name: 'hanging', type: 'hsds-api', url: `${source.url}/api` });
-      }));
+      }, { waitForSources: false }));
       const record = () => ({
         id: crypto.randomUUID(),
         patient: { reference: 'Patient/pat-1', identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: FNR } },
