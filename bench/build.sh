@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds benchmark targets in their own build directory (RelWithDebInfo, configured only the first
-# time), so a benchmark never changes the configuration of an existing build/ or build-asan/.
+# time), so a benchmark never changes the configuration of an existing build/ or build-sanitize/.
 # Prints the directory. Usage: bash bench/build.sh TARGET...   (SELVHJELP_BENCH_BUILD=DIR to choose)
 set -euo pipefail
 cd "$(dirname "$0")/.."

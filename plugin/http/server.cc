@@ -354,7 +354,7 @@ class RouteServer : public HttpServer {
       return;
     }
     const std::string accept_language(ex->request().Header("Accept-Language"));
-    rt_.service->Handle(service, std::move(json).value(), accept_language, [this, ex](Result<std::string> result) {
+    rt_.service->Handle(service, std::move(json).value(), accept_language, [ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
         Reply(ex, 200, *result);

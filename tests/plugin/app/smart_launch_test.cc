@@ -205,7 +205,7 @@ BOOST_FIXTURE_TEST_CASE(id_tokens_that_fail_a_check_are_refused, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(an_id_token_signed_by_another_key_is_refused, Fixture) {
   const std::string state = Begin();
-  ehr.edit_response = [this](JsonValue& response) {
+  ehr.edit_response = [](JsonValue& response) {
     std::string token(response.FindString("id_token").value_or(""));
     token[token.size() - 5] = token[token.size() - 5] == 'A' ? 'B' : 'A';  // a signature that does not verify
     response.Set("id_token", token);
