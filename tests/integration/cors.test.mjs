@@ -36,13 +36,16 @@ describe('CORS on the CDS routes', () => {
     const r = await preflight(OTHER);
     assert.equal(r.headers.get('access-control-allow-origin'), null);
     assert.equal(r.headers.get('access-control-allow-headers'), null);
-    const discovery = await fetch(`${service.base}/cds-services`, { headers: { origin: OTHER } });
+    const url = `${service.base}/cds-services`;
+    const discovery = await fetch(url, { headers: { origin: OTHER, authorization: `Bearer ${signToken({ aud: url })}` } });
     assert.equal(discovery.status, 200);
     assert.equal(discovery.headers.get('access-control-allow-origin'), null);
   });
 
   test('answers to an allowed origin carry its origin, errors included, never *', async () => {
-    const discovery = await fetch(`${service.base}/cds-services`, { headers: { origin: ALLOWED } });
+    const url = `${service.base}/cds-services`;
+    const discovery = await fetch(url, { headers: { origin: ALLOWED, authorization: `Bearer ${signToken({ aud: url })}` } });
+    assert.equal(discovery.status, 200);
     assert.equal(discovery.headers.get('access-control-allow-origin'), ALLOWED);
     const hook = await fetch(`${service.base}${PV}`, {
       method: 'POST',
