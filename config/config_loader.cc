@@ -27,6 +27,13 @@ bool IsHttpUrl(const std::string& url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
 }
 
+// "https://host" or "http://host:port": what a browser sends as Origin.
+bool IsOrigin(const std::string& origin) {
+  if (!IsHttpUrl(origin)) return false;
+  const std::string rest = origin.substr(origin.find("//") + 2);
+  return !rest.empty() && rest.find_first_of("/*?#@ ") == std::string::npos;
+}
+
 std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& path) {
   std::filesystem::path p(path);
   return p.is_absolute() ? p : (base / p).lexically_normal();
@@ -55,7 +62,7 @@ void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblem
 void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "service",
                   {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "maxHeaderBytes", "headerTimeoutMs",
-                   "bodyTimeoutMs", "idleTimeoutMs", "maxConnections", "shutdownGraceMs", "tls"});
+                   "bodyTimeoutMs", "idleTimeoutMs", "maxConnections", "shutdownGraceMs", "tls", "corsAllowedOrigins"});
   if (auto v = p.String(s, "bindAddress", "service", false)) c.bind_address = *v;
   if (auto v = p.Int(s, "port", "service", false, 0, 65535)) c.port = static_cast<int>(*v);
   if (auto v = p.String(s, "publicBaseUrl", "service", false)) {
@@ -74,6 +81,13 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
   if (auto v = p.Int(s, "idleTimeoutMs", "service", false, 100, 3600000)) c.idle_timeout_ms = static_cast<int>(*v);
   if (auto v = p.Int(s, "maxConnections", "service", false, 1, 1 << 20)) c.max_connections = static_cast<int>(*v);
   if (auto v = p.Int(s, "shutdownGraceMs", "service", false, 0, 600000)) c.shutdown_grace_ms = static_cast<int>(*v);
+  c.cors_allowed_origins = p.Strings(s, "corsAllowedOrigins", "service", false);
+  for (size_t i = 0; i < c.cors_allowed_origins.size(); ++i) {
+    if (!IsOrigin(c.cors_allowed_origins[i])) {
+      p.Add(s.Find("corsAllowedOrigins")->items()[i], FieldPath("service.corsAllowedOrigins", i),
+            "expected an origin: http(s)://host[:port], no path and no '*'");
+    }
+  }
   if (const JsonValue* tls = p.Object(s, "tls", "service", false)) {
     p.RejectUnknown(*tls, "service.tls", {"certificateFile", "privateKeyFile"});
     auto cert = p.String(*tls, "certificateFile", "service.tls", true);
@@ -214,7 +228,8 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
 
 void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
-                                 "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter"});
+                                 "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter",
+                                 "maxGroupsPerRecord"});
   if (auto v = p.Bool(s, "allowHttp", "records")) r.allow_http = *v;
   if (auto v = p.String(s, "fhirServer", "records", true)) {
     if (!IsHttpUrl(*v) || (!r.allow_http && v->rfind("https://", 0) != 0)) {
@@ -235,6 +250,7 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   if (auto v = p.Int(s, "parkUnrecognisedAfter", "records", false, 1, 1000)) {
     r.park_unrecognised_after = static_cast<int>(*v);
   }
+  if (auto v = p.Int(s, "maxGroupsPerRecord", "records", false, 1, 1000)) r.max_groups_per_record = static_cast<int>(*v);
   r.auth.scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }

@@ -62,7 +62,8 @@ struct RecordsConfig {
   int retry_initial_ms = 2000;   // first retry after about this long (with jitter)
   int retry_max_ms = 300000;     // the backoff never waits longer than this
   int timeout_ms = 15000;        // per HTTP call to the EHR
-  int park_unrecognised_after = 20;  // attempts before a 2xx that is not a transaction-response parks a record
+  int park_unrecognised_after = 20;
+  int max_groups_per_record = 50;  // groups one record may name (POST /records answers 400 above it)  // attempts before a 2xx that is not a transaction-response parks a record
   std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
 };
 
@@ -112,6 +113,7 @@ struct ServiceConfig {
   int body_timeout_ms = 30000;      // per body read and per response write
   int idle_timeout_ms = 60000;      // a kept-alive connection waiting for its next request
   int max_connections = 1024;       // past it, the oldest idle connection is closed for a new one
+  std::vector<std::string> cors_allowed_origins;  // "scheme://host[:port]" of browser CDS clients
   int shutdown_grace_ms = 10000;    // on stop, in-flight requests get this long to finish
   std::filesystem::path tls_certificate;  // both set: serve https
   std::filesystem::path tls_private_key;

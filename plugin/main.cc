@@ -26,6 +26,7 @@
 #include "plugin/http/server.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/audit/synthetic_export.h"
+#include "plugin/cli/command_line.h"
 #include "plugin/handout/handout.h"
 #include "plugin/runtime.h"
 
@@ -33,55 +34,100 @@ namespace {
 
 using namespace selvhjelp;
 
-constexpr const char* kUsage = R"(selvhjelp - self-help group suggestions for substance-use treatment (CDS Hooks, FHIR R4)
+constexpr const char* kAbout =
+    "selvhjelp - self-help group suggestions for substance-use treatment (CDS Hooks, FHIR R4)\n\nUsage:\n";
+constexpr const char* kExitCodes = "Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.\n";
 
-Usage:
-  selvhjelp serve --config FILE [--port N]
+// One subcommand: the flags it takes and its help.
+struct CommandLine {
+  cli::CommandSpec spec;
+  const char* help;
+};
+
+constexpr size_t kAny = static_cast<size_t>(-1);
+
+const std::vector<CommandLine>& Commands() {
+  static const std::vector<CommandLine> commands = {
+      {{"serve", {"--config", "--port"}, {}, 0, 0}, R"(  selvhjelp serve --config FILE [--port N]
       Serve the CDS Hooks endpoints (GET /cds-services, POST /cds-services/{id},
       POST /cds-services/{id}/feedback), the records endpoints (POST /records,
       GET /records/{id}, POST /fhir/$record-information), GET /directory/groups,
       GET /health and GET /metrics until SIGINT or SIGTERM (requests in flight are answered
-      first). --port 0 binds any free port; the "listening on" line names it.
-  selvhjelp check-config FILE
+      first). --port overrides service.port; --port 0 binds any free port; the
+      "listening on" line names it.
+)"},
+      {{"check-config", {}, {}, 1, 1}, R"(  selvhjelp check-config FILE
       Load the config and every file it names; print every problem as file:line: field: what.
       Exit 0 when valid, 1 otherwise.
-  selvhjelp demo-token --key PEM --iss ISS --aud URL [--kid KID] [--ttl SECONDS]
+)"},
+      {{"demo-token", {"--key", "--iss", "--aud", "--kid", "--ttl"}, {}, 0, 0},
+       R"(  selvhjelp demo-token --key PEM --iss ISS --aud URL [--kid KID] [--ttl SECONDS]
       Print a signed JWT as a CDS client would send it (ES384 for EC keys, RS384 for RSA keys),
       for trying the demo with curl. Never use it with production keys.
-  selvhjelp directory check CONFIG
+)"},
+      {{"directory check", {}, {}, 1, 1}, R"(  selvhjelp directory check CONFIG
       Load every group source the config names; print each problem as file:line: field: what.
-  selvhjelp directory list CONFIG [--municipality NNNN] [--theme THEME] [--audience person|relatives]
+)"},
+      {{"directory list", {"--municipality", "--theme", "--audience"}, {}, 1, 1},
+       R"(  selvhjelp directory list CONFIG [--municipality NNNN] [--theme THEME] [--audience person|relatives]
       The groups a clinician's card would show for that place, in order (all groups without
       --municipality).
-  selvhjelp directory export CONFIG --format fhir
+)"},
+      {{"directory export", {"--format", "--out"}, {}, 1, 1}, R"(  selvhjelp directory export CONFIG --format fhir
       The whole directory as a FHIR R4 Bundle (collection) of HealthcareService, on stdout.
   selvhjelp directory export CONFIG --format hsds --out DIR
       The whole directory as an Open Referral HSDS 3.0 data package (datapackage.json + CSV) in DIR.
-  selvhjelp outbox list CONFIG [--state pending|delivered|parked] [--limit N]
+)"},
+      {{"outbox list", {"--state", "--limit"}, {}, 1, 1},
+       R"(  selvhjelp outbox list CONFIG [--state pending|delivered|parked] [--limit N]
       Records of information given and their delivery to the EHR: id, state, attempts, created,
       and the last error (parked records: the EHR's reason).
-  selvhjelp outbox retry CONFIG (--all | RECORD_ID...)
+)"},
+      {{"outbox retry", {}, {"--all"}, 1, kAny}, R"(  selvhjelp outbox retry CONFIG (--all | RECORD_ID...)
       Make parked records pending again; a running service delivers them within a second.
-  selvhjelp audit --config CONFIG --from YYYY-MM-DD --to YYYY-MM-DD [--unit UNIT]
+)"},
+      {{"audit", {"--config", "--from", "--to", "--unit", "--bulk", "--out"}, {"--fhir"}, 0, 0},
+       R"(  selvhjelp audit --config CONFIG --from YYYY-MM-DD --to YYYY-MM-DD [--unit UNIT]
                   (--fhir | --bulk DIR) --out DIR
       Evaluate the compliance measure (fhir/conformance/Measure-selvhjelp-information.json) over a
       FHIR Bulk Data export (a folder of .ndjson files) or the FHIR server audit.fhirServer, and
       write DIR/measure-report.json (summary), DIR/measure-report-subject-list.json (the patients
       not informed), DIR/drilldown.csv (one row per patient-episode) and DIR/report.html.
-  selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
+)"},
+      {{"synth", {"--patients", "--seed", "--out", "--from", "--to"}, {}, 0, 0},
+       R"(  selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
       Write a synthetic Bulk Data export of N invented patients, and DIR/expected.json with the
       figures the audit must find for that period (default 2026-01-01 to 2026-06-30).
-  selvhjelp handout --config CONFIG --lang nb|nn|en --audience patient|relatives --groups ID,ID
+)"},
+      {{"handout", {"--config", "--lang", "--audience", "--groups", "--out", "--name", "--date"}, {}, 0, 0},
+       R"(  selvhjelp handout --config CONFIG --lang nb|nn|en --audience patient|relatives --groups ID,ID
                     --out FILE.pdf|FILE.html [--name NAME] [--date TEXT]
       The handout for a patient or relatives with the chosen groups (HealthcareService ids as
       GET /directory/groups gives them, or the ids in their source) and what self-help is and is
       not, as PDF or printable HTML. The patient's name is printed only with --name.
-  selvhjelp --help
+)"},
+  };
+  return commands;
+}
 
-Exit codes: 0 success, 1 invalid config or data, 2 usage error, 3 cannot start.
-)";
+// The whole usage, for `selvhjelp --help`.
+std::string FullUsage() {
+  std::string text = kAbout;
+  for (const CommandLine& c : Commands()) text += c.help;
+  return text + "  selvhjelp --help\n      This text; SUBCOMMAND --help: that subcommand's.\n\n" + kExitCodes;
+}
 
-// Returns the value after `flag`, or empty.
+// The help of every command whose name starts with `prefix` ("outbox" gives list and retry).
+std::string HelpFor(const std::string& prefix) {
+  std::string text = "Usage:\n";
+  for (const CommandLine& c : Commands()) {
+    if (c.spec.name == prefix || c.spec.name.rfind(prefix + " ", 0) == 0) text += c.help;
+  }
+  return text + "\n" + kExitCodes;
+}
+
+// Returns the value after `flag`, or empty. Only after CheckCommandLine: flags are known and
+// have their values.
 std::string Flag(const std::vector<std::string>& args, const std::string& flag) {
   for (size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == flag) return args[i + 1];
@@ -89,9 +135,39 @@ std::string Flag(const std::vector<std::string>& args, const std::string& flag) 
   return {};
 }
 
+// A usage error: one line on stderr, exit 2.
 int Usage(const std::string& problem) {
-  std::cerr << "selvhjelp: " << problem << "\n\n" << kUsage;
+  std::cerr << "selvhjelp: " << problem << "\n";
   return 2;
+}
+
+// Help asked for, or the flags of `args` (command, its action, then the rest) checked against
+// what that command takes. Returns the exit code when main should stop here.
+std::optional<int> CheckCommandLine(const std::vector<std::string>& args) {
+  std::string name = args[0];
+  size_t rest = 1;
+  const bool has_actions = name == "directory" || name == "outbox";
+  if (has_actions && args.size() > 1 && args[1].rfind("-", 0) != 0) {
+    name += " " + args[1];
+    rest = 2;
+  }
+  const std::vector<std::string> words(args.begin() + static_cast<std::ptrdiff_t>(rest), args.end());
+  if (cli::WantsHelp(words)) {
+    const std::string topic = has_actions && rest == 1 ? args[0] : name;
+    std::cout << HelpFor(topic);
+    return 0;
+  }
+  for (const CommandLine& c : Commands()) {
+    if (c.spec.name != name) continue;
+    Result<cli::ParsedArgs> parsed = cli::ParseArgs(words, c.spec);
+    if (!parsed.ok()) return Usage(parsed.status().message());
+    return std::nullopt;
+  }
+  if (has_actions) {
+    return Usage(args.size() > 1 ? "unknown " + args[0] + " action '" + args[1] + "' (see selvhjelp " + args[0] + " --help)"
+                                 : args[0] + " needs an action (see selvhjelp " + args[0] + " --help)");
+  }
+  return Usage("unknown command '" + name + "' (see selvhjelp --help)");
 }
 
 int Serve(const std::vector<std::string>& args) {
@@ -310,42 +386,23 @@ bool HasFlag(const std::vector<std::string>& args, const std::string& flag) {
   return std::find(args.begin(), args.end(), flag) != args.end();
 }
 
-constexpr const char* kHandoutHelp =
-    "selvhjelp handout --config CONFIG --lang nb|nn|en --audience patient|relatives --groups ID,ID\n"
-    "                  --out FILE.pdf|FILE.html [--name NAME] [--date TEXT]\n";
-
-// A usage error of one subcommand: one line on stderr, exit 2.
-int UsageLine(const std::string& problem) {
-  std::cerr << "selvhjelp: " << problem << "\n";
-  return 2;
-}
-
 int HandoutCommand(const std::vector<std::string>& args) {
-  if (HasFlag(args, "--help")) {
-    std::cout << kHandoutHelp;
-    return 0;
-  }
-  const std::vector<std::string> known = {"--config", "--lang", "--audience", "--groups", "--out", "--name", "--date"};
-  for (size_t i = 1; i < args.size(); i += 2) {
-    if (std::find(known.begin(), known.end(), args[i]) == known.end()) return UsageLine("handout: unknown flag '" + args[i] + "'");
-    if (i + 1 >= args.size()) return UsageLine("handout: " + args[i] + " needs a value");
-  }
   const std::string config_file = Flag(args, "--config"), lang = Flag(args, "--lang"),
                     audience = Flag(args, "--audience"), ids = Flag(args, "--groups"), out = Flag(args, "--out");
   if (config_file.empty() || lang.empty() || audience.empty() || out.empty()) {
-    return UsageLine("handout needs --config, --lang, --audience and --out");
+    return Usage("handout needs --config, --lang, --audience and --out");
   }
-  if (audience != "patient" && audience != "relatives") return UsageLine("--audience takes patient or relatives");
+  if (audience != "patient" && audience != "relatives") return Usage("--audience takes patient or relatives");
   const bool html = out.size() > 5 && out.compare(out.size() - 5, 5, ".html") == 0;
   if (!html && !(out.size() > 4 && out.compare(out.size() - 4, 4, ".pdf") == 0)) {
-    return UsageLine("--out takes a file name ending in .pdf or .html");
+    return Usage("--out takes a file name ending in .pdf or .html");
   }
   auto runtime = plugin::LoadRuntime(config_file, 0, /*open_store=*/false, plugin::MakeHttpSender);
   if (!runtime.ok()) {
     std::cerr << runtime.status().message() << "\n";
     return 1;
   }
-  if (!(*runtime)->handout_texts->HasLanguage(lang)) return UsageLine("--lang: no handout texts in '" + lang + "'");
+  if (!(*runtime)->handout_texts->HasLanguage(lang)) return Usage("--lang: no handout texts in '" + lang + "'");
   plugin::Handout handout;
   handout.texts = (*runtime)->handout_texts.get();
   handout.language = lang;
@@ -358,12 +415,11 @@ int HandoutCommand(const std::vector<std::string>& args) {
     const std::string id = ids.substr(start, end - start);
     start = end + 1;
     if (id.empty()) continue;
-    const plugin::Group* found = nullptr;
+    const plugin::Group* found = directory->Find(id);
     for (const plugin::Group& g : directory->groups()) {
-      if (plugin::HealthcareServiceId(g) == id || g.id == id) found = &g;
-      if (found != nullptr) break;
+      if (found == nullptr && g.id == id) found = &g;  // the id in its source
     }
-    if (found == nullptr) return UsageLine("--groups: no group '" + id + "' in the directory");
+    if (found == nullptr) return Usage("--groups: no group '" + id + "' in the directory");
     handout.groups.push_back(*found);
   }
   std::string bytes;
@@ -421,8 +477,13 @@ int Audit(const std::vector<std::string>& args) {
   if (terminal) std::cerr << "\r\x1b[K";
   if (!output.ok()) {
     std::cerr << "selvhjelp audit: " << output.status().message() << "\n";
-    const StatusCode code = output.status().code();
-    return code == StatusCode::kInvalidArgument ? (output.status().message().rfind("--", 0) == 0 ? 2 : 1) : 3;
+    if (output.status().code() != StatusCode::kInvalidArgument) return 3;
+    // A problem with one of our flags is a usage error; anything else is in the config or data.
+    const plugin::AuditJob::Names& flags = job.names;
+    for (const Issue& issue : output.status().issues()) {
+      if (issue.expression == flags.from || issue.expression == flags.to || issue.expression == flags.unit) return 2;
+    }
+    return 1;
   }
   auto share = [](const plugin::Tally& t) {
     std::optional<double> score = t.Score();
@@ -498,12 +559,13 @@ int DemoToken(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) return Usage("no command given");
+  if (args.empty()) return Usage("no command given (see selvhjelp --help)");
   const std::string& command = args[0];
   if (command == "--help" || command == "-h" || command == "help") {
-    std::cout << kUsage;
+    std::cout << FullUsage();
     return 0;
   }
+  if (std::optional<int> stop = CheckCommandLine(args)) return *stop;
   if (command == "serve") return Serve(args);
   if (command == "check-config") return CheckConfig(args);
   if (command == "demo-token") return DemoToken(args);
@@ -511,6 +573,5 @@ int main(int argc, char** argv) {
   if (command == "outbox") return Outbox(args);
   if (command == "audit") return Audit(args);
   if (command == "synth") return Synth(args);
-  if (command == "handout") return HandoutCommand(args);
-  return Usage("unknown command '" + command + "'");
+  return HandoutCommand(args);
 }

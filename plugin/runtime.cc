@@ -154,7 +154,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                               fhir_categories.ok() ? &*fhir_categories : nullptr, source_send, token_for, stop};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
-    problems.Merge(InvalidArgumentError(check.LoadAll()));
+    if (std::string failed = check.LoadAll(); !failed.empty()) problems.Merge(InvalidArgumentError(failed));
   }
   auto issuer_keys = LoadIssuerKeys(rt->config);
   problems.Merge(issuer_keys.status());

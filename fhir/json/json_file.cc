@@ -47,36 +47,31 @@ std::string DataErrorText(const std::filesystem::path& path, const JsonValue& va
 namespace selvhjelp::fhir {
 
 void DataProblems::Add(const JsonValue& at, std::string_view field, std::string_view what) {
+  Add(at, field, what, "invalid");
+}
+
+void DataProblems::Add(const JsonValue& at, std::string_view field, std::string_view what,
+                       std::string_view issue_code) {
   lines_.push_back(DataErrorText(path_, at, field, what));
+  issues_.Add(Issue{"error", std::string(issue_code), std::string(field), lines_.back()});
+}
+
+void DataProblems::Missing(const JsonValue& object, std::string_view field) {
+  Add(object, field, "required but missing", "required");
 }
 
 void DataProblems::Merge(const Status& status) {
-  if (status.ok()) return;
-  const std::string& text = status.message();
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) lines_.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
+  issues_.Merge(status);
+  for (const Issue& issue : status.issues()) lines_.push_back(issue.diagnostics);
 }
 
-Status DataProblems::ToStatus() const {
-  if (lines_.empty()) return OkStatus();
-  std::string text;
-  for (const std::string& line : lines_) {
-    if (!text.empty()) text += '\n';
-    text += line;
-  }
-  return InvalidArgumentError(text);
-}
+Status DataProblems::ToStatus() const { return issues_.ToStatus(); }
 
 std::optional<std::string> DataProblems::String(const JsonValue& object, std::string_view key,
                                                 std::string_view field, bool required) {
   const JsonValue* v = object.Find(key);
   if (v == nullptr) {
-    if (required) Add(object, FieldPath(field, key), "required but missing");
+    if (required) Missing(object, FieldPath(field, key));
     return std::nullopt;
   }
   if (!v->is_string() || v->AsString()->empty()) {
@@ -91,7 +86,7 @@ std::optional<int64_t> DataProblems::Int(const JsonValue& object, std::string_vi
                                          int64_t max) {
   const JsonValue* v = object.Find(key);
   if (v == nullptr) {
-    if (required) Add(object, FieldPath(field, key), "required but missing");
+    if (required) Missing(object, FieldPath(field, key));
     return std::nullopt;
   }
   std::optional<int64_t> n = v->AsInt();
@@ -135,7 +130,7 @@ const JsonValue* DataProblems::Container(const JsonValue& object, std::string_vi
                                          JsonValue::Type type) {
   const JsonValue* v = object.Find(key);
   if (v == nullptr) {
-    if (required) Add(object, FieldPath(field, key), "required but missing");
+    if (required) Missing(object, FieldPath(field, key));
     return nullptr;
   }
   if (v->type() != type) {

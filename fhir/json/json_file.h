@@ -40,12 +40,15 @@ class DataProblems {
   explicit DataProblems(std::filesystem::path path) : path_(std::move(path)) {}
 
   const std::filesystem::path& path() const { return path_; }
+  // A problem at `at`: the line "<path>:<line>: <field>: <what>", and an issue with that line as
+  // diagnostics, `field` as expression and `issue_code` ("invalid" unless given) as code.
   void Add(const JsonValue& at, std::string_view field, std::string_view what);
-  // Folds in the problems of another file (a file this one names).
+  void Add(const JsonValue& at, std::string_view field, std::string_view what, std::string_view issue_code);
+  // Folds in the problems (the issues) of another file (a file this one names).
   void Merge(const Status& status);
   bool empty() const { return lines_.empty(); }
   const std::vector<std::string>& lines() const { return lines_; }
-  // OK when empty; otherwise InvalidArgument with one problem per line.
+  // OK when empty; otherwise InvalidArgument with one issue per problem (message: one per line).
   Status ToStatus() const;
 
   std::optional<std::string> String(const JsonValue& object, std::string_view key,
@@ -73,8 +76,11 @@ class DataProblems {
  private:
   const JsonValue* Container(const JsonValue& object, std::string_view key, std::string_view field,
                              bool required, JsonValue::Type type);
+  // `field` of `object` is required but missing (issue code "required").
+  void Missing(const JsonValue& object, std::string_view field);
   std::filesystem::path path_;
-  std::vector<std::string> lines_;
+  std::vector<std::string> lines_;  // the issues' diagnostics, kept for readers counting lines
+  IssueCollector issues_;
 };
 
 // "a.b" / "a[2]" style field paths.

@@ -22,21 +22,6 @@ JsonValue MakeOperationOutcome(const std::vector<OutcomeIssue>& issues) {
   return outcome;
 }
 
-std::string IssueTypeFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument: return "invalid";
-    case StatusCode::kUnauthenticated: return "login";
-    case StatusCode::kPermissionDenied: return "forbidden";
-    case StatusCode::kNotFound: return "not-found";
-    case StatusCode::kResourceExhausted: return "too-costly";
-    case StatusCode::kAlreadyExists: return "conflict";
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kUnavailable: return "transient";
-    case StatusCode::kDeadlineExceeded: return "timeout";
-    default: return "exception";
-  }
-}
-
 bool IsOrContainsOperationOutcome(const JsonValue& value) {
   std::optional<std::string_view> type = value.FindString("resourceType");
   if (type == "OperationOutcome") return true;

@@ -8,17 +8,12 @@
 
 namespace selvhjelp::fhir {
 
-struct OutcomeIssue {
-  std::string severity = "error";  // fatal | error | warning | information
-  std::string code = "invalid";    // FHIR issue-type code: invalid, required, value, login, ...
-  std::string diagnostics;         // for people; never patient data
-  std::string expression;          // FHIRPath-style location such as "context.patientId"; optional
-};
+// One issue of the outcome: the Issue a Status carries (fhir/base/status.h).
+using OutcomeIssue = ::selvhjelp::Issue;
 
+// An OperationOutcome with one `issue` per element of `issues`, in order (severity, code,
+// diagnostics when not empty, expression as a one-element list when not empty).
 JsonValue MakeOperationOutcome(const std::vector<OutcomeIssue>& issues);
-
-// The FHIR issue-type code that fits a Status code (invalid, login, forbidden, not-found, ...).
-std::string IssueTypeFor(StatusCode code);
 
 // True for an OperationOutcome resource, or a Bundle whose entries include one (CDS Hooks 2.0
 // lets a client send either when a prefetch query failed).

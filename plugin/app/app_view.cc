@@ -64,7 +64,7 @@ JsonValue LastRecord(const RecipientDecision& r) {
   return json;
 }
 
-Status Field(const std::string& field, const std::string& what) { return InvalidArgumentError(field + ": " + what); }
+Status Field(const std::string& field, const std::string& what) { return FieldError(field, what); }
 
 }  // namespace
 

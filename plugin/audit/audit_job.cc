@@ -17,9 +17,9 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   rules.diagnoses = &diagnoses;
   std::optional<int64_t> from = fhir::EpochDay(job.from), to = fhir::EpochDay(job.to);
   const AuditJob::Names& names = job.names;
-  if (job.from.size() != 10 || !from) return InvalidArgumentError(names.from + ": expected a date YYYY-MM-DD");
-  if (job.to.size() != 10 || !to) return InvalidArgumentError(names.to + ": expected a date YYYY-MM-DD");
-  if (*to < *from) return InvalidArgumentError(names.to + ": before " + names.from);
+  if (job.from.size() != 10 || !from) return FieldError(names.from, "expected a date YYYY-MM-DD");
+  if (job.to.size() != 10 || !to) return FieldError(names.to, "expected a date YYYY-MM-DD");
+  if (*to < *from) return FieldError(names.to, "before " + names.from);
   rules.from_day = *from;
   rules.to_day = *to;
   for (const auto& type : config.audit.episode_types) rules.episode_types.insert(type);
@@ -29,7 +29,7 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   if (!job.unit.empty() && !rules.unit_names.empty()) {
     bool known = false;
     for (const auto& [reference, name] : rules.unit_names) known = known || job.unit == reference || job.unit == name;
-    if (!known) return InvalidArgumentError(names.unit + ": not one of audit.units (give its reference or name)");
+    if (!known) return FieldError(names.unit, "not one of audit.units (give its reference or name)");
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();

@@ -11,10 +11,8 @@ namespace {
 
 Result<std::string> RequiredString(const JsonValue& object, std::string_view key, std::string_view path) {
   const JsonValue* v = object.Find(key);
-  if (v == nullptr) return InvalidArgumentError(std::string(path) + ": required");
-  if (!v->is_string() || v->AsString()->empty()) {
-    return InvalidArgumentError(std::string(path) + ": expected a non-empty string");
-  }
+  if (v == nullptr) return RequiredFieldError(path);
+  if (!v->is_string() || v->AsString()->empty()) return FieldError(path, "expected a non-empty string");
   return std::string(*v->AsString());
 }
 
@@ -34,54 +32,59 @@ bool IsTypedReference(std::string_view ref) {
 Result<CdsRequest> ParseCdsRequest(JsonValue body, const HookService& service,
                                    bool allow_http_fhir_server) {
   if (!body.is_object()) return InvalidArgumentError("(body): expected a JSON object");
+  // Every field is checked and each bad one named, so a client fixes them in one round.
+  IssueCollector issues;
+  auto problem = [&issues](std::string_view field, const std::string& what) { issues.Add(FieldIssue(field, what)); };
   CdsRequest r;
-  SELVHJELP_ASSIGN_OR_RETURN(r.hook, RequiredString(body, "hook", "hook"));
-  if (r.hook != service.hook) {
-    return InvalidArgumentError("hook: this service handles " + service.hook);
-  }
-  SELVHJELP_ASSIGN_OR_RETURN(r.hook_instance, RequiredString(body, "hookInstance", "hookInstance"));
+  r.hook = issues.Take(RequiredString(body, "hook", "hook")).value_or("");
+  if (!r.hook.empty() && r.hook != service.hook) problem("hook", "this service handles " + service.hook);
+  r.hook_instance = issues.Take(RequiredString(body, "hookInstance", "hookInstance")).value_or("");
   const JsonValue* context = body.Find("context");
-  if (context == nullptr) return InvalidArgumentError("context: required");
-  if (!context->is_object()) return InvalidArgumentError("context: expected an object");
-  SELVHJELP_ASSIGN_OR_RETURN(r.user_id, RequiredString(*context, "userId", "context.userId"));
-  if (!IsTypedReference(r.user_id)) {
-    return InvalidArgumentError("context.userId: expected ResourceType/id");
-  }
-  SELVHJELP_ASSIGN_OR_RETURN(r.patient_id, RequiredString(*context, "patientId", "context.patientId"));
-  if (!fhir::IsFhirId(r.patient_id)) return InvalidArgumentError("context.patientId: not a FHIR id");
-  if (service.encounter_required) {
-    SELVHJELP_ASSIGN_OR_RETURN(r.encounter_id, RequiredString(*context, "encounterId", "context.encounterId"));
+  if (context == nullptr) {
+    issues.Merge(RequiredFieldError("context"));
+  } else if (!context->is_object()) {
+    problem("context", "expected an object");
   } else {
-    SELVHJELP_ASSIGN_OR_RETURN(r.encounter_id, OptionalString(*context, "encounterId", "context.encounterId"));
-  }
-  if (!r.encounter_id.empty() && !fhir::IsFhirId(r.encounter_id)) {
-    return InvalidArgumentError("context.encounterId: not a FHIR id");
+    r.user_id = issues.Take(RequiredString(*context, "userId", "context.userId")).value_or("");
+    if (!r.user_id.empty() && !IsTypedReference(r.user_id)) problem("context.userId", "expected ResourceType/id");
+    r.patient_id = issues.Take(RequiredString(*context, "patientId", "context.patientId")).value_or("");
+    if (!r.patient_id.empty() && !fhir::IsFhirId(r.patient_id)) problem("context.patientId", "not a FHIR id");
+    r.encounter_id = issues.Take(service.encounter_required
+                                     ? RequiredString(*context, "encounterId", "context.encounterId")
+                                     : OptionalString(*context, "encounterId", "context.encounterId"))
+                         .value_or("");
+    if (!r.encounter_id.empty() && !fhir::IsFhirId(r.encounter_id)) problem("context.encounterId", "not a FHIR id");
   }
 
-  SELVHJELP_ASSIGN_OR_RETURN(r.fhir_server, OptionalString(body, "fhirServer", "fhirServer"));
+  r.fhir_server = issues.Take(OptionalString(body, "fhirServer", "fhirServer")).value_or("");
   if (!r.fhir_server.empty()) {
     bool https = r.fhir_server.rfind("https://", 0) == 0;
     bool http = r.fhir_server.rfind("http://", 0) == 0;
     if (!https && !(http && allow_http_fhir_server)) {
-      return InvalidArgumentError(allow_http_fhir_server ? "fhirServer: expected an http(s) URL"
-                                                         : "fhirServer: expected an https URL");
+      problem("fhirServer", allow_http_fhir_server ? "expected an http(s) URL" : "expected an https URL");
     }
   }
   if (const JsonValue* auth = body.Find("fhirAuthorization")) {
-    if (!auth->is_object()) return InvalidArgumentError("fhirAuthorization: expected an object");
-    if (r.fhir_server.empty()) return InvalidArgumentError("fhirServer: required with fhirAuthorization");
-    SELVHJELP_ASSIGN_OR_RETURN(r.access_token, RequiredString(*auth, "access_token", "fhirAuthorization.access_token"));
-    std::string token_type;
-    SELVHJELP_ASSIGN_OR_RETURN(token_type, RequiredString(*auth, "token_type", "fhirAuthorization.token_type"));
-    if (token_type != "Bearer" && token_type != "bearer") {
-      return InvalidArgumentError("fhirAuthorization.token_type: expected Bearer");
+    if (!auth->is_object()) {
+      problem("fhirAuthorization", "expected an object");
+    } else {
+      if (body.Find("fhirServer") == nullptr) issues.Merge(RequiredFieldError("fhirServer", "with fhirAuthorization"));
+      r.access_token = issues.Take(RequiredString(*auth, "access_token", "fhirAuthorization.access_token")).value_or("");
+      auto token_type = issues.Take(RequiredString(*auth, "token_type", "fhirAuthorization.token_type"));
+      if (token_type && *token_type != "Bearer" && *token_type != "bearer") {
+        problem("fhirAuthorization.token_type", "expected Bearer");
+      }
     }
   }
   if (JsonValue* prefetch = body.MutableFind("prefetch")) {
-    if (!prefetch->is_object()) return InvalidArgumentError("prefetch: expected an object");
-    r.prefetch = std::move(*prefetch);
-    r.has_prefetch = true;
+    if (!prefetch->is_object()) {
+      problem("prefetch", "expected an object");
+    } else {
+      r.prefetch = std::move(*prefetch);
+      r.has_prefetch = true;
+    }
   }
+  if (!issues.empty()) return issues.ToStatus();
   return r;
 }
 

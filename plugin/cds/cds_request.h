@@ -21,8 +21,9 @@ struct CdsRequest {
   bool has_prefetch = false;
 };
 
-// Validates `body` against `service`. InvalidArgument "<field>: <what>" (the field as a path,
-// e.g. "context.patientId") for: a body that is not an object; hook missing or not the service's
+// Validates `body` against `service`. InvalidArgument with one issue per problem found
+// (expression = the field as a path, e.g. "context.patientId"; diagnostics "<field>: <what>";
+// code "required" for a missing field), for: a body that is not an object; hook missing or not the service's
 // hook; hookInstance missing; context missing or lacking a field the hook requires; userId not
 // "Type/id"; fhirAuthorization without fhirServer or without access_token/token_type Bearer;
 // fhirServer not an https URL (http only when `allow_http_fhir_server`); prefetch not an object.

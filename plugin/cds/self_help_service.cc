@@ -76,17 +76,16 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
 namespace {
 
 Status FeedbackError(size_t i, const std::string& field, const std::string& what) {
-  return InvalidArgumentError("feedback[" + std::to_string(i) + "]" + (field.empty() ? "" : "." + field) +
-                              ": " + what);
+  return FieldError("feedback[" + std::to_string(i) + "]" + (field.empty() ? "" : "." + field), what);
 }
 
 }  // namespace
 
 Status SelfHelpService::HandleFeedback(const JsonValue& body) {
   const JsonValue* list = body.Find("feedback");
-  if (!body.is_object() || list == nullptr) return InvalidArgumentError("feedback: required");
+  if (!body.is_object() || list == nullptr) return RequiredFieldError("feedback");
   if (!list->is_array() || list->items().empty()) {
-    return InvalidArgumentError("feedback: expected a non-empty array");
+    return FieldError("feedback", "expected a non-empty array");
   }
   std::vector<FeedbackEntry> entries;
   for (size_t i = 0; i < list->items().size(); ++i) {

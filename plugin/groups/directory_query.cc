@@ -11,15 +11,15 @@ Result<std::vector<const Group*>> QueryDirectory(const GroupDirectory& directory
   Recipient recipient = Recipient::kPatient;
   for (const auto& [name, value] : parameters) {
     if (name == "municipality") {
-      if (!mappings::IsDigits(value, 4)) return InvalidArgumentError("municipality: expected a 4-digit municipality number");
+      if (!mappings::IsDigits(value, 4)) return FieldError("municipality", "expected a 4-digit municipality number");
       municipality = value;
     } else if (name == "theme") {
       theme = value;
     } else if (name == "audience") {
-      if (value != "person" && value != "relatives") return InvalidArgumentError("audience: expected person or relatives");
+      if (value != "person" && value != "relatives") return FieldError("audience", "expected person or relatives");
       recipient = value == "person" ? Recipient::kPatient : Recipient::kRelatives;
     } else {
-      return InvalidArgumentError(name + ": unknown parameter (use municipality, theme, audience)");
+      return FieldError(name, "unknown parameter (use municipality, theme, audience)");
     }
   }
   if (per_section > 0 && !municipality.empty()) {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <set>
 
+#include "plugin/groups/healthcare_service.h"
+
 namespace selvhjelp::plugin {
 
 namespace {
@@ -38,8 +40,10 @@ GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
   // A stable order, so the same request gives the same card.
   std::stable_sort(d.groups_.begin(), d.groups_.end(),
                    [](const Group* a, const Group* b) { return a->name < b->name; });
+  d.by_id_.reserve(d.groups_.size());
   for (size_t i = 0; i < d.groups_.size(); ++i) {
     const Group& g = *d.groups_[i];
+    d.by_id_.try_emplace(HealthcareServiceId(g), &g);
     for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
                               ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
       if (index == nullptr) continue;
@@ -214,6 +218,11 @@ std::vector<const Group*> GroupDirectory::List(const std::string& municipality, 
     if (fits && has_theme) all.push_back(&g);
   }
   return all;
+}
+
+const Group* GroupDirectory::Find(std::string_view id) const {
+  auto found = by_id_.find(std::string(id));
+  return found == by_id_.end() ? nullptr : found->second;
 }
 
 }  // namespace selvhjelp::plugin

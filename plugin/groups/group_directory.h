@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mappings/geography.h"
@@ -93,6 +95,9 @@ class GroupDirectory {
                                  std::string_view theme) const;
 
   size_t size() const { return groups_.size(); }
+  // The group whose HealthcareServiceId is `id` (as records, GET /directory/groups and the app
+  // name a group), or null. A hash lookup: the ids are computed once, in Build.
+  const Group* Find(std::string_view id) const;
   // Every group, in name order.
   GroupList groups() const { return GroupList(groups_); }
 
@@ -113,6 +118,7 @@ class GroupDirectory {
   };
   std::vector<std::shared_ptr<const std::vector<Group>>> owners_;
   std::vector<const Group*> groups_;  // into owners_, in name order
+  std::unordered_map<std::string, const Group*> by_id_;  // HealthcareServiceId -> group (the first in name order)
   std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;

@@ -10,6 +10,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/r4/date_time.h"
 #include "plugin/log.h"
 
 #include "plugin/groups/fhir_directory_source.h"
@@ -360,8 +361,8 @@ JsonValue LiveDirectory::StatusJson() const {
     item.Set("groups", JsonValue::Int(static_cast<int64_t>(s.groups)));
     item.Set("stale", JsonValue::Bool(s.stale));
     if (s.loading) item.Set("loading", JsonValue::Bool(true));
-    if (s.last_attempt > 0) item.Set("lastAttempt", JsonValue::Int(s.last_attempt));
-    if (s.last_success > 0) item.Set("lastSuccess", JsonValue::Int(s.last_success));
+    if (s.last_attempt > 0) item.Set("lastAttempt", fhir::IsoInstant(s.last_attempt));  // ISO 8601, UTC
+    if (s.last_success > 0) item.Set("lastSuccess", fhir::IsoInstant(s.last_success));
     if (!s.last_error.empty()) item.Set("lastError", s.last_error);
     if (s.shrink_refused) item.Set("refusedReadGroups", JsonValue::Int(static_cast<int64_t>(s.refused_groups)));
     if (!s.rejected.empty()) {

@@ -80,7 +80,8 @@ class LiveDirectory {
 
   std::shared_ptr<const GroupDirectory> Current() const;
   std::vector<SourceState> States() const;
-  // {"sources": [...]} for GET /directory/status (each with its `rejected` records, if any).
+  // {"sources": [...]} for GET /directory/status (each with its `rejected` records, if any;
+  // lastAttempt and lastSuccess as ISO 8601 instants in UTC).
   fhir::JsonValue StatusJson() const;
 
   // The same group seen in two sources is one group: same name (ignoring case and spaces) and

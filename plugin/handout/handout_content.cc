@@ -95,7 +95,7 @@ Document BuildHandout(const Handout& h) {
 
 Result<std::string> RenderHandoutPdf(const Handout& handout) {
   if (handout.texts == nullptr || !handout.texts->HasLanguage(handout.language)) {
-    return InvalidArgumentError("handout: no texts in language '" + handout.language + "'");
+    return FieldError("handout", "no texts in language '" + handout.language + "'");
   }
   return handout_internal::WritePdf(BuildHandout(handout));
 }

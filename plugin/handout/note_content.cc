@@ -20,17 +20,16 @@ bool OneOf(const std::string& value, std::initializer_list<const char*> codes) {
 
 Status CheckNote(const JournalNote& n) {
   if (n.texts == nullptr || !n.texts->HasLanguage(n.language)) {
-    return InvalidArgumentError("note: no texts in language '" + n.language + "'");
+    return FieldError("note", "no texts in language '" + n.language + "'");
   }
   if (!OneOf(n.level, {"written", "conversation", "brokered"})) {
-    return InvalidArgumentError("note: level '" + n.level + "' is not written, conversation or brokered");
+    return FieldError("note", "level '" + n.level + "' is not written, conversation or brokered");
   }
   if (!OneOf(n.response, {"interested", "thinking", "declined", "already-attends"})) {
-    return InvalidArgumentError("note: response '" + n.response +
-                                "' is not interested, thinking, declined or already-attends");
+    return FieldError("note", "response '" + n.response + "' is not interested, thinking, declined or already-attends");
   }
   if (!n.patient_informed && n.relative_roles.empty()) {
-    return InvalidArgumentError("note: nobody is recorded as informed");
+    return FieldError("note", "nobody is recorded as informed");
   }
   return OkStatus();
 }

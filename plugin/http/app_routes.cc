@@ -120,7 +120,7 @@ class AppRoutesImpl : public AppRoutes {
   void Launch(const Exchange& ex) {
     const auto& query = ex->request().query;
     auto iss = query.find("iss");
-    if (iss == query.end() || iss->second.empty()) return ReplyError(ex, InvalidArgumentError("iss: required"));
+    if (iss == query.end() || iss->second.empty()) return ReplyError(ex, RequiredFieldError("iss"));
     const std::string launch = query.count("launch") ? query.at("launch") : "";
     pplx::create_task([this, ex, iss = iss->second, launch] {
       Result<std::string> url = launch_.Begin(iss, launch);
@@ -232,15 +232,15 @@ class AppRoutesImpl : public AppRoutes {
     handout->texts = rt_.handout_texts.get();
     handout->language = param("lang").empty() ? "nb" : param("lang");
     if (!handout->texts || !handout->texts->HasLanguage(handout->language)) {
-      return ReplyError(ex, InvalidArgumentError("lang: no handout in this language"));
+      return ReplyError(ex, FieldError("lang", "no handout in this language"));
     }
     const std::string recipient = param("recipient");
     if (recipient != "patient" && recipient != "relatives") {
-      return ReplyError(ex, InvalidArgumentError("recipient: expected patient or relatives"));
+      return ReplyError(ex, FieldError("recipient", "expected patient or relatives"));
     }
     handout->audience = recipient == "patient" ? HandoutAudience::kPatient : HandoutAudience::kRelatives;
     const std::string format = param("format").empty() ? "pdf" : param("format");
-    if (format != "pdf" && format != "html") return ReplyError(ex, InvalidArgumentError("format: expected pdf or html"));
+    if (format != "pdf" && format != "html") return ReplyError(ex, FieldError("format", "expected pdf or html"));
     const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
     std::string ids = param("groups");
     constexpr size_t kMaxGroups = 20;
@@ -249,12 +249,9 @@ class AppRoutesImpl : public AppRoutes {
       const std::string id = ids.substr(start, comma - start);
       start = comma + 1;
       if (id.empty()) continue;
-      if (handout->groups.size() == kMaxGroups) return ReplyError(ex, InvalidArgumentError("groups: at most 20"));
-      const Group* found = nullptr;
-      for (const Group& g : directory->groups()) {
-        if (HealthcareServiceId(g) == id) found = &g;
-      }
-      if (!found) return ReplyError(ex, InvalidArgumentError("groups: no group " + id + " in the directory"));
+      if (handout->groups.size() == kMaxGroups) return ReplyError(ex, FieldError("groups", "at most 20"));
+      const Group* found = directory->Find(id);
+      if (!found) return ReplyError(ex, FieldError("groups", "no group " + id + " in the directory"));
       handout->groups.push_back(*found);
     }
     handout->date = fhir::IsoInstant(NowSeconds()).substr(0, 10);

@@ -5,40 +5,41 @@
 
 namespace selvhjelp::plugin {
 
-HttpError ToHttpError(const Status& status, const std::string& request_id) {
-  int http = 500;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument: http = 400; break;
-    case StatusCode::kUnauthenticated: http = 401; break;
-    case StatusCode::kPermissionDenied: http = 403; break;
-    case StatusCode::kNotFound: http = 404; break;
-    case StatusCode::kFailedPrecondition: http = 412; break;
-    case StatusCode::kResourceExhausted: http = 413; break;
-    case StatusCode::kAlreadyExists: http = 409; break;
+namespace {
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kFailedPrecondition: return 412;
+    case StatusCode::kResourceExhausted: return 413;
+    case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded: http = 503; break;
-    default: http = 500;
+    case StatusCode::kDeadlineExceeded: return 503;
+    default: return 500;
   }
-  fhir::OutcomeIssue issue;
-  issue.code = fhir::IssueTypeFor(status.code());
+}
+
+}  // namespace
+
+HttpError ToHttpError(const Status& status, const std::string& request_id) {
+  const int http = HttpStatusFor(status.code());
+  std::vector<Issue> issues;
   if (http == 401) {
-    issue.diagnostics = "authentication required";  // the reason is logged, never sent
-  } else if (http == 503) {
-    // What is unavailable (a store that is full, a setting that is missing, a peer that does not
-    // answer) is the caller's to know: messages name no patient data (status.h).
-    issue.diagnostics = status.message() + "; request id " + request_id;
+    // The reason is logged, never sent.
+    issues.push_back(Issue{"error", "login", "", "authentication required"});
   } else if (http >= 500) {
-    issue.diagnostics = "internal error; request id " + request_id;
+    // What is unavailable (a store that is full, a setting that is missing, a peer that does not
+    // answer) is the caller's to know: messages name no patient data (status.h). Anything else
+    // is a fault of ours, told by its request id only.
+    const std::string what = http == 503 ? status.message() + "; " : std::string("internal error; ");
+    issues.push_back(Issue{"error", std::string(IssueTypeFor(status.code())), "", what + "request id " + request_id});
   } else {
-    issue.diagnostics = status.message();
-    size_t colon = status.message().find(": ");
-    std::string field = status.message().substr(0, colon);
-    if (colon != std::string::npos && field.find(' ') == std::string::npos && field.front() != '(') {
-      issue.expression = field;
-    }
-    if (status.message().find(": required") != std::string::npos) issue.code = "required";
+    issues = status.issues();
   }
-  return {http, fhir::WriteJson(fhir::MakeOperationOutcome({issue}))};
+  return {http, fhir::WriteJson(fhir::MakeOperationOutcome(issues))};
 }
 
 }  // namespace selvhjelp::plugin

@@ -11,10 +11,11 @@ struct HttpError {
   std::string body;  // an OperationOutcome
 };
 
-// InvalidArgument 400 (expression = the field named before ": "), Unauthenticated 401 (no
-// detail), PermissionDenied 403, NotFound 404, FailedPrecondition 412, ResourceExhausted 413,
-// Unavailable/DeadlineExceeded 503 (the message says what is unavailable: a full store, a missing
-// setting), anything else 500 with the request id only.
+// InvalidArgument 400, PermissionDenied 403, NotFound 404, FailedPrecondition 412,
+// ResourceExhausted 413, AlreadyExists 409: one OperationOutcome issue per issue of `status`
+// (its code, expression and diagnostics). Unauthenticated 401 with no detail;
+// Unavailable/DeadlineExceeded 503 with the message (what is unavailable: a full store, a missing
+// setting) and the request id; anything else 500 with the request id only.
 HttpError ToHttpError(const Status& status, const std::string& request_id);
 
 }  // namespace selvhjelp::plugin

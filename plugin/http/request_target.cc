@@ -58,7 +58,7 @@ Result<std::map<std::string, std::string>> DecodeQuery(std::string_view query) {
     std::optional<std::string> value = PercentDecode(raw_value);
     if (!name || !value) {
       std::string shown(name ? std::string_view(*name).substr(0, 64) : raw_name.substr(0, 64));
-      return InvalidArgumentError(shown + ": malformed percent-encoding in the query");
+      return FieldError(shown, "malformed percent-encoding in the query");
     }
     parameters[std::move(*name)] = std::move(*value);
   }

@@ -22,6 +22,7 @@
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
 #include "plugin/http/router.h"
+#include "plugin/http/cors.h"
 #include "plugin/log.h"
 
 namespace selvhjelp::plugin {
@@ -58,7 +59,8 @@ ListenerOptions OptionsFrom(const config::ServiceConfig& c) {
 // The routes: each request goes through the route table (404, or 405 with Allow) to its handler.
 class RouteServer : public HttpServer {
  public:
-  RouteServer(Runtime& rt, std::unique_ptr<Listener> listener) : rt_(rt), listener_(std::move(listener)) {
+  RouteServer(Runtime& rt, std::unique_ptr<Listener> listener)
+      : rt_(rt), listener_(std::move(listener)), cors_(rt.config.cors_allowed_origins) {
     rt_.config.port = listener_->port();  // bound already: the app's redirect URI names the real port
     app_ = MakeAppRoutes(rt_);
     AddRoutes();
@@ -106,9 +108,20 @@ class RouteServer : public HttpServer {
   }
 
   // The exception boundary of every route.
-  void Handle(const Exchange& ex) {
+  void Handle(const Exchange& received) {
     try {
-      const HttpRequest& request = ex->request();
+      const HttpRequest& request = received->request();
+      Exchange ex = received;
+      if (CorsPolicy::Covers(request.path)) {
+        const std::string_view origin = request.Header("Origin");
+        if (request.method == "OPTIONS") {  // a browser's preflight: allowed origins learn what they may send
+          HttpReply preflight;
+          preflight.status = 204;
+          preflight.headers = cors_.PreflightHeaders(origin);
+          return ex->Reply(std::move(preflight));
+        }
+        ex = WithReplyHeaders(received, cors_.ResponseHeaders(origin));
+      }
       Router::Match match = router_.Find(request.method, request.path);
       if (match.handler) return (*match.handler)(ex, match.captured);
       if (match.allow.empty()) return ReplyError(ex, NotFoundError("no such endpoint"));
@@ -120,7 +133,7 @@ class RouteServer : public HttpServer {
       response.headers.push_back({"Allow", match.allow});
       ex->Reply(std::move(response));
     } catch (...) {
-      ReplyError(ex, InternalError("unexpected exception"));
+      ReplyError(received, InternalError("unexpected exception"));
     }
   }
 
@@ -136,6 +149,9 @@ class RouteServer : public HttpServer {
 
   static void ReplyError(const Exchange& ex, const Status& status) {
     HttpError error = ToHttpError(status, ex->id());
+    // The operator learns why (a missing setting, a full store, a peer down); messages carry no
+    // patient data (status.h).
+    if (error.status >= 500) LogLine("request " + ex->id() + " answered " + std::to_string(error.status) + ": " + status.ToString());
     Reply(ex, error.status, std::move(error.body));
   }
 
@@ -167,8 +183,8 @@ class RouteServer : public HttpServer {
       }
     }
     std::map<std::string, std::string> query = ex->request().query;
-    if (query["periodStart"].empty()) return ReplyError(ex, InvalidArgumentError("periodStart: required (YYYY-MM-DD)"));
-    if (query["periodEnd"].empty()) return ReplyError(ex, InvalidArgumentError("periodEnd: required (YYYY-MM-DD)"));
+    if (query["periodStart"].empty()) return ReplyError(ex, RequiredFieldError("periodStart", "(YYYY-MM-DD)"));
+    if (query["periodEnd"].empty()) return ReplyError(ex, RequiredFieldError("periodEnd", "(YYYY-MM-DD)"));
     AuditJob job{query["periodStart"], query["periodEnd"], query["unit"], {},
                  rt_.config.store_path.parent_path() / ("audit-" + ex->id()), {"periodStart", "periodEnd", "unit"}};
     std::lock_guard<std::mutex> lock(audit_mutex_);
@@ -366,6 +382,7 @@ class RouteServer : public HttpServer {
 
   Runtime& rt_;
   std::unique_ptr<Listener> listener_;
+  const CorsPolicy cors_;  // for /cds-services and below
   std::unique_ptr<AppRoutes> app_;  // null when the app is not configured
   Router router_;
   std::mutex audit_mutex_;  // guards audit_running_ and audit_thread_

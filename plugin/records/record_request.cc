@@ -16,10 +16,6 @@ using fhir::JsonValue;
 
 namespace {
 
-Status FieldError(const std::string& field, const std::string& what) {
-  return InvalidArgumentError(field + ": " + what);
-}
-
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -114,108 +110,140 @@ const std::set<std::string, std::less<>> kFields = {"id", "suggestion", "patient
 
 }  // namespace
 
-Result<InformationRecord> ParseRecordRequest(const JsonValue& body, int64_t now_seconds) {
-  if (!body.is_object()) return FieldError("(body)", "expected a JSON object");
+Result<InformationRecord> ParseRecordRequest(const JsonValue& body, int64_t now_seconds, size_t max_groups) {
+  if (!body.is_object()) return InvalidArgumentError("(body): expected a JSON object");
+  // Every field is checked and each bad one named, so a caller fixes them in one round.
+  IssueCollector issues;
+  auto problem = [&issues](const std::string& field, const std::string& what) {
+    issues.Add(FieldIssue(field, what));
+  };
   for (const auto& [key, value] : body.members()) {
-    if (kFields.find(key) == kFields.end()) return FieldError(key, "unknown field");
+    if (kFields.find(key) == kFields.end()) problem(key, "unknown field");
   }
   InformationRecord r;
-  SELVHJELP_ASSIGN_OR_RETURN(std::string id, OptionalString(body, "id"));
-  SELVHJELP_ASSIGN_OR_RETURN(std::string suggestion, OptionalString(body, "suggestion"));
-  if (!id.empty() && !IsUuid(id)) return FieldError("id", "expected a UUID (8-4-4-4-12 hex digits)");
-  if (!suggestion.empty() && !IsUuid(suggestion)) return FieldError("suggestion", "expected the suggestion's UUID");
+  const std::string id = issues.Take(OptionalString(body, "id")).value_or("");
+  const std::string suggestion = issues.Take(OptionalString(body, "suggestion")).value_or("");
+  if (!id.empty() && !IsUuid(id)) problem("id", "expected a UUID (8-4-4-4-12 hex digits)");
+  if (!suggestion.empty() && !IsUuid(suggestion)) problem("suggestion", "expected the suggestion's UUID");
   if (!id.empty() && !suggestion.empty() && id != suggestion) {
-    return FieldError("suggestion", "differs from id: a record made from a suggestion takes its uuid");
+    problem("suggestion", "differs from id: a record made from a suggestion takes its uuid");
   }
   r.from_suggestion = !suggestion.empty();
   r.id = !suggestion.empty() ? suggestion : !id.empty() ? id : NewUuid();
   std::transform(r.id.begin(), r.id.end(), r.id.begin(), [](unsigned char c) { return std::tolower(c); });
 
   const JsonValue* patient = body.Find("patient");
-  if (patient == nullptr) return FieldError("patient", "required");
-  SELVHJELP_ASSIGN_OR_RETURN(r.patient, ReadReference(*patient, "patient", {"Patient"},
-                                                      {kFnrSystem, kDnrSystem, kFhnSystem}, ValidPersonIdentifier));
-  if (r.patient.reference.empty()) return FieldError("patient.reference", "required (Patient/<id> at the EHR)");
+  if (patient == nullptr) {
+    issues.Merge(RequiredFieldError("patient"));
+  } else if (auto ref = issues.Take(ReadReference(*patient, "patient", {"Patient"},
+                                                  {kFnrSystem, kDnrSystem, kFhnSystem}, ValidPersonIdentifier))) {
+    r.patient = std::move(*ref);
+    if (r.patient.reference.empty()) issues.Merge(RequiredFieldError("patient.reference", "(Patient/<id> at the EHR)"));
+  }
 
   if (const JsonValue* recipients = body.Find("recipient")) {
     if (!recipients->is_array() || recipients->items().empty()) {
-      return FieldError("recipient", "expected a non-empty array of References");
-    }
-    for (size_t i = 0; i < recipients->items().size(); ++i) {
-      const std::string field = "recipient[" + std::to_string(i) + "]";
-      SELVHJELP_ASSIGN_OR_RETURN(RecordReference ref, ReadReference(recipients->items()[i], field,
-                                                                    {"Patient", "RelatedPerson"}, {}, AnyValue));
-      if (ref.reference.empty()) return FieldError(field + ".reference", "required");
-      const bool relative = ref.reference.rfind("RelatedPerson/", 0) == 0;
-      if (!relative && ref.reference != r.patient.reference) {
-        return FieldError(field + ".reference", "a Patient recipient must be the record's patient");
+      problem("recipient", "expected a non-empty array of References");
+    } else {
+      for (size_t i = 0; i < recipients->items().size(); ++i) {
+        const std::string field = "recipient[" + std::to_string(i) + "]";
+        auto ref = issues.Take(ReadReference(recipients->items()[i], field, {"Patient", "RelatedPerson"}, {}, AnyValue));
+        if (!ref) continue;
+        if (ref->reference.empty()) {
+          issues.Merge(RequiredFieldError(field + ".reference"));
+          continue;
+        }
+        const bool relative = ref->reference.rfind("RelatedPerson/", 0) == 0;
+        if (!relative && !r.patient.reference.empty() && ref->reference != r.patient.reference) {
+          problem(field + ".reference", "a Patient recipient must be the record's patient");
+        }
+        if (i > 0 && relative != r.to_relatives) {
+          problem(field, "record the patient and relatives as two records (they are offered apart)");
+        }
+        r.to_relatives = relative;
+        r.recipients.push_back(std::move(*ref));
       }
-      if (i > 0 && relative != r.to_relatives) {
-        return FieldError(field, "record the patient and relatives as two records (they are offered apart)");
-      }
-      r.to_relatives = relative;
-      r.recipients.push_back(std::move(ref));
     }
   } else {
     r.recipients.push_back(RecordReference{r.patient.reference, "", "", ""});
   }
 
   const JsonValue* practitioner = body.Find("practitioner");
-  if (practitioner == nullptr) return FieldError("practitioner", "required (the health worker who informed)");
-  SELVHJELP_ASSIGN_OR_RETURN(r.practitioner,
-                             ReadReference(*practitioner, "practitioner", {"Practitioner"}, {kHprSystem}, ValidHpr));
-
-  if (const JsonValue* encounter = body.Find("encounter")) {
-    SELVHJELP_ASSIGN_OR_RETURN(RecordReference ref,
-                               ReadReference(*encounter, "encounter", {"Encounter"}, {}, AnyValue));
-    if (ref.reference.empty()) return FieldError("encounter.reference", "required");
-    r.encounter_id = IdAfter(ref.reference, "Encounter");
+  if (practitioner == nullptr) {
+    issues.Merge(RequiredFieldError("practitioner", "(the health worker who informed)"));
+  } else if (auto ref = issues.Take(
+                 ReadReference(*practitioner, "practitioner", {"Practitioner"}, {kHprSystem}, ValidHpr))) {
+    r.practitioner = std::move(*ref);
   }
 
-  SELVHJELP_ASSIGN_OR_RETURN(r.sent, OptionalString(body, "sent"));
+  if (const JsonValue* encounter = body.Find("encounter")) {
+    if (auto ref = issues.Take(ReadReference(*encounter, "encounter", {"Encounter"}, {}, AnyValue))) {
+      if (ref->reference.empty()) issues.Merge(RequiredFieldError("encounter.reference"));
+      r.encounter_id = IdAfter(ref->reference, "Encounter");
+    }
+  }
+
+  r.sent = issues.Take(OptionalString(body, "sent")).value_or("");
   if (r.sent.empty()) {
     r.sent = fhir::IsoInstant(now_seconds);
     r.sent_seconds = now_seconds;
+  } else if (std::optional<int64_t> at = fhir::EpochSeconds(r.sent); !at) {
+    problem("sent", "expected a date-time with seconds and a time zone");
+  } else if (*at > now_seconds + 300) {
+    problem("sent", "is in the future");
   } else {
-    std::optional<int64_t> at = fhir::EpochSeconds(r.sent);
-    if (!at) return FieldError("sent", "expected a date-time with seconds and a time zone");
-    if (*at > now_seconds + 300) return FieldError("sent", "is in the future");
     r.sent_seconds = *at;
   }
 
-  SELVHJELP_ASSIGN_OR_RETURN(r.level, OptionalString(body, "level"));
-  if (r.level.empty()) return FieldError("level", "required (written, conversation or brokered)");
-  if (kLevels.find(r.level) == kLevels.end()) return FieldError("level", "expected written, conversation or brokered");
-  SELVHJELP_ASSIGN_OR_RETURN(r.response, OptionalString(body, "response"));
-  if (r.response.empty()) return FieldError("response", "required (interested, thinking, declined or already-attends)");
-  if (kResponses.find(r.response) == kResponses.end()) {
-    return FieldError("response", "expected interested, thinking, declined or already-attends");
+  r.level = issues.Take(OptionalString(body, "level")).value_or("");
+  if (body.Find("level") == nullptr) {
+    issues.Merge(RequiredFieldError("level", "(written, conversation or brokered)"));
+  } else if (!r.level.empty() && kLevels.find(r.level) == kLevels.end()) {
+    problem("level", "expected written, conversation or brokered");
+  }
+  r.response = issues.Take(OptionalString(body, "response")).value_or("");
+  if (body.Find("response") == nullptr) {
+    issues.Merge(RequiredFieldError("response", "(interested, thinking, declined or already-attends)"));
+  } else if (!r.response.empty() && kResponses.find(r.response) == kResponses.end()) {
+    problem("response", "expected interested, thinking, declined or already-attends");
   }
 
   if (const JsonValue* groups = body.Find("groups")) {
-    if (!groups->is_array()) return FieldError("groups", "expected an array of HealthcareService ids");
-    for (size_t i = 0; i < groups->items().size(); ++i) {
-      std::string_view gid = groups->items()[i].AsString().value_or("");
-      if (!fhir::IsFhirId(gid)) return FieldError("groups[" + std::to_string(i) + "]", "expected a HealthcareService id");
-      r.group_ids.emplace_back(gid);
+    if (!groups->is_array()) {
+      problem("groups", "expected an array of HealthcareService ids");
+    } else if (groups->items().size() > max_groups) {
+      problem("groups", "at most " + std::to_string(max_groups) + " groups in one record (records.maxGroupsPerRecord)");
+    } else {
+      for (size_t i = 0; i < groups->items().size(); ++i) {
+        std::string_view gid = groups->items()[i].AsString().value_or("");
+        if (!fhir::IsFhirId(gid)) {
+          problem("groups[" + std::to_string(i) + "]", "expected a HealthcareService id");
+          continue;
+        }
+        r.group_ids.emplace_back(gid);
+      }
     }
   }
 
   const JsonValue* consent = body.Find("consent");
   if (r.level == "brokered") {
-    if (r.to_relatives) return FieldError("level", "brokered contact is recorded for the patient (it needs their consent)");
+    if (r.to_relatives) problem("level", "brokered contact is recorded for the patient (it needs their consent)");
     if (consent == nullptr || !consent->is_object() || consent->Find("organization") == nullptr) {
-      return FieldError("consent.organization", "required when level is brokered: who may receive the contact details");
-    }
-    SELVHJELP_ASSIGN_OR_RETURN(r.consent_organisation,
-                               ReadReference(*consent->Find("organization"), "consent.organization", {"Organization"},
-                                             {kOrgnrSystem, kReshSystem}, ValidOrganisation));
-    if (r.consent_organisation.display.empty() && r.consent_organisation.reference.empty()) {
-      return FieldError("consent.organization.display", "required with an identifier only (the name the patient agreed to)");
+      issues.Merge(RequiredFieldError("consent.organization",
+                                      "when level is brokered: who may receive the contact details"));
+    } else if (auto organisation = issues.Take(ReadReference(*consent->Find("organization"), "consent.organization",
+                                                             {"Organization"}, {kOrgnrSystem, kReshSystem},
+                                                             ValidOrganisation))) {
+      r.consent_organisation = std::move(*organisation);
+      if (r.consent_organisation.display.empty() && r.consent_organisation.reference.empty()) {
+        issues.Merge(RequiredFieldError("consent.organization.display",
+                                        "with an identifier only (the name the patient agreed to)"));
+      }
     }
   } else if (consent != nullptr) {
-    return FieldError("consent", "only for level brokered");
+    problem("consent", "only for level brokered");
   }
+  if (!issues.empty()) return issues.ToStatus();
   return r;
 }
 
@@ -225,7 +253,7 @@ Result<JsonValue> RecordRequestFromParameters(const JsonValue& parameters) {
   }
   JsonValue body = JsonValue::Object();
   const JsonValue* list = parameters.Find("parameter");
-  if (list == nullptr || !list->is_array()) return FieldError("parameter", "required");
+  if (list == nullptr || !list->is_array()) return RequiredFieldError("parameter");
   for (size_t i = 0; i < list->items().size(); ++i) {
     const JsonValue& p = list->items()[i];
     const std::string field = "parameter[" + std::to_string(i) + "]";

@@ -3,7 +3,6 @@
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/auth/sha256.h"
-#include "plugin/groups/healthcare_service.h"
 #include "plugin/records/record_bundle.h"
 #include "plugin/records/record_request.h"
 
@@ -14,22 +13,18 @@ using fhir::JsonValue;
 namespace {
 
 // Resolves the record's HealthcareService ids against the directory (ids as GET
-// /directory/groups gives them).
+// /directory/groups gives them), naming every id it does not hold.
 Status ResolveGroups(InformationRecord& record, const GroupDirectory& directory) {
+  IssueCollector issues;
   for (size_t i = 0; i < record.group_ids.size(); ++i) {
-    const Group* found = nullptr;
-    for (const Group& g : directory.groups()) {
-      if (HealthcareServiceId(g) == record.group_ids[i]) {
-        found = &g;
-        break;
-      }
-    }
+    const Group* found = directory.Find(record.group_ids[i]);
     if (found == nullptr) {
-      return InvalidArgumentError("groups[" + std::to_string(i) + "]: no group with this id in the directory");
+      issues.Add(FieldIssue("groups[" + std::to_string(i) + "]", "no group with this id in the directory"));
+      continue;
     }
     record.groups.push_back(GroupGiven{found->source + "|" + found->id, found->name, found->organisation});
   }
-  return OkStatus();
+  return issues.ToStatus();
 }
 
 // What the record means for the next hook call (the same vocabulary as CDS Hooks feedback).
@@ -54,7 +49,7 @@ Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
     return UnavailableError("records: write-back is not configured (records.fhirServer)");
   }
   const int64_t now_ms = deps_.clock_ms();
-  SELVHJELP_ASSIGN_OR_RETURN(InformationRecord record, ParseRecordRequest(body, now_ms / 1000));
+  SELVHJELP_ASSIGN_OR_RETURN(InformationRecord record, ParseRecordRequest(body, now_ms / 1000, cfg.max_groups_per_record));
   SELVHJELP_RETURN_IF_ERROR(ResolveGroups(record, *deps_.directory->Current()));
   NewOutboxRecord entry;
   entry.record_id = record.id;

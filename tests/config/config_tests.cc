@@ -98,3 +98,29 @@ BOOST_AUTO_TEST_CASE(listener_limits_have_defaults_and_are_checked) {
   BOOST_TEST(m.find("headerTimeoutMs") == std::string::npos, m);
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(each_problem_is_an_issue_with_its_field_and_cors_origins_are_checked) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-cors-config.json";
+  std::ofstream(file) << R"({
+  "service": {"port": 0, "corsAllowedOrigins": ["https://sandbox.cds-hooks.org", "*", "http://localhost:3000/app"]},
+  "store": {}, "mappings": {"directory": "m"}, "groups": {"sources": []},
+  "records": {"fhirServer": "https://ehr.example/fhir", "maxGroupsPerRecord": 0}, "auth": {"required": false}
+})";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  std::vector<std::string> expressions;
+  for (const selvhjelp::Issue& issue : cfg.status().issues()) {
+    expressions.push_back(issue.expression);
+    BOOST_TEST(issue.diagnostics.rfind(file.string() + ":", 0) == 0u, issue.diagnostics);
+    BOOST_TEST(issue.code == (issue.expression == "store.path" ? "required" : "invalid"), issue.expression);
+  }
+  BOOST_TEST(expressions == (std::vector<std::string>{"service.corsAllowedOrigins[1]", "service.corsAllowedOrigins[2]",
+                                                      "store.path", "records.maxGroupsPerRecord"}),
+             boost::test_tools::per_element());
+  fs::remove(file);
+
+  auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE(demo.ok());
+  BOOST_TEST(demo->records.max_groups_per_record == 50);
+  BOOST_TEST(demo->cors_allowed_origins.empty());
+}

@@ -10,8 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr int64_t kNow = 1'800'000'000;
   Result<fhir::JsonValue> body = fhir::ParseJson(fuzz::Text(data, size));
   if (!body.ok()) return 0;
-  (void)plugin::ParseRecordRequest(*body, kNow);
+  (void)plugin::ParseRecordRequest(*body, kNow, 50);
   Result<fhir::JsonValue> from_parameters = plugin::RecordRequestFromParameters(*body);
-  if (from_parameters.ok()) (void)plugin::ParseRecordRequest(*from_parameters, kNow);
+  if (from_parameters.ok()) (void)plugin::ParseRecordRequest(*from_parameters, kNow, 50);
   return 0;
 }

@@ -55,3 +55,65 @@ test('serve refuses a broken config with exit 1, and a taken port with exit 3', 
   const noConfig = run('serve');
   assert.equal(noConfig.status, 2);
 });
+
+test('unknown flags and flags without a value are refused with exit 2 and one line', () => {
+  const config = path.join(ROOT, 'config/demo.json');
+  for (const args of [
+    ['serve', '--config', config, '--prot', '1234'],
+    ['serve', '--config', config, '--port'],
+    ['serve', '--config', '--port', '0'],
+    ['serve', '--config', config, 'extra'],
+    ['check-config'],
+    ['directory', 'list', config, '--kommune', '4601'],
+    ['directory', 'frobnicate', config],
+    ['outbox', 'list', config, '--state'],
+    ['audit', '--config', config],
+    ['synth', '--patients', '10', '--seed'],
+    ['demo-token', '--key', 'k.pem', '--iss', 'x', '--aud', 'y', '--ttl'],
+    [],
+  ]) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  const typo = run('serve', '--config', config, '--prot', '1234');
+  assert.match(typo.stderr, /serve: unknown flag '--prot'/);
+  assert.match(run('serve', '--config', config, '--port').stderr, /--port needs a value/);
+});
+
+test('SUBCOMMAND --help prints that subcommand\'s help and exits 0', () => {
+  for (const [args, names, not] of [
+    [['serve', '--help'], ['selvhjelp serve --config FILE'], 'outbox'],
+    [['outbox', 'list', '--help'], ['selvhjelp outbox list CONFIG'], 'serve'],
+    [['outbox', '--help'], ['selvhjelp outbox list', 'selvhjelp outbox retry'], 'serve'],
+    [['directory', 'export', 'config.json', '--help'], ['--format hsds'], 'outbox'],
+    [['audit', '-h'], ['--bulk DIR'], 'serve'],
+    [['check-config', '--help'], ['check-config FILE'], 'outbox'],
+  ]) {
+    const r = run(...args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    for (const name of names) assert.ok(r.stdout.includes(name), `${args.join(' ')}: ${r.stdout}`);
+    assert.ok(!r.stdout.includes(`selvhjelp ${not}`), `${args.join(' ')} prints only its own help`);
+  }
+});
+
+test('check-config names a CORS origin that is not one', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-cli-'));
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
+    config.service.corsAllowedOrigins = ['*', 'https://sandbox.cds-hooks.org'];
+    config.mappings.directory = path.join(ROOT, 'mappings/data');
+    config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
+    config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
+    delete config.app;
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    const r = run('check-config', file);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /service\.corsAllowedOrigins\[0\]: expected an origin/);
+    assert.doesNotMatch(r.stderr, /corsAllowedOrigins\[1\]/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

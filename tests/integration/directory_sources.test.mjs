@@ -35,6 +35,9 @@ describe('FHIR directory source', () => {
     assert.equal(status.sources[0].name, 'regional-fhir');
     assert.equal(status.sources[0].groups, 16);
     assert.equal(status.sources[0].stale, false);
+    for (const time of [status.sources[0].lastAttempt, status.sources[0].lastSuccess]) {
+      assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);  // ISO 8601, as docs/group-sources.md says
+    }
     const bergen = await json('/directory/groups?municipality=4601');
     bergenTotal = bergen.total;
     assert.equal(bergenTotal, 4); // 2 in Bergen, 2 digital

@@ -229,6 +229,15 @@ describe('records written back to a real FHIR server', () => {
     }
     assert.equal((await post(service, '/records', '{"patient": ')).status, 400);
     assert.equal((await post(service, '/records', record(), { token: '' })).status, 401);
+    // Every problem of one record in one answer: an issue each, with its field.
+    const several = await post(service, '/records', record({ practitioner: undefined, level: 'referral', groups: ['has space'] }));
+    assert.equal(several.status, 400, several.text);
+    assert.deepEqual(several.json.issue.map((i) => [i.expression[0], i.code]),
+                     [['practitioner', 'required'], ['level', 'invalid'], ['groups[0]', 'invalid']]);
+    // More groups than records.maxGroupsPerRecord (default 50): one issue on the list.
+    const many = await post(service, '/records', record({ groups: Array.from({ length: 51 }, (_, i) => `g-${i}`) }));
+    assert.equal(many.status, 400, many.text);
+    assert.deepEqual(many.json.issue.map((i) => i.expression[0]), ['groups']);
     const afterwards = await metrics(service);
     assert.equal(afterwards.pending + afterwards.delivered + afterwards.parked,
                  before.pending + before.delivered + before.parked, 'no bad record was stored');
@@ -542,4 +551,19 @@ describe('SMART Backend Services write-back', () => {
       assert.equal((await peer.search('Communication')).length, 0);
     });
   });
+});
+
+test('without write-back configured, POST /records is 503 saying which setting is missing, and the log says so', async () => {
+  const service = await startService();  // the harness leaves `records` out
+  try {
+    const r = await post(service, '/records', record());
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.resourceType, 'OperationOutcome');
+    assert.match(r.json.issue[0].diagnostics, /write-back is not configured \(records\.fhirServer\); request id \S+/);
+    await waitFor(() => /answered 503: UNAVAILABLE: records: write-back is not configured \(records\.fhirServer\)/.test(service.log),
+                  'the 503 in the log');
+    assert.ok(!service.log.includes(FNR), 'the log holds no patient data');
+  } finally {
+    await service.cleanup();
+  }
 });

@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(a_page_record_takes_who_from_the_session) {
   BOOST_TEST(record->FindPath({"practitioner", "identifier"})->FindString("value").value_or("") == "9144889");
   BOOST_TEST(record->FindPath({"encounter"})->FindString("reference").value_or("") == "Encounter/enc-1");
   // It is a valid record as POST /records reads it.
-  Result<InformationRecord> parsed = ParseRecordRequest(*record, 1'795'860'000);
+  Result<InformationRecord> parsed = ParseRecordRequest(*record, 1'795'860'000, 50);
   BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
   BOOST_TEST(!parsed->to_relatives);
   BOOST_TEST(parsed->level == "brokered");

@@ -128,6 +128,13 @@ BOOST_AUTO_TEST_CASE(request_validation_names_the_field) {
   auto injected = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h",
     "context":{"userId":"Practitioner/1","patientId":"p&_id=x","encounterId":"e"}})"), encounter_start, false);
   BOOST_TEST(injected.status().message() == "context.patientId: not a FHIR id");
+  auto three = ParseCdsRequest(J(R"({"hook":"encounter-start","context":{"userId":"1","patientId":"p"},"prefetch":[]})"),
+                               encounter_start, false);
+  std::vector<std::string> named;
+  for (const Issue& issue : three.status().issues()) named.push_back(issue.expression + " " + issue.code);
+  BOOST_TEST(named == (std::vector<std::string>{"hookInstance required", "context.userId invalid",
+                                                "context.encounterId required", "prefetch invalid"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {

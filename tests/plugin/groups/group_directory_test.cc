@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/healthcare_service.h"
 
 using namespace selvhjelp::plugin;
 namespace fs = std::filesystem;
@@ -251,4 +252,26 @@ BOOST_AUTO_TEST_CASE(nearest_groups_equal_a_full_sort_at_larger_sizes) {
       if (all_twelve_step) BOOST_TEST(Ids(got.alternatives) == Ids(alternatives), "size " << size << " round " << round);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(groups_are_found_by_their_healthcare_service_id) {
+  std::vector<Group> groups;
+  for (int i = 0; i < 20000; ++i) {
+    groups.push_back(Make("g" + std::to_string(i), "4601", false));
+    groups.back().source = "region";
+  }
+  for (const char* id : {"g_7", "g 7"}) {  // both "region-g-7" once made a FHIR id
+    groups.push_back(Make(id, "4601", false));
+    groups.back().source = "region";
+  }
+  groups.back().name = "a twin, first in name order";
+  auto d = GroupDirectory::Build(std::move(groups));
+  for (const Group& g : d.groups()) {
+    if (g.id == "g_7") continue;
+    BOOST_TEST(d.Find(HealthcareServiceId(g)) == &g, g.id);
+  }
+  BOOST_TEST(d.Find("region-g-7")->name == "a twin, first in name order");
+  BOOST_TEST(d.Find("region-g19999")->id == "g19999");
+  BOOST_TEST(d.Find("g1") == nullptr);  // a source's own id is not the HealthcareService id
+  BOOST_TEST(d.Find("") == nullptr);
 }

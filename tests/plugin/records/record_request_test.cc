@@ -26,7 +26,7 @@ JsonValue Valid() {
 }
 
 std::string ErrorOf(JsonValue body) {
-  auto r = ParseRecordRequest(body, kNow);
+  auto r = ParseRecordRequest(body, kNow, 50);
   return r.ok() ? "" : r.status().message();
 }
 }  // namespace
@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(person_organisation_and_register_numbers) {
 }
 
 BOOST_AUTO_TEST_CASE(a_valid_record_is_read_with_its_id_lowercased) {
-  auto r = ParseRecordRequest(Valid(), kNow);
+  auto r = ParseRecordRequest(Valid(), kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->id == "0190a000-0000-7000-8000-00000000000a");
   BOOST_TEST(r->patient.identifier_value == kSyntheticFnr);
@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(missing_id_gets_a_uuid_and_missing_sent_is_now) {
   JsonValue body = Valid();
   body.Erase("id");
   body.Erase("sent");
-  auto r = ParseRecordRequest(body, kNow);
+  auto r = ParseRecordRequest(body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->id.size() == 36u);
   BOOST_TEST(r->sent_seconds == kNow);
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(brokered_needs_a_named_organisation_and_the_patient) {
   body.Set("consent", J(R"({"organization": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.101", "value": "974760673"}}})"));
   BOOST_TEST(ErrorOf(body).rfind("consent.organization.display:", 0) == 0);
   body.Set("consent", J(R"({"organization": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.101", "value": "974760673"}, "display": "AA"}})"));
-  auto r = ParseRecordRequest(body, kNow);
+  auto r = ParseRecordRequest(body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(NeedsConsent(*r));
   body.Set("recipient", J(R"([{"reference": "RelatedPerson/r1"}])"));
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(parameters_become_the_same_body) {
     {"name": "consentOrganization", "valueReference": {"display": "LINK Bergen", "identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.102", "value": "4001"}}}]})"));
   BOOST_REQUIRE(body.ok());
   BOOST_TEST(body->Find("groups")->items().size() == 2u);
-  auto r = ParseRecordRequest(*body, kNow);
+  auto r = ParseRecordRequest(*body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->consent_organisation.identifier_value == "4001");
   auto unknown = RecordRequestFromParameters(J(R"({"resourceType": "Parameters", "parameter": [{"name": "colour", "valueString": "x"}]})"));
@@ -125,4 +125,40 @@ BOOST_AUTO_TEST_CASE(parameters_become_the_same_body) {
   auto twice = RecordRequestFromParameters(J(R"({"resourceType": "Parameters", "parameter": [{"name": "level", "valueCode": "written"}, {"name": "level", "valueCode": "written"}]})"));
   BOOST_TEST(twice.status().message() == "parameter[1]: 'level' given twice");
   BOOST_TEST(!RecordRequestFromParameters(J(R"({"resourceType": "Patient"})")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(three_bad_fields_are_three_issues) {
+  JsonValue body = Valid();
+  body.Erase("practitioner");
+  body.Set("level", "referral");
+  body.Set("groups", J(R"(["ok-id", "has space"])"));
+  auto r = ParseRecordRequest(body, kNow, 50);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST((r.status().code() == StatusCode::kInvalidArgument));
+  const std::vector<Issue>& issues = r.status().issues();
+  BOOST_REQUIRE(issues.size() == 3u);
+  BOOST_TEST(issues[0].expression == "practitioner");
+  BOOST_TEST(issues[0].code == "required");
+  BOOST_TEST(issues[1].expression == "level");
+  BOOST_TEST(issues[1].code == "invalid");
+  BOOST_TEST(issues[2].expression == "groups[1]");
+  BOOST_TEST(r.status().message() ==
+             "practitioner: required (the health worker who informed)\n"
+             "level: expected written, conversation or brokered\n"
+             "groups[1]: expected a HealthcareService id");
+}
+
+BOOST_AUTO_TEST_CASE(the_groups_of_one_record_are_capped) {
+  JsonValue body = Valid();
+  JsonValue groups = JsonValue::Array();
+  for (int i = 0; i < 4; ++i) groups.Append(JsonValue::String("g" + std::to_string(i)));
+  body.Set("groups", groups);
+  BOOST_TEST(ParseRecordRequest(body, kNow, 4).ok());
+  groups.Append(JsonValue::String("g4"));
+  body.Set("groups", groups);
+  auto over = ParseRecordRequest(body, kNow, 4);
+  BOOST_REQUIRE(!over.ok());
+  BOOST_REQUIRE(over.status().issues().size() == 1u);  // one issue for the list, not one per id
+  BOOST_TEST(over.status().issues()[0].expression == "groups");
+  BOOST_TEST(over.status().message() == "groups: at most 4 groups in one record (records.maxGroupsPerRecord)");
 }
