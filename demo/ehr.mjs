@@ -111,6 +111,12 @@ const provider = new Provider(ISSUER, {
   conformIdTokenClaims: false,
   extraParams: ['launch'],
   pkce: { required: () => true },
+  // Every authorization gets its own grant, made in interaction() with its launch's context (the
+  // session's earlier grant would carry an earlier launch's patient and appContext).
+  loadExistingGrant: (ctx) => {
+    const grantId = ctx.oidc.result?.consent?.grantId;
+    return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+  },
   features: {
     devInteractions: { enabled: false },
     resourceIndicators: {
@@ -241,7 +247,7 @@ async function cdsCards(peer, patient) {
 }
 
 // --- the web server -------------------------------------------------------------------------------
-const PAGE_CSP = `default-src 'self'; style-src 'self'; script-src 'none'; frame-src ${SELVHJELP}; img-src 'self' data:; base-uri 'none'; object-src 'none'`;
+const PAGE_CSP = `default-src 'self'; style-src 'self'; script-src 'none'; frame-src 'self' ${SELVHJELP}; img-src 'self' data:; base-uri 'none'; object-src 'none'`;
 
 async function main() {
   const peer = await startFhirPeer();

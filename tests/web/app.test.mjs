@@ -384,7 +384,7 @@ test('a record\'s state is only for sessions of its patient', async (t) => {
   await bergen.click('button[type="submit"]');
   await waitDelivered(bergen, 1);
   const [record] = await delivered(bergen);
-  const oslo = await launch(t, { width: 1280, patient: patients[0] });
+  const oslo = await launch(t, { width: 1280, patient: patients[0], expectedErrors: /status of 404/ });
   assert.equal((await api(oslo, `/app/api/records/${record.id}`)).status, 404, 'another patient\'s record is not found');
   assert.equal((await api(oslo, '/app/api/records/00000000-0000-7000-8000-000000000000')).status, 404);
   assert.equal((await api(bergen, `/app/api/records/${record.id}`)).status, 200);
@@ -395,18 +395,26 @@ test('a card\'s smart link launches the app with the card as appContext, beside 
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(`${ehr.base}/patient/${patients[0]}`);
+  const frame = page.frameLocator('iframe[name="app"]');
+  await frame.locator('#record').waitFor();  // the EHR's own launch of the app, beside the card
+  assert.equal(await frame.locator('.from-card').count(), 0);
   const link = page.locator('.cards a.smart-link').first();
   const href = new URL(await link.getAttribute('href'), ehr.base);
   const card = JSON.parse(href.searchParams.get('appContext')).card;
   assert.match(card, /^[0-9a-f-]{36}$/, 'the appContext names the card');
   await link.click();
-  const frame = page.frame({ name: 'app' });
-  await frame.waitForURL(`${app}/app/`);
-  await frame.waitForSelector('.from-card');
-  assert.match(await frame.innerText('.from-card'), /Åpnet fra beslutningsstøttekortet/);
-  const ctx = await frame.evaluate(async () => (await fetch('/app/api/context')).json());
+  await frame.locator('.from-card').waitFor();
+  assert.match(await frame.locator('.from-card').innerText(), /Åpnet fra beslutningsstøttekortet/);
+  const ctx = await frame.locator('body').evaluate(async () => (await fetch('/app/api/context')).json());
   assert.equal(ctx.launch.card, card, 'the page knows which card it was opened from');
-  assert.ok(ctx.inScope);
+  assert.equal(ctx.place.municipality, 'Oslo');
+
+  // The next patient in the same browser session is launched with that patient's context.
+  await page.goto(`${ehr.base}/patient/${patients[3]}`);
+  await page.frameLocator('iframe[name="app"]').locator('#record').waitFor();
+  const next = await page.frameLocator('iframe[name="app"]').locator('body').evaluate(async () => (await fetch('/app/api/context')).json());
+  assert.equal(next.place.municipality, 'Tromsø');
+  assert.equal(next.launch, undefined, 'launched from the list, not from a card');
 });
 
 test('filters narrow the lists; the handout opens for the ticked groups, its PDF in nb, nn and en, the name only when asked', async (t) => {
