@@ -2,10 +2,10 @@
 
 #include <memory>
 
+#include "fhir/r4/bundle.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/cds/prefetch_resolver.h"
-#include "fhir/r4/bundle.h"
 
 namespace selvhjelp::plugin {
 
