@@ -21,6 +21,11 @@ std::string ServiceConfig::BaseUrl() const {
   return url;
 }
 
+std::string ServiceConfig::AppLaunchUrl() const {
+  if (app.client_id.empty()) return {};
+  return app.launch_url.empty() ? BaseUrl() + "/app/launch" : app.launch_url;
+}
+
 namespace {
 
 bool IsHttpUrl(const std::string& url) {
@@ -256,7 +261,7 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
 }
 
 void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a, const std::filesystem::path& dir) {
-  p.RejectUnknown(s, "app", {"clientId", "allowedIssuers", "redirectUri", "scope", "hprClaim", "unitClaim", "roleClaim",
+  p.RejectUnknown(s, "app", {"clientId", "allowedIssuers", "redirectUri", "launchUrl", "scope", "hprClaim", "unitClaim", "roleClaim",
                              "sessionIdleMinutes", "sessionMaxHours", "allowHttp", "webDirectory"});
   if (auto v = p.String(s, "webDirectory", "app", true)) a.web_directory = Resolve(dir, *v);
   if (auto v = p.Bool(s, "allowHttp", "app")) a.allow_http = *v;
@@ -272,6 +277,10 @@ void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a, const std::files
   if (auto v = p.String(s, "redirectUri", "app", false)) {
     if (!IsHttpUrl(*v)) p.Add(*s.Find("redirectUri"), "app.redirectUri", "expected an http(s) URL");
     a.redirect_uri = *v;
+  }
+  if (auto v = p.String(s, "launchUrl", "app", false)) {
+    if (!IsHttpUrl(*v)) p.Add(*s.Find("launchUrl"), "app.launchUrl", "expected an http(s) URL");
+    a.launch_url = *v;
   }
   if (auto v = p.String(s, "scope", "app", false)) a.scope = *v;
   if (auto v = p.String(s, "hprClaim", "app", false)) a.hpr_claim = *v;

@@ -73,6 +73,7 @@ struct AppConfig {
   std::string client_id;                     // as registered with the EHR
   std::vector<std::string> allowed_issuers;  // EHR FHIR base URLs that may launch the app
   std::string redirect_uri;                  // empty: <public base URL>/app/callback
+  std::string launch_url;                    // empty: <public base URL>/app/launch (cards' smart links)
   std::string scope = "openid fhirUser launch patient/*.read";
   std::string hpr_claim = "hpr-nummer";              // DIPS Arena's claim names
   std::string unit_claim = "dips-userroledepartment";
@@ -155,6 +156,9 @@ struct ServiceConfig {
 
   // The base URL the record system calls us at (no trailing slash).
   std::string BaseUrl() const;
+  // The clinician app's launch URL (app.launchUrl, else <BaseUrl>/app/launch); empty when the app
+  // is not configured (no app.clientId).
+  std::string AppLaunchUrl() const;
 };
 
 // Reads and validates `path`. InvalidArgument listing every problem, one per line, as

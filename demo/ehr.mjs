@@ -7,7 +7,10 @@
 //     a bearer token and serves `.well-known/smart-configuration`;
 //   - a patient list: choosing a patient launches selvhjelp's app as an EHR would
 //     (GET {selvhjelp}/app/launch?iss=<fhir base>&launch=<opaque id>) in an iframe, with the CDS
-//     Hooks card of selvhjelp-patient-view rendered next to it.
+//     Hooks card of selvhjelp-patient-view rendered next to it. The card's `smart` link launches the
+//     app again with the link's appContext, which the token response carries (CDS Hooks 2.0).
+//     /launch/<patient>?locale=nn-NO launches as a user whose record-system language is nynorsk:
+//     the token response then carries `locale`, as an EHR may send unsolicited launch context.
 // The demo clinician is logged in automatically (said on the page). Not for production.
 //   node demo/ehr.mjs --port 9090 --selvhjelp http://127.0.0.1:8080 [--client-id selvhjelp-demo]
 import http from 'node:http';
@@ -108,6 +111,12 @@ const provider = new Provider(ISSUER, {
   conformIdTokenClaims: false,
   extraParams: ['launch'],
   pkce: { required: () => true },
+  // Every authorization gets its own grant, made in interaction() with its launch's context (the
+  // session's earlier grant would carry an earlier launch's patient and appContext).
+  loadExistingGrant: (ctx) => {
+    const grantId = ctx.oidc.result?.consent?.grantId;
+    return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+  },
   features: {
     devInteractions: { enabled: false },
     resourceIndicators: {
@@ -120,8 +129,8 @@ const provider = new Provider(ISSUER, {
   },
   extraTokenClaims: (ctx, token) => {
     const launch = grantLaunch.get(token.grantId) ?? {};
-    return { patient: launch.patient, encounter: launch.encounter, 'hpr-nummer': ACCOUNT.hpr, 'dips-userroledepartment': UNIT,
-      'dips-userrolename': 'Lege' };
+    return { patient: launch.patient, encounter: launch.encounter, appContext: launch.appContext, locale: launch.locale,
+      'hpr-nummer': ACCOUNT.hpr, 'dips-userroledepartment': UNIT, 'dips-userrolename': 'Lege' };
   },
   findAccount: (ctx, id) => ({
     accountId: id,
@@ -138,7 +147,7 @@ provider.use(async (ctx, next) => {
   await next();
   if (ctx.path === '/token' && ctx.status === 200 && ctx.body?.access_token) {
     const claims = JSON.parse(Buffer.from(ctx.body.access_token.split('.')[1], 'base64url'));
-    for (const name of ['patient', 'encounter', 'hpr-nummer', 'dips-userroledepartment']) {
+    for (const name of ['patient', 'encounter', 'appContext', 'locale', 'hpr-nummer', 'dips-userroledepartment']) {
       if (claims[name]) ctx.body[name] = claims[name];
     }
   }
@@ -238,7 +247,7 @@ async function cdsCards(peer, patient) {
 }
 
 // --- the web server -------------------------------------------------------------------------------
-const PAGE_CSP = `default-src 'self'; style-src 'self'; script-src 'none'; frame-src ${SELVHJELP}; img-src 'self' data:; base-uri 'none'; object-src 'none'`;
+const PAGE_CSP = `default-src 'self'; style-src 'self'; script-src 'none'; frame-src 'self' ${SELVHJELP}; img-src 'self' data:; base-uri 'none'; object-src 'none'`;
 
 async function main() {
   const peer = await startFhirPeer();
@@ -277,7 +286,10 @@ async function main() {
         const patient = patients.find((p) => p.id === launchMatch[1]);
         if (!patient) return html(404, '<!doctype html><title>Not found</title><p>No such patient.</p>');
         const launch = crypto.randomBytes(16).toString('base64url');
-        launches.set(launch, { patient: patient.id, encounter: patient.encounter });
+        // A card's smart link brings its appContext; a user's language setting, a locale.
+        const appContext = url.searchParams.get('appContext')?.slice(0, 2000) || undefined;
+        const locale = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(url.searchParams.get('locale') ?? '') ? url.searchParams.get('locale') : undefined;
+        launches.set(launch, { patient: patient.id, encounter: patient.encounter, appContext, locale });
         res.writeHead(302, { location: `${SELVHJELP}/app/launch?iss=${encodeURIComponent(FHIR_BASE)}&launch=${launch}` });
         return res.end();
       }
@@ -292,7 +304,7 @@ async function main() {
         } catch (e) {
           cardError = e.message;
         }
-        return html(200, patientPage({ patient, cards, cardError, hpr: ACCOUNT.hpr, unit: UNIT }));
+        return html(200, patientPage({ patient, cards, cardError, hpr: ACCOUNT.hpr, unit: UNIT, appLaunchUrl: `${SELVHJELP}/app/launch` }));
       }
       return html(404, '<!doctype html><title>Not found</title><p>Not found.</p>');
     } catch (e) {

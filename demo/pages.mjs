@@ -37,10 +37,18 @@ ${rows}
 </main>`);
 }
 
-function card(c, patient) {
-  const links = (c.links ?? []).map((l) => (l.type === 'smart'
-    ? `<li><a href="/launch/${escapeHtml(patient.id)}" target="app">${escapeHtml(l.label)}</a></li>`
-    : `<li><a href="${escapeHtml(l.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(l.label)}</a></li>`)).join('');
+// A card's links. A `smart` link launches the app in the app's frame, with the link's appContext,
+// when its URL is the app registered with this EHR (as EHRs allow only registered apps); an
+// unregistered one is shown, not followed.
+function cardLink(l, patient, appLaunchUrl) {
+  if (l.type !== 'smart') return `<li><a href="${escapeHtml(l.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(l.label)}</a></li>`;
+  if (l.url !== appLaunchUrl) return `<li>${escapeHtml(l.label)} <span class="muted">(ikke registrert app: ${escapeHtml(l.url)})</span></li>`;
+  const query = l.appContext ? `?appContext=${encodeURIComponent(l.appContext)}` : '';
+  return `<li><a class="smart-link" href="/launch/${escapeHtml(patient.id)}${query}" target="app">${escapeHtml(l.label)}</a></li>`;
+}
+
+function card(c, patient, appLaunchUrl) {
+  const links = (c.links ?? []).map((l) => cardLink(l, patient, appLaunchUrl)).join('');
   const suggestions = (c.suggestions ?? []).map((s) => `<li>${escapeHtml(s.label)}</li>`).join('');
   return `<article class="card card-${escapeHtml(c.indicator)}">
 <h3>${escapeHtml(c.summary)}</h3>
@@ -51,10 +59,10 @@ ${links ? `<ul class="links">${links}</ul>` : ''}
 </article>`;
 }
 
-export function patientPage({ patient, cards, cardError, hpr, unit }) {
+export function patientPage({ patient, cards, cardError, hpr, unit, appLaunchUrl }) {
   const cardsHtml = cardError
     ? `<p class="muted">Kortet kunne ikke hentes: ${escapeHtml(cardError)}</p>`
-    : cards.length ? cards.map((c) => card(c, patient)).join('\n') : '<p class="muted">Ingen kort for denne pasienten.</p>';
+    : cards.length ? cards.map((c) => card(c, patient, appLaunchUrl)).join('\n') : '<p class="muted">Ingen kort for denne pasienten.</p>';
   return page(`Demo-journal: ${patient.given} ${patient.family}`, `${banner({ hpr, unit })}
 <div class="patient-banner"><strong>${escapeHtml(`${patient.given} ${patient.family}`)}</strong> · født ${escapeHtml(patient.birthDate)} ·
 ${escapeHtml(patient.city)} · ${patient.diagnosis ? escapeHtml(patient.diagnosis[0]) : 'ingen rusdiagnose'} · <a href="/">Tilbake til listen</a></div>

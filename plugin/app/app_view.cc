@@ -1,5 +1,8 @@
 #include "plugin/app/app_view.h"
 
+#include <cctype>
+
+#include "fhir/json/json_reader.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/groups/healthcare_service.h"
 
@@ -10,6 +13,7 @@ using fhir::JsonValue;
 namespace {
 
 constexpr const char* kHprSystem = "urn:oid:2.16.578.1.12.4.1.4.4";
+constexpr const char* kOrgnrSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
 
 JsonValue Strings(const std::vector<std::string>& values) {
   JsonValue list = JsonValue::Array();
@@ -26,6 +30,11 @@ JsonValue GroupJson(const Group& g, const PatientDecision& decision,
   json.Set("id", HealthcareServiceId(g));  // as records and the directory name it
   json.Set("name", g.name);
   json.Set("organisation", g.organisation);
+  if (!g.organisation_number.empty()) {
+    JsonValue& identifier = json.Set("organisationIdentifier", JsonValue::Object());
+    identifier.Set("system", kOrgnrSystem);
+    identifier.Set("value", g.organisation_number);
+  }
   json.Set("twelveStep", JsonValue::Bool(g.twelve_step));
   json.Set("format", FormatName(g.format));
   json.Set("audience", AudienceName(g.audience));
@@ -68,8 +77,21 @@ Status Field(const std::string& field, const std::string& what) { return FieldEr
 
 }  // namespace
 
-JsonValue ContextJson(const AppSession& session, const PatientDecision& decision,
+std::string CardOfAppContext(const std::string& app_context) {
+  Result<JsonValue> parsed = fhir::ParseJson(app_context);
+  if (!parsed.ok() || !parsed->is_object()) return {};
+  const std::string card(parsed->FindString("card").value_or(""));
+  if (card.size() != 36) return {};
+  for (size_t i = 0; i < card.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? card[i] != '-' : !std::isxdigit(static_cast<unsigned char>(card[i]))) return {};
+  }
+  return card;
+}
+
+JsonValue ContextJson(const AppSession& session, const AppDecision& app,
                       const std::function<std::string(const Group&, const std::string&)>& when_words) {
+  const PatientDecision& decision = app.decision;
   JsonValue json = JsonValue::Object();
   json.Set("csrf", session.csrf);
   json.Set("language", decision.language.empty() ? "nb" : decision.language);
@@ -77,6 +99,9 @@ JsonValue ContextJson(const AppSession& session, const PatientDecision& decision
   if (!session.context.hpr_number.empty()) practitioner.Set("hpr", session.context.hpr_number);
   if (!session.context.unit.empty()) practitioner.Set("unit", session.context.unit);
   if (!session.context.fhir_user.empty()) practitioner.Set("reference", session.context.fhir_user);
+  if (const std::string card = CardOfAppContext(session.context.app_context); !card.empty()) {
+    json.Set("launch", JsonValue::Object()).Set("card", card);
+  }
   json.Set("inScope", JsonValue::Bool(decision.facts.in_scope));
   if (!decision.facts.in_scope) return json;
   JsonValue& place = json.Set("place", JsonValue::Object());
@@ -98,6 +123,12 @@ JsonValue ContextJson(const AppSession& session, const PatientDecision& decision
       JsonValue& list = sections.Set(name, JsonValue::Array());
       for (const Group* g : *groups) list.Append(GroupJson(*g, decision, when_words));
     }
+  }
+  JsonValue& related = json.Set("relatedPersons", JsonValue::Array());
+  for (const RelativeName& r : app.relatives) {
+    JsonValue& item = related.Append(JsonValue::Object());
+    item.Set("reference", r.reference);
+    if (!r.display.empty()) item.Set("display", r.display);
   }
   return json;
 }

@@ -8,15 +8,19 @@
 
 #include "fhir/base/result.h"
 #include "fhir/json/json_value.h"
+#include "plugin/app/app_decision.h"
 #include "plugin/app/app_sessions.h"
-#include "plugin/cds/patient_decision.h"
 
 namespace selvhjelp::plugin {
 
 // The body of GET /app/api/context. `when_words(group, language)` says when and where a group
 // meets in plain words (the same words as the cards and the handout).
-fhir::JsonValue ContextJson(const AppSession& session, const PatientDecision& decision,
+fhir::JsonValue ContextJson(const AppSession& session, const AppDecision& decision,
                             const std::function<std::string(const Group&, const std::string&)>& when_words);
+
+// The card a launch came from: the `card` member of a card link's appContext (the JSON object
+// selvhjelp's cards put there), validated as a UUID; empty for any other appContext.
+std::string CardOfAppContext(const std::string& app_context);
 
 // The record for POST /records from the page's body ({recipients, level, response, groups,
 // consent}) and the session. InvalidArgument naming the field for a malformed body (the record's

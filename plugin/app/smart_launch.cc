@@ -200,7 +200,11 @@ Result<LaunchContext> SmartLaunch::Complete(std::string_view state, std::string_
   // fhirUser from the verified id_token; the Norwegian claims from the token response, or from
   // the access token when the EHR issues it as a JWT (DIPS does). Both came straight from the
   // token endpoint over its TLS connection, so they are the EHR's word.
-  if (auto id = DecodeCompactJws(id_token); id.ok()) context.fhir_user = ClaimText(id->claims, "fhirUser");
+  if (auto id = DecodeCompactJws(id_token); id.ok()) {
+    context.fhir_user = ClaimText(id->claims, "fhirUser");
+    context.locale = ClaimText(id->claims, "locale");
+  }
+  if (std::string locale = ClaimText(*token, "locale"); !locale.empty()) context.locale = locale;
   JsonValue access_claims = JsonValue::Object();
   if (auto access = DecodeCompactJws(context.access_token); access.ok()) access_claims = std::move(access->claims);
   auto claim = [&](const std::string& name) {

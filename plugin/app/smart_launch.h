@@ -8,7 +8,8 @@
 //                        is refused), exchanges the code with the verifier, verifies the id_token
 //                        (signature by the issuer's JWKS, iss, aud, exp, nonce) and returns the
 //                        launch context: the token, patient, encounter, fhirUser, and the extra
-//                        claims Norwegian EHRs send (DIPS: hpr-nummer, role, department).
+//                        claims Norwegian EHRs send (DIPS: hpr-nummer, role, department), a card
+//                        link's appContext and the user's locale.
 // Transport-free: HTTP goes through HttpSend, time through the clock, randomness through
 // `random_bytes`, so it is unit-tested without a network. Thread-safe.
 #include <cstdint>
@@ -55,7 +56,11 @@ struct LaunchContext {
   std::string hpr_number;    // from the configured claim, when present
   std::string unit;          // ditto
   std::string role;          // ditto
-  std::string app_context;   // SMART `fhirContext`/`appContext` from a card's link, when given
+  std::string app_context;   // a CDS Hooks card link's `appContext` (SMART token response), when given
+  // The user's language as the launch gives it: a `locale` in the token response (SMART 2.2
+  // defines no such parameter, but lets an EHR send more launch context than asked for), else
+  // the id_token's OpenID Connect `locale` claim. A BCP 47 tag such as "nn-NO"; empty when neither.
+  std::string locale;
 };
 
 class SmartLaunch {

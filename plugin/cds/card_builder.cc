@@ -240,6 +240,15 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.EndArray();
   w.Key("links");
   w.StartArray();
+  if (!in.app_launch_url.empty()) {
+    w.StartObject();
+    w.Member("label", texts.Get(lang, "link.app"));
+    w.Member("url", in.app_launch_url);
+    w.Member("type", "smart");
+    // A string (CDS Hooks 2.0): the EHR hands it to the app in the token response.
+    w.Member("appContext", "{\"card\":\"" + card_uuid + "\"}");
+    w.EndObject();
+  }
   w.StartObject();
   w.Member("label", "Selvhjelp Norge");
   w.Member("url", "https://www.selvhjelp.no");

@@ -20,12 +20,16 @@ struct CardInput {
   std::string county_name;
   std::string region_name;
   std::string source_url;
+  // The clinician app's launch URL (app.launchUrl): when set, the card gets a `smart` link to it
+  // whose appContext names the card ({"card": "<card uuid>"}), so an EHR opens the app from it.
+  std::string app_launch_url;
   std::string now_iso;  // the consultation time written as Communication.sent
 };
 
 // Writes a card: `card_uuid`, summary (<140 characters), markdown detail with the groups, source,
 // one suggestion per intervention level (each creating the Communication that records it),
-// selectionBehavior at-most-one, and override reasons with displays in the card's language.
+// selectionBehavior at-most-one, override reasons with displays in the card's language, and links
+// (Selvhjelp Norge; the clinician app as a SMART link when configured).
 // Streams straight into `out` (hook answers are built on the hot path).
 void WriteCard(fhir::JsonStreamWriter& out, const CdsRequest& request, const CardInput& input,
                const std::string& card_uuid, const mappings::TextCatalog& texts);

@@ -62,6 +62,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     input.county_name = decision.county_name;
     input.region_name = decision.region_name;
     input.source_url = deps_.config->source_url;
+    input.app_launch_url = deps_.config->AppLaunchUrl();
     input.now_iso = fhir::IsoInstant(now);
     std::string card_uuid = NewUuid();
     WriteCard(out, request, input, card_uuid, *deps_.texts);

@@ -29,6 +29,9 @@ struct Group {
   std::string id;            // stable within its source
   std::string name;
   std::string organisation;  // "AA", "NA", "Al-Anon", "Selvhjelp Norge", a LINK centre, ...
+  // The organisation's organisasjonsnummer (9 digits), when the source gives it: brokered contact
+  // names the organisation by it in the patient's consent.
+  std::string organisation_number;
   std::vector<std::string> themes;  // alcohol, drugs, gambling, mental-health, relatives, ...
   Audience audience = Audience::kPerson;
   bool twelve_step = false;

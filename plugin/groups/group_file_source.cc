@@ -1,5 +1,7 @@
 #include "plugin/groups/group_file_source.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "fhir/base/status_macros.h"
@@ -82,7 +84,7 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
     p.Add(item, field, "expected an object");
     return std::nullopt;
   }
-  p.RejectUnknown(item, field, {"id", "name", "organisation", "themes", "audience", "twelveStep",
+  p.RejectUnknown(item, field, {"id", "name", "organisation", "organisationNumber", "themes", "audience", "twelveStep",
                                 "format", "languages", "meetings", "address", "phone", "email",
                                 "website", "lastConfirmed", "synthetic"});
   Group g;
@@ -91,6 +93,11 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   g.id = p.String(item, "id", field, true).value_or("");
   g.name = p.String(item, "name", field, true).value_or("");
   g.organisation = p.String(item, "organisation", field, true).value_or("");
+  if (auto number = p.String(item, "organisationNumber", field, false)) {
+    const bool nine_digits = number->size() == 9 && std::all_of(number->begin(), number->end(), [](unsigned char c) { return std::isdigit(c); });
+    if (nine_digits) g.organisation_number = *number;
+    else p.Add(*item.Find("organisationNumber"), FieldPath(field, "organisationNumber"), "expected a 9-digit organisasjonsnummer");
+  }
   g.themes = p.Strings(item, "themes", field, true);
   std::string audience = p.String(item, "audience", field, true).value_or("person");
   if (audience == "person") g.audience = Audience::kPerson;
@@ -191,6 +198,7 @@ std::string GroupsToJson(const std::vector<Group>& groups) {
     w.Member("id", g.id);
     w.Member("name", g.name);
     w.Member("organisation", g.organisation);
+    if (!g.organisation_number.empty()) w.Member("organisationNumber", g.organisation_number);
     auto strings = [&w](std::string_view key, const std::vector<std::string>& values) {
       w.Key(key);
       w.StartArray();

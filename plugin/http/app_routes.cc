@@ -147,10 +147,8 @@ class AppRoutesImpl : public AppRoutes {
                      "text/html; charset=utf-8", PageHeaders());
       }
       const int64_t max_age = std::max<int64_t>(0, context->expires_at - NowSeconds());
-      std::string target = "/app/";
-      if (!context->app_context.empty()) target += "#card=" + context->app_context;
       auto session = sessions_.Create(std::move(context).value());
-      Reply(ex, 302, "", kJson, {{"Location", target}, {"Set-Cookie", SessionCookie(session->id, Secure(), max_age)}});
+      Reply(ex, 302, "", kJson, {{"Location", "/app/"}, {"Set-Cookie", SessionCookie(session->id, Secure(), max_age)}});
     });
   }
 
@@ -185,7 +183,7 @@ class AppRoutesImpl : public AppRoutes {
     fhir::FhirReadOptions options;
     options.timeout = std::chrono::milliseconds(rt_.config.fhir_timeout_ms);
     DecideForApp(session->context, Deps(), *rt_.fhir_client, options, std::string(ex->request().Header("Accept-Language")),
-                 [this, ex, session](Result<PatientDecision> decision) {
+                 [this, ex, session](Result<AppDecision> decision) {
                    if (!decision.ok()) return ReplyError(ex, decision.status());
                    const mappings::TextCatalog& texts = *rt_.texts;
                    auto when = [&texts](const Group& g, const std::string& language) {
@@ -213,10 +211,16 @@ class AppRoutesImpl : public AppRoutes {
     });
   }
 
+  // A record's delivery state, for records about the session's patient only: any other id is
+  // not found, whether it exists or not.
   void GetRecord(const Exchange& ex, const std::string& id) {
-    if (!SessionOf(ex, false)) return;
+    std::shared_ptr<const AppSession> session = SessionOf(ex, false);
+    if (!session) return;
+    if (!rt_.records) return ReplyError(ex, UnavailableError("records: the store is not open"));
     Result<OutboxEntry> state = rt_.records->State(id);
-    if (!state.ok()) return ReplyError(ex, state.status());
+    if (!state.ok() && state.status().code() != StatusCode::kNotFound) return ReplyError(ex, state.status());
+    const std::string patient_key = rt_.ledger->SubjectKey(rt_.config.records.fhir_server, session->context.patient);
+    if (!state.ok() || state->subject_key != patient_key) return ReplyError(ex, NotFoundError("no record " + id + " for this patient"));
     Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
   }
 
@@ -271,23 +275,9 @@ class AppRoutesImpl : public AppRoutes {
     rt_.fhir_client->Read(session->context.iss, "Patient/" + session->context.patient, options,
                           [ex, handout, render](Result<JsonValue> patient) {
                             if (!patient.ok()) return ReplyError(ex, FailedPreconditionError("printName: the patient's name cannot be read"));
-                            handout->print_name = PatientName(*patient);
+                            handout->print_name = PersonName(*patient);
                             render();
                           });
-  }
-
-  // "Given Family" of the patient's first name (or its text).
-  static std::string PatientName(const JsonValue& patient) {
-    const JsonValue* names = patient.Find("name");
-    if (!names || names->items().empty()) return {};
-    const JsonValue& name = names->items()[0];
-    if (auto text = name.FindString("text")) return std::string(*text);
-    std::string full;
-    if (const JsonValue* given = name.Find("given")) {
-      for (const JsonValue& g : given->items()) full += (full.empty() ? "" : " ") + std::string(g.AsString().value_or(""));
-    }
-    if (auto family = name.FindString("family")) full += (full.empty() ? "" : " ") + std::string(*family);
-    return full;
   }
 
   Runtime& rt_;

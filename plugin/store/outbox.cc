@@ -20,9 +20,9 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_ms);
 )sql";
 
 // An entry from a row of record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms,
-// last_error, location.
+// last_error, location, subject_key.
 OutboxEntry ReadEntry(Statement& s) {
-  return OutboxEntry{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Text(6), s.Text(7)};
+  return OutboxEntry{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Text(6), s.Text(7), s.Text(8)};
 }
 
 std::string OutcomeKey(const std::string& subject_key, const std::string& recipient) {
@@ -210,7 +210,7 @@ Status Outbox::MarkParked(const std::string& record_id, const std::string& reaso
 Result<std::vector<OutboxEntry>> Outbox::List(const std::string& state, int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement list(statements_.Get(db_,
-      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location, subject_key "
       "FROM outbox WHERE ?1='' OR state=?1 ORDER BY created_ms DESC, record_id LIMIT ?2"));
   list.Bind(1, state).Bind(2, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
@@ -223,7 +223,7 @@ Result<std::vector<OutboxEntry>> Outbox::List(const std::string& state, int limi
 Result<std::optional<OutboxEntry>> Outbox::Get(const std::string& record_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement get(statements_.Get(db_,
-      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location "
+      "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location, subject_key "
       "FROM outbox WHERE record_id=?"));
   if (get.Bind(1, record_id).Step() != SQLITE_ROW) return std::optional<OutboxEntry>();
   return std::optional<OutboxEntry>(ReadEntry(get));

@@ -43,6 +43,7 @@ struct OutboxEntry {
   int64_t delivered_ms = 0;
   std::string last_error;  // the latest failure (may hold the EHR's words: not for logs)
   std::string location;    // delivered: the Communication's location at the EHR
+  std::string subject_key;  // Ledger::SubjectKey of the record's patient (never the id itself)
 };
 
 struct OutboxCounts {

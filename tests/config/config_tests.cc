@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(the_app_section_names_each_problem) {
                          "  \"auth\": {\"trustedIssuers\": []},\n"
                          "  \"app\": {\"clientId\": \"selvhjelp\",\n"
                          "          \"allowedIssuers\": [\"https://ehr.example/fhir\", \"http://plain.example/fhir\"],\n"
-                         "          \"sessionIdleMinutes\": 0, \"cookie\": 1}\n"
+                         "          \"sessionIdleMinutes\": 0, \"cookie\": 1,\n"
+                         "          \"launchUrl\": \"selvhjelp/app/launch\"}\n"
                          "}\n";
   auto cfg = LoadConfig(file);
   BOOST_REQUIRE(!cfg.ok());
@@ -67,7 +68,20 @@ BOOST_AUTO_TEST_CASE(the_app_section_names_each_problem) {
   BOOST_TEST(m.find(f + ":7: app.allowedIssuers[1]: expected an https URL") != std::string::npos, m);
   BOOST_TEST(m.find(f + ":8: app.sessionIdleMinutes") != std::string::npos, m);
   BOOST_TEST(m.find(f + ":8: app.cookie: unknown setting") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":9: app.launchUrl: expected an http(s) URL") != std::string::npos, m);
   fs::remove(file);
+}
+
+// Cards link to the app's launch URL: the configured one, else the public base URL's; none
+// without the app.
+BOOST_AUTO_TEST_CASE(the_app_launch_url_defaults_to_the_base_url) {
+  selvhjelp::config::ServiceConfig c;
+  c.public_base_url = "https://selvhjelp.example/";
+  BOOST_TEST(c.AppLaunchUrl().empty());
+  c.app.client_id = "selvhjelp";
+  BOOST_TEST(c.AppLaunchUrl() == "https://selvhjelp.example/app/launch");
+  c.app.launch_url = "https://apps.example/selvhjelp/launch";
+  BOOST_TEST(c.AppLaunchUrl() == "https://apps.example/selvhjelp/launch");
 }
 
 BOOST_AUTO_TEST_CASE(listener_limits_have_defaults_and_are_checked) {

@@ -1,29 +1,54 @@
-// Browser tests of the clinician app's page (plugin/web/app/) in Debian's Chromium, driven by
-// playwright-core, against the mock of its API (mock-app-api.mjs): every screen at 400 px (an EHR's
-// narrow tab) and 1280 px with 0 axe-core violations at WCAG 2.1 AA (screenshots into docs/), a
-// record completed by keyboard only, each level and each response, relatives, brokered contact
-// with consent, and the request bodies the API received.
+// Browser tests of the clinician app in Debian's Chromium (playwright-core) against the running
+// service and the demo record system (demo/ehr.mjs: oidc-provider and the pinned FHIR server): an
+// EHR launch goes through the real SMART flow to the real page, whose records reach the FHIR
+// server, where they are read back and validated. Every screen at 400 px (an EHR's narrow tab) and
+// 1280 px with 0 axe-core violations at WCAG 2.1 AA (screenshots into docs/); a record completed
+// by keyboard only; each level and each response, relatives, brokered contact with consent; the
+// launch from a card's smart link; the page's language from the launch, the clinician's profile
+// and the browser; the handout's PDF text in nb, nn and en.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMock } from './mock-app-api.mjs';
+import { ROOT, startDemoEhr, startProxy, startService } from '../integration/harness.mjs';
+import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from '../integration/validators.mjs';
 
 const peer = createRequire(new URL('../peer/package.json', import.meta.url));
 const { chromium } = peer('playwright-core');
 const { AxeBuilder } = peer('@axe-core/playwright');
 
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
-const ISS = 'https://ehr.example/fhir';
 const WIDTHS = [400, 1280];
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const RECORDS_TOKEN = 'demo-records-token';  // the demo EHR's token for selvhjelp's write-back
+const ORGNR = 'urn:oid:2.16.578.1.12.4.1.4.101';
 
-let mock;
+let proxy;    // selvhjelp's address, known before selvhjelp starts (the demo EHR registers it)
+let app;      // http://127.0.0.1:<proxy port>
+let ehr;
+let fhirBase;
+let service;
 let browser;
+let patients;  // the demo's patient ids: oslo, bergen, trondheim, tromsø, bergen without a diagnosis
 
 before(async () => {
-  mock = await startMock();
+  proxy = await startProxy(0);
+  app = `http://127.0.0.1:${proxy.port}`;
+  ehr = await startDemoEhr(app);
+  fhirBase = `${ehr.base}/fhir/R4`;
+  service = await startService((config) => {
+    config.service.publicBaseUrl = app;
+    config.app = { clientId: 'selvhjelp-demo', allowedIssuers: [fhirBase], allowHttp: true,
+      redirectUri: `${app}/app/callback`, webDirectory: path.join(ROOT, 'plugin/web/app') };
+    config.records = { fhirServer: fhirBase, allowHttp: true, auth: { type: 'bearer', token: RECORDS_TOKEN },
+      retryInitialMs: 100, retryMaxMs: 800 };
+    config.fhirServer = { ...(config.fhirServer ?? {}), allowHttp: true };
+  });
+  proxy.retarget(service.port);
+  const list = await (await fetch(`${ehr.base}/`)).text();
+  patients = [...list.matchAll(/href="\/patient\/([\w.-]+)"/g)].map((m) => m[1]);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -33,31 +58,42 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await mock?.close();
+  await service?.cleanup();
+  await proxy?.stop();
+  await ehr?.stop();
 });
 
-async function received() {
-  return (await fetch(`${mock.base}/mock/received`)).json();
+const BERGEN = () => patients[1];
+
+// The demo EHR's FHIR API with selvhjelp's write-back token.
+async function fhir(pathname, init = {}) {
+  const r = await fetch(`${fhirBase}/${pathname}`, { ...init, headers: { authorization: `Bearer ${RECORDS_TOKEN}`,
+    'content-type': 'application/fhir+json', ...(init.headers ?? {}) } });
+  assert.ok(r.ok, `FHIR ${pathname}: HTTP ${r.status}`);
+  return r.json();
 }
 
-async function resetReceived() {
-  await fetch(`${mock.base}/mock/reset`, { method: 'POST' });
-}
-
-// A fresh browser context launched as the EHR would (`launch` picks the mock's scenario); the
-// page is ready when its main content is drawn.
-async function launch(t, { width = 1280, launch: scenario = 'bergen', ready = '#record', expectedErrors = null } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'nb-NO' });
+// A fresh browser launched by the demo EHR as its EHR launch does (`query`: the EHR's launch
+// options, e.g. locale); the page is ready when `ready` is drawn.
+async function launch(t, { width = 1280, patient = BERGEN(), query = '', ready = '#record', locale = 'nb-NO', expectedErrors = null } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
   t.after(() => context.close());
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error' && !expectedErrors?.test(m.text())) errors.push(m.text()); });
   t.after(() => assert.deepEqual(errors, [], 'no script errors and no CSP violations'));
-  await page.goto(`${mock.base}/app/launch?iss=${encodeURIComponent(ISS)}&launch=${scenario}`);
+  await page.goto(`${ehr.base}/launch/${patient}${query}`);
+  assert.equal(new URL(page.url()).origin + new URL(page.url()).pathname, `${app}/app/`, 'the launch ends on the page');
   await page.waitForSelector(ready);
   return page;
 }
+
+// The page's own API, called from the page (its session cookie).
+const api = (page, pathname) => page.evaluate(async (p) => {
+  const r = await fetch(p);
+  return { status: r.status, body: await r.json().catch(() => null) };
+}, pathname);
 
 async function axe(page, what) {
   const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
@@ -82,7 +118,7 @@ function focused(page) {
 
 // Presses Tab until the focused element's label starts with `label` (and its name is `name`, when
 // given). Fails when the focus never gets there: the page's tab order must reach it.
-async function tabTo(page, label, { name, max = 120 } = {}) {
+async function tabTo(page, label, { name, max = 150 } = {}) {
   for (let i = 0; i < max; i += 1) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
@@ -95,11 +131,34 @@ async function tabTo(page, label, { name, max = 120 } = {}) {
 }
 
 const pick = (page, name, value) => page.check(`input[name="${name}"][value="${value}"]`);
-const tickGroup = (page, kind, id) => page.check(`input[data-kind="${kind}"][data-group="${id}"]`);
+const tickGroup = (page, kind, id) => page.check(`input[data-kind="${kind}"][data-group="${id}"] >> nth=0`);
 const statusText = (page) => page.locator('.record-status').innerText();
 
 async function waitDelivered(page, count) {
-  await page.waitForFunction((n) => document.querySelectorAll('.record-status .state-delivered').length === n, count);
+  await page.waitForFunction((n) => document.querySelectorAll('.record-status .state-delivered').length === n, count,
+    { timeout: 60000 });
+}
+
+// The records the page just made: their ids (from the delivery lines) and where the EHR stored each.
+async function delivered(page) {
+  const ids = await page.$$eval('.record-status [data-id]', (lines) => lines.map((l) => l.dataset.id));
+  const out = [];
+  for (const id of ids) {
+    const { status, body } = await api(page, `/app/api/records/${id}`);
+    assert.equal(status, 200);
+    assert.equal(body.state, 'delivered');
+    out.push({ id, location: body.location.replace(/\/_history.*/, '') });
+  }
+  return out;
+}
+
+const communications = async (patient) => ((await fhir(`Communication?subject=Patient/${patient}&_count=1000`)).entry ?? []).length;
+
+function assertValid(resource) {
+  const what = `${resource.resourceType}/${resource.id}`;
+  assert.deepEqual(validateWithMedplum(resource), [], `${what}: Medplum`);
+  assert.deepEqual(validateWithFhirJs(resource), [], `${what}: fhir.js`);
+  assert.deepEqual(validateWithOurProfiles(resource), [], `${what}: our profiles`);
 }
 
 test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horizontal scroll, screenshots', async (t) => {
@@ -120,10 +179,10 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     await axe(page, `errors ${width}`);
     await page.locator('#record').screenshot({ path: path.join(DOCS, `app-errors-${width}.png`) });
 
-    await page.check('input[name="who"][value="Patient/pat-1"]');
-    await tickGroup(page, 'patient', 'bgo-sh-1');
+    await page.check('input[name="who"][data-kind="patient"]');
+    await tickGroup(page, 'patient', 'demo-bgo-sh-1');
     await pick(page, 'response', 'interested');
-    await page.selectOption('select[name="organisation"]', 'Selvhjelp Norge');
+    await page.selectOption('select[name="organisation"]', { label: 'Selvhjelp Norge' });
     await pick(page, 'shares', 'name-and-phone');
     await page.check('input[name="confirm"]');
     await page.locator('#record').screenshot({ path: path.join(DOCS, `app-consent-${width}.png`) });
@@ -133,7 +192,7 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     await page.locator('#record').screenshot({ path: path.join(DOCS, `app-recorded-${width}.png`) });
   }
   for (const width of WIDTHS) {
-    const out = await launch(t, { width, launch: 'out-of-scope', ready: 'main h1' });
+    const out = await launch(t, { width, patient: patients[4], ready: 'main h1' });
     assert.match(await out.innerText('main'), /Ikke aktuelt/);
     await axe(out, `out of scope ${width}`);
     await shoot(out, 'out-of-scope', width);
@@ -141,38 +200,56 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     const context = await browser.newContext({ viewport: { width, height: 700 }, locale: 'nb-NO' });
     t.after(() => context.close());
     const expired = await context.newPage();
-    await expired.goto(`${mock.base}/app/`);
+    await expired.goto(`${app}/app/`);
     await expired.waitForSelector('main h1');
     assert.match(await expired.innerText('main h1'), /Økten er avsluttet/);
     await axe(expired, `session ended ${width}`);
     await shoot(expired, 'session-ended', width);
   }
-  for (const [scenario, lang, heading] of [['bergen-nn', 'nn', 'Sjølvhjelp for denne pasienten'], ['bergen-en', 'en', 'Self-help for this patient']]) {
-    const page = await launch(t, { width: 400, launch: scenario });
-    assert.equal(await page.getAttribute('html', 'lang'), lang);
-    assert.equal(await page.innerText('main h1'), heading);
-    await axe(page, `main ${lang}`);
-    await page.screenshot({ path: path.join(DOCS, `app-main-${lang}-400.png`) });
-  }
 });
 
-test('a record completed by keyboard only: Tab, Space, arrow keys, Enter', async (t) => {
-  await resetReceived();
+test('the language: the launch\'s locale, then the clinician\'s profile, then the browser', async (t) => {
+  const lang = async (options) => {
+    const page = await launch(t, { width: 400, ...options });
+    return { lang: await page.getAttribute('html', 'lang'), heading: await page.innerText('main h1'), page };
+  };
+  const nn = await lang({ query: '?locale=nn-NO', locale: 'en-GB' });
+  assert.deepEqual([nn.lang, nn.heading], ['nn', 'Sjølvhjelp for denne pasienten'], 'the launch\'s locale beats the browser');
+  await axe(nn.page, 'main nn');
+  await nn.page.screenshot({ path: path.join(DOCS, 'app-main-nn-400.png') });
+
+  const [practitioner] = (await fhir('Practitioner?identifier=urn:oid:2.16.578.1.12.4.1.4.4|9144889')).entry.map((e) => e.resource);
+  await fhir(`Practitioner/${practitioner.id}`, { method: 'PUT', body: JSON.stringify({ ...practitioner,
+    communication: [{ coding: [{ system: 'urn:ietf:bcp:47', code: 'en' }] }] }) });
+  try {
+    const en = await lang({ locale: 'nn-NO' });
+    assert.deepEqual([en.lang, en.heading], ['en', 'Self-help for this patient'], 'the profile beats the browser');
+    await axe(en.page, 'main en');
+    await en.page.screenshot({ path: path.join(DOCS, 'app-main-en-400.png') });
+    assert.equal((await lang({ query: '?locale=nb-NO', locale: 'nn-NO' })).lang, 'nb', 'the launch\'s locale beats the profile');
+  } finally {
+    await fhir(`Practitioner/${practitioner.id}`, { method: 'PUT', body: JSON.stringify(practitioner) });
+  }
+  assert.equal((await lang({ locale: 'nn-NO' })).lang, 'nn', 'without either, the browser\'s Accept-Language');
+  assert.equal((await lang({ locale: 'de-DE' })).lang, 'nb', 'and nb when none of them is a language the page has');
+});
+
+test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it reaches the EHR', async (t) => {
   const page = await launch(t, { width: 400 });
   await page.keyboard.press('Tab');
   assert.equal((await focused(page)).label, 'Gå til registrering', 'the first Tab reaches the skip link');
   await page.keyboard.press('Shift+Tab');
 
-  let f = await tabTo(page, 'AA Bergen sentrum');
+  let f = await tabTo(page, 'AA-gruppe Bergen sentrum');
   await page.keyboard.press('Space');
   f = await focused(page);
   assert.ok(f.checked, 'Space ticks the group');
-  await tabTo(page, 'Al-Anon Bergen');
+  await tabTo(page, 'Al-Anon-gruppe Bergen');
   await page.keyboard.press('Space');
 
   await tabTo(page, 'Pasienten', { name: 'who' });
   await page.keyboard.press('Space');
-  await tabTo(page, 'Kari Nordmann');
+  await tabTo(page, 'Eva Prøvesen', { name: 'who' });
   await page.keyboard.press('Space');
   f = await tabTo(page, 'Skriftlig', { name: 'level' });
   await page.keyboard.press('ArrowDown');
@@ -191,34 +268,40 @@ test('a record completed by keyboard only: Tab, Space, arrow keys, Enter', async
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Registrert', 'focus moves to the receipt');
   assert.match(await statusText(page), /Pasienten: Skrevet til journalen\.\s+Pårørende: Skrevet til journalen\./);
 
-  const { records } = await received();
-  assert.deepEqual(records, [
-    { recipients: ['Patient/pat-1'], level: 'conversation', response: 'thinking', groups: ['bgo-aa-1'] },
-    { recipients: ['RelatedPerson/rp-1'], level: 'conversation', response: 'thinking', groups: ['bgo-alanon-1'] },
-  ]);
+  const [toPatient, toRelative] = await delivered(page);
+  const patientCommunication = await fhir(toPatient.location);
+  assert.deepEqual(patientCommunication.recipient.map((r) => r.reference), [`Patient/${BERGEN()}`]);
+  const relativeCommunication = await fhir(toRelative.location);
+  assert.equal(relativeCommunication.recipient.length, 1);
+  const relative = await fhir(relativeCommunication.recipient[0].reference);
+  assert.equal(relative.name[0].given[0], 'Eva', 'the relative ticked by name');
+  for (const c of [patientCommunication, relativeCommunication]) assertValid(c);
 });
 
-test('each level and each response, relatives, and brokered contact with consent reach the API as the contract says', async (t) => {
-  const cases = [
-    { level: 'written', response: 'interested', who: ['Patient/pat-1'], groups: [['patient', 'bgo-aa-1'], ['patient', 'dig-aa-1']] },
-    { level: 'conversation', response: 'declined', who: ['Patient/pat-1'], groups: [] },
-    { level: 'brokered', response: 'interested', who: ['Patient/pat-1'], groups: [['patient', 'bgo-sh-1']],
-      consent: { organization: 'Selvhjelp Norge', shares: 'name-only' } },
-    { level: 'written', response: 'thinking', who: ['RelatedPerson/rp-1', 'RelatedPerson/rp-2'], groups: [['relatives', 'bgo-par-1']] },
-    { level: 'conversation', response: 'already-attends', who: ['RelatedPerson/rp-2'], groups: [['relatives', 'bgo-alanon-1']] },
-    { level: 'brokered', response: 'interested', who: ['RelatedPerson/rp-1'], groups: [['relatives', 'bgo-alanon-1']],
-      consent: { organization: 'Al-Anon', shares: 'name-and-email' } },
-  ];
+test('each level and each response, relatives, and brokered contact with consent: the resources arrive on the FHIR server and validate', async (t) => {
   const page = await launch(t, { width: 1280 });
+  const ctx = (await api(page, '/app/api/context')).body;
+  const relatives = ctx.relatedPersons.map((r) => r.reference);
+  assert.equal(relatives.length, 2);
+  assert.deepEqual(ctx.relatedPersons.map((r) => r.display), ['Nils Prøvesen (syntetisk) (far)', 'Eva Prøvesen (syntetisk) (søster)']);
+  const sh = ctx.recipients[0].sections.municipality.find((g) => g.id === 'demo-bgo-sh-1');
+  assert.deepEqual(sh.organisationIdentifier, { system: ORGNR, value: '310900400' });
+  const cases = [
+    { level: 'written', response: 'interested', who: [`Patient/${BERGEN()}`], groups: [['patient', 'demo-bgo-aa-1'], ['patient', 'demo-dig-sh-1']] },
+    { level: 'conversation', response: 'declined', who: [`Patient/${BERGEN()}`], groups: [] },
+    { level: 'brokered', response: 'interested', who: [`Patient/${BERGEN()}`], groups: [['patient', 'demo-bgo-sh-1']],
+      consent: { organization: 'Selvhjelp Norge', orgnr: '310900400', shares: 'name-only' } },
+    { level: 'written', response: 'thinking', who: relatives, groups: [['relatives', 'demo-bgo-alanon-1']] },
+    { level: 'conversation', response: 'already-attends', who: [relatives[1]], groups: [['relatives', 'demo-dig-par-1']] },
+  ];
   for (const c of cases) {
-    await resetReceived();
     for (const [kind, id] of c.groups) await tickGroup(page, kind, id);
     for (const ref of c.who) await page.check(`input[name="who"][value="${ref}"]`);
     await pick(page, 'level', c.level);
     await pick(page, 'response', c.response);
     if (c.consent) {
       assert.ok(await page.isVisible('.consent'), 'brokered shows the consent step');
-      await page.selectOption('select[name="organisation"]', c.consent.organization);
+      await page.selectOption('select[name="organisation"]', { label: c.consent.organization });
       await pick(page, 'shares', c.consent.shares);
       await page.check('input[name="confirm"]');
     } else {
@@ -226,17 +309,34 @@ test('each level and each response, relatives, and brokered contact with consent
     }
     await page.click('button[type="submit"]');
     await waitDelivered(page, 1);
-    const { records } = await received();
-    const expected = { recipients: c.who, level: c.level, response: c.response, groups: c.groups.map(([, id]) => id) };
-    if (c.consent) expected.consent = { organization: { display: c.consent.organization }, shares: c.consent.shares };
-    assert.deepEqual(records, [expected], `${c.level}/${c.response}`);
+    const [record] = await delivered(page);
+    const communication = await fhir(record.location);
+    assertValid(communication);
+    const ext = (name) => communication.extension.find((e) => e.url.endsWith(name))?.valueCoding?.code;
+    assert.equal(ext('level'), c.level, `${c.level}/${c.response}: level`);
+    assert.equal(ext('response'), c.response, `${c.level}/${c.response}: response`);
+    assert.deepEqual(communication.recipient.map((r) => r.reference).sort(), [...c.who].sort());
+    assert.equal(communication.subject.reference, `Patient/${BERGEN()}`);
+    assert.equal(communication.sender.identifier.value, '9144889', 'the launching clinician\'s HPR number');
+    for (const [, id] of c.groups) {
+      const name = ctx.recipients.flatMap((r) => Object.values(r.sections).flat()).find((g) => g.id === id).name;
+      assert.ok(JSON.stringify(communication.payload).includes(name), `${id} named in the record`);
+    }
+    for (const part of communication.partOf ?? []) assertValid(await fhir(part.reference));
+    if (c.consent) {
+      const consents = (await fhir(`Consent?patient=Patient/${BERGEN()}`)).entry.map((e) => e.resource);
+      const consent = consents.find((r) => r.identifier?.some((i) => i.value === `${record.id}/consent`));
+      assert.ok(consent, 'the consent arrived with the record');
+      assertValid(consent);
+      assert.deepEqual(consent.provision.actor[0].reference.identifier, { system: ORGNR, value: c.consent.orgnr });
+      assert.equal(consent.provision.actor[0].reference.display, c.consent.organization);
+    }
     await page.click('text=Registrer en ny samtale');
     for (const [kind, id] of c.groups) await page.uncheck(`input[data-kind="${kind}"][data-group="${id}"] >> nth=0`);
   }
 });
 
-test('the error summary names each missing answer, is focused, and its links move focus to the field', async (t) => {
-  await resetReceived();
+test('brokered contact for a relative, and a missing answer, are named in the error summary, which is focused and links to each field', async (t) => {
   const page = await launch(t, { width: 400 });
   await pick(page, 'level', 'brokered');
   await page.click('button[type="submit"]');
@@ -250,42 +350,85 @@ test('the error summary names each missing answer, is focused, and its links mov
   await page.keyboard.press('Enter');
   assert.equal((await focused(page)).name, 'response', 'the second link focuses the response');
   assert.equal(await page.getAttribute('select[name="organisation"]', 'aria-invalid'), 'true');
-  assert.equal((await received()).records.length, 0, 'nothing sent');
+
+  await page.check('input[name="who"][data-kind="relatives"] >> nth=0');
+  await page.click('button[type="submit"]');
+  assert.match(await page.innerText('.error-summary'), /Formidlet kontakt registreres for pasienten alene/);
+  assert.equal(await page.locator('.record-status [data-id]').count(), 0, 'nothing sent');
 });
 
-test('the server refuses a POST without the session cookie or the CSRF token, and the page says so', async (t) => {
-  await resetReceived();
-  const body = JSON.stringify({ recipients: ['Patient/pat-1'], level: 'written', response: 'interested', groups: [] });
-  const noSession = await fetch(`${mock.base}/app/api/records`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': 'x' }, body });
-  assert.equal(noSession.status, 401);
-  const page = await launch(t, { width: 1280, expectedErrors: /status of 403/ });
+test('a cross-site POST without the CSRF token, or with a forged one, is refused, the page says so, and nothing is recorded', async (t) => {
+  const before = await communications(patients[3]);
+  const page = await launch(t, { width: 1280, patient: patients[3], expectedErrors: /status of 403/ });
+  const body = JSON.stringify({ recipients: [`Patient/${patients[3]}`], level: 'written', response: 'interested', groups: [] });
   const noCsrf = await page.evaluate(async (b) => (await fetch('/app/api/records', { method: 'POST', headers: { 'content-type': 'application/json' }, body: b })).status, body);
   assert.equal(noCsrf, 403, 'the cookie alone is not enough');
+  const noSession = await fetch(`${app}/app/api/records`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': 'x' }, body });
+  assert.equal(noSession.status, 401);
   await page.route('**/app/api/records', (route) => route.continue({ headers: { ...route.request().headers(), 'x-csrf-token': 'forged' } }));
-  await page.check('input[name="who"][value="Patient/pat-1"]');
+  await page.check('input[name="who"][data-kind="patient"]');
   await pick(page, 'level', 'written');
   await pick(page, 'response', 'interested');
   await page.click('button[type="submit"]');
   await page.waitForSelector('.error-summary:not([hidden])');
-  assert.match(await page.innerText('.error-summary'), /Pasienten: X-CSRF-Token missing or wrong/);
-  assert.equal((await received()).records.length, 0);
+  assert.match(await page.innerText('.error-summary'), /Pasienten: .*X-CSRF-Token/);
+  assert.equal(await page.locator('.record-status [data-id]').count(), 0, 'no record was accepted');
+  assert.equal(await communications(patients[3]), before, 'nothing reached the EHR');
 });
 
-test('filters narrow the lists; the handout opens for the ticked groups, with the name only when asked', async (t) => {
-  await resetReceived();
+test('a record\'s state is only for sessions of its patient', async (t) => {
+  const bergen = await launch(t, { width: 1280 });
+  await bergen.check('input[name="who"][data-kind="patient"]');
+  await pick(bergen, 'level', 'written');
+  await pick(bergen, 'response', 'thinking');
+  await bergen.click('button[type="submit"]');
+  await waitDelivered(bergen, 1);
+  const [record] = await delivered(bergen);
+  const oslo = await launch(t, { width: 1280, patient: patients[0], expectedErrors: /status of 404/ });
+  assert.equal((await api(oslo, `/app/api/records/${record.id}`)).status, 404, 'another patient\'s record is not found');
+  assert.equal((await api(oslo, '/app/api/records/00000000-0000-7000-8000-000000000000')).status, 404);
+  assert.equal((await api(bergen, `/app/api/records/${record.id}`)).status, 200);
+});
+
+test('a card\'s smart link launches the app with the card as appContext, beside the card in the demo EHR', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${ehr.base}/patient/${patients[0]}`);
+  const frame = page.frameLocator('iframe[name="app"]');
+  await frame.locator('#record').waitFor();  // the EHR's own launch of the app, beside the card
+  assert.equal(await frame.locator('.from-card').count(), 0);
+  const link = page.locator('.cards a.smart-link').first();
+  const href = new URL(await link.getAttribute('href'), ehr.base);
+  const card = JSON.parse(href.searchParams.get('appContext')).card;
+  assert.match(card, /^[0-9a-f-]{36}$/, 'the appContext names the card');
+  await link.click();
+  await frame.locator('.from-card').waitFor();
+  assert.match(await frame.locator('.from-card').innerText(), /Åpnet fra beslutningsstøttekortet/);
+  const ctx = await frame.locator('body').evaluate(async () => (await fetch('/app/api/context')).json());
+  assert.equal(ctx.launch.card, card, 'the page knows which card it was opened from');
+  assert.equal(ctx.place.municipality, 'Oslo');
+
+  // The next patient in the same browser session is launched with that patient's context.
+  await page.goto(`${ehr.base}/patient/${patients[3]}`);
+  await page.frameLocator('iframe[name="app"]').locator('#record').waitFor();
+  const next = await page.frameLocator('iframe[name="app"]').locator('body').evaluate(async () => (await fetch('/app/api/context')).json());
+  assert.equal(next.place.municipality, 'Tromsø');
+  assert.equal(next.launch, undefined, 'launched from the list, not from a card');
+});
+
+test('filters narrow the lists; the handout opens for the ticked groups, its PDF in nb, nn and en, the name only when asked', async (t) => {
   const page = await launch(t, { width: 1280 });
-  await page.selectOption('select >> nth=2', 'en');
-  assert.match(await page.innerText('.filter-count'), /Viser 2 av 11 grupper/);
-  assert.equal(await page.locator('.group').count(), 2);
-  await page.selectOption('select >> nth=2', '');
+  const all = await page.locator('.group').count();
   await page.selectOption('select >> nth=1', 'digital');
-  assert.deepEqual(await page.locator('.group-name label').allInnerTexts(), ['AA på nett (syntetisk)', 'Pårørendegruppe på nett (syntetisk)']);
+  const digital = await page.locator('.group').count();
+  assert.ok(digital > 0 && digital < all, `the format filter narrows ${all} groups to ${digital}`);
+  assert.match(await page.innerText('.filter-count'), new RegExp(`Viser ${digital} av ${all} grupper`));
   await page.selectOption('select >> nth=1', '');
 
-  await tickGroup(page, 'patient', 'bgo-aa-1');
-  await tickGroup(page, 'patient', 'bgo-sh-1');
-  await tickGroup(page, 'relatives', 'bgo-alanon-1');
-  assert.match(await page.innerText('.named'), /AA Bergen sentrum.*\n.*Selvhjelpsgruppe om rus.*\n.*Al-Anon Bergen/);
+  await tickGroup(page, 'patient', 'demo-bgo-aa-1');
+  await tickGroup(page, 'patient', 'demo-bgo-sh-1');
+  await tickGroup(page, 'relatives', 'demo-bgo-alanon-1');
   const open = async (button) => {
     const [popup] = await Promise.all([page.context().waitForEvent('page'), page.click(`text=${button}`)]);
     await popup.waitForLoadState();
@@ -293,23 +436,42 @@ test('filters narrow the lists; the handout opens for the ticked groups, with th
     await popup.close();
     return Object.fromEntries(url.searchParams);
   };
-  assert.deepEqual(await open('Åpne utdelingsark (PDF)'), { recipient: 'patient', groups: 'bgo-aa-1,bgo-sh-1', lang: 'nb', format: 'pdf' });
+  assert.deepEqual(await open('Åpne utdelingsark (PDF)'), { recipient: 'patient', groups: 'demo-bgo-aa-1,demo-bgo-sh-1', lang: 'nb', format: 'pdf' });
   await page.check('text=Skriv pasientens navn på arket');
   await page.selectOption('.handout select', 'nn');
-  assert.deepEqual(await open('Utskriftsvennlig side'), { recipient: 'patient', groups: 'bgo-aa-1,bgo-sh-1', lang: 'nn', format: 'html', printName: '1' });
+  assert.deepEqual(await open('Utskriftsvennlig side'), { recipient: 'patient', groups: 'demo-bgo-aa-1,demo-bgo-sh-1', lang: 'nn', format: 'html', printName: '1' });
   await page.check('.handout input[value="relatives"]');
   assert.ok(!(await page.isVisible('text=Skriv pasientens navn på arket')), 'no name choice on the relatives\' sheet');
-  assert.deepEqual(await open('Åpne utdelingsark (PDF)'), { recipient: 'relatives', groups: 'bgo-alanon-1', lang: 'nn', format: 'pdf' });
+  assert.deepEqual(await open('Åpne utdelingsark (PDF)'), { recipient: 'relatives', groups: 'demo-bgo-alanon-1', lang: 'nn', format: 'pdf' });
+
+  const pdfText = async (query) => {
+    const base64 = await page.evaluate(async (q) => {
+      const r = await fetch(`/app/api/handout?${q}`);
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      let s = '';
+      for (const b of bytes) s += String.fromCharCode(b);
+      return btoa(s);
+    }, query);
+    return execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(base64, 'base64') }).toString();
+  };
+  const patient = await fhir(`Patient/${BERGEN()}`);
+  for (const [lang, word] of [['nb', /selvhjelp/i], ['nn', /sjølvhjelp/i], ['en', /self-help/i]]) {
+    const text = await pdfText(`recipient=patient&groups=demo-bgo-aa-1&lang=${lang}&format=pdf`);
+    assert.match(text, word, `the ${lang} handout`);
+    assert.ok(text.includes('AA-gruppe Bergen sentrum'), `the chosen group on the ${lang} handout`);
+    assert.ok(!text.includes(patient.name[0].family), 'no name unless asked');
+  }
+  assert.ok((await pdfText('recipient=patient&groups=demo-bgo-aa-1&lang=nb&format=pdf&printName=1')).includes(patient.name[0].family));
 });
 
 test('prints the groups and the guide without the controls; honours reduced motion', async (t) => {
-  const page = await launch(t, { width: 1280 });
+  const page = await launch(t, { width: 1280, patient: patients[3] });
   await page.emulateMedia({ media: 'print' });
   assert.ok(!(await page.isVisible('#record')), 'the record form is not printed');
   assert.ok(!(await page.isVisible('.filters')), 'nor the filters');
   assert.ok(await page.isVisible('.group'), 'the groups are');
   await page.emulateMedia({ media: 'screen', reducedMotion: 'reduce' });
-  await page.check('input[name="who"][value="Patient/pat-1"]');
+  await page.check('input[name="who"][data-kind="patient"]');
   await pick(page, 'level', 'written');
   await pick(page, 'response', 'interested');
   await page.route('**/app/api/records/*', () => {});  // keep it pending

@@ -32,10 +32,17 @@ function checked(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
 }
 
+// The organisations brokered contact can go to: those of the patient's groups whose organisation
+// number is known (the consent names the organisation by it), the chosen groups' first.
 function organisations(ctx, state) {
-  const chosen = ['patient', 'relatives'].flatMap((kind) => groupsOf(ctx, kind).filter((g) => state.selected[kind].has(g.id)));
-  const all = ['patient', 'relatives'].flatMap((kind) => groupsOf(ctx, kind));
-  return [...new Set([...chosen, ...all].map((g) => g.organisation).filter(Boolean))];
+  const groups = groupsOf(ctx, 'patient');
+  const chosen = groups.filter((g) => state.selected.patient.has(g.id));
+  const byNumber = new Map();
+  for (const g of [...chosen, ...groups]) {
+    const id = g.organisationIdentifier;
+    if (g.organisation && id?.value && !byNumber.has(id.value)) byNumber.set(id.value, { display: g.organisation, identifier: id });
+  }
+  return [...byNumber.values()];
 }
 
 export function renderRecord(container, state) {
@@ -92,7 +99,7 @@ export function renderRecord(container, state) {
     consent.hidden = !brokered;
     const current = orgSelect.value;
     orgSelect.replaceChildren(h('option', { value: '' }, t('consent.chooseOrganisation')),
-      ...organisations(ctx, state).map((o) => h('option', { value: o, selected: o === current }, o)));
+      ...organisations(ctx, state).map((o) => h('option', { value: o.identifier.value, selected: o.identifier.value === current }, o.display)));
   }
 
   function drawNamed() {
@@ -141,6 +148,7 @@ export function renderRecord(container, state) {
     if (!lvl) errors.push({ field: 'level', text: t('errors.level') });
     if (!checked(form, 'response')[0]) errors.push({ field: 'response', text: t('errors.response') });
     if (lvl === 'brokered') {
+      if (who.some((ref) => !ref.startsWith('Patient/'))) errors.push({ field: 'recipients', text: t('errors.brokeredRelatives') });
       if (!orgSelect.value) errors.push({ field: 'organisation', text: t('errors.organisation') });
       if (!checked(form, 'shares')[0]) errors.push({ field: 'shares', text: t('errors.shares') });
       if (!form.querySelector('input[name="confirm"]').checked) errors.push({ field: 'confirm', text: t('errors.confirm') });
@@ -151,7 +159,10 @@ export function renderRecord(container, state) {
   function bodies() {
     const lvl = checked(form, 'level')[0];
     const base = { level: lvl, response: checked(form, 'response')[0] };
-    if (lvl === 'brokered') base.consent = { organization: { display: orgSelect.value }, shares: checked(form, 'shares')[0] };
+    if (lvl === 'brokered') {
+      const org = organisations(ctx, state).find((o) => o.identifier.value === orgSelect.value);
+      base.consent = { organization: { display: org.display, identifier: org.identifier }, shares: checked(form, 'shares')[0] };
+    }
     const boxes = [...form.querySelectorAll('input[name="who"]:checked')];
     return ['patient', 'relatives'].map((kind) => ({
       kind,

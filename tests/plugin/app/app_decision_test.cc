@@ -68,13 +68,13 @@ BOOST_AUTO_TEST_CASE(an_ehr_without_communication_search_still_gets_a_decision) 
   launch.access_token = "user-token";
   launch.patient = "pat-1";
   launch.fhir_user = "Practitioner/prac-1";
-  std::optional<Result<PatientDecision>> result;
+  std::optional<Result<AppDecision>> result;
   DecideForApp(launch, DecisionDeps{&config, &diagnoses, &geography, &texts, &directory, ledger.get(), nullptr,
                                     [] { return int64_t{1'800'000'000}; }},
-               ehr, fhir::FhirReadOptions{}, "nn", [&](Result<PatientDecision> r) { result = std::move(r); });
+               ehr, fhir::FhirReadOptions{}, "nn", [&](Result<AppDecision> r) { result = std::move(r); });
   BOOST_REQUIRE(result.has_value());  // the table client answers at once
   BOOST_REQUIRE_MESSAGE(result->ok(), result->status().message());
-  const PatientDecision& d = **result;
+  const PatientDecision& d = (*result)->decision;
   BOOST_TEST(d.facts.in_scope);
   BOOST_TEST(d.language == "nn");
   BOOST_TEST(d.municipality_name == "Bergen");
@@ -87,6 +87,36 @@ BOOST_AUTO_TEST_CASE(an_ehr_without_communication_search_still_gets_a_decision) 
     asked_for_records = asked_for_records || url.rfind("Communication?", 0) == 0;
   }
   BOOST_TEST(asked_for_records);  // asked, refused, and decided without it
+  BOOST_TEST((*result)->relatives.empty());
+
+  // The page's language: the launch's locale, then the practitioner's profile, then the browser.
+  ehr.answers["Practitioner/prac-1"] = R"({"resourceType":"Practitioner","id":"prac-1",
+    "communication":[{"coding":[{"system":"urn:ietf:bcp:47","code":"en"}]}]})";
+  ehr.answers["RelatedPerson?patient=pat-1"] = R"({"resourceType":"Bundle","type":"searchset","entry":[
+    {"resource":{"resourceType":"RelatedPerson","id":"rp-1","active":true,"patient":{"reference":"Patient/pat-1"},
+      "name":[{"family":"Prøvesen","given":["Eva"]}],"relationship":[{"text":"søster"}]}},
+    {"resource":{"resourceType":"RelatedPerson","id":"rp-2","active":false,"patient":{"reference":"Patient/pat-1"}}},
+    {"resource":{"resourceType":"RelatedPerson","id":"rp-3","patient":{"reference":"Patient/pat-1"}}}]})";
+  auto language = [&](const std::string& locale, const std::string& accept) {
+    launch.locale = locale;
+    result.reset();
+    DecideForApp(launch, DecisionDeps{&config, &diagnoses, &geography, &texts, &directory, ledger.get(), nullptr,
+                                      [] { return int64_t{1'800'000'000}; }},
+                 ehr, fhir::FhirReadOptions{}, accept, [&](Result<AppDecision> r) { result = std::move(r); });
+    BOOST_REQUIRE(result.has_value() && result->ok());
+    return (*result)->decision.language;
+  };
+  BOOST_TEST(language("nn-NO", "nb") == "nn");  // the launch's locale first
+  BOOST_TEST(language("", "nn") == "en");       // then the practitioner's profile
+  BOOST_TEST(language("fr-FR", "nn") == "en");  // a locale we have no text for does not count
+  // The relatives the page names: active ones, with their name and relationship when given.
+  BOOST_REQUIRE((*result)->relatives.size() == 2u);
+  BOOST_TEST((*result)->relatives[0].reference == "RelatedPerson/rp-1");
+  BOOST_TEST((*result)->relatives[0].display == "Eva Prøvesen (søster)");
+  BOOST_TEST((*result)->relatives[1].reference == "RelatedPerson/rp-3");
+  BOOST_TEST((*result)->relatives[1].display.empty());
+  ehr.answers.erase("Practitioner/prac-1");
+  BOOST_TEST(language("", "nn,en;q=0.5") == "nn");  // and last the browser's Accept-Language
   fs::remove_all(dir);
 }
 
@@ -97,9 +127,9 @@ BOOST_AUTO_TEST_CASE(a_patient_the_ehr_will_not_show_is_a_failed_precondition) {
   launch.access_token = "user-token";
   launch.patient = "pat-1";
   config::ServiceConfig config;
-  std::optional<Result<PatientDecision>> result;
+  std::optional<Result<AppDecision>> result;
   DecideForApp(launch, DecisionDeps{&config, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, [] { return int64_t{0}; }},
-               ehr, fhir::FhirReadOptions{}, "", [&](Result<PatientDecision> r) { result = std::move(r); });
+               ehr, fhir::FhirReadOptions{}, "", [&](Result<AppDecision> r) { result = std::move(r); });
   BOOST_REQUIRE(result.has_value());
   BOOST_TEST(static_cast<int>(result->status().code()) == static_cast<int>(StatusCode::kFailedPrecondition));
 }

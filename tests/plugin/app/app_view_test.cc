@@ -1,5 +1,6 @@
 // The page's record request becomes a record whose patient, practitioner and encounter come from
-// the session; what the page says about them is ignored.
+// the session; what the page says about them is ignored. The context names the relatives, each
+// group's organisation number (for brokered contact) and the card the launch came from.
 #include "plugin/app/app_view.h"
 
 #include <boost/test/unit_test.hpp>
@@ -46,4 +47,43 @@ BOOST_AUTO_TEST_CASE(a_page_record_without_recipients_names_the_field) {
   BOOST_TEST(record.status().message().rfind("recipients: required", 0) == 0u);
   BOOST_TEST(RecordFromPage(Session(), *fhir::ParseJson(R"({"recipients":[1]})"), "x").status().message() ==
              "recipients[0]: expected a reference string");
+}
+
+BOOST_AUTO_TEST_CASE(the_context_names_relatives_organisation_numbers_and_the_launching_card) {
+  AppSession session = Session();
+  session.context.app_context = R"({"card":"0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b"})";
+  Group aa;
+  aa.id = "bgo-aa-1";
+  aa.source = "demo";
+  aa.name = "AA Bergen";
+  aa.organisation = "AA";
+  aa.organisation_number = "310900109";
+  Group na = aa;
+  na.id = "bgo-na-1";
+  na.organisation = "NA";
+  na.organisation_number.clear();
+  AppDecision app;
+  app.decision.facts.in_scope = true;
+  app.decision.language = "nb";
+  RecipientDecision patient;
+  patient.name = "patient";
+  patient.refs = {"Patient/pat-1"};
+  patient.groups.municipality = {&aa, &na};
+  app.decision.recipients.push_back(patient);
+  app.relatives = {{"RelatedPerson/rp-1", "Eva Prøvesen (søster)"}, {"RelatedPerson/rp-2", ""}};
+  const JsonValue json = ContextJson(session, app, [](const Group&, const std::string&) { return std::string("tirsdager"); });
+  BOOST_TEST((json.FindPath({"launch", "card"})->AsString() == "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b"));
+  const JsonValue& groups = *json.Find("recipients")->items()[0].FindPath({"sections", "municipality"});
+  BOOST_TEST((groups.items()[0].FindPath({"organisationIdentifier", "system"})->AsString() == "urn:oid:2.16.578.1.12.4.1.4.101"));
+  BOOST_TEST((groups.items()[0].FindPath({"organisationIdentifier", "value"})->AsString() == "310900109"));
+  BOOST_TEST(!groups.items()[1].Find("organisationIdentifier"));
+  const JsonValue& related = *json.Find("relatedPersons");
+  BOOST_REQUIRE(related.items().size() == 2u);
+  BOOST_TEST((related.items()[0].FindString("display") == "Eva Prøvesen (søster)"));
+  BOOST_TEST(!related.items()[1].Find("display"));
+
+  // Any other appContext names no card.
+  for (const char* other : {"", "card=x", R"({"card":"not-a-uuid"})", R"(["0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b"])"}) {
+    BOOST_TEST(CardOfAppContext(other).empty(), other);
+  }
 }

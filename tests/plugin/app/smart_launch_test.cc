@@ -218,3 +218,19 @@ BOOST_FIXTURE_TEST_CASE(a_token_answer_without_id_token_is_refused, Fixture) {
   ehr.edit_response = [](JsonValue& response) { response.Erase("id_token"); };
   BOOST_TEST(launch.Complete(state, "good-code").status().message() == "token endpoint: no id_token (scope openid)");
 }
+
+// A card's link: the token response's appContext string reaches the launch context as it is. The
+// user's locale comes from the token response, else from the id_token's OpenID Connect claim.
+BOOST_FIXTURE_TEST_CASE(app_context_and_locale_come_from_the_token_response_or_the_id_token, Fixture) {
+  ehr.edit_claims = [](JsonValue& claims) { claims.Set("locale", "nn-NO"); };
+  ehr.edit_response = [](JsonValue& response) { response.Set("appContext", R"({"card":"c"})"); };
+  Result<LaunchContext> context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE_MESSAGE(context.ok(), context.status().message());
+  BOOST_TEST(context->app_context == R"({"card":"c"})");
+  BOOST_TEST(context->locale == "nn-NO");
+  ehr.edit_response = [](JsonValue& response) { response.Set("locale", "en"); };
+  context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE(context.ok());
+  BOOST_TEST(context->locale == "en");
+  BOOST_TEST(context->app_context.empty());
+}

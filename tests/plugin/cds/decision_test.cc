@@ -182,4 +182,32 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   BOOST_TEST(relatives.Find("suggestions")->items().size() == 2u);
 }
 
+// With the clinician app configured, a card opens it: a `smart` link to the launch URL whose
+// appContext (a string, as CDS Hooks 2.0 says) names the card; without it, only the absolute link.
+BOOST_AUTO_TEST_CASE(a_card_links_to_the_app_with_its_own_uuid_as_app_context) {
+  CdsRequest request;
+  request.hook = "patient-view";
+  request.patient_id = "p";
+  GroupMatch match;
+  CardInput input;
+  input.language = "en";
+  input.recipient_refs = {"Patient/p"};
+  input.groups = &match;
+  input.now_iso = "2026-11-23T10:00:00Z";
+  const JsonValue without = Card(request, input, texts);
+  BOOST_REQUIRE(without.Find("links")->items().size() == 1u);
+  BOOST_TEST((without.Find("links")->items()[0].FindString("type") == "absolute"));
+  BOOST_TEST(!without.Find("links")->items()[0].Find("appContext"));
+
+  input.app_launch_url = "https://selvhjelp.example/app/launch";
+  const JsonValue card = Card(request, input, texts);
+  BOOST_REQUIRE(card.Find("links")->items().size() == 2u);
+  const JsonValue& link = card.Find("links")->items()[0];
+  BOOST_TEST((link.FindString("type") == "smart"));
+  BOOST_TEST((link.FindString("url") == "https://selvhjelp.example/app/launch"));
+  BOOST_TEST(std::string(link.FindString("label").value_or("")).rfind("Open the selvhjelp app", 0) == 0u);
+  BOOST_TEST((link.FindString("appContext") == R"({"card":"card-uuid"})"));
+  BOOST_TEST((card.Find("links")->items()[1].FindString("type") == "absolute"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
