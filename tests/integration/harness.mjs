@@ -175,6 +175,10 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
   // The demo's write-back and clinician app point at the demo record system; a test sets its own.
   delete config.records;
   delete config.app;
+  // The demo's 2 s deadline for FHIR reads is for a clinic's EHR; the test FHIR server answers
+  // dozens of concurrent calls on a machine that may be busy, so tests give it room (a test of
+  // the deadline itself waits on a server that never answers, which fails at any deadline).
+  config.fhirServer.timeoutMs = 10000;
   edit(config);
   const configPath = path.join(dir, 'config.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
