@@ -25,6 +25,24 @@ inline constexpr std::string_view kMunicipalityExtension = "http://hl7.no/fhir/S
 // that marks all four resources of one record (code: the record id).
 inline constexpr std::string_view kRecordSystem = "https://selvhjelp.example/fhir/NamingSystem/record";
 inline constexpr std::string_view kProfileBase = "https://selvhjelp.example/fhir/StructureDefinition/";
+// What the patient agreed may be shared when contact is brokered (CodeSystem shared-contact-details,
+// Consent.provision.code).
+inline constexpr std::string_view kSharedDetailsSystem = "https://selvhjelp.example/fhir/CodeSystem/shared-contact-details";
+struct SharedDetailsInfo {
+  std::string_view code;
+  std::string_view display;
+};
+inline constexpr SharedDetailsInfo kSharedDetails[] = {
+    {"name-and-phone", "Name and phone number"},
+    {"name-and-email", "Name and e-mail address"},
+    {"name-only", "Name only"},
+};
+inline const SharedDetailsInfo* FindSharedDetails(std::string_view code) {
+  for (const SharedDetailsInfo& details : kSharedDetails) {
+    if (details.code == code) return &details;
+  }
+  return nullptr;
+}
 
 // The intervention levels (CodeSystem intervention-level) and the medium each is given by.
 struct LevelInfo {

@@ -39,6 +39,7 @@ struct InformationRecord {
   std::vector<std::string> group_ids;  // HealthcareService ids of the directory, as given
   std::vector<GroupGiven> groups;      // filled from the directory
   RecordReference consent_organisation;  // brokered only: who may receive the contact details
+  std::string consent_shares;            // brokered only: which details (shared-contact-details code), or empty
 };
 
 // Procedure for the two levels meant to change the patient's mind (FHIR's boundary rule).

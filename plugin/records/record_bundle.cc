@@ -130,6 +130,11 @@ JsonValue Consent(const InformationRecord& r) {
   actor.Set("reference", Reference(r.consent_organisation));
   provision.Set("action", JsonValue::Array())
       .Append(fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/consentaction", "disclose", "Disclose")));
+  // What may be disclosed: the contact details the patient agreed to (when the record says).
+  if (const vocabulary::SharedDetailsInfo* shares = vocabulary::FindSharedDetails(r.consent_shares)) {
+    provision.Set("code", JsonValue::Array())
+        .Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kSharedDetailsSystem, shares->code, shares->display)));
+  }
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include "fhir/r4/date_time.h"
 #include "fhir/r4/fhir_id.h"
 #include "plugin/cds/card_builder.h"
+#include "plugin/cds/vocabulary.h"
 #include "plugin/records/norwegian_ids.h"
 
 namespace selvhjelp::plugin {
@@ -240,6 +241,19 @@ Result<InformationRecord> ParseRecordRequest(const JsonValue& body, int64_t now_
                                         "with an identifier only (the name the patient agreed to)"));
       }
     }
+    if (consent != nullptr && consent->is_object()) {
+      for (const auto& [key, member] : consent->members()) {
+        if (key != "organization" && key != "shares") problem("consent." + key, "unknown field");
+      }
+      if (const JsonValue* shares = consent->Find("shares")) {
+        std::string_view code = shares->AsString().value_or("");
+        if (vocabulary::FindSharedDetails(code) == nullptr) {
+          problem("consent.shares", "expected name-and-phone, name-and-email or name-only");
+        } else {
+          r.consent_shares = std::string(code);
+        }
+      }
+    }
   } else if (consent != nullptr) {
     problem("consent", "only for level brokered");
   }
@@ -268,8 +282,12 @@ Result<JsonValue> RecordRequestFromParameters(const JsonValue& parameters) {
       JsonValue* array = body.MutableFind(key);
       if (array == nullptr) array = &body.Set(key, JsonValue::Array());
       array->Append(*value);
-    } else if (name == "consentOrganization") {
-      body.Set("consent", JsonValue::Object()).Set("organization", *value);
+    } else if (name == "consentOrganization" || name == "consentShares") {
+      JsonValue* consent = body.MutableFind("consent");
+      if (consent == nullptr) consent = &body.Set("consent", JsonValue::Object());
+      const char* key = name == "consentOrganization" ? "organization" : "shares";
+      if (consent->Find(key) != nullptr) return FieldError(field, "'" + name + "' given twice");
+      consent->Set(key, *value);
     } else if (kFields.find(name) != kFields.end() && name != "groups" && name != "consent") {
       if (body.Find(name) != nullptr) return FieldError(field, "'" + name + "' given twice");
       body.Set(name, *value);

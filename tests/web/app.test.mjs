@@ -330,6 +330,7 @@ test('each level and each response, relatives, and brokered contact with consent
       assertValid(consent);
       assert.deepEqual(consent.provision.actor[0].reference.identifier, { system: ORGNR, value: c.consent.orgnr });
       assert.equal(consent.provision.actor[0].reference.display, c.consent.organization);
+      assert.deepEqual(consent.provision.code[0].coding.map((x) => x.code), [c.consent.shares], 'what the patient agreed may be shared');
     }
     await page.click('text=Registrer en ny samtale');
     for (const [kind, id] of c.groups) await page.uncheck(`input[data-kind="${kind}"][data-group="${id}"] >> nth=0`);

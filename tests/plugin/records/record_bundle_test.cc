@@ -24,7 +24,10 @@ InformationRecord Record(const std::string& level) {
   r.level = level;
   r.response = "declined";
   r.groups = {{"demo|bgo-aa-1", "AA Bergen sentrum", "AA"}};
-  if (level == "brokered") r.consent_organisation = {"", "urn:oid:2.16.578.1.12.4.1.4.101", "974760673", "AA Norge"};
+  if (level == "brokered") {
+    r.consent_organisation = {"", "urn:oid:2.16.578.1.12.4.1.4.101", "974760673", "AA Norge"};
+    r.consent_shares = "name-and-email";
+  }
   return r;
 }
 
@@ -93,6 +96,9 @@ BOOST_FIXTURE_TEST_CASE(brokered_contact_adds_a_one_off_disclosure_consent, Fixt
   BOOST_TEST((consent.FindPath({"provision"})->FindString("type") == "permit"));
   BOOST_TEST((consent.FindPath({"provision", "period"})->FindString("start") == "2026-11-18"));
   BOOST_TEST((consent.FindPath({"provision", "period"})->FindString("end") == "2026-11-18"));
+  const JsonValue& shares = consent.FindPath({"provision"})->Find("code")->items()[0].Find("coding")->items()[0];
+  BOOST_TEST((shares.FindString("system") == "https://selvhjelp.example/fhir/CodeSystem/shared-contact-details"));
+  BOOST_TEST((shares.FindString("code") == "name-and-email"));
   BOOST_TEST((consent.FindPath({"provision"})->Find("actor")->items()[0].FindPath({"reference", "identifier"})->FindString("value") ==
              "974760673"));
   const JsonValue& provenance = Resource(bundle, "Provenance");

@@ -104,6 +104,17 @@ BOOST_AUTO_TEST_CASE(brokered_needs_a_named_organisation_and_the_patient) {
   auto r = ParseRecordRequest(body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(NeedsConsent(*r));
+  BOOST_TEST(r->consent_shares.empty());
+  body.Set("consent", J(R"({"organization": {"display": "AA"}, "shares": "name-and-phone"})"));
+  r = ParseRecordRequest(body, kNow, 50);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r->consent_shares == "name-and-phone");
+  body.Set("consent", J(R"({"organization": {"display": "AA"}, "shares": "address", "colour": 1})"));
+  const Status both = ParseRecordRequest(body, kNow, 50).status();
+  BOOST_REQUIRE(both.issues().size() == 2u);
+  BOOST_TEST(both.issues()[0].expression == "consent.colour");
+  BOOST_TEST(both.issues()[1].expression == "consent.shares");
+  body.Set("consent", J(R"({"organization": {"display": "AA"}})"));
   body.Set("recipient", J(R"([{"reference": "RelatedPerson/r1"}])"));
   BOOST_TEST(ErrorOf(body).rfind("level: brokered contact is recorded for the patient", 0) == 0);
 }
@@ -114,12 +125,14 @@ BOOST_AUTO_TEST_CASE(parameters_become_the_same_body) {
     {"name": "practitioner", "valueReference": {"reference": "Practitioner/d1"}},
     {"name": "level", "valueCode": "brokered"}, {"name": "response", "valueCode": "interested"},
     {"name": "group", "valueString": "a"}, {"name": "group", "valueString": "b"},
-    {"name": "consentOrganization", "valueReference": {"display": "LINK Bergen", "identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.102", "value": "4001"}}}]})"));
+    {"name": "consentOrganization", "valueReference": {"display": "LINK Bergen", "identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.102", "value": "4001"}}},
+    {"name": "consentShares", "valueCode": "name-only"}]})"));
   BOOST_REQUIRE(body.ok());
   BOOST_TEST(body->Find("groups")->items().size() == 2u);
   auto r = ParseRecordRequest(*body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->consent_organisation.identifier_value == "4001");
+  BOOST_TEST(r->consent_shares == "name-only");
   auto unknown = RecordRequestFromParameters(J(R"({"resourceType": "Parameters", "parameter": [{"name": "colour", "valueString": "x"}]})"));
   BOOST_TEST(unknown.status().message() == "parameter[0].name: unknown parameter 'colour'");
   auto twice = RecordRequestFromParameters(J(R"({"resourceType": "Parameters", "parameter": [{"name": "level", "valueCode": "written"}, {"name": "level", "valueCode": "written"}]})"));
