@@ -163,8 +163,9 @@ export async function startProxy(targetPort) {
 // the service with --port 0: it binds a free port itself and names it in its "listening on"
 // line, which sets service.port and service.base (a restart may get another port).
 // `edit(config)` may change the config first. Group sources over HTTP are read after the service
-// listens: start() waits until /directory/status says none is loading, unless `waitForSources` is
-// false (a test of that loading itself).
+// listens: when the config has such a source, start() waits until /directory/status says none is
+// loading, unless `waitForSources` is false (a test of that loading itself). Sources read from
+// files are loaded before the service listens.
 export async function startService(edit = () => {}, { waitForSources = true } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-it-'));
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/demo.json'), 'utf8'));
@@ -192,8 +193,10 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
     service.child.stdout.resume();
     service.port = Number(port);
     service.base = `http://127.0.0.1:${service.port}`;
-    if (waitForSources) {
-      await waitFor(async () => !(await (await fetch(`${service.base}/directory/status`)).json()).loading, 'group sources read');
+    if (waitForSources && config.groups.sources.some((source) => source.url)) {
+      // Each poll is bounded too: a poll that hangs must not hang the test.
+      await waitFor(async () => !(await (await fetch(`${service.base}/directory/status`, { signal: AbortSignal.timeout(10000) })).json()).loading,
+        'group sources read');
     }
   };
   service.stop = async () => {
@@ -208,7 +211,15 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
     await service.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  await service.start();
+  try {
+    await service.start();
+  } catch (error) {
+    // A start that fails half-way (no "listening" line, sources never read) must not leave the
+    // child running: its pipes would keep this test file's process alive after the test failed.
+    if (service.child) await service.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return service;
 }
 
