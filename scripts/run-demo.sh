@@ -47,4 +47,11 @@ Try, in another shell:
 Reset the demo's state: stop it, then  bash scripts/run-demo.sh reset
 
 EOT
-build/plugin/selvhjelp serve --config config/demo.json --port "$port"
+config=config/demo.json
+if [ "$port" != 8080 ] || [ "$ehr_port" != 9090 ]; then
+  # The demo config names the demo EHR (9090) and the app's redirect URI (8080): other ports get a
+  # copy beside it (same folder, so its relative paths still hold; not in git).
+  config=config/demo-ports.local.json
+  sed -e "s|127.0.0.1:9090|127.0.0.1:$ehr_port|g" -e "s|127.0.0.1:8080|127.0.0.1:$port|g" config/demo.json >"$config"
+fi
+build/plugin/selvhjelp serve --config "$config" --port "$port"
