@@ -60,10 +60,11 @@ const std::vector<CommandLine>& Commands() {
       Load the config and every file it names; print every problem as file:line: field: what.
       Exit 0 when valid, 1 otherwise.
 )"},
-      {{"demo-token", {"--key", "--iss", "--aud", "--kid", "--ttl"}, {}, 0, 0},
-       R"(  selvhjelp demo-token --key PEM --iss ISS --aud URL [--kid KID] [--ttl SECONDS]
+      {{"demo-token", {"--key", "--iss", "--aud", "--kid", "--ttl", "--sub"}, {}, 0, 0},
+       R"(  selvhjelp demo-token --key PEM --iss ISS --aud URL [--sub SUB] [--kid KID] [--ttl SECONDS]
       Print a signed JWT as a CDS client would send it (ES384 for EC keys, RS384 for RSA keys),
-      for trying the demo with curl. Never use it with production keys.
+      for trying the demo with curl; --sub names the caller (the demo's auditor: demo-auditor).
+      Never use it with production keys.
 )"},
       {{"directory check", {}, {}, 1, 1}, R"(  selvhjelp directory check CONFIG
       Load every group source the config names; print each problem as file:line: field: what.
@@ -543,6 +544,7 @@ int DemoToken(const std::vector<std::string>& args) {
   fhir::JsonValue claims = fhir::JsonValue::Object();
   claims.Set("iss", iss);
   claims.Set("aud", aud);
+  if (std::string sub = Flag(args, "--sub"); !sub.empty()) claims.Set("sub", sub);
   claims.Set("iat", fhir::JsonValue::Int(now));
   claims.Set("exp", fhir::JsonValue::Int(now + ttl));
   claims.Set("jti", plugin::NewUuid());

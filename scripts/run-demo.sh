@@ -42,6 +42,9 @@ Try, in another shell:
        $base/cds-services/selvhjelp-patient-view
   curl -s "$base/directory/groups?municipality=4601"      # the directory as FHIR HealthcareService
   curl -s $base/directory/status                          # each group source's state
+  # the compliance figures over the demo record system, as the demo's auditor:
+  curl -s -H "Authorization: Bearer \$(build/plugin/selvhjelp demo-token --key config/demo/demo-ehr-key.pem --iss https://demo-ehr.example --sub demo-auditor --aud '$base/fhir/Measure/\$evaluate-measure')" \\
+       "$base/fhir/Measure/\\\$evaluate-measure?periodStart=2026-01-01&periodEnd=2026-12-31"
   build/plugin/selvhjelp check-config config/demo.json
   build/plugin/selvhjelp directory list config/demo.json --municipality 5001
 Reset the demo's state: stop it, then  bash scripts/run-demo.sh reset

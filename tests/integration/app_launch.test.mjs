@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, startDemoEhr, startProxy, startService, waitFor } from './harness.mjs';
+import { BIN, ROOT, startDemoEhr, startProxy, startService, waitFor } from './harness.mjs';
 
 let ehr;
 let ehrBase;
@@ -26,6 +26,7 @@ before(async () => {
     config.records = { fhirServer: `${ehrBase}/fhir/R4`, allowHttp: true, auth: { type: 'bearer', token: 'demo-records-token' },
       retryInitialMs: 100, retryMaxMs: 800 };
     config.fhirServer = { ...(config.fhirServer ?? {}), allowHttp: true };
+    config.audit.fhirServer = `${ehrBase}/fhir/R4`;  // the demo's audit section, at this run's port
   });
   proxy.retarget(service.port);
 });
@@ -128,4 +129,17 @@ test('a launch from an EHR the app is not registered with, or a replayed callbac
   assert.equal(replay.status, 401);
   const noSession = await fetch(`${app}/app/api/context`);
   assert.equal(noSession.status, 401);
+});
+
+test('the demo\'s auditor evaluates the Measure over the demo record system with a token from demo-token --sub', async () => {
+  const url = `${service.base}/fhir/Measure/$evaluate-measure`;
+  const token = (sub) => execFileSync(BIN, ['demo-token', '--key', path.join(ROOT, 'config/demo/demo-ehr-key.pem'),
+    '--iss', 'https://demo-ehr.example', '--aud', url, ...(sub ? ['--sub', sub] : [])]).toString().trim();
+  const ask = (sub) => fetch(`${url}?periodStart=2026-01-01&periodEnd=2026-12-31`, { headers: { authorization: `Bearer ${token(sub)}` } });
+  assert.equal((await ask()).status, 403, 'a token naming no one is not the auditor');
+  const answer = await ask('demo-auditor');
+  const report = await answer.json();
+  assert.equal(answer.status, 200, JSON.stringify(report));
+  assert.equal(report.resourceType, 'MeasureReport');
+  assert.equal(report.status, 'complete');
 });

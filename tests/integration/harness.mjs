@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
+export const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
 const DEMO_KEY = fs.readFileSync(path.join(ROOT, 'config/demo/demo-ehr-key.pem'));
 
 // Every process the tests start, killed if the test process exits without stopping it (a failed
