@@ -2,6 +2,7 @@
 // Status values (the second exception boundary named in docs/architecture.md).
 #include <cpprest/http_client.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -22,6 +23,12 @@ std::string AuthorityOf(const web::uri& uri) {
 
 class RestFhirClient : public FhirClient {
  public:
+  ~RestFhirClient() override {
+    cancel_.cancel();
+    std::unique_lock<std::mutex> lock(flight_mutex_);
+    flight_done_.wait(lock, [this] { return in_flight_ == 0; });
+  }
+
   void Read(const std::string& base_url, const std::string& relative_url,
             const FhirReadOptions& options, Callback done) override {
     std::string base = base_url;
@@ -52,6 +59,25 @@ class RestFhirClient : public FhirClient {
     Callback done;
     std::optional<JsonValue> merged;  // the first page, with later pages' entries appended
     int pages = 0;
+    int64_t bytes = 0;  // of the bodies read so far
+  };
+
+  // Counts a call in flight from its request until its last continuation has run.
+  class FlightGuard {
+   public:
+    explicit FlightGuard(RestFhirClient& client) : client_(client) {
+      std::lock_guard<std::mutex> lock(client_.flight_mutex_);
+      ++client_.in_flight_;
+    }
+    ~FlightGuard() {
+      std::lock_guard<std::mutex> lock(client_.flight_mutex_);
+      if (--client_.in_flight_ == 0) client_.flight_done_.notify_all();
+    }
+    FlightGuard(const FlightGuard&) = delete;
+    FlightGuard& operator=(const FlightGuard&) = delete;
+
+   private:
+    RestFhirClient& client_;
   };
 
   std::shared_ptr<http::client::http_client> ClientFor(const std::string& authority,
@@ -88,17 +114,30 @@ class RestFhirClient : public FhirClient {
       request.headers().add(U("Authorization"),
                             utility::conversions::to_string_t("Bearer " + state->options.bearer_token));
     }
+    if (cancel_.get_token().is_canceled()) {
+      state->done(UnavailableError("FHIR client stopped"));
+      return;
+    }
     auto client = ClientFor(state->authority, state->options.timeout);
-    client->request(request)
-        .then([](http::http_response response) {
+    auto guard = std::make_shared<FlightGuard>(*this);  // released after the last continuation
+    const int64_t room = state->options.max_bytes > 0 ? state->options.max_bytes - state->bytes : -1;
+    client->request(request, cancel_.get_token())
+        .then([room](http::http_response response) {
+          if (room >= 0 && response.headers().content_length() > static_cast<utility::size64_t>(room)) {
+            throw std::length_error("larger than max_bytes");
+          }
           return response.extract_utf8string(true).then([response](std::string body) {
             return std::make_pair(response.status_code(), std::move(body));
           });
         })
-        .then([this, state](pplx::task<std::pair<http::status_code, std::string>> task) {
+        .then([this, state, guard](pplx::task<std::pair<http::status_code, std::string>> task) {
           std::pair<http::status_code, std::string> reply;
           try {
             reply = task.get();  // the task is complete here: this does not block
+          } catch (const std::length_error&) {
+            state->done(ResourceExhaustedError("FHIR server: read stopped at maxBytes (" +
+                                               std::to_string(state->options.max_bytes) + ")"));
+            return;
           } catch (const http::http_exception& e) {
             bool timed_out = e.error_code() == std::errc::timed_out;
             state->done(timed_out ? DeadlineExceededError("FHIR server did not answer in time")
@@ -106,6 +145,12 @@ class RestFhirClient : public FhirClient {
             return;
           } catch (const std::exception&) {
             state->done(UnavailableError("FHIR server unreachable"));
+            return;
+          }
+          state->bytes += static_cast<int64_t>(reply.second.size());
+          if (state->options.max_bytes > 0 && state->bytes > state->options.max_bytes) {
+            state->done(ResourceExhaustedError("FHIR server: read stopped at maxBytes (" +
+                                               std::to_string(state->options.max_bytes) + ")"));
             return;
           }
           OnPage(state, reply.first, reply.second);
@@ -158,6 +203,10 @@ class RestFhirClient : public FhirClient {
 
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients_;
+  pplx::cancellation_token_source cancel_;  // cancelled by the destructor
+  std::mutex flight_mutex_;
+  std::condition_variable flight_done_;
+  int in_flight_ = 0;  // calls whose continuations have not all run
 };
 
 }  // namespace

@@ -213,7 +213,7 @@ Result<SourceContent> GroupsFromFhirBundle(const JsonValue& bundle, const std::s
 
 Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::string& base_url,
                                               const std::string& bearer_token, const std::string& source,
-                                              const mappings::CategoryMap* categories, int max_pages,
+                                              const mappings::CategoryMap* categories, const ReadBounds& bounds,
                                               std::stop_token stop) {
   // Shared with the callback, which may run after this returns (when stopped).
   auto answer = std::make_shared<std::promise<Result<JsonValue>>>();
@@ -221,7 +221,8 @@ Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::st
   fhir::FhirReadOptions options;
   options.bearer_token = bearer_token;
   options.timeout = std::chrono::seconds(10);
-  options.max_pages = max_pages;
+  options.max_pages = static_cast<int>(std::min<int64_t>(bounds.max_pages, 1000000));
+  options.max_bytes = bounds.max_bytes;
   client.Read(base_url, "HealthcareService?active=true&_include=HealthcareService:location&_count=500", options,
               [answer](Result<JsonValue> r) { answer->set_value(std::move(r)); });
   // Our own thread, not a request handler: wait, looking at `stop` now and then.
@@ -230,6 +231,10 @@ Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::st
   }
   Result<JsonValue> bundle = result.get();
   if (!bundle.ok()) return bundle.status();
+  const int64_t services = static_cast<int64_t>(fhir::BundleResources(*bundle, "HealthcareService").size());
+  if (services > bounds.max_items) {
+    return ResourceExhaustedError(base_url + ": read stopped at maxItems (" + std::to_string(bounds.max_items) + ")");
+  }
   return GroupsFromFhirBundle(*bundle, source, categories);
 }
 

@@ -9,6 +9,7 @@
 #include "fhir/client/fhir_client.h"
 #include "mappings/category_map.h"
 #include "plugin/groups/group.h"
+#include "plugin/groups/read_bounds.h"
 
 namespace selvhjelp::plugin {
 
@@ -36,13 +37,15 @@ struct SourceContent {
 // Reads every active HealthcareService from `base_url` (following next links) and converts it.
 // Blocks the calling thread until done: for the refresher and the command line, never a request
 // handler. Errors as FhirClient::Read.
-// Follows at most `max_pages` searchset pages. Once `stop` is requested the wait ends at once
-// (Unavailable "cancelled"); the client's own call ends at its timeout.
+// Within `bounds`: pages followed, HealthcareServices in all, the bytes of all pages (a page
+// announcing more than is left is not read); past one, ResourceExhausted. Once `stop` is requested
+// the wait ends at once (Unavailable "cancelled"); the call itself ends when the client is
+// destroyed, which cancels it.
 [[nodiscard]] Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client,
                                                             const std::string& base_url,
                                                             const std::string& bearer_token,
                                                             const std::string& source,
                                                             const mappings::CategoryMap* categories,
-                                                            int max_pages = 1000, std::stop_token stop = {});
+                                                            const ReadBounds& bounds = {}, std::stop_token stop = {});
 
 }  // namespace selvhjelp::plugin

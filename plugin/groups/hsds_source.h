@@ -11,6 +11,7 @@
 #include "mappings/category_map.h"
 #include "mappings/geography.h"
 #include "plugin/groups/group.h"
+#include "plugin/groups/read_bounds.h"
 #include "plugin/net/http_call.h"
 
 namespace selvhjelp::plugin {
@@ -41,13 +42,6 @@ struct HsdsSource {
 // The same from text already read; `where` names it in errors.
 [[nodiscard]] Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& where,
                                                    const HsdsSource& source);
-
-// Bounds on one read of a source over HTTP (groups.sources[].maxPages, maxItems, maxBytes).
-struct ReadBounds {
-  int64_t max_pages = 1000;                 // listing pages
-  int64_t max_items = 100000;               // services listed, in all pages together
-  int64_t max_bytes = 256LL * 1024 * 1024;  // answers, all together
-};
 
 // Reads an HSDS 3.0 API: GET {base}/services page by page (page, per_page; total_pages ends it),
 // and {base}/services/{id} for a listed service that lacks its child arrays. With `previous`

@@ -58,7 +58,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
     if (readers.client == nullptr) return InternalError("no FHIR client");
     SELVHJELP_ASSIGN_OR_RETURN(SourceContent content,
                                FetchFhirDirectory(*readers.client, c.url, token, c.name, readers.fhir_categories,
-                                                  static_cast<int>(c.max_pages), readers.stop));
+                                                  {c.max_pages, c.max_items, c.max_bytes}, readers.stop));
     out.groups = std::move(content.groups);
     out.rejected = std::move(content.rejected);
     return out;
