@@ -1,5 +1,7 @@
 #include "config/service_config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "fhir/base/status_macros.h"
@@ -33,10 +35,16 @@ bool IsHttpUrl(const std::string& url) {
 }
 
 // "https://host" or "http://host:port": what a browser sends as Origin.
+// An origin as browsers send it (RFC 6454 serialisation): lower case, no default port, no path;
+// anything else would never match the Origin header byte for byte.
 bool IsOrigin(const std::string& origin) {
   if (!IsHttpUrl(origin)) return false;
   const std::string rest = origin.substr(origin.find("//") + 2);
-  return !rest.empty() && rest.find_first_of("/*?#@ ") == std::string::npos;
+  if (rest.empty() || rest.find_first_of("/*?#@ ") != std::string::npos) return false;
+  if (std::any_of(origin.begin(), origin.end(), [](unsigned char ch) { return std::isupper(ch); })) return false;
+  const bool https = origin.rfind("https://", 0) == 0;
+  const std::string default_port = https ? ":443" : ":80";
+  return !(rest.size() > default_port.size() && rest.ends_with(default_port));
 }
 
 std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& path) {
@@ -87,10 +95,14 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
   if (auto v = p.Int(s, "maxConnections", "service", false, 1, 1 << 20)) c.max_connections = static_cast<int>(*v);
   if (auto v = p.Int(s, "shutdownGraceMs", "service", false, 0, 600000)) c.shutdown_grace_ms = static_cast<int>(*v);
   c.cors_allowed_origins = p.Strings(s, "corsAllowedOrigins", "service", false);
-  for (size_t i = 0; i < c.cors_allowed_origins.size(); ++i) {
-    if (!IsOrigin(c.cors_allowed_origins[i])) {
-      p.Add(s.Find("corsAllowedOrigins")->items()[i], FieldPath("service.corsAllowedOrigins", i),
-            "expected an origin: http(s)://host[:port], no path and no '*'");
+  if (const JsonValue* origins = s.Find("corsAllowedOrigins"); origins != nullptr && origins->is_array()) {
+    for (size_t i = 0; i < origins->items().size(); ++i) {  // positions in the file, not in the list read
+      const JsonValue& item = origins->items()[i];
+      if (item.is_string() && !item.AsString()->empty() && !IsOrigin(std::string(*item.AsString()))) {
+        p.Add(item, FieldPath("service.corsAllowedOrigins", i),
+              "expected an origin as a browser sends it: http(s)://host[:port] in lower case, no default port, "
+              "no path and no '*'");
+      }
     }
   }
   if (const JsonValue* tls = p.Object(s, "tls", "service", false)) {

@@ -62,8 +62,8 @@ struct RecordsConfig {
   int retry_initial_ms = 2000;   // first retry after about this long (with jitter)
   int retry_max_ms = 300000;     // the backoff never waits longer than this
   int timeout_ms = 15000;        // per HTTP call to the EHR
-  int park_unrecognised_after = 20;
-  int max_groups_per_record = 50;  // groups one record may name (POST /records answers 400 above it)  // attempts before a 2xx that is not a transaction-response parks a record
+  int park_unrecognised_after = 20;  // attempts before a 2xx that is not a transaction-response parks a record
+  int max_groups_per_record = 50;  // groups one record may name (POST /records answers 400 above it)
   std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
 };
 

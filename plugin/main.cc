@@ -195,6 +195,7 @@ int Serve(const std::vector<std::string>& args) {
   }
   if (port) (*runtime)->config.port = *port;  // 0 too: the server sets the bound port
   plugin::SizeThreadPool((*runtime)->config.threads);  // before any cpprestsdk client or listener
+  (*runtime)->directory->LoadLocal();  // snapshots and local files before listening; sources over HTTP after
   // Keys behind allowed jku URLs before the first request can arrive.
   plugin::JwksRefresher refresher(*(*runtime)->verifier, (*runtime)->config.ca_file);
   if (std::string problems = refresher.Start(); !problems.empty()) {
@@ -575,5 +576,6 @@ int main(int argc, char** argv) {
   if (command == "outbox") return Outbox(args);
   if (command == "audit") return Audit(args);
   if (command == "synth") return Synth(args);
-  return HandoutCommand(args);
+  if (command == "handout") return HandoutCommand(args);
+  return Usage("unknown command '" + command + "' (see selvhjelp --help)");
 }

@@ -2,7 +2,8 @@
 // Runtime: everything the service loads at start-up from a config (mappings, groups, keys, the
 // store), checked together so an operator sees every problem at once; and the start and stop of
 // its background work. The service's order (plugin/main.cc):
-//   LoadRuntime -> StartHttpServer (listening) -> StartWorkers (directory reads, deliveries)
+//   LoadRuntime -> LiveDirectory::LoadLocal (snapshots, local files) -> StartHttpServer
+//   (listening) -> StartWorkers (directory reads over HTTP, deliveries)
 //   ... SIGTERM ...
 //   RequestStop (every outgoing call ends at once: sources, write-back, audit)
 //   -> HttpServer::Stop (no new connections; requests in flight answered within
@@ -70,8 +71,8 @@ struct Runtime {
 // service.port. InvalidArgument listing every problem ("file:line: field: what"), one per line.
 // With open_store false (the command line's checks) the store is not opened and every group
 // source is loaded now, its problems included in the result; with open_store true the caller
-// loads the sources (LiveDirectory::LoadAll) once cpprestsdk's thread pool is sized, and a
-// failing source does not stop the service.
+// loads the sources (LiveDirectory::LoadLocal, then StartWorkers) once cpprestsdk's thread pool
+// is sized, and a failing source does not stop the service.
 // `make_http_send` builds the HTTP client for sources given by url and for the write-back (it
 // gets auth.caFile); it may be empty where neither is used.
 // Every sender it makes must end its calls once `stop` is requested.

@@ -276,13 +276,13 @@ void LiveDirectory::LogRead(size_t index, bool with_rejected) {
   for (const std::string& line : state.rejected) LogLine("group source " + state.name + ": left out: " + line);
 }
 
-void LiveDirectory::Start() {
+void LiveDirectory::LoadLocal() {
+  local_loaded_ = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (Source& s : sources_) s.state.loading = true;
   }
   LoadSnapshots();
-  // Local files (bounded by the disk, never hanging) are read now, so the first request finds them.
   bool changed = false;
   for (size_t i = 0; i < sources_.size(); ++i) {
     const config::GroupSourceConfig& c = sources_[i].config;
@@ -291,6 +291,10 @@ void LiveDirectory::Start() {
     LogRead(i, /*with_rejected=*/true);
   }
   if (changed) Rebuild();
+}
+
+void LiveDirectory::Start() {
+  if (!local_loaded_) LoadLocal();
   thread_ = std::thread([this] { Run(); });
 }
 

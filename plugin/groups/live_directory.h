@@ -70,9 +70,13 @@ class LiveDirectory {
   // not be loaded (one per line, naming source, record and field); their snapshot is used when the
   // store has one.
   std::string LoadAll();
-  // The service: serves the snapshots and reads local files now, then on a background thread
-  // reads every source over HTTP (each reported as loading until then) and refreshes each when its interval has passed, logging
-  // sources that cannot be read (by name and reason, never their data). Call once.
+  // The service, before it listens: serves the snapshots and reads the local files (bounded by
+  // the disk, never hanging), so the first request finds them; every source over HTTP is reported
+  // as loading until it has been read. Call once, before Start.
+  void LoadLocal();
+  // Then, on a background thread, reads every source over HTTP and refreshes each when its
+  // interval has passed, logging sources that cannot be read (by name and reason, never their
+  // data). Calls LoadLocal first when it has not been called. Call once.
   void Start();
   // Ends the background thread; a read in flight ends when the readers' stop token is requested
   // (request it first), otherwise after that read. Idempotent.
@@ -125,6 +129,7 @@ class LiveDirectory {
   std::shared_ptr<const GroupDirectory> current_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;
+  bool local_loaded_ = false;  // LoadLocal has run
   std::thread thread_;
 };
 

@@ -109,9 +109,9 @@ class RouteServer : public HttpServer {
 
   // The exception boundary of every route.
   void Handle(const Exchange& received) {
+    Exchange ex = received;  // with CORS headers for an allowed origin, in the catch too
     try {
       const HttpRequest& request = received->request();
-      Exchange ex = received;
       if (CorsPolicy::Covers(request.path)) {
         const std::string_view origin = request.Header("Origin");
         if (request.method == "OPTIONS") {  // a browser's preflight: allowed origins learn what they may send
@@ -133,7 +133,7 @@ class RouteServer : public HttpServer {
       response.headers.push_back({"Allow", match.allow});
       ex->Reply(std::move(response));
     } catch (...) {
-      ReplyError(received, InternalError("unexpected exception"));
+      ReplyError(ex, InternalError("unexpected exception"));
     }
   }
 
@@ -227,8 +227,7 @@ class RouteServer : public HttpServer {
   // Readiness: 503 with an OperationOutcome saying why while the store cannot write.
   void Health(const Exchange& ex) {
     if (Status writable = rt_.ledger->Readiness(); !writable.ok()) {
-      LogLine("not ready: " + writable.message());
-      return ReplyError(ex, UnavailableError("(service): not ready: " + writable.message()));
+      return ReplyError(ex, UnavailableError("(service): not ready: " + writable.message()));  // logged there
     }
     JsonValue health = JsonValue::Object();
     health.Set("status", "ok");

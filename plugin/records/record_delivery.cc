@@ -138,6 +138,7 @@ void RecordDelivery::WorkerLoop() {
 
 RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) {
   auto token = tokens_.Token();
+  if (!token.ok() && stop_.stop_requested()) return {Verdict::kCancelled, "", "", ""};  // cut off, not failed
   if (!token.ok()) return {Verdict::kRetry, "token: " + token.status().message(), "no access token", ""};
   HttpRequestSpec request;
   request.method = "POST";

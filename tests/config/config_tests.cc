@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(listener_limits_have_defaults_and_are_checked) {
 BOOST_AUTO_TEST_CASE(each_problem_is_an_issue_with_its_field_and_cors_origins_are_checked) {
   fs::path file = fs::temp_directory_path() / "selvhjelp-cors-config.json";
   std::ofstream(file) << R"({
-  "service": {"port": 0, "corsAllowedOrigins": ["https://sandbox.cds-hooks.org", "*", "http://localhost:3000/app"]},
+  "service": {"port": 0, "corsAllowedOrigins": ["https://sandbox.cds-hooks.org", "*", "http://localhost:3000/app", 7,
+                                                  "https://Sandbox.example", "https://ehr.example:443", "http://localhost:3000"]},
   "store": {}, "mappings": {"directory": "m"}, "groups": {"sources": []},
   "records": {"fhirServer": "https://ehr.example/fhir", "maxGroupsPerRecord": 0}, "auth": {"required": false}
 })";
@@ -128,8 +129,10 @@ BOOST_AUTO_TEST_CASE(each_problem_is_an_issue_with_its_field_and_cors_origins_ar
     BOOST_TEST(issue.diagnostics.rfind(file.string() + ":", 0) == 0u, issue.diagnostics);
     BOOST_TEST(issue.code == (issue.expression == "store.path" ? "required" : "invalid"), issue.expression);
   }
-  BOOST_TEST(expressions == (std::vector<std::string>{"service.corsAllowedOrigins[1]", "service.corsAllowedOrigins[2]",
-                                                      "store.path", "records.maxGroupsPerRecord"}),
+  // [3] is not a string (reported by the list's reader); [4] and [5] never match a browser's Origin.
+  BOOST_TEST(expressions == (std::vector<std::string>{"service.corsAllowedOrigins[3]", "service.corsAllowedOrigins[1]",
+                                                      "service.corsAllowedOrigins[2]", "service.corsAllowedOrigins[4]",
+                                                      "service.corsAllowedOrigins[5]", "store.path", "records.maxGroupsPerRecord"}),
              boost::test_tools::per_element());
   fs::remove(file);
 

@@ -26,7 +26,8 @@ before(async () => {
     config.records = { fhirServer: `${ehrBase}/fhir/R4`, allowHttp: true, auth: { type: 'bearer', token: 'demo-records-token' },
       retryInitialMs: 100, retryMaxMs: 800 };
     config.fhirServer = { ...(config.fhirServer ?? {}), allowHttp: true };
-    config.audit.fhirServer = `${ehrBase}/fhir/R4`;  // the demo's audit section, at this run's port
+    // The demo's audit section (config/demo.json), at this run's port.
+    config.audit = { ...config.audit, fhirServer: `${ehrBase}/fhir/R4`, auth: { type: 'bearer', token: 'demo-records-token' } };
   });
   proxy.retarget(service.port);
 });

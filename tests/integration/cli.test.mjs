@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from './harness.mjs';
+import { BIN, ROOT } from './harness.mjs';
 
-const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
 const run = (...args) => spawnSync(BIN, args, { encoding: 'utf8' });
 
 test('--help exits 0 and lists the commands; an unknown command exits 2', () => {
@@ -48,7 +47,7 @@ test('check-config accepts the demo config and lists every problem of a broken o
   }
 });
 
-test('serve refuses a broken config with exit 1, and a taken port with exit 3', async () => {
+test('serve without a readable config exits 3 saying so, and without --config exits 2', async () => {
   const missing = run('serve', '--config', '/nonexistent/config.json');
   assert.equal(missing.status, 3);
   assert.match(missing.stderr, /cannot be read/);

@@ -173,9 +173,11 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
   config.mappings.directory = path.join(ROOT, 'mappings/data');
   config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
   config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
-  // The demo's write-back and clinician app point at the demo record system; a test sets its own.
+  // The demo's write-back, clinician app and audit point at the demo record system; a test sets its own.
   delete config.records;
   delete config.app;
+  delete config.audit.fhirServer;
+  delete config.audit.auth;
   // The demo's 2 s deadline for FHIR reads is for a clinic's EHR; the test FHIR server answers
   // dozens of concurrent calls on a machine that may be busy, so tests give it room (a test of
   // the deadline itself waits on a server that never answers, which fails at any deadline).

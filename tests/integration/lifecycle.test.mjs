@@ -78,12 +78,13 @@ describe('sources cannot hurt the service', () => {
       const started = Date.now();
       const service = use(await startService((config) => {
         config.groups.sources.push(
-          { name: 'hanging', type: 'hsds-api', url: `${hanging.url}/api` },
           { name: 'billion-pages', type: 'hsds-api', url: `${endless.url}/api`, maxPages: 25 },
           { name: 'endless-file', type: 'json', url: `${stream.url}/groups.json`, maxBytes: 2 * 1024 * 1024 },
+          { name: 'hanging', type: 'hsds-api', url: `${hanging.url}/api` },
         );
       }, { waitForSources: false }));
-      // The hanging source would hold start-up for its 30 s timeout if it were read first.
+      // Sources over HTTP are read after the service listens: the hanging one (its timeout is 30 s)
+      // and the billion pages never hold start-up.
       assert.ok(Date.now() - started < 25000, `listening after ${Date.now() - started} ms`);
       assert.equal((await fetch(`${service.base}/health`)).status, 200);
       const early = await directoryStatus(service);
@@ -96,21 +97,19 @@ describe('sources cannot hurt the service', () => {
       const status = await waitFor(async () => {
         const s = await directoryStatus(service);
         const byName = Object.fromEntries(s.sources.map((x) => [x.name, x]));
-        return byName['billion-pages'].lastError && byName['endless-file'].lastError && byName;
-      }, 'the bounded sources reported');
+        return byName['billion-pages'].lastError && byName['endless-file'].lastError && hanging.requests >= 1 && byName;
+      }, 'the bounded sources reported and the hanging one asked');
       assert.match(status['billion-pages'].lastError, /maxPages \(25\)/);
       assert.equal(status['billion-pages'].stale, true);
       assert.equal(endless.requests, 25, 'the read stopped at the bound');
       assert.match(status['endless-file'].lastError, /maxBytes/);
       assert.match(service.log, /group source billion-pages not read .*maxPages/);
-      // Sources are read one after another: the hanging one held the others until its timeout,
-      // never the listener.
-      assert.ok(hanging.requests >= 1, 'the hanging source was read');
-      assert.equal(status.hanging.stale, true);
+      // The hanging source's read is in flight now (it answers nothing): SIGTERM cuts it off.
+      assert.equal(status.hanging.loading, true, 'the hanging source is still being read');
 
       const exit = await terminate(service);
       assert.equal(exit.code, 0, `exit ${exit.code} ${exit.signal}`);
-      assert.ok(exit.ms < 5000, `SIGTERM during a hanging source read took ${exit.ms} ms`);
+      assert.ok(exit.ms < 8000, `SIGTERM during a hanging source read took ${exit.ms} ms (its timeout is 30 s)`);
     });
   });
 });
@@ -161,7 +160,7 @@ describe('stopping under load', () => {
       stopping = true;
       await Promise.all(clients);
       assert.equal(exit.code, 0, `exit ${exit.code} ${exit.signal}`);
-      assert.ok(exit.ms < 5000, `SIGTERM took ${exit.ms} ms`);
+      assert.ok(exit.ms < 8000, `SIGTERM took ${exit.ms} ms`);
       const auditAnswer = await audit;
       assert.notEqual(auditAnswer, 200, 'the audit was refused, not answered');
 
