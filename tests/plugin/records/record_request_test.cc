@@ -105,16 +105,16 @@ BOOST_AUTO_TEST_CASE(brokered_needs_a_named_organisation_and_the_patient) {
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(NeedsConsent(*r));
   BOOST_TEST(r->consent_shares.empty());
-  body.Set("consent", J(R"({"organization": {"display": "AA"}, "shares": "name-and-phone"})"));
+  body.Set("consent", J(R"({"organization": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.101", "value": "974760673"}, "display": "AA"}, "shares": "name-and-phone"})"));
   r = ParseRecordRequest(body, kNow, 50);
   BOOST_REQUIRE(r.ok());
   BOOST_TEST(r->consent_shares == "name-and-phone");
-  body.Set("consent", J(R"({"organization": {"display": "AA"}, "shares": "address", "colour": 1})"));
+  body.Set("consent", J(R"({"organization": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.101", "value": "974760673"}, "display": "AA"}, "shares": "address", "colour": 1})"));
   const Status both = ParseRecordRequest(body, kNow, 50).status();
   BOOST_REQUIRE(both.issues().size() == 2u);
   BOOST_TEST(both.issues()[0].expression == "consent.colour");
   BOOST_TEST(both.issues()[1].expression == "consent.shares");
-  body.Set("consent", J(R"({"organization": {"display": "AA"}})"));
+  body.Set("consent", J(R"({"organization": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.101", "value": "974760673"}, "display": "AA"}})"));
   body.Set("recipient", J(R"([{"reference": "RelatedPerson/r1"}])"));
   BOOST_TEST(ErrorOf(body).rfind("level: brokered contact is recorded for the patient", 0) == 0);
 }
