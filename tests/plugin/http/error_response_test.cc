@@ -36,7 +36,8 @@ BOOST_AUTO_TEST_CASE(a_message_that_looks_like_a_field_is_not_read_back_as_one) 
   // Only a FieldError names a field: text before ": " is never taken for an expression.
   HttpError e = ToHttpError(NotFoundError("records/abc: no such record"), "req-2");
   BOOST_TEST(e.status == 404);
-  const auto& issue = Body(e).Find("issue")->items()[0];
+  const fhir::JsonValue body = Body(e);  // kept: the issue below is a reference into it
+  const auto& issue = body.Find("issue")->items()[0];
   BOOST_TEST(issue.Find("expression") == nullptr);
   BOOST_TEST(*issue.FindString("code") == "not-found");
 }
