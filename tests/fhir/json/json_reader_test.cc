@@ -45,6 +45,19 @@ BOOST_AUTO_TEST_CASE(rejects_invalid_utf8) {
   BOOST_TEST(ParseJson("\"bl\xc3\xa5\"").ok());  // "blå"
 }
 
+BOOST_AUTO_TEST_CASE(rejects_half_a_surrogate_pair_and_keeps_whole_pairs) {
+  // Found by the json_reader fuzzer: "[8\udD600n1,r" read as a string that did not read back.
+  auto lone_low = ParseJson(R"("[8\udD600n1,r")");
+  BOOST_REQUIRE(!lone_low.ok());
+  BOOST_TEST(lone_low.status().message() == "line 1, column 16: a \\u escape that is half a surrogate pair");
+  BOOST_TEST(!ParseJson(R"({"\uDC00": 1})").ok());
+  BOOST_TEST(!ParseJson(R"("\uD800x")").ok());  // a high one alone: RapidJSON refuses it itself
+  auto pair = ParseJson(R"("\uD83D\uDE00")");   // U+1F600, written as two escapes
+  BOOST_REQUIRE(pair.ok());
+  BOOST_TEST(*pair->AsString() == "\xF0\x9F\x98\x80");
+  BOOST_TEST((ParseJson(WriteJson(*pair)).value() == *pair));
+}
+
 BOOST_AUTO_TEST_CASE(writer_escapes_strings) {
   JsonValue v = JsonValue::Object();
   v.Set("s", "a\"b\n");
