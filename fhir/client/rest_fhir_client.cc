@@ -135,8 +135,7 @@ class RestFhirClient : public FhirClient {
           try {
             reply = task.get();  // the task is complete here: this does not block
           } catch (const std::length_error&) {
-            state->done(ResourceExhaustedError("FHIR server: read stopped at maxBytes (" +
-                                               std::to_string(state->options.max_bytes) + ")"));
+            state->done(ResourceExhaustedError("FHIR server: answers larger than max_bytes"));
             return;
           } catch (const http::http_exception& e) {
             bool timed_out = e.error_code() == std::errc::timed_out;
@@ -149,8 +148,7 @@ class RestFhirClient : public FhirClient {
           }
           state->bytes += static_cast<int64_t>(reply.second.size());
           if (state->options.max_bytes > 0 && state->bytes > state->options.max_bytes) {
-            state->done(ResourceExhaustedError("FHIR server: read stopped at maxBytes (" +
-                                               std::to_string(state->options.max_bytes) + ")"));
+            state->done(ResourceExhaustedError("FHIR server: answers larger than max_bytes"));
             return;
           }
           OnPage(state, reply.first, reply.second);

@@ -230,11 +230,10 @@ Result<SourceContent> FetchFhirDirectory(fhir::FhirClient& client, const std::st
     if (stop.stop_requested()) return UnavailableError(base_url + ": cancelled (the service is stopping)");
   }
   Result<JsonValue> bundle = result.get();
+  if (bundle.status().code() == StatusCode::kResourceExhausted) return ReadBoundReached(base_url, "maxBytes", bounds.max_bytes);
   if (!bundle.ok()) return bundle.status();
   const int64_t services = static_cast<int64_t>(fhir::BundleResources(*bundle, "HealthcareService").size());
-  if (services > bounds.max_items) {
-    return ResourceExhaustedError(base_url + ": read stopped at maxItems (" + std::to_string(bounds.max_items) + ")");
-  }
+  if (services > bounds.max_items) return ReadBoundReached(base_url, "maxItems", bounds.max_items);
   return GroupsFromFhirBundle(*bundle, source, categories);
 }
 

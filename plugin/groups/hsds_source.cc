@@ -173,22 +173,17 @@ class BoundedReader {
 
   Result<JsonValue> GetJson(const std::string& url) {
     const int64_t left = bounds_.max_bytes - bytes_;
-    if (left <= 0) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    if (left <= 0) return ReadBoundReached(url, "maxBytes", bounds_.max_bytes);
     HttpRequestSpec request{"GET", url, {{"Accept", "application/json"}}, "", left};
     Result<HttpResponse> answer = send_(request);
-    if (answer.status().code() == StatusCode::kResourceExhausted) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    if (answer.status().code() == StatusCode::kResourceExhausted) return ReadBoundReached(url, "maxBytes", bounds_.max_bytes);
     SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, std::move(answer));
     if (response.status != 200) return UnavailableError(url + ": HTTP " + std::to_string(response.status));
     bytes_ += static_cast<int64_t>(response.body.size());
-    if (bytes_ > bounds_.max_bytes) return Exceeded(url, "maxBytes", bounds_.max_bytes);
+    if (bytes_ > bounds_.max_bytes) return ReadBoundReached(url, "maxBytes", bounds_.max_bytes);
     Result<JsonValue> json = fhir::ParseJson(response.body);
     if (!json.ok()) return fhir::InFile(url, json.status());
     return json;
-  }
-
-  static Status Exceeded(const std::string& url, const char* bound, int64_t value) {
-    return ResourceExhaustedError(url + ": read stopped at " + bound + " (" + std::to_string(value) +
-                                  "); the previous content is kept");
   }
 
  private:
@@ -210,13 +205,13 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string&
   int64_t items = 0;
   for (int64_t page = 1;; ++page) {
     std::string url = base + "/services?page=" + std::to_string(page) + "&per_page=100";
-    if (page > bounds.max_pages) return BoundedReader::Exceeded(url, "maxPages", bounds.max_pages);
+    if (page > bounds.max_pages) return ReadBoundReached(url, "maxPages", bounds.max_pages);
     if (incremental) url += "&modified_after=" + fhir::IsoInstant(since - 60);  // a minute of overlap
     SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, reader.GetJson(url));
     const JsonValue* contents = listing.Find("contents");
     if (contents == nullptr || !contents->is_array()) return InvalidArgumentError(url + ": contents: expected an array");
     items += static_cast<int64_t>(contents->items().size());
-    if (items > bounds.max_items) return BoundedReader::Exceeded(url, "maxItems", bounds.max_items);
+    if (items > bounds.max_items) return ReadBoundReached(url, "maxItems", bounds.max_items);
     for (const JsonValue& item : contents->items()) {
       std::string id(item.FindString("id").value_or(""));
       if (item.FindString("status").value_or("active") != "active") {

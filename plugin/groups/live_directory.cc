@@ -84,8 +84,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   if (!previous.empty() && !last_modified.empty()) request.headers["If-Modified-Since"] = last_modified;
   Result<HttpResponse> answer = readers.http_send(request);
   if (answer.status().code() == StatusCode::kResourceExhausted) {
-    return ResourceExhaustedError(c.url + ": read stopped at maxBytes (" + std::to_string(c.max_bytes) +
-                                  "); the previous content is kept");
+    return ReadBoundReached(c.url, "maxBytes", c.max_bytes);
   }
   SELVHJELP_ASSIGN_OR_RETURN(HttpResponse response, std::move(answer));
   if (response.status == 304 && !previous.empty()) {
