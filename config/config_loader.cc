@@ -246,7 +246,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
 void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
                                  "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter",
-                                 "maxGroupsPerRecord"});
+                                 "maxGroupsPerRecord", "retentionDays"});
   if (auto v = p.Bool(s, "allowHttp", "records")) r.allow_http = *v;
   if (auto v = p.String(s, "fhirServer", "records", true)) {
     if (!IsHttpUrl(*v) || (!r.allow_http && v->rfind("https://", 0) != 0)) {
@@ -268,7 +268,9 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
     r.park_unrecognised_after = static_cast<int>(*v);
   }
   if (auto v = p.Int(s, "maxGroupsPerRecord", "records", false, 1, 1000)) r.max_groups_per_record = static_cast<int>(*v);
-  r.auth.scope = "system/Communication.crs system/Procedure.crs system/Consent.crs system/Provenance.crs";
+  if (auto v = p.Int(s, "retentionDays", "records", false, 365, 100 * 366)) r.retention_days = static_cast<int>(*v);
+  // u: an entered-in-error correction patches what was written (docs/records.md).
+  r.auth.scope = "system/Communication.crus system/Procedure.crus system/Consent.crus system/Provenance.crs";
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 

@@ -65,6 +65,9 @@ struct RecordsConfig {
   int park_unrecognised_after = 20;  // attempts before a 2xx that is not a transaction-response parks a record
   int max_groups_per_record = 50;  // groups one record may name (POST /records answers 400 above it)
   std::string assembler_name = "selvhjelp";  // Provenance: the assembling software's display
+  // Delivered records older than this are deleted from our store; 0 (the default): kept, as a
+  // record of health care must be (docs/records.md, "Retention"). Pending ones are never deleted.
+  int retention_days = 0;
 };
 
 // The clinician app, a SMART on FHIR app (docs/app-api.md, docs/smart-app.md). Off when

@@ -25,6 +25,7 @@
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
 #include "plugin/audit/audit_job.h"
+#include "plugin/records/record_correction.h"
 #include "plugin/audit/synthetic_export.h"
 #include "plugin/cli/command_line.h"
 #include "plugin/handout/handout.h"
@@ -87,13 +88,22 @@ const std::vector<CommandLine>& Commands() {
       {{"outbox retry", {}, {"--all"}, 1, kAny}, R"(  selvhjelp outbox retry CONFIG (--all | RECORD_ID...)
       Make parked records pending again; a running service delivers them within a second.
 )"},
-      {{"audit", {"--config", "--from", "--to", "--unit", "--bulk", "--out"}, {"--fhir"}, 0, 0},
+      {{"records entered-in-error", {"--config"}, {}, 1, 1},
+       R"(  selvhjelp records entered-in-error RECORD_ID --config CONFIG
+      Mark a record entered-in-error (a clinician's mistake) in our store, committed before this
+      returns: hook decisions and audit --store leave it out at once, and a running service
+      corrects the EHR's copy (its resources' status becomes entered-in-error) after the record
+      itself is delivered. Marking it again changes nothing.
+)"},
+      {{"audit", {"--config", "--from", "--to", "--unit", "--bulk", "--out"}, {"--fhir", "--store"}, 0, 0},
        R"(  selvhjelp audit --config CONFIG --from YYYY-MM-DD --to YYYY-MM-DD [--unit UNIT]
-                  (--fhir | --bulk DIR) --out DIR
+                  (--fhir | --bulk DIR) [--store] --out DIR
       Evaluate the compliance measure (fhir/conformance/Measure-selvhjelp-information.json) over a
       FHIR Bulk Data export (a folder of .ndjson files) or the FHIR server audit.fhirServer, and
       write DIR/measure-report.json (summary), DIR/measure-report-subject-list.json (the patients
       not informed), DIR/drilldown.csv (one row per patient-episode) and DIR/report.html.
+      --store: the information records come from our store (the config's store), not from the
+      EHR's Communications; patients and episodes still come from --fhir or --bulk.
 )"},
       {{"synth", {"--patients", "--seed", "--out", "--from", "--to"}, {}, 0, 0},
        R"(  selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
@@ -147,7 +157,7 @@ int Usage(const std::string& problem) {
 std::optional<int> CheckCommandLine(const std::vector<std::string>& args) {
   std::string name = args[0];
   size_t rest = 1;
-  const bool has_actions = name == "directory" || name == "outbox";
+  const bool has_actions = name == "directory" || name == "outbox" || name == "records";
   if (has_actions && args.size() > 1 && args[1].rfind("-", 0) != 0) {
     name += " " + args[1];
     rest = 2;
@@ -367,6 +377,32 @@ int Outbox(const std::vector<std::string>& args) {
   return 0;
 }
 
+int Records(const std::vector<std::string>& args) {
+  const std::string config_file = Flag(args, "--config");
+  if (config_file.empty()) return Usage("records entered-in-error needs --config");
+  std::string id;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--config") ++i;
+    else id = args[i];
+  }
+  auto outbox = OpenOutbox(config_file);
+  if (!outbox.ok()) {
+    std::cerr << outbox.status().message() << "\n";
+    return outbox.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  auto marked = (*outbox)->MarkEnteredInError(id, now_ms, plugin::BuildCorrectionBundle);
+  if (!marked.ok()) {
+    std::cerr << "selvhjelp: " << id << ": " << marked.status().message() << "\n";
+    return marked.status().code() == StatusCode::kNotFound ? 1 : 3;
+  }
+  std::cout << id << (*marked == plugin::Outbox::Marked::kMarked
+                          ? ": marked entered-in-error; the EHR's copy is corrected by the running service\n"
+                          : ": was already marked entered-in-error\n");
+  return 0;
+}
+
 // Loads the config and its diagnosis tables, the parts the audit needs.
 struct AuditSetup {
   config::ServiceConfig config;
@@ -445,6 +481,17 @@ int HandoutCommand(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Our store's records for audit --store, keyed as the service keys them (records.fhirServer).
+Result<plugin::StoreRecords> LoadStoreRecords(const config::ServiceConfig& config) {
+  if (!std::filesystem::exists(config.store_path)) return NotFoundError(config.store_path.string() + ": no store yet");
+  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<plugin::Ledger> ledger, plugin::Ledger::Open(config.store_path));
+  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<plugin::Outbox> outbox, plugin::Outbox::Open(config.store_path));
+  std::shared_ptr<const plugin::Ledger> keys(std::move(ledger));
+  return plugin::StoreRecords::Load(*outbox, [keys, server = config.records.fhir_server](std::string_view patient) {
+    return keys->SubjectKey(server, std::string(patient));
+  });
+}
+
 int Audit(const std::vector<std::string>& args) {
   plugin::AuditJob job{Flag(args, "--from"), Flag(args, "--to"), Flag(args, "--unit"), Flag(args, "--bulk"),
                        Flag(args, "--out"), {}};
@@ -475,6 +522,16 @@ int Audit(const std::vector<std::string>& args) {
   source.progress = [terminal](const std::string& what) {
     if (terminal) std::cerr << "\r\x1b[Kselvhjelp audit: " << what << std::flush;
   };
+  std::optional<plugin::StoreRecords> store_records;
+  if (HasFlag(args, "--store")) {
+    auto loaded = LoadStoreRecords(setup->config);
+    if (!loaded.ok()) {
+      std::cerr << "selvhjelp audit: " << loaded.status().message() << "\n";
+      return 3;
+    }
+    store_records = std::move(loaded).value();
+    source.store_records = &*store_records;
+  }
   auto output = plugin::RunAuditJob(job, setup->config, *setup->diagnoses, source);
   if (terminal) std::cerr << "\r\x1b[K";
   if (!output.ok()) {
@@ -575,6 +632,7 @@ int main(int argc, char** argv) {
   if (command == "directory") return Directory(args);
   if (command == "outbox") return Outbox(args);
   if (command == "audit") return Audit(args);
+  if (command == "records") return Records(args);
   if (command == "synth") return Synth(args);
   if (command == "handout") return HandoutCommand(args);
   return Usage("unknown command '" + command + "' (see selvhjelp --help)");

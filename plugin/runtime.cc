@@ -192,7 +192,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                                                rt->config.max_token_lifetime_seconds);
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds);
-  auto outbox = Outbox::Open(rt->config.store_path, &rt->ledger->write_health());
+  auto outbox = Outbox::Open(rt->config.store_path, &rt->ledger->write_health(),
+                             OutboxOptions{int64_t{rt->config.records.retention_days} * 86400 * 1000});
   if (!outbox.ok()) return outbox.status();
   rt->outbox = std::move(outbox).value();
   if (!rt->config.records.fhir_server.empty()) {

@@ -11,12 +11,9 @@ namespace selvhjelp::plugin {
 
 namespace {
 
-// The patient-view service's queries, with the earlier records optional (see the header).
+// The patient-view service's queries (the earlier records are optional there too).
 HookService AppQueries(bool with_encounter) {
   HookService service = *FindHookService("selvhjelp-patient-view");
-  for (PrefetchTemplate& t : service.prefetch) {
-    if (t.key == "informationRecords") t.required = false;
-  }
   if (with_encounter) service.prefetch.push_back({"encounter", "Encounter/{{context.encounterId}}", false});
   return service;
 }

@@ -1,9 +1,10 @@
 #pragma once
 // The clinician app's door to the one decision (plugin/cds/patient_decision.h): the patient's
 // data is read from the EHR's FHIR API with the user's own token, by the same queries as the
-// patient-view hook's prefetch templates, and decided by the same code. Unlike a hook call, the
+// patient-view hook's prefetch templates, and decided by the same code. Like a hook call, the
 // app does not need the EHR to hold Communications: when the EHR cannot answer the search for
-// earlier records (DIPS Arena has no Communication), the decision uses our own store alone.
+// earlier records (DIPS Arena has no Communication), the decision uses our own store alone and
+// says so (PatientDecision::ehr_records_unknown).
 #include <functional>
 #include <string>
 #include <vector>

@@ -104,6 +104,7 @@ JsonValue ContextJson(const AppSession& session, const AppDecision& app,
   }
   json.Set("inScope", JsonValue::Bool(decision.facts.in_scope));
   if (!decision.facts.in_scope) return json;
+  json.Set("ehrRecordsUnknown", JsonValue::Bool(decision.ehr_records_unknown));
   JsonValue& place = json.Set("place", JsonValue::Object());
   if (!decision.municipality_name.empty()) place.Set("municipality", decision.municipality_name);
   if (!decision.county_name.empty()) place.Set("county", decision.county_name);

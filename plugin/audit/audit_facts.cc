@@ -162,6 +162,7 @@ bool FactLine(const JsonView& r, const AuditRules& rules, std::string& line) {
     return Join(line, {"R", patient, r.String("id")});
   }
   if (type == "Communication") {
+    if (rules.store_records != nullptr) return false;  // the records come from our store
     std::string_view patient = IdIn(r["subject"].String("reference"), "Patient");
     if (patient.empty() || r.String("status") != "completed") return false;
     if (!AnyConcept(r["category"], [](std::string_view s, std::string_view c) {

@@ -18,7 +18,7 @@ inline constexpr int64_t kUnknownDay = INT64_MIN / 4;  // deceased, date unknown
 
 // Sets `line` to the facts of one resource, "<kind>\t<patient id>\t..." (no newline), and returns
 // true; false for a resource the audit does not use (other types, entered-in-error, our category
-// missing, no patient).
+// missing, no patient, Communications when rules.store_records gives the records).
 bool FactLine(const fhir::JsonView& resource, const AuditRules& rules, std::string& line);
 
 // The facts of one patient, read from fact lines; the views point into those lines, which must

@@ -26,6 +26,7 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   for (const config::AuditUnit& unit : config.audit.units) rules.unit_names[unit.reference] = unit.name;
   rules.transferred_out_days = config.audit.transferred_out_days;
   rules.unit = job.unit;
+  rules.store_records = source.store_records;
   if (!job.unit.empty() && !rules.unit_names.empty()) {
     bool known = false;
     for (const auto& [reference, name] : rules.unit_names) known = known || job.unit == reference || job.unit == name;

@@ -9,6 +9,7 @@
 #include "fhir/base/result.h"
 #include "mappings/diagnosis_table.h"
 #include "plugin/audit/audit_run.h"
+#include "plugin/audit/store_records.h"
 #include "plugin/auth/access_token_source.h"
 #include "plugin/net/http_call.h"
 
@@ -29,6 +30,7 @@ struct AuditSource {
   HttpSend send;                        // for audit.fhirServer
   AccessTokenSource* tokens = nullptr;  // its token
   std::function<void(const std::string& what)> progress;  // "reading 41 % (812 MB of 1.9 GB)" and the like
+  const StoreRecords* store_records = nullptr;  // audit --store: the records from our store
 };
 
 // InvalidArgument "<names.from>: ..." and the like for a bad period or unit; otherwise RunAudit's

@@ -13,6 +13,8 @@
 
 namespace selvhjelp::plugin {
 
+class StoreRecords;
+
 struct AuditRules {
   const mappings::DiagnosisTable* diagnoses = nullptr;  // qualifying Condition / reason codes
   std::set<std::pair<std::string, std::string>> episode_types;  // qualifying EpisodeOfCare.type codings
@@ -20,6 +22,9 @@ struct AuditRules {
   int transferred_out_days = 7;
   int64_t from_day = 0, to_day = 0;  // the period, inclusive (days since 1970-01-01)
   std::string unit;                  // only this unit (reference or name); empty: all
+  // When set, the information records come from our store (audit --store): the export's
+  // Communications are ignored and each Patient's records are added from here.
+  const StoreRecords* store_records = nullptr;
 };
 
 }  // namespace selvhjelp::plugin

@@ -21,6 +21,7 @@
 #include "plugin/audit/audit_facts.h"
 #include "plugin/audit/audit_html.h"
 #include "plugin/audit/episode_evaluator.h"
+#include "plugin/audit/store_records.h"
 #include "plugin/csv/csv_cell.h"
 
 namespace selvhjelp::plugin {
@@ -165,6 +166,9 @@ void ScanChunks(Scan& scan, std::vector<File>& partitions) {
       if (!FactLine(document.root(), scan.rules, fact)) continue;
       const size_t i = hash(PatientOfFactLine(fact)) % partitions.size();
       pending[i].append(fact).push_back('\n');
+      if (fact[0] == 'P' && scan.rules.store_records != nullptr) {
+        scan.rules.store_records->AppendFactLines(PatientOfFactLine(fact), pending[i]);
+      }
       if (pending[i].size() > flush_at) flush(i);
     }
     scan.done += at - first;

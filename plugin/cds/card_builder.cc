@@ -96,6 +96,7 @@ std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
   section("heading.digital", "", in.groups->digital);
   section("heading.alternatives", "", in.groups->alternatives);
   if (in.groups->size() == 0) md += "\n" + texts.Get(lang, "group.none") + "\n";
+  if (in.ehr_records_unknown) md += "\n_" + texts.Get(lang, "detail.storeRecords") + "_\n";
   return md;
 }
 

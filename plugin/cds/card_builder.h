@@ -24,6 +24,7 @@ struct CardInput {
   // whose appContext names the card ({"card": "<card uuid>"}), so an EHR opens the app from it.
   std::string app_launch_url;
   std::string now_iso;  // the consultation time written as Communication.sent
+  bool ehr_records_unknown = false;  // the detail says the decision used our store's records alone
 };
 
 // Writes a card: `card_uuid`, summary (<140 characters), markdown detail with the groups, source,

@@ -15,7 +15,9 @@ std::vector<PrefetchTemplate> Templates(bool with_encounter) {
   std::vector<PrefetchTemplate> t = {
       {"patient", "Patient/{{context.patientId}}", true},
       {"conditions", "Condition?patient={{context.patientId}}&clinical-status=active", true},
-      {"informationRecords", records, true},
+      // Optional: an EHR without Communication search (DIPS Arena) still gets cards, decided on
+      // our store's records (docs/records.md).
+      {"informationRecords", records, false},
       {"relatedPersons", "RelatedPerson?patient={{context.patientId}}&active=true", false},
       {"episodesOfCare", "EpisodeOfCare?patient={{context.patientId}}&status=active", false},
       {"practitioner", "Practitioner/{{userPractitionerId}}", false},
@@ -64,7 +66,8 @@ JsonValue DiscoveryDocument() {
     for (const PrefetchTemplate& t : s.prefetch) prefetch.Set(t.key, t.query);
     service.Set("usageRequirements",
                 "Needs prefetch, or fhirServer with fhirAuthorization allowing reads of Patient, "
-                "Condition, Communication, RelatedPerson, EpisodeOfCare, Encounter and Practitioner.");
+                "Condition, Communication, RelatedPerson, EpisodeOfCare, Encounter and Practitioner. "
+                "Communication is optional: without it the service decides on its own records.");
     list.Append(std::move(service));
   }
   return doc;

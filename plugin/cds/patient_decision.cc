@@ -4,6 +4,20 @@
 
 namespace selvhjelp::plugin {
 
+namespace {
+
+// Of the EHR's latest record and ours, the older one is dropped when they fall on different days.
+// A "not relevant now" answer is not a record of information (it only puts the card off for the
+// encounter), so it never makes an EHR record count less.
+void NewerDecides(std::optional<PriorRecord>& ehr, std::optional<LocalOutcome>& local) {
+  if (!ehr || !local) return;
+  const int64_t local_day = local->at / 86400;
+  if (local_day > ehr->sent_day && local->override_code != "not-relevant-now") ehr.reset();
+  else if (ehr->sent_day > local_day) local.reset();
+}
+
+}  // namespace
+
 PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data, const std::string& fhir_server_in,
                               const std::string& patient_id, const std::string& encounter_id,
                               const std::string& accept_language, GroupsFor groups_for) {
@@ -24,6 +38,7 @@ PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data
   // fhirServer is taken to come from that EHR.
   const std::string& fhir_server = fhir_server_in.empty() ? cfg.records.fhir_server : fhir_server_in;
   decision.subject_key = deps.ledger->SubjectKey(fhir_server, patient_id);
+  decision.ehr_records_unknown = data.find("informationRecords") == data.end();
   if (!facts.municipality.empty()) {
     decision.municipality_name = deps.geography->MunicipalityName(facts.municipality).value_or("");
     decision.county_name = deps.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");
@@ -46,6 +61,7 @@ PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data
       std::optional<LocalOutcome> recorded = deps.outbox->LatestOutcome(decision.subject_key, r.name);
       if (recorded && (!r.local_record || r.local_record->at < recorded->at)) r.local_record = recorded;
     }
+    NewerDecides(r.ehr_record, r.local_record);
     r.offer = ShouldOffer(r.ehr_record, r.local_record, encounter_id, now, policy);
     if (!r.offer && groups_for == GroupsFor::kOffered) continue;
     r.groups = decision.directory->Match(facts.municipality, r.recipient, cfg.max_groups_per_section, {}, facts.position);

@@ -38,7 +38,10 @@ struct RecipientDecision {
   std::string name;               // "patient" | "relatives" (the ledger's recipient kind)
   std::vector<std::string> refs;  // "Patient/x", or the active RelatedPersons
   std::optional<PriorRecord> ehr_record;     // the latest record in the EHR's data
-  std::optional<LocalOutcome> local_record;  // the latest feedback or outbox record here
+  std::optional<LocalOutcome> local_record;  // the latest feedback or record in our store
+  // Where both are known, only the newer one decides (by day; on the same day both do): a record
+  // made after another supersedes it, whichever system holds it. A local "not relevant now"
+  // does not supersede an EHR record (docs/records.md).
   bool offer = false;  // information is due now (ShouldOffer)
   GroupMatch groups;   // the groups for this recipient, in card order (see GroupsFor)
 };
@@ -47,6 +50,10 @@ struct PatientDecision {
   PatientFacts facts;          // in_scope false: nothing else is filled in
   std::string language;        // nb | nn | en
   std::string subject_key;     // Ledger::SubjectKey of the patient (never the id)
+  // The EHR's earlier records could not be had (the informationRecords prefetch was not sent or
+  // was an error, and could not be read): decided on our store's records alone, which the card
+  // and the page say.
+  bool ehr_records_unknown = false;
   std::string municipality_name, county_name, region_name;  // empty when the place is unknown
   std::vector<RecipientDecision> recipients;  // the patient, then the relatives when there are any
   std::shared_ptr<const GroupDirectory> directory;  // keeps the groups pointed to alive

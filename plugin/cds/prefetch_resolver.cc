@@ -91,9 +91,7 @@ void ResolvePrefetch(CdsRequest& request, const HookService& service,
       pending->done(FailedPreconditionError("prefetch." + t.key +
                                             ": not sent, and no fhirServer/fhirAuthorization to fetch it"));
       return;
-    } else {
-      pending->data[t.key] = JsonValue();
-    }
+    }  // an optional key that cannot be had stays absent
   }
   if (fetches.empty()) {
     pending->done(std::move(pending->data));
@@ -113,9 +111,7 @@ void ResolvePrefetch(CdsRequest& request, const HookService& service,
                       pending->failure = FailedPreconditionError(
                           "prefetch." + key + ": could not be read from fhirServer (" +
                           std::string(StatusCodeName(result.status().code())) + ")");
-                    } else {
-                      pending->data[key] = JsonValue();
-                    }
+                    }  // an optional key that could not be read stays absent
                   }
                   FinishOne(pending);
                 });

@@ -11,7 +11,9 @@
 
 namespace selvhjelp::plugin {
 
-// Key -> resource or Bundle; null where there is no data.
+// Key -> resource or Bundle; null where there is no data; absent where an optional key could not
+// be had (not sent or sent as an error, and not readable from the FHIR server), so a decision
+// can tell "none" from "unknown".
 using ResolvedData = std::map<std::string, fhir::JsonValue>;
 
 // Fills `query`'s tokens from the request; nullopt when a token has no value here (for example
@@ -25,7 +27,7 @@ std::optional<std::string> ExpandTemplate(const std::string& query, const CdsReq
 //                                         failed: fetched from the FHIR server when possible;
 //   absent                             -> fetched from the FHIR server when possible.
 // Fetching needs fhirServer and fhirAuthorization. A required key that cannot be had ends in
-// FailedPrecondition (HTTP 412); an optional one becomes null. Calls `done` exactly once, possibly
+// FailedPrecondition (HTTP 412); an optional one is left out of the result. Calls `done` exactly once, possibly
 // on another thread, never blocking the caller. Prefetched values are moved out of
 // `request.prefetch` (not copied). `client` must outlive the call.
 void ResolvePrefetch(CdsRequest& request, const HookService& service,

@@ -98,6 +98,9 @@ class RouteServer : public HttpServer {
     router_.Add("POST", "/records", [this](const Exchange& ex, const auto&) { PostRecord(ex, false); });
     router_.Add("POST", "/fhir/$record-information", [this](const Exchange& ex, const auto&) { PostRecord(ex, true); });
     router_.Add("GET", "/records/{id}", [this](const Exchange& ex, const auto& ids) { GetRecord(ex, ids[0]); });
+    router_.Add("GET", "/records", plain(&RouteServer::FindRecords));
+    router_.Add("POST", "/records/{id}/$entered-in-error",
+                [this](const Exchange& ex, const auto& ids) { EnterInError(ex, ids[0]); });
     router_.Add("GET", "/directory/status", plain(&RouteServer::DirectoryStatus));
     router_.Add("GET", "/directory/groups", plain(&RouteServer::DirectoryGroups));
     router_.Add("GET", "/cds-services", plain(&RouteServer::Discovery));
@@ -251,6 +254,32 @@ class RouteServer : public HttpServer {
     Result<OutboxEntry> state = rt_.records->State(id);
     if (!state.ok()) return ReplyError(ex, state.status());
     Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
+  }
+
+  // GET /records?patient=ID: our store's records about a patient of records.fhirServer.
+  void FindRecords(const Exchange& ex) {
+    if (!Authenticate(ex)) return;
+    auto patient = ex->request().query.find("patient");
+    Result<std::vector<StoredRecord>> found =
+        rt_.records->RecordsOf(patient == ex->request().query.end() ? std::string() : patient->second);
+    if (!found.ok()) return ReplyError(ex, found.status());
+    JsonValue out = JsonValue::Object();
+    JsonValue& list = out.Set("records", JsonValue::Array());
+    for (const StoredRecord& r : *found) list.Append(StoredRecordJson(r));
+    Reply(ex, 200, fhir::WriteJson(out));
+  }
+
+  // POST /records/{id}/$entered-in-error: 200 with the record once the mark is committed.
+  void EnterInError(const Exchange& ex, const std::string& id) {
+    if (!Authenticate(ex)) return;
+    Result<bool> marked = rt_.records->EnterInError(id);
+    if (!marked.ok()) return ReplyError(ex, marked.status());
+    Result<OutboxEntry> state = rt_.records->State(id);
+    if (!state.ok()) return ReplyError(ex, state.status());
+    JsonValue out = ReceiptJson(*state);
+    out.Set("status", "entered-in-error");
+    out.Set("correction", *marked ? "queued" : "already queued");
+    Reply(ex, 200, fhir::WriteJson(out));
   }
 
   void DirectoryStatus(const Exchange& ex) { Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson())); }

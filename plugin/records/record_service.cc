@@ -4,6 +4,7 @@
 #include "fhir/json/json_writer.h"
 #include "plugin/auth/sha256.h"
 #include "plugin/records/record_bundle.h"
+#include "plugin/records/record_correction.h"
 #include "plugin/records/record_request.h"
 
 namespace selvhjelp::plugin {
@@ -41,6 +42,21 @@ LocalOutcome OutcomeOf(const InformationRecord& record) {
   return outcome;
 }
 
+// What our store keeps about the record beside its transaction.
+RecordFacts FactsOf(const InformationRecord& record) {
+  RecordFacts facts;
+  facts.sent = record.sent;
+  facts.sent_seconds = record.sent_seconds;
+  facts.level = record.level;
+  facts.response = record.response;
+  facts.encounter_id = record.encounter_id;
+  for (const GroupGiven& g : record.groups) {
+    facts.group_ids.push_back(g.identifier);
+    facts.group_names.push_back(g.name);
+  }
+  return facts;
+}
+
 }  // namespace
 
 Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
@@ -64,6 +80,7 @@ Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
   entry.recipient = record.to_relatives ? "relatives" : "patient";
   entry.outcome = OutcomeOf(record);
   entry.created_ms = now_ms;
+  entry.facts = FactsOf(record);
   SELVHJELP_ASSIGN_OR_RETURN(Outbox::Enqueued enqueued, deps_.outbox->Enqueue(entry));
   if (enqueued == Outbox::Enqueued::kNew && deps_.delivery != nullptr) deps_.delivery->Wake();
   SELVHJELP_ASSIGN_OR_RETURN(OutboxEntry state, State(record.id));
@@ -79,6 +96,39 @@ Result<OutboxEntry> RecordService::State(const std::string& id) {
   SELVHJELP_ASSIGN_OR_RETURN(std::optional<OutboxEntry> entry, deps_.outbox->Get(id));
   if (!entry) return NotFoundError("no record with this id");
   return *entry;
+}
+
+Result<bool> RecordService::EnterInError(const std::string& id) {
+  SELVHJELP_ASSIGN_OR_RETURN(Outbox::Marked marked,
+                             deps_.outbox->MarkEnteredInError(id, deps_.clock_ms(), BuildCorrectionBundle));
+  if (marked == Outbox::Marked::kMarked && deps_.delivery != nullptr) deps_.delivery->Wake();
+  return marked == Outbox::Marked::kMarked;
+}
+
+Result<std::vector<StoredRecord>> RecordService::RecordsOf(const std::string& patient_id) {
+  const std::string id = patient_id.rfind("Patient/", 0) == 0 ? patient_id.substr(8) : patient_id;
+  if (id.empty()) return RequiredFieldError("patient");
+  return deps_.outbox->Records(deps_.ledger->SubjectKey(deps_.config->records.fhir_server, id));
+}
+
+JsonValue StoredRecordJson(const StoredRecord& record) {
+  const RecordFacts& f = record.facts;
+  JsonValue out = JsonValue::Object();
+  out.Set("id", f.record_id);
+  out.Set("sent", f.sent);
+  out.Set("recipient", f.recipient);
+  out.Set("level", f.level);
+  if (!f.response.empty()) out.Set("response", f.response);
+  if (!f.encounter_id.empty()) out.Set("encounter", "Encounter/" + f.encounter_id);
+  JsonValue& groups = out.Set("groups", JsonValue::Array());
+  for (size_t i = 0; i < f.group_ids.size(); ++i) {
+    JsonValue& g = groups.Append(JsonValue::Object());
+    g.Set("id", f.group_ids[i]);
+    g.Set("name", i < f.group_names.size() ? f.group_names[i] : std::string());
+  }
+  out.Set("status", record.status);
+  out.Set("delivery", record.delivery);
+  return out;
 }
 
 JsonValue ReceiptJson(const OutboxEntry& entry) {

@@ -44,6 +44,13 @@ class RecordService {
   Result<RecordReceipt> RecordParameters(const fhir::JsonValue& parameters);
   // The delivery state of record `id`; NotFound when this store has no such record.
   Result<OutboxEntry> State(const std::string& id);
+  // Marks record `id` entered-in-error (a clinician's mistake) and queues the correction of the
+  // EHR's copy (record_correction.h), committed before this returns: true when marked now, false
+  // when it already was. NotFound when this store has no such record.
+  Result<bool> EnterInError(const std::string& id);
+  // Our store's records about patient `patient_id` ("123" or "Patient/123") of records.fhirServer (looked up by its subject
+  // key), oldest first, entered-in-error ones included.
+  Result<std::vector<StoredRecord>> RecordsOf(const std::string& patient_id);
 
  private:
   RecordServiceDeps deps_;
@@ -51,5 +58,8 @@ class RecordService {
 
 // The record's state as JSON for callers: {"id", "state", "attempts", "location"?, "lastError"?}.
 fhir::JsonValue ReceiptJson(const OutboxEntry& entry);
+// A stored record as JSON for callers: {"id", "sent", "recipient", "level", "response"?,
+// "encounter"?, "groups": [{"id", "name"}], "status", "delivery"} (docs/app-api.md).
+fhir::JsonValue StoredRecordJson(const StoredRecord& record);
 
 }  // namespace selvhjelp::plugin

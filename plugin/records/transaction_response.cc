@@ -41,13 +41,15 @@ TransactionReading NotAnAnswer(std::string why, std::string log_note) {
   return reading;
 }
 
-// The resource types sent, in entry order (request.url of a conditional create is the type).
+// The resource types sent, in entry order (request.url of a conditional create is the type; of
+// a conditional update or patch, the type before its "?").
 std::vector<std::string> SentTypes(const JsonValue& sent) {
   std::vector<std::string> types;
   if (const JsonValue* entries = sent.Find("entry")) {
     for (const JsonValue& entry : entries->items()) {
       const JsonValue* request = entry.Find("request");
-      types.emplace_back(request ? request->FindString("url").value_or("") : "");
+      const std::string_view url = request ? request->FindString("url").value_or("") : "";
+      types.emplace_back(url.substr(0, url.find('?')));
     }
   }
   return types;

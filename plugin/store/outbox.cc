@@ -17,7 +17,20 @@ CREATE TABLE IF NOT EXISTS outbox(
   subject_key TEXT NOT NULL, recipient TEXT NOT NULL, outcome TEXT NOT NULL, override_code TEXT NOT NULL,
   encounter_id TEXT NOT NULL, outcome_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_ms);
+CREATE INDEX IF NOT EXISTS outbox_subject ON outbox(subject_key, recipient, outcome_at);
 )sql";
+
+// A correction (entered-in-error) waits for the record it corrects: `corrects` names it. Added
+// to stores made before corrections existed.
+constexpr const char* kCorrectsColumn = "ALTER TABLE outbox ADD COLUMN corrects TEXT NOT NULL DEFAULT ''";
+
+// Pending rows that may be sent now: a correction only once the record it corrects is delivered
+// (or deleted by retention).
+#define SELVHJELP_SENDABLE \
+  "state='pending' AND (corrects='' OR NOT EXISTS(SELECT 1 FROM outbox p WHERE p.record_id=outbox.corrects " \
+  "AND p.state<>'delivered'))"
+
+constexpr const char* kCorrectionSuffix = "/entered-in-error";
 
 // An entry from a row of record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms,
 // last_error, location, subject_key.
@@ -25,25 +38,25 @@ OutboxEntry ReadEntry(Statement& s) {
   return OutboxEntry{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Text(6), s.Text(7), s.Text(8)};
 }
 
-std::string OutcomeKey(const std::string& subject_key, const std::string& recipient) {
-  return subject_key + "\n" + recipient;
-}
-
 }  // namespace
 
 Outbox::~Outbox() { sqlite3_close_v2(db_); }
 
-Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file, WriteHealth* health) {
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file, WriteHealth* health,
+                                             OutboxOptions options) {
   std::unique_ptr<Outbox> outbox(new Outbox());
   outbox->health_ = health;
+  outbox->options_ = options;
   SELVHJELP_ASSIGN_OR_RETURN(outbox->db_, OpenConnection(file, "FULL"));
   SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kSchema));
-  Statement latest(outbox->statements_.Get(outbox->db_,
-      "SELECT subject_key, recipient, outcome, override_code, encounter_id, MAX(outcome_at) FROM outbox "
-      "GROUP BY subject_key, recipient"));
-  for (int rc = latest.Step(); rc == SQLITE_ROW; rc = latest.Step()) {
-    outbox->outcomes_[OutcomeKey(latest.Text(0), latest.Text(1))] =
-        LocalOutcome{latest.Text(2), latest.Text(3), latest.Text(4), latest.Int(5)};
+  SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kRecordFactsSchema));
+  if (sqlite3_stmt* probe = outbox->statements_.Get(outbox->db_, "SELECT corrects FROM outbox LIMIT 0"); probe == nullptr) {
+    SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kCorrectsColumn));
+  }
+  if (options.retention_ms > 0) {
+    std::lock_guard<std::mutex> lock(outbox->mutex_);
+    outbox->PurgeIfDueLocked(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count());
   }
   return outbox;
 }
@@ -115,6 +128,11 @@ Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
         .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
         .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
     if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
+    RecordFacts facts = r.facts;
+    facts.record_id = r.record_id;
+    facts.subject_key = r.subject_key;
+    facts.recipient = r.recipient;
+    SELVHJELP_RETURN_IF_ERROR(InsertRecordFacts(db_, statements_, facts));
     w->result = Enqueued::kNew;
   }
   // synchronous=FULL: durable when COMMIT returns.
@@ -125,22 +143,12 @@ Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
 }
 
 void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Status failed = WriteBatch(batch);
-    NoteWrite(failed);
-    if (!failed.ok()) {
-      if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      for (Waiter* w : batch) w->result = failed;
-      return;
-    }
-  }
-  std::lock_guard<std::mutex> lock(outcomes_mutex_);
-  for (const Waiter* w : batch) {
-    if (!w->result->ok() || **w->result != Enqueued::kNew) continue;
-    const NewOutboxRecord& r = w->record;
-    LocalOutcome& slot = outcomes_[OutcomeKey(r.subject_key, r.recipient)];
-    if (slot.at <= r.outcome.at) slot = r.outcome;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status failed = WriteBatch(batch);
+  NoteWrite(failed);
+  if (!failed.ok()) {
+    if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (Waiter* w : batch) w->result = failed;
   }
 }
 
@@ -148,7 +156,7 @@ Result<std::optional<Outbox::Claimed>> Outbox::ClaimDue(int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Due records in due order; skip those other workers hold (at most one each).
   Statement due(statements_.Get(db_,
-      "SELECT record_id, bundle, attempts FROM outbox WHERE state='pending' AND next_attempt_ms<=? "
+      "SELECT record_id, bundle, attempts FROM outbox WHERE " SELVHJELP_SENDABLE " AND next_attempt_ms<=? "
       "ORDER BY next_attempt_ms LIMIT ?"));
   due.Bind(1, now_ms).Bind(2, static_cast<int64_t>(held_.size() + 1));
   for (int rc = due.Step(); rc == SQLITE_ROW; rc = due.Step()) {
@@ -163,7 +171,7 @@ Result<std::optional<Outbox::Claimed>> Outbox::ClaimDue(int64_t now_ms) {
 std::optional<int64_t> Outbox::NextDueMs() {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement next(statements_.Get(db_,
-      "SELECT record_id, next_attempt_ms FROM outbox WHERE state='pending' ORDER BY next_attempt_ms LIMIT ?"));
+      "SELECT record_id, next_attempt_ms FROM outbox WHERE " SELVHJELP_SENDABLE " ORDER BY next_attempt_ms LIMIT ?"));
   next.Bind(1, static_cast<int64_t>(held_.size() + 1));
   for (int rc = next.Step(); rc == SQLITE_ROW; rc = next.Step()) {
     if (!held_.count(next.Text(0))) return next.Int(1);
@@ -187,6 +195,10 @@ void Outbox::Release(const std::string& record_id) {
 }
 
 Status Outbox::MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms) {
+  if (options_.retention_ms > 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    PurgeIfDueLocked(now_ms);
+  }
   return Finish(record_id,
                 "UPDATE outbox SET state='delivered', attempts=attempts+1, location=?, delivered_ms=?, "
                 "last_error='' WHERE record_id=?",
@@ -270,11 +282,93 @@ Result<OutboxCounts> Outbox::Counts() {
   return counts;
 }
 
+Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, int64_t now_ms,
+                                                  const std::function<Result<std::string>(const std::string&)>& correction) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement find(statements_.Get(db_,
+      "SELECT o.bundle, o.subject_key, o.recipient, f.status FROM outbox o JOIN record_facts f "
+      "ON f.record_id=o.record_id WHERE o.record_id=?"));
+  const int found = find.Bind(1, record_id).Step();
+  if (found == SQLITE_DONE) return NotFoundError("no record with this id");
+  if (found != SQLITE_ROW) return InternalError("store: cannot read the record");
+  if (find.Text(3) == kRecordEnteredInError) return Marked::kAlreadyMarked;
+  SELVHJELP_ASSIGN_OR_RETURN(const std::string bundle, correction(find.Text(0)));
+  const std::string subject_key = find.Text(1), recipient = find.Text(2);
+  const std::string what = "cannot mark the record entered-in-error";
+  auto write = [&]() -> Status {
+    if (const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+      return WriteError(db_, rc, what);
+    }
+    Statement mark(statements_.Get(db_,
+        "UPDATE record_facts SET status='entered-in-error', status_changed_ms=? WHERE record_id=?"));
+    if (const int rc = mark.Bind(1, now_ms).Bind(2, record_id).Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
+    Statement insert(statements_.Get(db_,
+        "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
+        "recipient, outcome, override_code, encounter_id, outcome_at, corrects) "
+        "VALUES(?,'',?,'pending',?,?,?,?,'','','',0,?)"));
+    insert.Bind(1, record_id + kCorrectionSuffix).Bind(2, bundle).Bind(3, now_ms).Bind(4, now_ms).Bind(5, subject_key)
+        .Bind(6, recipient).Bind(7, record_id);
+    if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
+    if (const int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+      return WriteError(db_, rc, what);
+    }
+    return OkStatus();
+  };
+  Status written = write();
+  NoteWrite(written);
+  if (!written.ok()) {
+    if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return written;
+  }
+  return Marked::kMarked;
+}
+
+void Outbox::PurgeIfDueLocked(int64_t now_ms) {
+  if (now_ms - last_purge_ms_ < 3600 * 1000) return;
+  last_purge_ms_ = now_ms;
+  NoteWrite(PurgeDeliveredLocked(now_ms - options_.retention_ms).status());  // tried again in an hour
+}
+
+Result<int64_t> Outbox::PurgeDelivered(int64_t before_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return PurgeDeliveredLocked(before_ms);
+}
+
+Result<int64_t> Outbox::PurgeDeliveredLocked(int64_t before_ms) {
+  SELVHJELP_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+  Statement facts(statements_.Get(db_,
+      "DELETE FROM record_facts WHERE record_id IN "
+      "(SELECT record_id FROM outbox WHERE state='delivered' AND created_ms<?)"));
+  Statement rows(statements_.Get(db_, "DELETE FROM outbox WHERE state='delivered' AND created_ms<?"));
+  int64_t deleted = 0;
+  int rc = facts.Bind(1, before_ms).Step();
+  if (rc == SQLITE_DONE) {
+    rc = rows.Bind(1, before_ms).Step();
+    deleted = sqlite3_changes(db_);
+  }
+  if (rc != SQLITE_DONE) {
+    Status failed = WriteError(db_, rc, "cannot delete expired records");
+    (void)Exec(db_, "ROLLBACK");
+    return failed;
+  }
+  SELVHJELP_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  return deleted;
+}
+
 std::optional<LocalOutcome> Outbox::LatestOutcome(const std::string& subject_key, const std::string& recipient) const {
-  std::lock_guard<std::mutex> lock(outcomes_mutex_);
-  auto it = outcomes_.find(OutcomeKey(subject_key, recipient));
-  if (it == outcomes_.end()) return std::nullopt;
-  return it->second;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Corrections carry no outcome; records marked entered-in-error do not count.
+  Statement latest(statements_.Get(db_,
+      "SELECT outcome, override_code, encounter_id, outcome_at FROM outbox WHERE subject_key=? AND recipient=? "
+      "AND corrects='' AND record_id NOT IN (SELECT record_id FROM record_facts WHERE status='entered-in-error') "
+      "ORDER BY outcome_at DESC, rowid DESC LIMIT 1"));
+  if (latest.Bind(1, subject_key).Bind(2, recipient).Step() != SQLITE_ROW) return std::nullopt;
+  return LocalOutcome{latest.Text(0), latest.Text(1), latest.Text(2), latest.Int(3)};
+}
+
+Result<std::vector<StoredRecord>> Outbox::Records(const std::string& subject_key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return SelectRecords(db_, statements_, subject_key);
 }
 
 }  // namespace selvhjelp::plugin

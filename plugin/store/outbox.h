@@ -2,23 +2,24 @@
 // Outbox: records of information given, committed durably (SQLite, synchronous=FULL) before the
 // caller is answered, then delivered to the EHR by RecordDelivery. A record is pending until the
 // EHR confirms it (delivered) or refuses it for good (parked, with the reason; an operator can
-// retry it). Nothing is ever deleted. Thread-safe; the command line may open the same file while
+// retry it). Nothing is deleted but by retention (PurgeDelivered). Thread-safe; the command line may open the same file while
 // the service runs (its changes are seen within a poll interval). Concurrent Enqueue calls share
 // one transaction and one fsync (group commit), so many clients commit faster than one.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "fhir/base/result.h"
 #include "plugin/store/ledger.h"
+#include "plugin/store/record_facts.h"
 #include "plugin/store/sqlite_db.h"
 #include "plugin/store/write_health.h"
 
@@ -32,6 +33,8 @@ struct NewOutboxRecord {
   std::string recipient;     // "patient" or "relatives"
   LocalOutcome outcome;      // what the record means for the next hook call
   int64_t created_ms = 0;
+  RecordFacts facts;         // kept beside the transaction (its record_id, subject_key and recipient
+                             // are taken from the fields above)
 };
 
 struct OutboxEntry {
@@ -53,11 +56,18 @@ struct OutboxCounts {
   int64_t OldestPendingSeconds(int64_t now_ms) const { return pending ? (now_ms - oldest_pending_ms) / 1000 : 0; }
 };
 
+struct OutboxOptions {
+  // Retention (records.retentionDays): delivered records created longer ago than this are deleted
+  // at Open and then at most once an hour as records are delivered; 0 keeps them.
+  int64_t retention_ms = 0;
+};
+
 class Outbox {
  public:
   ~Outbox();
   // `health` (may be null; must outlive this) is told the outcome of every write, for readiness.
-  static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file, WriteHealth* health = nullptr);
+  static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file, WriteHealth* health = nullptr,
+                                              OutboxOptions options = {});
 
   enum class Enqueued { kNew, kAlreadyStored };
   // Commits the record durably, returning only after its commit. The same id with the same
@@ -94,8 +104,27 @@ class Outbox {
   Result<int64_t> Retry(const std::vector<std::string>& record_ids);
   Result<OutboxCounts> Counts();
 
-  // The latest record for this patient (subject key) and recipient kind, from memory.
+  // The latest record for this patient (subject key) and recipient kind, read from the store (an
+  // indexed query, so changes made by another process count at once). Records marked
+  // entered-in-error do not count. nullopt also when the store cannot be read (readiness says so).
   std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key, const std::string& recipient) const;
+
+  // Our store as the system of record: the records of a patient (subject key; "" for every
+  // patient's), oldest first, entered-in-error ones included with that status.
+  Result<std::vector<StoredRecord>> Records(const std::string& subject_key) const;
+
+  enum class Marked { kMarked, kAlreadyMarked };
+  // Marks record `record_id` entered-in-error and, in the same transaction, queues the delivery
+  // that corrects the EHR's copy: `correction` is given the record's original transaction and
+  // returns the transaction to send (its outbox id is "<record_id>/entered-in-error"; it is not
+  // sent before the original is delivered). Committed durably before this returns. NotFound when
+  // there is no such record; the correction's error when it cannot be built (nothing changes).
+  Result<Marked> MarkEnteredInError(const std::string& record_id, int64_t now_ms,
+                                    const std::function<Result<std::string>(const std::string&)>& correction);
+
+  // Retention: deletes delivered records (and their facts) created before `before_ms`; pending and
+  // parked ones are kept whatever their age. Returns how many were deleted.
+  Result<int64_t> PurgeDelivered(int64_t before_ms);
 
  private:
   Outbox() = default;
@@ -104,17 +133,22 @@ class Outbox {
   // a failure to write or commit is returned and the transaction is then still to be rolled back.
   Status WriteBatch(const std::vector<Waiter*>& batch);
   // WriteBatch under mutex_, then each waiter's result (the batch's failure for every one when it
-  // failed) and the latest outcomes.
+  // failed).
   void CommitBatch(const std::vector<Waiter*>& batch);
   Status Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number);
 
   WriteHealth* health_ = nullptr;
+  OutboxOptions options_;
+  int64_t last_purge_ms_ = 0;  // guarded by mutex_
+  // Retention: deletes what PurgeDelivered would when the last purge is an hour old (mutex_ held).
+  void PurgeIfDueLocked(int64_t now_ms);
+  Result<int64_t> PurgeDeliveredLocked(int64_t before_ms);
   void NoteWrite(const Status& write) {
     if (health_ != nullptr) health_->Note(write);
   }
-  std::mutex mutex_;  // serialises use of db_ and its statements
+  mutable std::mutex mutex_;  // serialises use of db_ and its statements
   sqlite3* db_ = nullptr;
-  StatementCache statements_;
+  mutable StatementCache statements_;
   std::set<std::string> held_;  // claimed by a worker; guarded by mutex_
   std::mutex queue_mutex_;      // guards queue_, committing_ and each queued Waiter's `done`
   std::condition_variable committed_;  // a batch has been committed (or has failed)
@@ -123,8 +157,6 @@ class Outbox {
   std::chrono::steady_clock::duration last_commit_{};  // how long it took (at most 10 ms)
   std::vector<Waiter*> queue_;  // waiting for the next commit, in arrival order
   bool committing_ = false;     // an Enqueue caller is committing a batch
-  mutable std::mutex outcomes_mutex_;
-  std::unordered_map<std::string, LocalOutcome> outcomes_;  // subject_key + '\n' + recipient
 };
 
 }  // namespace selvhjelp::plugin

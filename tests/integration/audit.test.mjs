@@ -3,13 +3,14 @@
 // auditors, both reports validated, and the HTML report rendered in Debian's Chromium.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, signToken, startFhirPeer, startService } from './harness.mjs';
+import { ROOT, post, signToken, startFhirPeer, startService } from './harness.mjs';
 import { validateWithFhirJs, validateWithMedplum } from './validators.mjs';
 
 const run = promisify(execFile);
@@ -197,5 +198,108 @@ describe('the audit from a FHIR server: the command line and $evaluate-measure',
     assert.deepEqual(figures(report), expected.groups);
     assert.deepEqual(validateWithMedplum(report), []);
     assert.equal((await fetch(`${url}?periodStart=2026-01-01&periodEnd=2026-06-30`)).status, 401);
+  });
+});
+
+// The /records body that records what a synthetic Communication says (its patient, recipient,
+// sent, level and response), as a clinician's app would post it.
+function recordBody(communication) {
+  const code = (name) => communication.extension.find((e) => e.url.endsWith(`/${name}`)).valueCoding.code;
+  const level = code('intervention-level');
+  return {
+    id: crypto.randomUUID(),
+    patient: { reference: communication.subject.reference },
+    recipient: communication.recipient,
+    practitioner: { reference: 'Practitioner/prac-1' },
+    sent: communication.sent,
+    level,
+    response: code('patient-response'),
+    groups: ['demo-bgo-aa-1'],
+    ...(level === 'brokered'
+      ? { consent: { organization: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.101', value: '974760673' }, display: 'Anonyme Alkoholikere' } } }
+      : {}),
+  };
+}
+
+// A copy of export `from` in `to`, its Communications left out or changed by `communications`.
+function copyExport(from, to, communications = () => []) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.ndjson') && f !== 'Communication.ndjson')) {
+    fs.copyFileSync(path.join(from, file), path.join(to, file));
+  }
+  const lines = fs.readFileSync(path.join(from, 'Communication.ndjson'), 'utf8').split('\n').filter(Boolean);
+  fs.writeFileSync(path.join(to, 'Communication.ndjson'), communications(lines.map((l) => JSON.parse(l))).map((c) => JSON.stringify(c)).join('\n'));
+}
+
+describe('selvhjelp audit --store: the records from our own store', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-audit-store-'));
+  const bulk = path.join(tmp, 'bulk');
+  let peer;
+  let service;
+  let communications;
+  const ids = new Map();  // Communication id -> record id
+  const audit = async (name, input, ...flags) => {
+    const out = path.join(tmp, name);
+    await run(BIN, ['audit', '--config', service.configPath, '--from', '2026-01-01', '--to', '2026-06-30', '--bulk', input, ...flags, '--out', out]);
+    return { figures: figures(readJson(path.join(out, 'measure-report.json'))), out };
+  };
+
+  before(async () => {
+    await run(BIN, ['synth', '--patients', '300', '--seed', '11', '--out', bulk]);
+    communications = fs.readFileSync(path.join(bulk, 'Communication.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    peer = await startFhirPeer();
+    service = await startService((config) => {
+      config.records = { fhirServer: peer.base, allowHttp: true, retryInitialMs: 100, retryMaxMs: 800 };
+      config.audit = { ...config.audit, units: [] };
+    });
+    for (const c of communications) {
+      const body = recordBody(c);
+      const answer = await post(service, '/records', body);
+      assert.equal(answer.status, 202, answer.text);
+      ids.set(c.id, body.id);
+    }
+  });
+  after(async () => {
+    await service?.cleanup();
+    await peer?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the same records give the same figures from the store as from the export', async () => {
+    const expected = readJson(path.join(bulk, 'expected.json')).groups;
+    assert.deepEqual((await audit('out-bulk', bulk)).figures, expected);
+    assert.deepEqual((await audit('out-store', bulk, '--store')).figures, expected);
+    // The export's Communications play no part with --store: without them the figures are the same.
+    const bare = path.join(tmp, 'bulk-without-records');
+    copyExport(bulk, bare);
+    assert.deepEqual((await audit('out-bare-store', bare, '--store')).figures, expected);
+    assert.equal((await audit('out-bare', bare)).figures.patients.numerator, 0);
+  });
+
+  test('entered-in-error: left out by audit --store, and by the audit of an export that says so', async () => {
+    const before = (await audit('out-before', bulk, '--store')).figures;
+    // A patient with one episode, informed by their only record.
+    const rows = fs.readFileSync(path.join(tmp, 'out-before', 'drilldown.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rowsOf = (p) => rows.filter((r) => r[0] === p);
+    const communicationsOf = (p) => communications.filter((c) => c.subject.reference === `Patient/${p}`);
+    const chosen = communications.find((c) => {
+      const p = c.subject.reference.slice(8);
+      const episodes = rowsOf(p);
+      return communicationsOf(p).length === 1 && c.recipient[0].reference.startsWith('Patient/') &&
+        episodes.length === 1 && episodes[0][6] === '' && episodes[0][7] === 'yes';
+    });
+    assert.ok(chosen, 'a patient informed once');
+    const marked = await run(BIN, ['records', 'entered-in-error', ids.get(chosen.id), '--config', service.configPath]);
+    assert.match(marked.stdout, /marked entered-in-error/);
+    const again = await run(BIN, ['records', 'entered-in-error', ids.get(chosen.id), '--config', service.configPath]);
+    assert.match(again.stdout, /already marked/);
+    const after = (await audit('out-after', bulk, '--store')).figures;
+    assert.deepEqual(after, { ...before, patients: { ...before.patients, numerator: before.patients.numerator - 1 } });
+    // The EHR's side: an export whose copy of that Communication is entered-in-error counts it no more.
+    const corrected = path.join(tmp, 'bulk-corrected');
+    copyExport(bulk, corrected, (all) => all.map((c) => (c.id === chosen.id ? { ...c, status: 'entered-in-error' } : c)));
+    assert.deepEqual((await audit('out-corrected', corrected)).figures, after);
+    const unknown = await run(BIN, ['records', 'entered-in-error', crypto.randomUUID(), '--config', service.configPath]).catch((e) => e);
+    assert.equal(unknown.code, 1);
   });
 });

@@ -57,6 +57,7 @@ function summary(ctx) {
     h('p', { class: 'scope' }, ctx.reason ? t('summary.reason', { reason: ctx.reason }) : t('summary.inScope')),
     placeText ? h('p', {}, t('summary.place', { place: placeText })) : null,
     ctx.launch?.card ? h('p', { class: 'from-card' }, t('summary.fromCard')) : null,
+    ctx.ehrRecordsUnknown ? h('p', { class: 'store-only' }, t('summary.storeOnly')) : null,
     h('ul', { class: 'history' }, ctx.recipients.map((r) => h('li', {},
       h('span', { class: 'history-who' }, t(`groups.for.${r.kind}`)), ' ',
       h('span', { class: r.due ? 'badge badge-due' : 'badge' }, t(r.due ? 'summary.due' : 'summary.notDue')), ' ',

@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "fhir/json/json_reader.h"
@@ -74,7 +76,7 @@ BOOST_FIXTURE_TEST_CASE(a_recorded_patient_is_not_offered_again_but_the_app_stil
   BOOST_TEST(first.recipients[1].refs == std::vector<std::string>{"RelatedPerson/rp1"});
   // Information given to the patient is recorded (through the outbox, not yet in the EHR).
   BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r1", "h", "{}", first.subject_key, "patient",
-                                                LocalOutcome{"accepted", "", "", now}, now * 1000}).ok());
+                                                LocalOutcome{"accepted", "", "", now}, now * 1000, {}}).ok());
   now += 3600;
   PatientDecision hook = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
   BOOST_TEST(!hook.recipients[0].offer);
@@ -86,4 +88,54 @@ BOOST_FIXTURE_TEST_CASE(a_recorded_patient_is_not_offered_again_but_the_app_stil
   BOOST_TEST(!app.recipients[0].offer);
   BOOST_TEST(app.recipients[0].groups.size() == first.recipients[0].groups.size());  // the same groups, in the same order
   BOOST_TEST(app.recipients[0].groups.InOrder() == first.recipients[0].groups.InOrder());
+}
+
+BOOST_FIXTURE_TEST_CASE(without_the_ehrs_records_the_decision_says_it_used_ours_alone, World) {
+  ResolvedData data = Data("F10.2");  // no informationRecords: the EHR could not give them
+  PatientDecision unknown = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  BOOST_TEST(unknown.ehr_records_unknown);
+  data["informationRecords"] = fhir::JsonValue();  // none there
+  PatientDecision known = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  BOOST_TEST(!known.ehr_records_unknown);
+}
+
+namespace {
+
+// A Communication of ours to the patient, `days_ago` days before `now`, with `response`.
+fhir::JsonValue EhrRecord(int64_t now, int days_ago, const std::string& response) {
+  const int64_t day = now / 86400 - days_ago;
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  char date[16];
+  std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return *fhir::ParseJson(std::string(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{
+    "resourceType":"Communication","status":"completed","sent":")") + date + R"(T10:00:00+01:00",
+    "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category","code":"self-help-information"}]}],
+    "extension":[{"url":"https://selvhjelp.example/fhir/StructureDefinition/patient-response",
+      "valueCoding":{"system":"https://selvhjelp.example/fhir/CodeSystem/patient-response","code":")" + response + R"("}}],
+    "recipient":[{"reference":"Patient/p1"}]}}]})");
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(of_the_ehrs_record_and_ours_the_newer_decides, World) {
+  const std::string key = ledger->SubjectKey("https://ehr.example", "p1");
+  // Accepted here 200 days ago (informed: 365 days), declined in the EHR 100 days ago (90 days):
+  // the decline is newer, and its interval is over.
+  BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r1", "h", "{}", key, "patient",
+                                                LocalOutcome{"accepted", "", "", now - 200 * 86400}, now * 1000, {}}).ok());
+  ResolvedData data = Data("F10.2");
+  data["informationRecords"] = EhrRecord(now, 100, "declined");
+  PatientDecision newer_ehr = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  BOOST_TEST(newer_ehr.recipients[0].offer);
+  BOOST_TEST(!newer_ehr.recipients[0].local_record.has_value());
+  // Declined in the EHR 100 days ago, informed here 10 days ago: ours is newer and holds the card.
+  BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r2", "h", "{}", key, "patient",
+                                                LocalOutcome{"accepted", "", "", now - 10 * 86400}, now * 1000, {}}).ok());
+  PatientDecision newer_ours = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  BOOST_TEST(!newer_ours.recipients[0].offer);
+  BOOST_TEST(!newer_ours.recipients[0].ehr_record.has_value());
+  // Marked entered-in-error, ours no longer counts: the EHR's (over) decline decides again.
+  BOOST_REQUIRE(outbox->MarkEnteredInError("r2", now * 1000, [](const std::string&) { return Result<std::string>("{}"); }).ok());
+  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered).recipients[0].offer);
 }

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 NewOutboxRecord Entry(const std::string& id, const std::string& hash, int64_t at) {
   return NewOutboxRecord{id, hash, "{\"resourceType\":\"Bundle\"}", "key-1", "patient",
-                         LocalOutcome{"overridden", "declined", "e1", at}, at * 1000};
+                         LocalOutcome{"overridden", "declined", "e1", at}, at * 1000, {}};
 }
 
 struct TempStore {

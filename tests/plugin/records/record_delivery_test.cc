@@ -47,7 +47,7 @@ struct Fixture {
   }
   // A record whose transaction creates a Procedure and a Communication, as a conversation does.
   void Add(const std::string& id) {
-    BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{id, "h", kSentBundle, "k", "patient", LocalOutcome{"accepted", "", "", 1}, 1}).ok());
+    BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{id, "h", kSentBundle, "k", "patient", LocalOutcome{"accepted", "", "", 1}, 1, {}}).ok());
   }
   // Runs delivery with `send` until `done` holds for record `id` (at most 30 s, polled: the wait
   // follows the work, not a fixed sleep); returns its entry.
