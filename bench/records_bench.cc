@@ -29,7 +29,7 @@ const std::string kBundle(2500, 'x');  // about the size of a record's transacti
 NewOutboxRecord Record(int i) {
   const std::string id = "bench-" + std::to_string(i);
   return NewOutboxRecord{id, "hash-" + id, kBundle, "subject-" + std::to_string(i % 97), "patient",
-                         LocalOutcome{"informed", "", "", i}, 1'800'000'000'000 + i};
+                         LocalOutcome{"informed", "", "", i}, 1'800'000'000'000 + i, {}};
 }
 
 // Records per second of `run` committing `n` records into a fresh store file.

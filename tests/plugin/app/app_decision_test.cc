@@ -87,6 +87,7 @@ BOOST_AUTO_TEST_CASE(an_ehr_without_communication_search_still_gets_a_decision) 
     asked_for_records = asked_for_records || url.rfind("Communication?", 0) == 0;
   }
   BOOST_TEST(asked_for_records);  // asked, refused, and decided without it
+  BOOST_TEST(d.ehr_records_unknown);  // and the page is told so
   BOOST_TEST((*result)->relatives.empty());
 
   // The page's language: the launch's locale, then the practitioner's profile, then the browser.

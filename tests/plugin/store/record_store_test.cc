@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "fhir/json/json_reader.h"
+#include "plugin/audit/audit_facts.h"
+#include "plugin/audit/store_records.h"
 #include "plugin/records/record_correction.h"
 #include "plugin/store/outbox.h"
 
@@ -161,4 +163,24 @@ BOOST_AUTO_TEST_CASE(the_correction_patches_every_resource_with_a_status_by_its_
              "W3sib3AiOiJyZXBsYWNlIiwicGF0aCI6Ii9zdGF0dXMiLCJ2YWx1ZSI6ImVudGVyZWQtaW4tZXJyb3IifV0=");
   BOOST_TEST((BuildCorrectionBundle(R"({"resourceType":"Bundle","type":"collection"})").status().code() ==
               StatusCode::kInvalidArgument));
+}
+
+BOOST_FIXTURE_TEST_CASE(audit_store_gives_each_patients_active_records_as_fact_lines, TempStore) {
+  auto outbox = Outbox::Open(dir / "store.db");
+  BOOST_REQUIRE((*outbox)->Enqueue(Record("r1", "key-p1", 100, "interested")).ok());
+  BOOST_REQUIRE((*outbox)->Enqueue(Record("r2", "key-p1", 200, "declined")).ok());
+  BOOST_REQUIRE((*outbox)->MarkEnteredInError("r2", 300, BuildCorrectionBundle).ok());
+  auto records = StoreRecords::Load(**outbox, [](std::string_view patient) { return "key-" + std::string(patient); });
+  BOOST_REQUIRE(records.ok());
+  BOOST_TEST(records->size() == 1u);  // r2 is entered-in-error
+  std::string lines;
+  records->AppendFactLines("p1", lines);
+  records->AppendFactLines("p2", lines);  // none
+  // 2026-03-01 is day 20513: the date as written in `sent`, whatever its UTC day.
+  BOOST_TEST(lines == "M\tp1\t20513\t1\t0\t2\tinterested\n");
+  PatientAuditFacts facts;
+  BOOST_TEST(AddFactLine(std::string_view(lines).substr(0, lines.size() - 1), facts));
+  BOOST_REQUIRE(facts.records.size() == 1u);
+  BOOST_TEST(facts.records[0].level == 2);
+  BOOST_TEST(facts.records[0].to_patient);
 }
