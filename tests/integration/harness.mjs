@@ -263,7 +263,8 @@ export async function post(service, pathname, body, { headers = {}, token } = {}
 
 export async function get(service, pathname) {
   const url = `${service.base}${pathname}`;
-  const r = await fetch(url, { headers: { authorization: `Bearer ${signToken({ aud: url })}` } });
+  // The token's audience is the endpoint: the URL without its query.
+  const r = await fetch(url, { headers: { authorization: `Bearer ${signToken({ aud: url.split('?')[0] })}` } });
   return { status: r.status, json: await r.json() };
 }
 
