@@ -141,3 +141,22 @@ BOOST_AUTO_TEST_CASE(each_problem_is_an_issue_with_its_field_and_cors_origins_ar
   BOOST_TEST(demo->records.max_groups_per_record == 50);
   BOOST_TEST(demo->cors_allowed_origins.empty());
 }
+
+BOOST_AUTO_TEST_CASE(records_are_kept_unless_a_retention_of_a_year_or_more_is_set) {
+  auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE(demo.ok());
+  BOOST_TEST(demo->records.retention_days == 0);  // kept
+  fs::path file = fs::temp_directory_path() / "selvhjelp-retention-config.json";
+  auto load = [&file](const std::string& days) {
+    std::ofstream(file) << R"({"store": {"path": "s.db"}, "mappings": {"directory": "m"}, "groups": {"sources": []},
+      "records": {"fhirServer": "https://ehr.example/fhir", "retentionDays": )" << days << R"(}, "auth": {"required": false}})";
+    return LoadConfig(file);
+  };
+  auto kept = load("3660");
+  BOOST_REQUIRE_MESSAGE(kept.ok(), kept.status().message());
+  BOOST_TEST(kept->records.retention_days == 3660);
+  auto short_lived = load("30");
+  BOOST_REQUIRE(!short_lived.ok());
+  BOOST_TEST(short_lived.status().message().find("records.retentionDays") != std::string::npos, short_lived.status().message());
+  fs::remove(file);
+}
