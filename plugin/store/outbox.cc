@@ -295,13 +295,18 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
   SELVHJELP_ASSIGN_OR_RETURN(const std::string bundle, correction(find.Text(0)));
   const std::string subject_key = find.Text(1), recipient = find.Text(2);
   const std::string what = "cannot mark the record entered-in-error";
+  bool marked_elsewhere = false;  // by another process since the read above
   auto write = [&]() -> Status {
     if (const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
       return WriteError(db_, rc, what);
     }
     Statement mark(statements_.Get(db_,
-        "UPDATE record_facts SET status='entered-in-error', status_changed_ms=? WHERE record_id=?"));
+        "UPDATE record_facts SET status='entered-in-error', status_changed_ms=? WHERE record_id=? AND status='active'"));
     if (const int rc = mark.Bind(1, now_ms).Bind(2, record_id).Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
+    if (sqlite3_changes(db_) == 0) {
+      marked_elsewhere = true;
+      return OkStatus();  // rolled back below: nothing to write
+    }
     Statement insert(statements_.Get(db_,
         "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
         "recipient, outcome, override_code, encounter_id, outcome_at, corrects) "
@@ -316,9 +321,10 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
   };
   Status written = write();
   NoteWrite(written);
-  if (!written.ok()) {
+  if (!written.ok() || marked_elsewhere) {
     if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return written;
+    if (!written.ok()) return written;
+    return Marked::kAlreadyMarked;
   }
   return Marked::kMarked;
 }
