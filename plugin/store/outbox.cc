@@ -110,10 +110,11 @@ Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
     }
     Statement insert(statements_.Get(db_,
         "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
-        "recipient, outcome, override_code, encounter_id, outcome_at) VALUES(?,?,?,'pending',?,?,?,?,?,?,?,?)"));
+        "recipient, outcome, override_code, encounter_id, outcome_at) VALUES(?1,?2,?3,?12,?4,?5,?6,?7,?8,?9,?10,?11)"));
     insert.Bind(1, r.record_id).Bind(2, r.content_hash).Bind(3, r.bundle_json).Bind(4, r.created_ms)
         .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
-        .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
+        .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at)
+        .Bind(12, std::string(r.deliver ? "pending" : "stored"));
     if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
     w->result = Enqueued::kNew;
   }
@@ -264,6 +265,8 @@ Result<OutboxCounts> Outbox::Counts() {
       counts.delivered = by_state.Int(1);
     } else if (state == "parked") {
       counts.parked = by_state.Int(1);
+    } else if (state == "stored") {
+      counts.stored = by_state.Int(1);
     }
   }
   if (rc != SQLITE_DONE) return InternalError("store: cannot count the outbox");

@@ -25,7 +25,7 @@ const std::string kCommunicationOk = R"({"response":{"status":"200 OK","location
 BOOST_AUTO_TEST_CASE(a_matching_transaction_response_is_written) {
   TransactionReading r = ReadTransactionResponse(kSent, Answer("transaction-response", kProcedureOk + "," + kCommunicationOk));
   BOOST_TEST(static_cast<int>(r.kind) == static_cast<int>(Kind::kWritten));
-  BOOST_TEST(r.communication_location == "Communication/8/_history/1");
+  BOOST_TEST(r.record_location == "Communication/8/_history/1");
 }
 
 BOOST_AUTO_TEST_CASE(absolute_locations_count) {
@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(absolute_locations_count) {
                     R"({"response":{"status":"201","location":"https://ehr.example/fhir/Procedure/7/_history/1"}},)"
                     R"({"response":{"status":"201 Created","location":"https://ehr.example/fhir/Communication/8"}})"));
   BOOST_TEST(static_cast<int>(r.kind) == static_cast<int>(Kind::kWritten));
-  BOOST_TEST(r.communication_location == "https://ehr.example/fhir/Communication/8");
+  BOOST_TEST(r.record_location == "https://ehr.example/fhir/Communication/8");
 }
 
 BOOST_AUTO_TEST_CASE(what_stands_in_the_ehrs_place_is_not_an_answer) {
