@@ -243,10 +243,54 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
   }
 }
 
+// A {system, code, display} object; system and code required.
+DocumentCoding ReadDocumentCoding(const JsonValue& c, const std::string& field, DataProblems& p) {
+  p.RejectUnknown(c, field, {"system", "code", "display"});
+  DocumentCoding coding;
+  coding.system = p.String(c, "system", field, true).value_or("");
+  coding.code = p.String(c, "code", field, true).value_or("");
+  coding.display = p.String(c, "display", field, false).value_or("");
+  return coding;
+}
+
+// records.writeBack and records.document; sets the default scope the mode needs.
+void ReadWriteBack(const JsonValue& s, DataProblems& p, RecordsConfig& r) {
+  if (auto v = p.String(s, "writeBack", "records", false)) {
+    if (*v != "communication" && *v != "document" && *v != "none") {
+      p.Add(*s.Find("writeBack"), "records.writeBack", "expected communication, document or none");
+    }
+    r.write_back = *v;
+  }
+  const JsonValue* document = p.Object(s, "document", "records", false);
+  if (document != nullptr) {
+    p.RejectUnknown(*document, "records.document", {"type", "category", "custodian", "language"});
+    if (const JsonValue* type = p.Object(*document, "type", "records.document", false)) {
+      r.document.type = ReadDocumentCoding(*type, "records.document.type", p);
+    }
+    if (const JsonValue* category = p.Object(*document, "category", "records.document", false)) {
+      r.document.category = ReadDocumentCoding(*category, "records.document.category", p);
+    }
+    if (auto v = p.String(*document, "custodian", "records.document", false)) {
+      if (v->rfind("Organization/", 0) != 0) {
+        p.Add(*document->Find("custodian"), "records.document.custodian", "expected Organization/<id>");
+      }
+      r.document.custodian = *v;
+    }
+    if (auto v = p.String(*document, "language", "records.document", false)) r.document.language = *v;
+  }
+  if (r.write_back == "document") {
+    if (document == nullptr || document->Find("type") == nullptr) {
+      p.Add(document ? *document : s, "records.document.type",
+            "required for writeBack document: the EHR's own document type code (ask its vendor)");
+    }
+    r.auth.scope = "system/DocumentReference.crus system/Binary.cu";  // u: entered-in-error corrections
+  }
+}
+
 void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
                                  "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter",
-                                 "maxGroupsPerRecord", "retentionDays"});
+                                 "maxGroupsPerRecord", "retentionDays", "writeBack", "document"});
   if (auto v = p.Bool(s, "allowHttp", "records")) r.allow_http = *v;
   if (auto v = p.String(s, "fhirServer", "records", true)) {
     if (!IsHttpUrl(*v) || (!r.allow_http && v->rfind("https://", 0) != 0)) {
@@ -271,6 +315,7 @@ void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const st
   if (auto v = p.Int(s, "retentionDays", "records", false, 365, 100 * 366)) r.retention_days = static_cast<int>(*v);
   // u: an entered-in-error correction patches what was written (docs/records.md).
   r.auth.scope = "system/Communication.crus system/Procedure.crus system/Consent.crus system/Provenance.crs";
+  ReadWriteBack(s, p, r);
   if (const JsonValue* auth = p.Object(s, "auth", "records", false)) ReadClientAuth(*auth, "records.auth", p, r.auth, dir);
 }
 

@@ -53,6 +53,18 @@ struct GroupSourceConfig {
   int64_t max_bytes = 256LL * 1024 * 1024;
 };
 
+// records.document: the journal document the `document` write-back writes (docs/records.md,
+// docs/ehr-families.md). Each EHR has its own document type codes.
+struct DocumentCoding {
+  std::string system, code, display;
+};
+struct RecordDocumentConfig {
+  DocumentCoding type;      // DocumentReference.type; required in document mode (e.g. DIPS's dips-documenttypeid)
+  DocumentCoding category;  // DocumentReference.category; optional (empty code: none)
+  std::string custodian;    // Organization/<id> keeping the document at the EHR; optional
+  std::string language = "nb";  // the note's language (a file in mappings/handout/)
+};
+
 // Where and how records of information given are written back (docs/records.md).
 struct RecordsConfig {
   std::string fhir_server;  // the EHR's FHIR base URL; empty: POST /records is refused (503)
@@ -68,6 +80,8 @@ struct RecordsConfig {
   // Delivered records older than this are deleted from our store; 0 (the default): kept, as a
   // record of health care must be (docs/records.md, "Retention"). Pending ones are never deleted.
   int retention_days = 0;
+  std::string write_back = "communication";  // communication | document | none (plugin/records/write_back.h)
+  RecordDocumentConfig document;             // for write_back "document"
 };
 
 // The clinician app, a SMART on FHIR app (docs/app-api.md, docs/smart-app.md). Off when

@@ -29,6 +29,7 @@
 #include "plugin/audit/synthetic_export.h"
 #include "plugin/cli/command_line.h"
 #include "plugin/handout/handout.h"
+#include "plugin/records/capability_check.h"
 #include "plugin/runtime.h"
 
 namespace {
@@ -81,7 +82,7 @@ const std::vector<CommandLine>& Commands() {
       The whole directory as an Open Referral HSDS 3.0 data package (datapackage.json + CSV) in DIR.
 )"},
       {{"outbox list", {"--state", "--limit"}, {}, 1, 1},
-       R"(  selvhjelp outbox list CONFIG [--state pending|delivered|parked] [--limit N]
+       R"(  selvhjelp outbox list CONFIG [--state pending|delivered|parked|stored] [--limit N]
       Records of information given and their delivery to the EHR: id, state, attempts, created,
       and the last error (parked records: the EHR's reason).
 )"},
@@ -239,6 +240,11 @@ int CheckConfig(const std::vector<std::string>& args) {
   }
   std::cout << args[1] << ": valid (" << (*runtime)->directory->Current()->size() << " groups, "
             << (*runtime)->config.issuers.size() << " trusted issuers)\n";
+  if (std::string note = plugin::CheckWriteBackCapability((*runtime)->write_send, (*runtime)->config.records.fhir_server,
+                                                          *(*runtime)->write_back);
+      !note.empty()) {
+    std::cout << note << "\n";  // a warning only: the config is valid
+  }
   return 0;
 }
 
@@ -334,8 +340,8 @@ int Outbox(const std::vector<std::string>& args) {
   }
   if (action == "list") {
     std::string state = Flag(args, "--state");
-    if (!state.empty() && state != "pending" && state != "delivered" && state != "parked") {
-      return Usage("--state takes pending, delivered or parked");
+    if (!state.empty() && state != "pending" && state != "delivered" && state != "parked" && state != "stored") {
+      return Usage("--state takes pending, delivered, parked or stored");
     }
     int limit = Flag(args, "--limit").empty() ? 100 : std::atoi(Flag(args, "--limit").c_str());
     if (limit <= 0) return Usage("--limit takes a positive number");
@@ -353,7 +359,7 @@ int Outbox(const std::vector<std::string>& args) {
     auto counts = (*outbox)->Counts();
     if (counts.ok()) {
       std::cout << counts->pending << " pending, " << counts->delivered << " delivered, " << counts->parked
-                << " parked\n";
+                << " parked, " << counts->stored << " stored\n";
     }
     return 0;
   }

@@ -6,6 +6,8 @@
 
 #include "fhir/json/json_file.h"
 #include "plugin/handout/handout.h"
+#include "plugin/log.h"
+#include "plugin/records/capability_check.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -30,11 +32,19 @@ Runtime::~Runtime() {
 void Runtime::StartWorkers() {
   if (directory) directory->Start();
   if (delivery) delivery->Start();
+  if (write_send && write_back) {
+    capability_probe = std::jthread([this] {
+      if (std::string note = CheckWriteBackCapability(write_send, config.records.fhir_server, *write_back); !note.empty()) {
+        LogLine(note);
+      }
+    });
+  }
 }
 
 void Runtime::RequestStop() { stopping.request_stop(); }
 
 void Runtime::StopWorkers() {
+  if (capability_probe.joinable()) capability_probe.join();  // its call ends at RequestStop
   if (delivery) delivery->Stop();
   if (directory) directory->Stop();
 }
@@ -128,6 +138,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   const HttpSend write_send = make_http_send && !rt->config.records.fhir_server.empty()
       ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms), stop) : HttpSend();
   auto write_tokens = MakeTokenSource(rt->config.records.auth, rt->config.records.fhir_server, write_send, "records.auth");
+  rt->write_send = write_send;
   problems.Merge(write_tokens.status());
   if (make_http_send && !rt->config.audit.fhir_server.empty()) {
     rt->audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60), stop);
@@ -168,6 +179,9 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->hsds_taxonomy = std::make_unique<mappings::CategoryMap>(std::move(hsds_taxonomy).value());
   rt->fhir_categories = std::make_unique<mappings::CategoryMap>(std::move(fhir_categories).value());
   rt->record_codes = std::make_unique<mappings::RecordCodes>(std::move(record_codes).value());
+  auto write_back = MakeWriteBackMode(rt->config.records, rt->record_codes.get(), rt->handout_texts.get());
+  if (!write_back.ok()) return write_back.status();
+  rt->write_back = std::move(write_back).value();
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
                                    rt->hsds_taxonomy.get(), rt->fhir_categories.get(), source_send, token_for, stop};
   if (!open_store) {
@@ -205,7 +219,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
         write_send, *rt->write_tokens, NowMillis, stop);
   }
   rt->records = std::make_unique<RecordService>(RecordServiceDeps{
-      &rt->config, rt->record_codes.get(), rt->directory.get(), rt->ledger.get(), rt->outbox.get(),
+      &rt->config, rt->write_back.get(), rt->directory.get(), rt->ledger.get(), rt->outbox.get(),
       rt->delivery.get(), NowMillis});
   rt->service = std::make_unique<SelfHelpService>(ServiceDeps{
       &rt->config, rt->diagnoses.get(), rt->geography.get(), rt->texts.get(), rt->directory.get(),

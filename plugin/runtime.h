@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <stop_token>
+#include <thread>
 
 #include "config/service_config.h"
 #include "fhir/client/fhir_client.h"
@@ -26,6 +27,7 @@
 #include "plugin/groups/live_directory.h"
 #include "plugin/records/record_delivery.h"
 #include "plugin/records/record_service.h"
+#include "plugin/records/write_back.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
 
@@ -63,6 +65,9 @@ struct Runtime {
   std::unique_ptr<AccessTokenSource> write_tokens;  // only when open_store and records.fhirServer is set
   std::unique_ptr<RecordDelivery> delivery;         // the same; started by the caller
   std::unique_ptr<RecordService> records;           // only when open_store
+  std::unique_ptr<WriteBackMode> write_back;        // records.writeBack (plugin/records/write_back.h)
+  HttpSend write_send;                              // to records.fhirServer, when set
+  std::jthread capability_probe;  // StartWorkers: reads the EHR's CapabilityStatement once and logs what it says
   HttpSend audit_send;                              // to audit.fhirServer, when set
   std::unique_ptr<AccessTokenSource> audit_tokens;  // the same
 };

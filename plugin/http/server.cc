@@ -338,6 +338,7 @@ class RouteServer : public HttpServer {
   JsonValue RecordsHealth() {
     JsonValue records = JsonValue::Object();
     records.Set("writeBack", JsonValue::Bool(rt_.delivery != nullptr));
+    if (rt_.write_back) records.Set("writeBackMode", rt_.write_back->name());
     Result<OutboxCounts> counts = rt_.outbox->Counts();
     if (!counts.ok()) {
       records.Set("error", "store unreadable");
@@ -346,6 +347,7 @@ class RouteServer : public HttpServer {
     records.Set("pending", JsonValue::Int(counts->pending));
     records.Set("delivered", JsonValue::Int(counts->delivered));
     records.Set("parked", JsonValue::Int(counts->parked));
+    records.Set("stored", JsonValue::Int(counts->stored));
     records.Set("oldestPendingSeconds", JsonValue::Int(counts->OldestPendingSeconds(NowMillis())));
     return records;
   }
@@ -364,6 +366,7 @@ class RouteServer : public HttpServer {
       sample("selvhjelp_outbox_records", counts->pending, "{state=\"pending\"}");
       sample("selvhjelp_outbox_records", counts->delivered, "{state=\"delivered\"}");
       sample("selvhjelp_outbox_records", counts->parked, "{state=\"parked\"}");
+      sample("selvhjelp_outbox_records", counts->stored, "{state=\"stored\"}");
       family("selvhjelp_outbox_oldest_pending_seconds", "gauge", "Age of the oldest undelivered record.");
       sample("selvhjelp_outbox_oldest_pending_seconds", counts->OldestPendingSeconds(NowMillis()));
     }

@@ -4,6 +4,7 @@
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/vocabulary.h"
+#include "plugin/records/bundle_parts.h"
 
 namespace selvhjelp::plugin {
 
@@ -11,42 +12,18 @@ using fhir::JsonValue;
 
 namespace {
 
-constexpr std::string_view kUriSystem = "urn:ietf:rfc:3986";
-
-JsonValue Identifier(std::string_view system, std::string_view value) {
-  JsonValue id = JsonValue::Object();
-  id.Set("system", system);
-  id.Set("value", value);
-  return id;
-}
-
-JsonValue Reference(const RecordReference& r) {
-  JsonValue ref = JsonValue::Object();
-  if (!r.reference.empty()) ref.Set("reference", r.reference);
-  if (!r.identifier_value.empty()) ref.Set("identifier", Identifier(r.identifier_system, r.identifier_value));
-  if (!r.display.empty()) ref.Set("display", r.display);
-  return ref;
-}
-
-JsonValue LiteralReference(std::string_view target) {
-  JsonValue ref = JsonValue::Object();
-  ref.Set("reference", target);
-  return ref;
-}
+using bundle_parts::Identifier;
+using bundle_parts::kUriSystem;
+using bundle_parts::LiteralReference;
+using bundle_parts::Meta;
+using bundle_parts::Reference;
+using bundle_parts::TokenQuery;
 
 JsonValue CodingExtension(std::string_view url, JsonValue coding) {
   JsonValue ext = JsonValue::Object();
   ext.Set("url", url);
   ext.Set("valueCoding", std::move(coding));
   return ext;
-}
-
-// meta with the record tag and the profile the resource claims.
-JsonValue Meta(const InformationRecord& r, std::string_view profile) {
-  JsonValue meta = JsonValue::Object();
-  meta.Set("profile", JsonValue::Array()).Append(JsonValue::String(std::string(vocabulary::kProfileBase) + std::string(profile)));
-  meta.Set("tag", JsonValue::Array()).Append(fhir::MakeCoding(vocabulary::kRecordSystem, r.id, "selvhjelp record"));
-  return meta;
 }
 
 std::string ResponseDisplay(std::string_view code) {
@@ -65,22 +42,6 @@ std::string PayloadText(const InformationRecord& r) {
     }
   }
   return text + ".";
-}
-
-void AddEntry(JsonValue& bundle, const std::string& full_url, JsonValue resource, const std::string& if_none_exist) {
-  JsonValue entry = JsonValue::Object();
-  entry.Set("fullUrl", full_url);
-  const std::string type(*resource.FindString("resourceType"));
-  entry.Set("resource", std::move(resource));
-  JsonValue& request = entry.Set("request", JsonValue::Object());
-  request.Set("method", "POST");
-  request.Set("url", type);
-  request.Set("ifNoneExist", if_none_exist);
-  bundle.MutableFind("entry")->Append(std::move(entry));
-}
-
-std::string TokenQuery(std::string_view param, std::string_view system, std::string_view value) {
-  return std::string(param) + "=" + std::string(system) + "|" + std::string(value);
 }
 
 JsonValue Procedure(const InformationRecord& r, const mappings::RecordCodes& codes) {
@@ -138,7 +99,38 @@ JsonValue Consent(const InformationRecord& r) {
   return c;
 }
 
-JsonValue Communication(const InformationRecord& r, const std::string& procedure_url) {
+JsonValue Provenance(const InformationRecord& r, const std::vector<std::string>& targets,
+                     const BundleContext& context) {
+  JsonValue p = JsonValue::Object();
+  p.Set("resourceType", "Provenance");
+  p.Set("meta", Meta(r, "selvhjelp-record-provenance"));
+  JsonValue& target = p.Set("target", JsonValue::Array());
+  for (const std::string& url : targets) target.Append(LiteralReference(url));
+  p.Set("occurredDateTime", r.sent);
+  p.Set("recorded", fhir::IsoInstant(context.now_seconds));
+  p.Set("activity", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
+  JsonValue& agents = p.Set("agent", JsonValue::Array());
+  JsonValue& author = agents.Append(JsonValue::Object());
+  author.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
+  author.Set("who", Reference(r.practitioner));
+  JsonValue& assembler = agents.Append(JsonValue::Object());
+  assembler.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
+  JsonValue& device = assembler.Set("who", JsonValue::Object());
+  device.Set("type", "Device");
+  device.Set("display", context.assembler_name);
+  if (r.from_suggestion) {
+    JsonValue& entity = p.Set("entity", JsonValue::Array()).Append(JsonValue::Object());
+    entity.Set("role", "source");
+    JsonValue& what = entity.Set("what", JsonValue::Object());
+    what.Set("identifier", Identifier(kUriSystem, "urn:uuid:" + r.id));
+    what.Set("display", "CDS Hooks suggestion");
+  }
+  return p;
+}
+
+}  // namespace
+
+JsonValue RecordCommunication(const InformationRecord& r, const std::string& procedure_url) {
   const vocabulary::LevelInfo& level = *vocabulary::FindLevel(r.level);
   JsonValue c = JsonValue::Object();
   c.Set("resourceType", "Communication");
@@ -172,37 +164,6 @@ JsonValue Communication(const InformationRecord& r, const std::string& procedure
   return c;
 }
 
-JsonValue Provenance(const InformationRecord& r, const std::vector<std::string>& targets,
-                     const BundleContext& context) {
-  JsonValue p = JsonValue::Object();
-  p.Set("resourceType", "Provenance");
-  p.Set("meta", Meta(r, "selvhjelp-record-provenance"));
-  JsonValue& target = p.Set("target", JsonValue::Array());
-  for (const std::string& url : targets) target.Append(LiteralReference(url));
-  p.Set("occurredDateTime", r.sent);
-  p.Set("recorded", fhir::IsoInstant(context.now_seconds));
-  p.Set("activity", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
-  JsonValue& agents = p.Set("agent", JsonValue::Array());
-  JsonValue& author = agents.Append(JsonValue::Object());
-  author.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
-  author.Set("who", Reference(r.practitioner));
-  JsonValue& assembler = agents.Append(JsonValue::Object());
-  assembler.Set("type", fhir::MakeConcept(fhir::MakeCoding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
-  JsonValue& device = assembler.Set("who", JsonValue::Object());
-  device.Set("type", "Device");
-  device.Set("display", context.assembler_name);
-  if (r.from_suggestion) {
-    JsonValue& entity = p.Set("entity", JsonValue::Array()).Append(JsonValue::Object());
-    entity.Set("role", "source");
-    JsonValue& what = entity.Set("what", JsonValue::Object());
-    what.Set("identifier", Identifier(kUriSystem, "urn:uuid:" + r.id));
-    what.Set("display", "CDS Hooks suggestion");
-  }
-  return p;
-}
-
-}  // namespace
-
 JsonValue BuildRecordBundle(const InformationRecord& r, const BundleContext& context) {
   JsonValue bundle = JsonValue::Object();
   bundle.Set("resourceType", "Bundle");
@@ -214,21 +175,21 @@ JsonValue BuildRecordBundle(const InformationRecord& r, const BundleContext& con
   std::string procedure_url;
   if (NeedsProcedure(r)) {
     procedure_url = "urn:uuid:" + NewUuid();
-    AddEntry(bundle, procedure_url, Procedure(r, *context.codes),
+    bundle_parts::AddConditionalCreate(bundle, procedure_url, Procedure(r, *context.codes),
              TokenQuery("identifier", vocabulary::kRecordSystem, r.id + "/procedure"));
     targets.push_back(procedure_url);
   }
   if (NeedsConsent(r)) {
     const std::string consent_url = "urn:uuid:" + NewUuid();
-    AddEntry(bundle, consent_url, Consent(r), TokenQuery("identifier", vocabulary::kRecordSystem, r.id + "/consent"));
+    bundle_parts::AddConditionalCreate(bundle, consent_url, Consent(r), TokenQuery("identifier", vocabulary::kRecordSystem, r.id + "/consent"));
     targets.push_back(consent_url);
   }
   const std::string communication_url = "urn:uuid:" + NewUuid();
-  AddEntry(bundle, communication_url, Communication(r, procedure_url),
+  bundle_parts::AddConditionalCreate(bundle, communication_url, RecordCommunication(r, procedure_url),
            TokenQuery("identifier", kUriSystem, "urn:uuid:" + r.id));
   targets.insert(targets.begin(), communication_url);
   // Provenance has no identifier element: its conditional create keys on the record tag.
-  AddEntry(bundle, "urn:uuid:" + NewUuid(), Provenance(r, targets, context),
+  bundle_parts::AddConditionalCreate(bundle, "urn:uuid:" + NewUuid(), Provenance(r, targets, context),
            TokenQuery("_tag", vocabulary::kRecordSystem, r.id));
   return bundle;
 }

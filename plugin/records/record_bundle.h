@@ -19,6 +19,11 @@ struct BundleContext {
   int64_t now_seconds = 0;     // Provenance.recorded
 };
 
+// The record's Communication (profile selvhjelp-information-communication): who was informed, at
+// which level, what the patient answered, which groups were named. `procedure_url`, when not
+// empty, is the Procedure it is partOf. The document write-back keeps it contained.
+fhir::JsonValue RecordCommunication(const InformationRecord& record, const std::string& procedure_url);
+
 // The transaction Bundle for `record` (its groups already resolved).
 fhir::JsonValue BuildRecordBundle(const InformationRecord& record, const BundleContext& context);
 

@@ -158,7 +158,7 @@ RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) 
     TransactionReading reading = ReadTransactionResponse(claimed.bundle_json, response->body);
     switch (reading.kind) {
       case TransactionReading::Kind::kWritten:
-        return {Verdict::kDelivered, "", http + ", " + reading.log_note, reading.communication_location};
+        return {Verdict::kDelivered, "", http + ", " + reading.log_note, reading.record_location};
       case TransactionReading::Kind::kEntryFailed: {
         const int entry = reading.entry_status;
         const bool transient = entry == 408 || entry == 429 || entry >= 500;

@@ -3,7 +3,6 @@
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/auth/sha256.h"
-#include "plugin/records/record_bundle.h"
 #include "plugin/records/record_correction.h"
 #include "plugin/records/record_request.h"
 
@@ -74,8 +73,9 @@ Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
   canonical.Erase("id");
   canonical.Erase("suggestion");
   entry.content_hash = Sha256Hex(fhir::WriteJson(canonical));
-  entry.bundle_json = fhir::WriteJson(
-      BuildRecordBundle(record, BundleContext{deps_.codes, cfg.assembler_name, now_ms / 1000}));
+  SELVHJELP_ASSIGN_OR_RETURN(WriteBackPayload payload, deps_.write_back->Build(record, now_ms / 1000));
+  entry.bundle_json = std::move(payload.bundle_json);
+  entry.deliver = payload.deliver;
   entry.subject_key = deps_.ledger->SubjectKey(cfg.fhir_server, record.patient.reference.substr(8));
   entry.recipient = record.to_relatives ? "relatives" : "patient";
   entry.outcome = OutcomeOf(record);

@@ -1,7 +1,7 @@
 #pragma once
 // RecordService: takes a record of information given (POST /records, the $record-information
-// operation), checks it, resolves the groups against the directory, builds the FHIR transaction
-// and commits it to the outbox before answering. Delivery to the EHR happens after, in
+// operation), checks it, resolves the groups against the directory, builds what the write-back
+// mode sends (write_back.h) and commits it to the outbox before answering. Delivery to the EHR happens after, in
 // RecordDelivery. The same id sent again is answered from the store, never stored twice.
 #include <functional>
 #include <string>
@@ -9,9 +9,9 @@
 #include "config/service_config.h"
 #include "fhir/base/result.h"
 #include "fhir/json/json_value.h"
-#include "mappings/record_codes.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/records/record_delivery.h"
+#include "plugin/records/write_back.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
 
@@ -19,7 +19,7 @@ namespace selvhjelp::plugin {
 
 struct RecordServiceDeps {
   const config::ServiceConfig* config;
-  const mappings::RecordCodes* codes;
+  const WriteBackMode* write_back;  // records.writeBack: what a record becomes
   const LiveDirectory* directory;
   const Ledger* ledger;  // for the patient's subject key
   Outbox* outbox;

@@ -41,15 +41,15 @@ TransactionReading NotAnAnswer(std::string why, std::string log_note) {
   return reading;
 }
 
-// The resource types sent, in entry order (request.url of a conditional create is the type; of
-// a conditional update or patch, the type before its "?").
+// The resource types sent, in entry order: request.url up to its first '/' or '?' (a conditional
+// create's url is the type, an update's is Type/id).
 std::vector<std::string> SentTypes(const JsonValue& sent) {
   std::vector<std::string> types;
   if (const JsonValue* entries = sent.Find("entry")) {
     for (const JsonValue& entry : entries->items()) {
       const JsonValue* request = entry.Find("request");
       const std::string_view url = request ? request->FindString("url").value_or("") : "";
-      types.emplace_back(url.substr(0, url.find('?')));
+      types.emplace_back(url.substr(0, url.find_first_of("/?")));
     }
   }
   return types;
@@ -129,7 +129,9 @@ TransactionReading ReadTransactionResponse(std::string_view sent_bundle, std::st
                              " location",
                          "entry without location");
     }
-    if (types[i] == "Communication") reading.communication_location = std::string(location);
+    if (reading.record_location.empty() && (types[i] == "Communication" || types[i] == "DocumentReference")) {
+      reading.record_location = std::string(location);
+    }
   }
   reading.log_note = "all " + std::to_string(answered) + " entries written";
   return reading;

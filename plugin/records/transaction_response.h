@@ -3,7 +3,8 @@
 // the EHR's place may answer 2xx (a maintenance page, a load balancer, a wrong base URL, a 204),
 // so a delivery counts only when the answer is a FHIR Bundle of type `transaction-response` with
 // one entry per entry sent, in the same order, each 2xx with a location naming the resource type
-// that was sent (FHIR R4 §3.1.0.11.2 / Bundle.entry.response).
+// that was sent (FHIR R4 §3.1.0.11.2 / Bundle.entry.response). This holds for every write-back
+// mode: conditional creates (POST Type) and creates by update (PUT Type/id) alike.
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,7 @@ struct TransactionReading {
   int entry_status = 0;            // kEntryFailed: the failed entry's HTTP status
   std::string why;                 // kEntryFailed / kNotAnAnswer: for the operator (may quote the EHR: not logged)
   std::string log_note;            // what the log may say: codes only, never the body
-  std::string communication_location;  // kWritten: the Communication's location, when one was sent
+  std::string record_location;  // kWritten: the location of the record's Communication or DocumentReference
 };
 
 // Reads `answer_body` (the 2xx body) against `sent_bundle` (the transaction POSTed). Never throws.

@@ -123,10 +123,11 @@ Status Outbox::WriteBatch(const std::vector<Waiter*>& batch) {
     }
     Statement insert(statements_.Get(db_,
         "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
-        "recipient, outcome, override_code, encounter_id, outcome_at) VALUES(?,?,?,'pending',?,?,?,?,?,?,?,?)"));
+        "recipient, outcome, override_code, encounter_id, outcome_at) VALUES(?1,?2,?3,?12,?4,?5,?6,?7,?8,?9,?10,?11)"));
     insert.Bind(1, r.record_id).Bind(2, r.content_hash).Bind(3, r.bundle_json).Bind(4, r.created_ms)
         .Bind(5, r.created_ms).Bind(6, r.subject_key).Bind(7, r.recipient).Bind(8, r.outcome.outcome)
-        .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at);
+        .Bind(9, r.outcome.override_code).Bind(10, r.outcome.encounter_id).Bind(11, r.outcome.at)
+        .Bind(12, std::string(r.deliver ? "pending" : "stored"));
     if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
     RecordFacts facts = r.facts;
     facts.record_id = r.record_id;
@@ -276,6 +277,8 @@ Result<OutboxCounts> Outbox::Counts() {
       counts.delivered = by_state.Int(1);
     } else if (state == "parked") {
       counts.parked = by_state.Int(1);
+    } else if (state == "stored") {
+      counts.stored = by_state.Int(1);
     }
   }
   if (rc != SQLITE_DONE) return InternalError("store: cannot count the outbox");
@@ -286,7 +289,7 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
                                                   const std::function<Result<std::string>(const std::string&)>& correction) {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement find(statements_.Get(db_,
-      "SELECT o.bundle, o.subject_key, o.recipient, f.status FROM outbox o JOIN record_facts f "
+      "SELECT o.bundle, o.subject_key, o.recipient, f.status, o.state FROM outbox o JOIN record_facts f "
       "ON f.record_id=o.record_id WHERE o.record_id=?"));
   const int found = find.Bind(1, record_id).Step();
   if (found == SQLITE_DONE) return NotFoundError("no record with this id");
@@ -294,6 +297,8 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
   if (find.Text(3) == kRecordEnteredInError) return Marked::kAlreadyMarked;
   SELVHJELP_ASSIGN_OR_RETURN(const std::string bundle, correction(find.Text(0)));
   const std::string subject_key = find.Text(1), recipient = find.Text(2);
+  // A record never sent (records.writeBack none) has no EHR copy: its correction is kept, not sent.
+  const std::string correction_state = find.Text(4) == "stored" ? "stored" : "pending";
   const std::string what = "cannot mark the record entered-in-error";
   bool marked_elsewhere = false;  // by another process since the read above
   auto write = [&]() -> Status {
@@ -310,9 +315,9 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
     Statement insert(statements_.Get(db_,
         "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
         "recipient, outcome, override_code, encounter_id, outcome_at, corrects) "
-        "VALUES(?,'',?,'pending',?,?,?,?,'','','',0,?)"));
-    insert.Bind(1, record_id + kCorrectionSuffix).Bind(2, bundle).Bind(3, now_ms).Bind(4, now_ms).Bind(5, subject_key)
-        .Bind(6, recipient).Bind(7, record_id);
+        "VALUES(?,'',?,?,?,?,?,?,'','','',0,?)"));
+    insert.Bind(1, record_id + kCorrectionSuffix).Bind(2, bundle).Bind(3, correction_state).Bind(4, now_ms)
+        .Bind(5, now_ms).Bind(6, subject_key).Bind(7, recipient).Bind(8, record_id);
     if (const int rc = insert.Step(); rc != SQLITE_DONE) return WriteError(db_, rc, what);
     if (const int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); rc != SQLITE_OK) {
       return WriteError(db_, rc, what);

@@ -35,22 +35,24 @@ struct NewOutboxRecord {
   int64_t created_ms = 0;
   RecordFacts facts;         // kept beside the transaction (its record_id, subject_key and recipient
                              // are taken from the fields above)
+  bool deliver = true;  // false (records.writeBack none): committed as "stored", never sent
 };
 
 struct OutboxEntry {
   std::string record_id;
-  std::string state;  // pending | delivered | parked
+  std::string state;  // pending | delivered | parked | stored (kept here only: writeBack none)
   int64_t attempts = 0;
   int64_t created_ms = 0;
   int64_t next_attempt_ms = 0;  // pending: not before this
   int64_t delivered_ms = 0;
   std::string last_error;  // the latest failure (may hold the EHR's words: not for logs)
-  std::string location;    // delivered: the Communication's location at the EHR
+  std::string location;    // delivered: the record's Communication or DocumentReference at the EHR
   std::string subject_key;  // Ledger::SubjectKey of the record's patient (never the id itself)
 };
 
 struct OutboxCounts {
   int64_t pending = 0, delivered = 0, parked = 0;
+  int64_t stored = 0;  // kept in the store only (records.writeBack none)
   int64_t oldest_pending_ms = 0;  // created_ms of the oldest pending record, 0 when none
   // How long the oldest pending record has waited at `now_ms` (0 when none is pending).
   int64_t OldestPendingSeconds(int64_t now_ms) const { return pending ? (now_ms - oldest_pending_ms) / 1000 : 0; }

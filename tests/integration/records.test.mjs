@@ -10,54 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, get, listenOnFreePort, post, startFhirPeer, startProxy, startService, track, waitFor, waitForProgress, withResources } from './harness.mjs';
-import { bergen, fullPrefetch, hookRequest, syntheticFnr } from './fixtures.mjs';
+import { ROOT, get, listenOnFreePort, post, startFhirPeer, startProxy, startService, track, waitFor, withResources } from './harness.mjs';
+import { bergen, fullPrefetch, hookRequest } from './fixtures.mjs';
 import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from './validators.mjs';
+import { FNR, delivered, metrics, postAll, record, recordsConfig } from './records_helpers.mjs';
 
 const run = promisify(execFile);
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
-const FNR = syntheticFnr(13, 11, 69, 4);
 const ORGNR = '974760673';  // a valid organisasjonsnummer form (mod 11), used only as a code here
 const URI = 'urn:ietf:rfc:3986';
-
-function record(overrides = {}) {
-  return {
-    id: crypto.randomUUID(),
-    patient: { reference: 'Patient/pat-1', identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: FNR } },
-    practitioner: { reference: 'Practitioner/prac-1', identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9144889' }, display: 'Test Lege' },
-    encounter: { reference: 'Encounter/enc-1' },
-    level: 'conversation',
-    response: 'interested',
-    groups: ['demo-bgo-aa-1'],
-    ...overrides,
-  };
-}
-
-const recordsConfig = (fhirServer, extra = {}) => (config) => {
-  config.records = { fhirServer, allowHttp: true, retryInitialMs: 100, retryMaxMs: 800, timeoutMs: 3000, ...extra };
-};
-
-async function metrics(service) {
-  const text = await (await fetch(`${service.base}/metrics`)).text();
-  const value = (name) => Number(text.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN);
-  return { pending: value('selvhjelp_outbox_records\\{state="pending"\\}'), delivered: value('selvhjelp_outbox_records\\{state="delivered"\\}'),
-           parked: value('selvhjelp_outbox_records\\{state="parked"\\}'), retries: value('selvhjelp_delivery_retries_total') };
-}
-
-// Waits as long as deliveries go on (a loaded machine is slow, not stuck); fails when they stop.
-const delivered = (service, n) => waitForProgress(async () => (await metrics(service)).delivered, n, `${n} records delivered`);
-
-// Posts `records` with at most `parallel` requests in flight; every answer must be 202.
-async function postAll(service, records, parallel = 16) {
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < records.length) {
-      const r = records[next++];
-      const answer = await post(service, '/records', r);
-      assert.equal(answer.status, 202, answer.text);
-    }
-  }));
-}
 
 // Each of `ids` has exactly one Communication at the peer, and there are no others.
 async function assertOneCommunicationEach(peer, ids) {

@@ -193,3 +193,24 @@ BOOST_FIXTURE_TEST_CASE(a_failed_commit_fails_every_caller_of_its_batch_and_stor
   BOOST_TEST(mismatched == 0);
   BOOST_TEST((*outbox)->Counts()->pending == stored);
 }
+
+BOOST_FIXTURE_TEST_CASE(a_record_kept_only_here_is_stored_never_claimed_and_counted, TempStore) {
+  {
+    auto outbox = Outbox::Open(dir / "store.db");
+    BOOST_REQUIRE(outbox.ok());
+    NewOutboxRecord kept = Entry("r1", "h1", 100);
+    kept.deliver = false;  // records.writeBack none
+    BOOST_TEST((*(*outbox)->Enqueue(kept) == Outbox::Enqueued::kNew));
+    BOOST_TEST(!(*(*outbox)->ClaimDue(1'000'000)).has_value());
+    BOOST_TEST(!(*outbox)->NextDueMs().has_value());
+    BOOST_TEST((*outbox)->LatestOutcome("key-1", "patient")->at == 100);  // it counts for the next hook call
+  }
+  auto outbox = Outbox::Open(dir / "store.db");
+  BOOST_REQUIRE(outbox.ok());
+  auto counts = (*outbox)->Counts();
+  BOOST_TEST(counts->stored == 1);
+  BOOST_TEST(counts->pending == 0);
+  BOOST_TEST((*(*outbox)->Get("r1"))->state == "stored");
+  BOOST_TEST((*outbox)->List("stored", 10)->size() == 1u);
+  BOOST_TEST(*(*outbox)->Retry({}) == 0);  // an operator's retry is for parked records only
+}

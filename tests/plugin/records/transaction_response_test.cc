@@ -25,7 +25,7 @@ const std::string kCommunicationOk = R"({"response":{"status":"200 OK","location
 BOOST_AUTO_TEST_CASE(a_matching_transaction_response_is_written) {
   TransactionReading r = ReadTransactionResponse(kSent, Answer("transaction-response", kProcedureOk + "," + kCommunicationOk));
   BOOST_TEST(static_cast<int>(r.kind) == static_cast<int>(Kind::kWritten));
-  BOOST_TEST(r.communication_location == "Communication/8/_history/1");
+  BOOST_TEST(r.record_location == "Communication/8/_history/1");
 }
 
 BOOST_AUTO_TEST_CASE(absolute_locations_count) {
@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(absolute_locations_count) {
                     R"({"response":{"status":"201","location":"https://ehr.example/fhir/Procedure/7/_history/1"}},)"
                     R"({"response":{"status":"201 Created","location":"https://ehr.example/fhir/Communication/8"}})"));
   BOOST_TEST(static_cast<int>(r.kind) == static_cast<int>(Kind::kWritten));
-  BOOST_TEST(r.communication_location == "https://ehr.example/fhir/Communication/8");
+  BOOST_TEST(r.record_location == "https://ehr.example/fhir/Communication/8");
 }
 
 BOOST_AUTO_TEST_CASE(what_stands_in_the_ehrs_place_is_not_an_answer) {
@@ -80,4 +80,21 @@ BOOST_AUTO_TEST_CASE(outcome_text_reads_issues_or_quotes_the_start) {
              "error invalid: bad (at Communication.subject)");
   BOOST_TEST(OutcomeText("plain text") == "plain text");
   BOOST_TEST(OutcomeText(std::string(5000, 'x')).size() == 300u);
+}
+
+BOOST_AUTO_TEST_CASE(a_document_answer_counts_with_the_put_binary_and_keeps_the_document_location) {
+  constexpr const char* kDocument = R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"fullUrl":"https://ehr.example/fhir/Binary/selvhjelp-1","resource":{"resourceType":"Binary"},"request":{"method":"PUT","url":"Binary/selvhjelp-1"}},
+    {"fullUrl":"urn:uuid:2","resource":{"resourceType":"DocumentReference"},"request":{"method":"POST","url":"DocumentReference","ifNoneExist":"identifier=a"}}]})";
+  // Medplum answers the PUT with a location without _history; a retry answers 200 to both.
+  TransactionReading r = ReadTransactionResponse(
+      kDocument, Answer("transaction-response", R"({"response":{"status":"200","location":"Binary/selvhjelp-1"}},)"
+                                                R"({"response":{"status":"201","location":"DocumentReference/9"}})"));
+  BOOST_TEST(static_cast<int>(r.kind) == static_cast<int>(Kind::kWritten));
+  BOOST_TEST(r.record_location == "DocumentReference/9");
+  // A location of another type than sent is not an answer.
+  TransactionReading wrong = ReadTransactionResponse(
+      kDocument, Answer("transaction-response", R"({"response":{"status":"200","location":"DocumentReference/9"}},)"
+                                                R"({"response":{"status":"201","location":"DocumentReference/9"}})"));
+  BOOST_TEST(static_cast<int>(wrong.kind) == static_cast<int>(Kind::kNotAnAnswer));
 }

@@ -112,6 +112,18 @@ BOOST_FIXTURE_TEST_CASE(entered_in_error_is_left_out_and_its_correction_waits_fo
   BOOST_TEST(correction->bundle_json.find("PATCH") != std::string::npos);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_record_never_sent_gets_a_correction_that_is_never_sent_either, TempStore) {
+  auto outbox = Outbox::Open(dir / "store.db");
+  NewOutboxRecord kept = Record("r1", "key-a", 100, "");
+  kept.deliver = false;  // records.writeBack none
+  BOOST_REQUIRE((*outbox)->Enqueue(kept).ok());
+  BOOST_TEST((*(*outbox)->MarkEnteredInError("r1", 5000, BuildCorrectionBundle) == Outbox::Marked::kMarked));
+  BOOST_TEST(!(*(*outbox)->ClaimDue(10'000'000)).has_value());
+  BOOST_TEST(!(*outbox)->NextDueMs().has_value());
+  BOOST_TEST((*outbox)->Get("r1/entered-in-error")->value().state == "stored");
+  BOOST_TEST((*(*outbox)->Records("key-a"))[0].status == "entered-in-error");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_correction_is_not_sent_while_its_record_is_pending, TempStore) {
   auto outbox = Outbox::Open(dir / "store.db");
   BOOST_REQUIRE((*outbox)->Enqueue(Record("r1", "key-a", 100, "")).ok());
