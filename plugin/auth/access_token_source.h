@@ -51,13 +51,14 @@ struct BackendServicesSettings {
   std::string client_id;
   std::shared_ptr<JwsKey> key;  // private; its kid goes in the assertion header
   std::string scope;
-  std::string assertion_audience;  // the assertion's aud; empty: the token endpoint
+  // Defaults here keep the brace-initialisations of the fields above warning-free.
+  std::string assertion_audience = {};  // the assertion's aud; empty: the token endpoint
   // Extra token request parameters, e.g. HelseID's ("resource", "nhn:...") or ("audience", ...).
-  std::vector<std::pair<std::string, std::string>> token_parameters;
+  std::vector<std::pair<std::string, std::string>> token_parameters = {};
   // Proofs on token requests from the start when `dpop` is true; a prover is still needed when it
   // is false, for a token endpoint that demands DPoP (error invalid_dpop_proof): then DPoP is used
   // from that answer on. Null: never DPoP.
-  std::shared_ptr<DpopProver> prover;
+  std::shared_ptr<DpopProver> prover = nullptr;
   bool dpop = false;
 };
 
