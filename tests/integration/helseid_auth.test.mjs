@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, listenOnFreePort, startService } from './harness.mjs';
+import { ROOT, listenOnFreePort, startService, waitFor } from './harness.mjs';
 import { syntheticFnr } from './fixtures.mjs';
 
 const PEER = path.join(ROOT, 'tests/peer/node_modules');
@@ -247,7 +247,8 @@ describe('HelseID-grade authentication', () => {
     const thief = await jose.generateKeyPair('ES256');
     const stolen = await postRecord({ authorization: `DPoP ${bound.access_token}`, DPoP: await joseProof(thief, 'POST', url, { token: bound.access_token }) });
     assert.equal(stolen.status, 401);
-    assert.match(service.log, /key is not the token's cnf.jkt/);
+    // The reason reaches the log through a pipe: wait for it rather than race it.
+    await waitFor(() => /key is not the token's cnf.jkt/.test(service.log), 'the refusal logged');
     assert.doesNotMatch(service.log, new RegExp(bound.access_token.split('.')[2]));
   });
 
