@@ -52,9 +52,43 @@ std::filesystem::path Resolve(const std::filesystem::path& base, const std::stri
   return p.is_absolute() ? p : (base / p).lexically_normal();
 }
 
+// An object of string values, e.g. extra headers or token parameters, in file order.
+std::vector<std::pair<std::string, std::string>> StringPairs(const JsonValue& object, std::string_view key,
+                                                             const std::string& field, DataProblems& p) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const JsonValue* pairs = p.Object(object, key, field, false);
+  if (pairs == nullptr) return out;
+  for (const auto& [name, value] : pairs->members()) {
+    if (!value.is_string() || name.empty()) {
+      p.Add(value, FieldPath(FieldPath(field, key), name), "expected a string");
+    } else {
+      out.emplace_back(name, std::string(*value.AsString()));
+    }
+  }
+  return out;
+}
+
+// The HelseID / hospital STS settings of a client (docs/authentication.md).
+void ReadClientAuthProfile(const JsonValue& auth, const std::string& field, DataProblems& p, ClientAuthConfig& a) {
+  a.headers = StringPairs(auth, "headers", field, p);
+  if (a.type != "smart-backend-services") return;
+  if (auto v = p.String(auth, "assertionAudience", field, false)) a.assertion_audience = *v;
+  a.token_parameters = StringPairs(auth, "tokenParameters", field, p);
+  for (const auto& [name, value] : a.token_parameters) {
+    static const std::set<std::string> kOurs = {"grant_type", "scope", "client_assertion", "client_assertion_type"};
+    if (kOurs.count(name)) p.Add(*auth.Find("tokenParameters"), FieldPath(FieldPath(field, "tokenParameters"), name), "set by selvhjelp itself");
+  }
+  if (auto v = p.Bool(auth, "dpop", field)) a.dpop = *v;
+  if (auto v = p.String(auth, "dpopAlgorithm", field, false)) {
+    if (*v != "ES256" && *v != "ES384") p.Add(*auth.Find("dpopAlgorithm"), FieldPath(field, "dpopAlgorithm"), "expected ES256 or ES384");
+    a.dpop_algorithm = *v;
+  }
+}
+
 void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblems& p, ClientAuthConfig& a,
                     const std::filesystem::path& dir) {
-  p.RejectUnknown(auth, field, {"type", "token", "clientId", "privateKeyFile", "keyId", "scope", "tokenEndpoint"});
+  p.RejectUnknown(auth, field, {"type", "token", "clientId", "privateKeyFile", "keyId", "scope", "tokenEndpoint",
+                                "assertionAudience", "tokenParameters", "dpop", "dpopAlgorithm", "headers"});
   a.type = p.String(auth, "type", field, true).value_or("none");
   if (a.type == "bearer") {
     a.bearer_token = p.String(auth, "token", field, true).value_or("");
@@ -70,6 +104,7 @@ void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblem
   } else if (a.type != "none") {
     p.Add(*auth.Find("type"), FieldPath(field, "type"), "expected none, bearer or smart-backend-services");
   }
+  ReadClientAuthProfile(auth, field, p, a);
 }
 
 void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
@@ -136,9 +171,41 @@ void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   }
 }
 
+// auth.accessTokens: OAuth 2.0 access tokens from a hospital STS or HelseID.
+void ReadAccessTokens(const JsonValue& s, DataProblems& p, AccessTokenConfig& a, const std::filesystem::path& dir) {
+  const std::string field = "auth.accessTokens";
+  p.RejectUnknown(s, field, {"issuer", "audience", "jwksFile", "jwksUri", "algorithms", "leewaySeconds", "scopes"});
+  a.issuer = p.String(s, "issuer", field, true).value_or("");
+  a.audience = p.String(s, "audience", field, true).value_or("");
+  if (auto v = p.String(s, "jwksFile", field, false)) a.jwks_file = Resolve(dir, *v);
+  if (auto v = p.String(s, "jwksUri", field, false)) {
+    if (v->rfind("https://", 0) != 0) p.Add(*s.Find("jwksUri"), field + ".jwksUri", "expected an https URL");
+    a.jwks_uri = *v;
+  }
+  if (a.jwks_file.empty() && a.jwks_uri.empty()) p.Add(s, field, "needs jwksFile or jwksUri: there is no other way to get its keys");
+  if (s.Find("algorithms")) {
+    a.algorithms = p.Strings(s, "algorithms", field, false);
+    for (size_t i = 0; i < a.algorithms.size(); ++i) {
+      static const std::set<std::string> kAsymmetric = {"ES256", "ES384", "RS256", "RS384"};
+      if (!kAsymmetric.count(a.algorithms[i])) {
+        p.Add(s.Find("algorithms")->items()[i], FieldPath(field + ".algorithms", i),
+              "only ES256, ES384, RS256 and RS384 are allowed (never none or symmetric algorithms)");
+      }
+    }
+  }
+  if (auto v = p.Int(s, "leewaySeconds", field, false, 0, 60)) a.leeway_seconds = static_cast<int>(*v);
+  if (const JsonValue* scopes = p.Object(s, "scopes", field, false)) {
+    p.RejectUnknown(*scopes, field + ".scopes", {"recordsWrite", "recordsRead", "auditRead"});
+    if (auto v = p.String(*scopes, "recordsWrite", field + ".scopes", false)) a.records_write_scope = *v;
+    if (auto v = p.String(*scopes, "recordsRead", field + ".scopes", false)) a.records_read_scope = *v;
+    if (auto v = p.String(*scopes, "auditRead", field + ".scopes", false)) a.audit_read_scope = *v;
+  }
+}
+
 void ReadAuth(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "auth", {"required", "trustedIssuers", "algorithms", "clockSkewSeconds",
-                              "maxTokenLifetimeSeconds", "caFile"});
+                              "maxTokenLifetimeSeconds", "caFile", "accessTokens"});
+  if (const JsonValue* tokens = p.Object(s, "accessTokens", "auth", false)) ReadAccessTokens(*tokens, p, c.access_tokens, dir);
   if (auto v = p.String(s, "caFile", "auth", false)) c.ca_file = Resolve(dir, *v);
   if (auto v = p.Bool(s, "required", "auth")) c.auth_required = *v;
   if (auto v = p.Int(s, "clockSkewSeconds", "auth", false, 0, 600)) {

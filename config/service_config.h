@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fhir/base/result.h"
@@ -28,6 +29,27 @@ struct ClientAuthConfig {
   std::string key_id;                      // the `kid` the server knows the public key by
   std::string scope;           // default: what the caller needs (records: create+search on its types)
   std::string token_endpoint;  // empty: from <server>/.well-known/smart-configuration
+  // HelseID / hospital STS profile (docs/authentication.md)
+  std::string assertion_audience;  // the client assertion's aud; empty: the token endpoint
+  std::vector<std::pair<std::string, std::string>> token_parameters;  // extra token request form fields
+  bool dpop = false;                   // DPoP-bound tokens (RFC 9449) from the first request
+  std::string dpop_algorithm = "ES256";  // the proof key's: ES256 or ES384 (a new key per process)
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers to the server (never logged)
+};
+
+// Inbound OAuth 2.0 access tokens (auth.accessTokens), besides the CDS Hooks JWT: from a
+// hospital STS or HelseID, for the records, audit and app API when other systems call it. Off
+// while `issuer` is empty.
+struct AccessTokenConfig {
+  std::string issuer;                 // exact iss
+  std::string audience;               // our API name; aud must contain it
+  std::filesystem::path jwks_file;    // the issuer's keys, or
+  std::string jwks_uri;               // fetched over https and refreshed
+  std::vector<std::string> algorithms = {"RS256", "ES256", "RS384", "ES384"};
+  int leeway_seconds = 30;            // exp, nbf, iat; at most 60
+  std::string records_write_scope = "selvhjelp/records.write";  // POST /records, $record-information
+  std::string records_read_scope = "selvhjelp/records.read";    // GET /records/{id}
+  std::string audit_read_scope = "selvhjelp/audit.read";        // $evaluate-measure (or audit.auditors)
 };
 
 // One source of self-help groups (docs/group-sources.md).
@@ -163,6 +185,7 @@ struct ServiceConfig {
   // inbound JWT
   bool auth_required = true;
   std::vector<TrustedIssuer> issuers;
+  AccessTokenConfig access_tokens;
   std::vector<std::string> algorithms = {"ES384", "RS384"};
   int clock_skew_seconds = 60;
   // A token whose exp is further than this after its iat is refused (CDS Hooks: 5 minutes).

@@ -22,6 +22,7 @@
 #include "plugin/groups/hsds_package.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/http/http_getter.h"
+#include "plugin/auth/authorized_send.h"
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
 #include "plugin/audit/audit_job.h"
@@ -212,6 +213,15 @@ int Serve(const std::vector<std::string>& args) {
   if (std::string problems = refresher.Start(); !problems.empty()) {
     std::cerr << "selvhjelp: jku keys not loaded (tokens naming them are refused until a refresh succeeds):\n"
               << problems;
+  }
+  // The access-token issuer's jwksUri (auth.accessTokens), the same way.
+  std::optional<plugin::JwksRefresher> access_refresher;
+  if ((*runtime)->access_tokens) {
+    access_refresher.emplace(*(*runtime)->access_tokens, (*runtime)->config.ca_file);
+    if (std::string problems = access_refresher->Start(); !problems.empty()) {
+      std::cerr << "selvhjelp: auth.accessTokens.jwksUri not loaded (its tokens are refused until a refresh succeeds):\n"
+                << problems;
+    }
   }
   auto server = plugin::StartHttpServer(**runtime);  // stopped before the refresher (reverse order)
   if (!server.ok()) {
@@ -523,6 +533,7 @@ int Audit(const std::vector<std::string>& args) {
     }
     tokens = std::move(made).value();
     source.tokens = tokens.get();
+    source.send = plugin::MakeAuthorizedSend(source.send, {{audit.fhir_server, tokens.get(), audit.auth.headers}});
   }
   const bool terminal = ::isatty(STDERR_FILENO);
   source.progress = [terminal](const std::string& what) {

@@ -1,6 +1,7 @@
 #include "plugin/runtime.h"
 
 #include "plugin/store/jti_table.h"
+#include "plugin/auth/authorized_send.h"
 
 #include <chrono>
 
@@ -56,10 +57,38 @@ Result<std::unique_ptr<AccessTokenSource>> MakeTokenSource(const config::ClientA
   if (!send) return InvalidArgumentError(field + ": no HTTP client to reach the token endpoint");
   auto key = LoadPrivateKeyPem(auth.private_key_file, auth.key_id);
   if (!key.ok()) return InvalidArgumentError(field + ".privateKeyFile: " + key.status().message());
+  // The DPoP proof key: new for each process (and client), never stored.
+  auto prover = DpopProver::Create(auth.dpop_algorithm == "ES384" ? "P-384" : "P-256", NowSeconds);
+  if (!prover.ok()) return InternalError(field + ": " + prover.status().message());
   return MakeBackendServicesTokenSource(
-      BackendServicesSettings{server, auth.token_endpoint, auth.client_id, std::move(key).value(), auth.scope}, send,
-      NowSeconds);
+      BackendServicesSettings{server, auth.token_endpoint, auth.client_id, std::move(key).value(), auth.scope,
+                              auth.assertion_audience, auth.token_parameters, std::move(prover).value(), auth.dpop},
+      send, NowSeconds);
 }
+
+namespace {
+
+// What calls to `server` need on top of the caller's request: `auth`'s headers, DPoP for `tokens`.
+OutboundRoute RouteFor(const std::string& server, const AccessTokenSource* tokens, const config::ClientAuthConfig& auth) {
+  return OutboundRoute{server, tokens, auth.headers};
+}
+
+// The verifier of auth.accessTokens (null when not configured), with the keys of its jwksFile.
+Result<std::unique_ptr<AccessTokenVerifier>> LoadAccessTokenVerifier(const config::AccessTokenConfig& c) {
+  if (c.issuer.empty()) return std::unique_ptr<AccessTokenVerifier>();
+  std::vector<std::shared_ptr<JwsKey>> keys;
+  if (!c.jwks_file.empty()) {
+    Result<fhir::JsonValue> jwks = fhir::ReadJsonFile(c.jwks_file);
+    Result<std::vector<std::shared_ptr<JwsKey>>> parsed =
+        jwks.ok() ? ParseJwks(*jwks) : Result<std::vector<std::shared_ptr<JwsKey>>>(jwks.status());
+    if (!parsed.ok()) return InvalidArgumentError(c.jwks_file.string() + ": " + parsed.status().message());
+    keys = std::move(parsed).value();
+  }
+  return std::make_unique<AccessTokenVerifier>(
+      AccessTokenRules{c.issuer, c.audience, c.algorithms, c.leeway_seconds, c.jwks_uri}, std::move(keys), NowSeconds);
+}
+
+}  // namespace
 
 namespace {
 
@@ -141,10 +170,11 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->write_send = write_send;
   problems.Merge(write_tokens.status());
   if (make_http_send && !rt->config.audit.fhir_server.empty()) {
-    rt->audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60), stop);
-    auto audit_tokens = MakeTokenSource(rt->config.audit.auth, rt->config.audit.fhir_server, rt->audit_send, "audit.auth");
+    const HttpSend audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60), stop);
+    auto audit_tokens = MakeTokenSource(rt->config.audit.auth, rt->config.audit.fhir_server, audit_send, "audit.auth");
     if (audit_tokens.ok()) rt->audit_tokens = std::move(audit_tokens).value();
     problems.Merge(audit_tokens.status());
+    rt->audit_send = MakeAuthorizedSend(audit_send, {RouteFor(rt->config.audit.fhir_server, rt->audit_tokens.get(), rt->config.audit.auth)});
   }
   for (size_t i = 0; i < rt->config.group_sources.size(); ++i) {
     const config::GroupSourceConfig& source = rt->config.group_sources[i];
@@ -153,6 +183,13 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     if (tokens.ok()) rt->source_tokens[source.name] = std::move(tokens).value();
     problems.Merge(tokens.status());
   }
+  // Sources over http(s) get their extra headers and DPoP through the reads' sender.
+  std::vector<OutboundRoute> source_routes;
+  for (const config::GroupSourceConfig& source : rt->config.group_sources) {
+    auto it = rt->source_tokens.find(source.name);
+    if (!source.url.empty()) source_routes.push_back(RouteFor(source.url, it == rt->source_tokens.end() ? nullptr : it->second.get(), source.auth));
+  }
+  const HttpSend source_reads = source_send ? MakeAuthorizedSend(source_send, std::move(source_routes)) : HttpSend();
   // The map lives in the runtime, as long as every directory that reads through this.
   auto token_for = [tokens = &rt->source_tokens](const std::string& name) -> Result<std::string> {
     auto it = tokens->find(name);
@@ -162,13 +199,16 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   const SourceReaders readers{rt->fhir_client.get(), geography.ok() ? &*geography : nullptr,
                               meeting_types.ok() ? &*meeting_types : nullptr,
                               hsds_taxonomy.ok() ? &*hsds_taxonomy : nullptr,
-                              fhir_categories.ok() ? &*fhir_categories : nullptr, source_send, token_for, stop};
+                              fhir_categories.ok() ? &*fhir_categories : nullptr, source_reads, token_for, stop};
   if (!open_store) {
     LiveDirectory check(rt->config.group_sources, readers, nullptr, NowSeconds);
     if (std::string failed = check.LoadAll(); !failed.empty()) problems.Merge(InvalidArgumentError(failed));
   }
   auto issuer_keys = LoadIssuerKeys(rt->config);
   problems.Merge(issuer_keys.status());
+  auto access_tokens = LoadAccessTokenVerifier(rt->config.access_tokens);
+  problems.Merge(access_tokens.status());
+  if (access_tokens.ok()) rt->access_tokens = std::move(access_tokens).value();
   if (!problems.empty()) return problems.ToStatus();
 
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
@@ -183,7 +223,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   if (!write_back.ok()) return write_back.status();
   rt->write_back = std::move(write_back).value();
   const SourceReaders live_readers{rt->fhir_client.get(), rt->geography.get(), rt->meeting_types.get(),
-                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), source_send, token_for, stop};
+                                   rt->hsds_taxonomy.get(), rt->fhir_categories.get(), source_reads, token_for, stop};
   if (!open_store) {
     rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                  rt->config.clock_skew_seconds, NowSeconds, MakeMemoryJtiStore(),
@@ -216,7 +256,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     rt->delivery = std::make_unique<RecordDelivery>(
         *rt->outbox, DeliverySettings{rc.fhir_server, rc.delivery_workers, rc.retry_initial_ms, rc.retry_max_ms,
                                       DeliverySettings{}.poll_ms, rc.park_unrecognised_after},
-        write_send, *rt->write_tokens, NowMillis, stop);
+        MakeAuthorizedSend(write_send, {RouteFor(rc.fhir_server, rt->write_tokens.get(), rc.auth)}),
+        *rt->write_tokens, NowMillis, stop);
   }
   rt->records = std::make_unique<RecordService>(RecordServiceDeps{
       &rt->config, rt->write_back.get(), rt->directory.get(), rt->ledger.get(), rt->outbox.get(),

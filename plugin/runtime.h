@@ -22,6 +22,7 @@
 #include "mappings/category_map.h"
 #include "mappings/record_codes.h"
 #include "mappings/text_catalog.h"
+#include "plugin/auth/access_token_verifier.h"
 #include "plugin/auth/jwt_verifier.h"
 #include "plugin/cds/self_help_service.h"
 #include "plugin/groups/live_directory.h"
@@ -59,6 +60,7 @@ struct Runtime {
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;
   std::unique_ptr<JwtVerifier> verifier;
+  std::unique_ptr<AccessTokenVerifier> access_tokens;  // auth.accessTokens; null when not configured
   std::unique_ptr<SelfHelpService> service;
   std::unique_ptr<mappings::RecordCodes> record_codes;
   std::unique_ptr<Outbox> outbox;                    // only when open_store

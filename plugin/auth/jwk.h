@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fhir/base/result.h"
@@ -10,7 +11,7 @@
 
 namespace selvhjelp::plugin {
 
-// An opaque key (OpenSSL EVP_PKEY). kty is "EC" (P-384) or "RSA".
+// An opaque key (OpenSSL EVP_PKEY). kty is "EC" (crv P-256 or P-384) or "RSA".
 class JwsKey {
  public:
   ~JwsKey();
@@ -19,16 +20,36 @@ class JwsKey {
 
   const std::string& kid() const { return kid_; }
   const std::string& kty() const { return kty_; }
+  const std::string& crv() const { return crv_; }  // "P-256" or "P-384" for EC keys; empty for RSA
   void* evp_pkey() const { return pkey_; }  // for the JWS code only
 
-  // Takes ownership of an EVP_PKEY*.
+  // The algorithm we sign with: ES256 (P-256), ES384 (P-384), RS384 (RSA).
+  std::string SigningAlg() const;
+  // Whether a signature with `alg` (ES256, ES384, RS256, RS384) can be made by this key.
+  bool Suits(std::string_view alg) const;
+
+  // Takes ownership of an EVP_PKEY*; the curve of an EC key is read from it.
   static std::shared_ptr<JwsKey> Adopt(void* evp_pkey, std::string kid, std::string kty);
 
  private:
   JwsKey() = default;
   void* pkey_ = nullptr;
-  std::string kid_, kty_;
+  std::string kid_, kty_, crv_;
 };
+
+// One public key in JWK form (EC P-256/P-384 or RSA of 2048 bits or more). InvalidArgument when
+// it is malformed or of another type or curve.
+[[nodiscard]] Result<std::shared_ptr<JwsKey>> ParseJwk(const fhir::JsonValue& jwk);
+
+// The public half of `key` as a JWK with only its required members (kty, crv, x, y / kty, n, e).
+[[nodiscard]] Result<fhir::JsonValue> PublicJwk(const JwsKey& key);
+
+// The JWK SHA-256 thumbprint (RFC 7638), base64url: the hash of the required members of a public
+// JWK in lexicographic order without whitespace. Empty when `jwk` lacks them.
+std::string JwkThumbprint(const fhir::JsonValue& jwk);
+
+// A new EC key pair on `crv` ("P-256" or "P-384"), e.g. a process's DPoP proof key.
+[[nodiscard]] Result<std::shared_ptr<JwsKey>> GenerateEcKey(std::string_view crv);
 
 // Public keys of a JWK Set. Keys of other types or curves are skipped (a JWKS may hold keys we
 // do not use); InvalidArgument when the document is not a JWK Set or a usable key is malformed.

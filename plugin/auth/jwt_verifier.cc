@@ -82,7 +82,6 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
                              [&](const IssuerKeys& i) { return i.iss == iss; });
   if (issuer == issuers_.end()) return UnauthenticatedError("issuer not trusted");
 
-  const std::string kty = alg == "ES384" ? "EC" : "RSA";
   std::vector<std::shared_ptr<JwsKey>> candidates;
   {
     std::shared_lock<std::shared_mutex> keys_lock(keys_mutex_);
@@ -93,7 +92,7 @@ Result<VerifiedToken> JwtVerifier::Verify(std::string_view authorization, std::s
       keys = &it->second;
     }
     for (const auto& key : *keys) {
-      if (key->kty() == kty && (kid.empty() || key->kid() == kid)) candidates.push_back(key);
+      if (key->Suits(alg) && (kid.empty() || key->kid() == kid)) candidates.push_back(key);
     }
   }
   if (candidates.size() != 1) return UnauthenticatedError("no single key matches kid and alg");

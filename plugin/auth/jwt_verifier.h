@@ -13,6 +13,7 @@
 #include "fhir/base/result.h"
 #include "plugin/auth/jti_store.h"
 #include "plugin/auth/jwk.h"
+#include "plugin/auth/jwks_key_sink.h"
 
 namespace selvhjelp::plugin {
 
@@ -32,7 +33,7 @@ struct VerifiedToken {
 // specification recommends 5 minutes.
 constexpr int64_t kDefaultMaxTokenLifetimeSeconds = 300;
 
-class JwtVerifier {
+class JwtVerifier : public JwksKeySink {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch
   // `used_jtis` remembers used tokens (in memory unless given: the service passes the store's
@@ -55,9 +56,9 @@ class JwtVerifier {
   // Replaces the keys known for an allowed `jku` URL of `iss` (after a fetch). Ignored for a
   // URL that is not on that issuer's allow-list.
   void SetJkuKeys(const std::string& iss, const std::string& url,
-                  std::vector<std::shared_ptr<JwsKey>> keys);
+                  std::vector<std::shared_ptr<JwsKey>> keys) override;
   // Every (iss, allowed jku URL) pair, for the fetcher.
-  std::vector<std::pair<std::string, std::string>> AllowedJku() const;
+  std::vector<std::pair<std::string, std::string>> AllowedJku() const override;
 
  private:
   mutable std::shared_mutex keys_mutex_;  // guards the key lists in issuers_

@@ -78,6 +78,8 @@ HttpSend MakeHttpSender(const std::filesystem::path& ca_file, std::chrono::milli
       out.etag = header("ETag");
       out.last_modified = header("Last-Modified");
       out.location = header("Location");
+      out.dpop_nonce = header("DPoP-Nonce");
+      out.www_authenticate = header("WWW-Authenticate");
       return out;
     } catch (const http::http_exception& e) {
       if (stop.stop_requested()) return cancelled();

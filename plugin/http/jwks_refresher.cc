@@ -8,7 +8,7 @@ namespace selvhjelp::plugin {
 
 namespace http = web::http;
 
-JwksRefresher::JwksRefresher(JwtVerifier& verifier, std::filesystem::path ca_file,
+JwksRefresher::JwksRefresher(JwksKeySink& verifier, std::filesystem::path ca_file,
                              std::chrono::seconds interval)
     : verifier_(verifier), ca_file_(std::move(ca_file)), interval_(interval) {}
 

@@ -1,6 +1,7 @@
 #pragma once
 // JwksRefresher: fetches the JWK Sets behind every allowed `jku` URL over https (at start-up,
-// then every refresh interval) and hands them to the JwtVerifier. Never fetches a URL that is not
+// then every refresh interval) and hands them to a verifier (the CDS Hooks JwtVerifier, the
+// AccessTokenVerifier's jwksUri). Never fetches a URL that is not
 // on an issuer's allow-list. Runs on its own thread, never in a request handler.
 #include <chrono>
 #include <condition_variable>
@@ -10,14 +11,14 @@
 #include <string>
 #include <thread>
 
-#include "plugin/auth/jwt_verifier.h"
+#include "plugin/auth/jwks_key_sink.h"
 
 namespace selvhjelp::plugin {
 
 class JwksRefresher {
  public:
   // `ca_file`: extra trusted CA certificates (PEM), may be empty. `verifier` must outlive this.
-  JwksRefresher(JwtVerifier& verifier, std::filesystem::path ca_file,
+  JwksRefresher(JwksKeySink& verifier, std::filesystem::path ca_file,
                 std::chrono::seconds interval = std::chrono::minutes(5));
   ~JwksRefresher();  // stops the thread
 
@@ -28,7 +29,7 @@ class JwksRefresher {
 
  private:
   std::string RefreshAll();
-  JwtVerifier& verifier_;
+  JwksKeySink& verifier_;
   std::filesystem::path ca_file_;
   std::chrono::seconds interval_;
   std::mutex mutex_;

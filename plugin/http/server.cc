@@ -18,6 +18,7 @@
 #include "plugin/groups/healthcare_service.h"
 #include "fhir/json/json_file.h"
 #include "plugin/audit/audit_job.h"
+#include "plugin/http/access_guard.h"
 #include "plugin/http/app_routes.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
@@ -60,7 +61,8 @@ ListenerOptions OptionsFrom(const config::ServiceConfig& c) {
 class RouteServer : public HttpServer {
  public:
   RouteServer(Runtime& rt, std::unique_ptr<Listener> listener)
-      : rt_(rt), listener_(std::move(listener)), cors_(rt.config.cors_allowed_origins) {
+      : rt_(rt), listener_(std::move(listener)), cors_(rt.config.cors_allowed_origins),
+        guard_(rt.config, *rt.verifier, rt.access_tokens.get()) {
     rt_.config.port = listener_->port();  // bound already: the app's redirect URI names the real port
     app_ = MakeAppRoutes(rt_);
     AddRoutes();
@@ -158,30 +160,33 @@ class RouteServer : public HttpServer {
     Reply(ex, error.status, std::move(error.body));
   }
 
-  // Verifies the JWT for a request to its path; replies 401 and returns false when it fails.
-  bool Authenticate(const Exchange& ex) { return Authenticated(ex).has_value(); }
-
-  // The verified token (empty when auth.required is false); replies 401 and returns nullopt when
-  // verification fails.
-  std::optional<VerifiedToken> Authenticated(const Exchange& ex) {
-    if (!rt_.config.auth_required) return VerifiedToken{};
+  // Verifies the CDS Hooks JWT for a request to its path; replies 401 and returns false when it
+  // fails (the hooks and discovery: the EHR's calls).
+  bool Authenticate(const Exchange& ex) {
+    if (!rt_.config.auth_required) return true;
     const std::string value(ex->request().Header("Authorization"));
     Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->request().path);
-    if (token.ok()) return *token;
+    if (token.ok()) return true;
     LogLine("request " + ex->id() + " rejected: " + token.status().message());
     ReplyError(ex, token.status());
-    return std::nullopt;
+    return false;
   }
 
   // GET /fhir/Measure/$evaluate-measure?periodStart=&periodEnd=[&unit=]: the audit over
   // audit.fhirServer, for the auditors in audit.auditors only; one run at a time.
+  // An access token may carry the audit scope instead of naming an auditor.
   void EvaluateMeasure(const Exchange& ex) {
-    std::optional<VerifiedToken> token = Authenticated(ex);
-    if (!token) return;
+    std::optional<Caller> caller = guard_.Admit(ex);
+    if (!caller) return;
     if (rt_.config.auth_required) {
       const auto& auditors = rt_.config.audit.auditors;
-      if (std::find(auditors.begin(), auditors.end(), std::make_pair(token->iss, token->sub)) == auditors.end()) {
+      const std::string& scope = rt_.config.access_tokens.audit_read_scope;
+      const bool auditor = std::find(auditors.begin(), auditors.end(), std::make_pair(caller->iss, caller->sub)) != auditors.end();
+      if (!auditor && !(caller->access_token && caller->HasScope(scope))) {
         LogLine("request " + ex->id() + " refused: not an auditor");
+        if (caller->access_token) {
+          return AccessGuard::RefuseScope(ex, scope, "(auth): the scope " + scope + " or the auditor role (audit.auditors) is required");
+        }
         return ReplyError(ex, PermissionDeniedError("(auth): the auditor role is required (audit.auditors)"));
       }
     }
@@ -245,12 +250,14 @@ class RouteServer : public HttpServer {
   void MetricsRoute(const Exchange& ex) { Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8"); }
 
   void PostRecord(const Exchange& ex, bool operation) {
-    if (!Authenticate(ex)) return;
+    std::optional<Caller> caller = guard_.Admit(ex);
+    if (!caller || !guard_.RequireScope(ex, *caller, rt_.config.access_tokens.records_write_scope)) return;
     ReadBody(ex, [this, ex, operation](const std::string& body) { OnRecord(ex, body, operation); });
   }
 
   void GetRecord(const Exchange& ex, const std::string& id) {
-    if (!Authenticate(ex)) return;
+    std::optional<Caller> caller = guard_.Admit(ex);
+    if (!caller || !guard_.RequireScope(ex, *caller, rt_.config.access_tokens.records_read_scope)) return;
     Result<OutboxEntry> state = rt_.records->State(id);
     if (!state.ok()) return ReplyError(ex, state.status());
     Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
@@ -414,6 +421,7 @@ class RouteServer : public HttpServer {
   Runtime& rt_;
   std::unique_ptr<Listener> listener_;
   const CorsPolicy cors_;  // for /cds-services and below
+  AccessGuard guard_;      // records and audit: CDS Hooks JWTs or access tokens
   std::unique_ptr<AppRoutes> app_;  // null when the app is not configured
   Router router_;
   std::mutex audit_mutex_;  // guards audit_running_ and audit_thread_

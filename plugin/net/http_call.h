@@ -20,6 +20,9 @@ struct HttpResponse {
   std::string etag;           // the ETag header, if any
   std::string last_modified;  // the Last-Modified header, if any
   std::string location;       // the Location header, if any
+  // Initialised here so that the brace-initialisations of the fields above stay warning-free.
+  std::string dpop_nonce = {};        // the DPoP-Nonce header, if any (RFC 9449 §8)
+  std::string www_authenticate = {};  // the WWW-Authenticate header, if any
 };
 
 struct HttpRequestSpec {

@@ -160,3 +160,51 @@ BOOST_AUTO_TEST_CASE(records_are_kept_unless_a_retention_of_a_year_or_more_is_se
   BOOST_TEST(short_lived.status().message().find("records.retentionDays") != std::string::npos, short_lived.status().message());
   fs::remove(file);
 }
+
+// Issue 10 item 3: HelseID / hospital STS settings, outbound and inbound.
+BOOST_AUTO_TEST_CASE(helseid_settings_are_read_and_checked) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-helseid-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"store\": {\"path\": \"s.db\"},\n"
+                         "  \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"sources\": []},\n"
+                         "  \"records\": {\"fhirServer\": \"https://ehr.example/fhir\", \"auth\": {\"type\": \"smart-backend-services\",\n"
+                         "    \"clientId\": \"c\", \"privateKeyFile\": \"k.pem\", \"keyId\": \"k\", \"assertionAudience\": \"https://sts.example\",\n"
+                         "    \"tokenParameters\": {\"resource\": \"nhn:api\"}, \"dpop\": true, \"dpopAlgorithm\": \"ES384\",\n"
+                         "    \"headers\": {\"Ocp-Apim-Subscription-Key\": \"s\"}}},\n"
+                         "  \"auth\": {\"trustedIssuers\": [], \"required\": false,\n"
+                         "    \"accessTokens\": {\"issuer\": \"https://sts.example\", \"audience\": \"selvhjelp\", \"jwksUri\": \"https://sts.example/jwks\",\n"
+                         "      \"scopes\": {\"auditRead\": \"nhn:selvhjelp/audit\"}}}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE_MESSAGE(cfg.ok(), cfg.status().message());
+  const auto& auth = cfg->records.auth;
+  BOOST_TEST(auth.assertion_audience == "https://sts.example");
+  BOOST_TEST((auth.token_parameters == std::vector<std::pair<std::string, std::string>>{{"resource", "nhn:api"}}));
+  BOOST_TEST(auth.dpop);
+  BOOST_TEST(auth.dpop_algorithm == "ES384");
+  BOOST_TEST(auth.headers.size() == 1u);
+  BOOST_TEST(cfg->access_tokens.audience == "selvhjelp");
+  BOOST_TEST(cfg->access_tokens.leeway_seconds == 30);
+  BOOST_TEST(cfg->access_tokens.audit_read_scope == "nhn:selvhjelp/audit");
+  BOOST_TEST(cfg->access_tokens.records_write_scope == "selvhjelp/records.write");
+
+  std::ofstream(file) << "{\n"
+                         "  \"store\": {\"path\": \"s.db\"},\n"
+                         "  \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"sources\": []},\n"
+                         "  \"records\": {\"auth\": {\"type\": \"bearer\", \"token\": \"t\", \"headers\": {\"X\": 1}}},\n"
+                         "  \"auth\": {\"trustedIssuers\": [], \"required\": false,\n"
+                         "    \"accessTokens\": {\"issuer\": \"https://sts.example\", \"jwksUri\": \"http://sts.example/jwks\",\n"
+                         "      \"algorithms\": [\"HS256\"], \"leewaySeconds\": 300}}\n"
+                         "}\n";
+  cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  BOOST_TEST(m.find("records.auth.headers.X: expected a string") != std::string::npos, m);
+  BOOST_TEST(m.find("auth.accessTokens.audience: required but missing") != std::string::npos, m);
+  BOOST_TEST(m.find("auth.accessTokens.jwksUri: expected an https URL") != std::string::npos, m);
+  BOOST_TEST(m.find("auth.accessTokens.algorithms[0]: only ES256, ES384, RS256 and RS384") != std::string::npos, m);
+  BOOST_TEST(m.find("auth.accessTokens.leewaySeconds") != std::string::npos, m);
+  fs::remove(file);
+}
