@@ -1,6 +1,7 @@
 // HSDS 3.0 as Open Referral publishes it: stable UUIDs, the spec's example data package, a
 // package laid out by its datapackage.json, and the 3.0 API's pages and nesting.
 #include <boost/test/unit_test.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
