@@ -314,7 +314,7 @@ int Directory(const std::vector<std::string>& args) {
     if (format == "hsds") {
       std::string out = Flag(args, "--out");
       if (out.empty()) return Usage("directory export --format hsds needs --out DIR");
-      Status written = plugin::WriteHsdsPackage(all, out);
+      Status written = plugin::WriteHsdsPackage(all, (*runtime)->geography.get(), out);
       if (!written.ok()) {
         std::cerr << written.message() << "\n";
         return 3;

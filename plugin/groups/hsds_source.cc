@@ -20,12 +20,33 @@ namespace {
 // "19:00", "19:00:00", "19:00Z" or "19:00+01:00" -> "19:00"; empty when not a clock time.
 std::string ClockTime(std::string_view t) { return MinutesOfDay(t) ? std::string(t.substr(0, 5)) : std::string(); }
 
+// The first service_at_location's object, or nullptr.
+const JsonValue* FirstAtLocation(const JsonValue& service) {
+  const JsonValue* at_locations = service.Find("service_at_locations");
+  return at_locations && !at_locations->items().empty() ? &at_locations->items()[0] : nullptr;
+}
+
+// The service's own `key` array when it has entries, else the first service_at_location's (the
+// 3.0 API nests schedules, phones and languages there too); the field path names the one read.
+const JsonValue* ServiceOrPlaceArray(const JsonValue& service, std::string_view key, const std::string& field,
+                                     std::string& array_field) {
+  array_field = FieldPath(field, std::string(key));
+  const JsonValue* own = service.Find(key);
+  if (own != nullptr && !own->items().empty()) return own;
+  const JsonValue* at_location = FirstAtLocation(service);
+  const JsonValue* nested = at_location ? at_location->Find(key) : nullptr;
+  if (nested == nullptr || nested->items().empty()) return own;
+  array_field = FieldPath(FieldPath(field, "service_at_locations[0]"), std::string(key));
+  return nested;
+}
+
 void ReadSchedules(const JsonValue& service, const std::string& field, DataProblems& p, Group& g) {
-  const JsonValue* schedules = service.Find("schedules");
+  std::string schedules_field;
+  const JsonValue* schedules = ServiceOrPlaceArray(service, "schedules", field, schedules_field);
   if (schedules == nullptr) return;
   for (size_t i = 0; i < schedules->items().size(); ++i) {
     const JsonValue& s = schedules->items()[i];
-    std::string sfield = FieldPath(FieldPath(field, "schedules"), i);
+    std::string sfield = FieldPath(schedules_field, i);
     std::string freq(s.FindString("freq").value_or(""));
     if (freq.empty()) continue;  // free-text-only schedules have no rule to keep
     if (freq != "WEEKLY" && freq != "MONTHLY") {
@@ -54,9 +75,8 @@ void ReadSchedules(const JsonValue& service, const std::string& field, DataProbl
 
 void ReadPlace(const JsonValue& service, const std::string& field, DataProblems& p, const HsdsSource& source,
                Group& g) {
-  const JsonValue* at_locations = service.Find("service_at_locations");
-  const JsonValue* location = at_locations && !at_locations->items().empty()
-                                  ? at_locations->items()[0].Find("location") : nullptr;
+  const JsonValue* at_location = FirstAtLocation(service);
+  const JsonValue* location = at_location ? at_location->Find("location") : nullptr;
   if (location == nullptr) {
     g.format = Format::kDigital;  // no place to meet
     return;
@@ -103,11 +123,12 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
   }
   g.website = ReadLink(service, "url", field, p);
   g.email = std::string(service.FindString("email").value_or(""));
-  if (const JsonValue* phones = service.Find("phones"); phones && !phones->items().empty()) {
+  std::string nested_field;
+  if (const JsonValue* phones = ServiceOrPlaceArray(service, "phones", field, nested_field); phones && !phones->items().empty()) {
     g.phone = std::string(phones->items()[0].FindString("number").value_or(""));
   }
   if (auto assured = service.FindString("assured_date")) g.last_confirmed = std::string(*assured);
-  if (const JsonValue* languages = service.Find("languages")) {
+  if (const JsonValue* languages = ServiceOrPlaceArray(service, "languages", field, nested_field)) {
     for (const JsonValue& language : languages->items()) {
       if (auto code = language.FindString("code")) g.languages.emplace_back(*code);
     }
@@ -210,6 +231,10 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string&
     SELVHJELP_ASSIGN_OR_RETURN(JsonValue listing, reader.GetJson(url));
     const JsonValue* contents = listing.Find("contents");
     if (contents == nullptr || !contents->is_array()) return InvalidArgumentError(url + ": contents: expected an array");
+    // A server that ignores `page` would hand back page 1 for ever.
+    if (auto number = listing.FindInt("page_number"); number && *number != page) {
+      return InvalidArgumentError(url + ": page_number: expected " + std::to_string(page) + ", got " + std::to_string(*number));
+    }
     items += static_cast<int64_t>(contents->items().size());
     if (items > bounds.max_items) return ReadBoundReached(url, "maxItems", bounds.max_items);
     for (const JsonValue& item : contents->items()) {
@@ -226,8 +251,14 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string&
         services.Append(item);
       }
     }
+    // The 3.0 page: total_pages, last_page and empty each end it; so does an empty page, and
+    // having seen total_items. Without any of them there is one page.
     auto total_pages = listing.FindInt("total_pages");
-    if (!total_pages || page >= *total_pages || listing.FindBool("last_page") == true) break;
+    auto total_items = listing.FindInt("total_items");
+    const bool last = listing.FindBool("last_page") == true || listing.FindBool("empty") == true ||
+                      contents->items().empty() || (total_pages && page >= *total_pages) ||
+                      (total_items && items >= *total_items);
+    if (last || (!total_pages && !total_items && listing.Find("last_page") == nullptr)) break;
   }
   SELVHJELP_ASSIGN_OR_RETURN(std::vector<Group> fetched, GroupsFromHsds(services, base + "/services", source));
   if (!incremental) return fetched;

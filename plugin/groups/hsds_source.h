@@ -25,8 +25,10 @@ struct HsdsSource {
 // One group per active service:
 //  - name, organization.name, url, email, phones[0].number, assured_date;
 //  - languages[].code;
-//  - schedules (freq, interval, byday, opens_at, closes_at) kept as iCal RRULEs, so "every second
-//    Tuesday" (MONTHLY, BYDAY=2TU) survives;
+//  - schedules (freq, interval, byday, bymonthday, opens_at, closes_at as hh:mm or hh:mm:ss)
+//    kept as iCal RRULEs, so "every second Tuesday" (MONTHLY, BYDAY=2TU) survives;
+//  - schedules, phones and languages the service lacks are taken from its first
+//    service_at_location, where the 3.0 API may nest them;
 //  - the first service_at_location's address, latitude and longitude (a location_type of
 //    "virtual" means digital);
 //  - themes, audience, format and 12-step from the taxonomy terms.
@@ -43,8 +45,12 @@ struct HsdsSource {
 [[nodiscard]] Result<std::vector<Group>> ParseHsds(std::string_view text, const std::string& where,
                                                    const HsdsSource& source);
 
-// Reads an HSDS 3.0 API: GET {base}/services page by page (page, per_page; total_pages ends it),
-// and {base}/services/{id} for a listed service that lacks its child arrays. With `previous`
+// Reads an HSDS 3.0 API: GET {base}/services page by page (page, per_page) as the 3.0 Page
+// object answers ({"total_items", "total_pages", "page_number", "size", "first_page",
+// "last_page", "empty", "contents"}: last_page, empty, an empty contents, total_pages or
+// total_items reached end it; a page_number other than the one asked for is InvalidArgument),
+// and {base}/services/{id} for a listed service without its nested organization or schedules.
+// With `previous`
 // content and `since` (seconds since the epoch) > 0, asks only for services with
 // modified_after=since and applies them to `previous` (a service no longer active is removed).
 // Errors: Unavailable for an unreachable API or a non-200 status, InvalidArgument for bad data,

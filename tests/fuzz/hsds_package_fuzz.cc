@@ -1,5 +1,5 @@
-// The HSDS 3.0 data package source: its ten CSV tables, given as one input with the tables
-// separated by form feeds (\f) in this order; a table left out is its header only.
+// The HSDS 3.0 data package source: its ten CSV tables (by resource name), given as one input
+// with the tables separated by form feeds (\f) in this order; a table left out is its header only.
 #include <map>
 #include <string>
 
@@ -15,16 +15,16 @@ struct Table {
   const char* header;
 };
 constexpr Table kTables[] = {
-    {"organizations", "id,name,description"},
-    {"services", "id,organization_id,name,description,url,email,status,assured_date"},
-    {"locations", "id,location_type,name,latitude,longitude"},
-    {"addresses", "id,location_id,address_1,city,postal_code,country,address_type"},
-    {"service_at_locations", "id,service_id,location_id"},
-    {"schedules", "id,service_id,freq,interval,byday,opens_at,closes_at"},
-    {"languages", "id,service_id,code"},
-    {"phones", "id,service_id,number"},
-    {"taxonomy_terms", "id,code,name"},
-    {"attributes", "id,link_id,link_type,link_entity,taxonomy_term_id"},
+    {"organization", "id,name,description"},
+    {"service", "id,organization_id,name,description,url,email,status,assured_date"},
+    {"location", "id,location_type,name,latitude,longitude"},
+    {"address", "id,location_id,address_1,city,state_province,postal_code,country,address_type"},
+    {"service_at_location", "id,service_id,location_id"},
+    {"schedule", "id,service_id,freq,interval,byday,bymonthday,opens_at,closes_at"},
+    {"language", "id,service_id,code"},
+    {"phone", "id,service_id,number"},
+    {"taxonomy_term", "id,code,name,description"},
+    {"attribute", "id,link_id,taxonomy_term_id,link_entity"},
 };
 
 }  // namespace

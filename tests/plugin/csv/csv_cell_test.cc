@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(the_hsds_export_neutralises_its_cells) {
   g.organisation = "@org";
   g.format = Format::kDigital;
   const fs::path dir = fs::temp_directory_path() / ("selvhjelp-csv-cell-" + std::to_string(::getpid()));
-  BOOST_REQUIRE(WriteHsdsPackage({&g}, dir).ok());
+  BOOST_REQUIRE(WriteHsdsPackage({&g}, nullptr, dir).ok());
   std::ifstream in(dir / "services.csv");
   std::stringstream text;
   text << in.rdbuf();

@@ -263,8 +263,9 @@ BOOST_AUTO_TEST_CASE(hsds_data_package_round_trip_keeps_every_group) {
   fs::path dir = TempDir("selvhjelp-hsds-package");
   std::vector<const Group*> all;
   for (const Group& g : *demo) all.push_back(&g);
-  BOOST_REQUIRE(WriteHsdsPackage(all, dir / "package").ok());
+  BOOST_REQUIRE(WriteHsdsPackage(all, &*geography, dir / "package").ok());
   BOOST_TEST(fs::exists(dir / "package" / "datapackage.json"));
+  BOOST_TEST(fs::exists(dir / "package" / "service_at_location.csv"));  // the spec's name, singular
   auto back = LoadHsdsPackage(dir / "package", {"package", &*taxonomy, &*geography});
   BOOST_REQUIRE_MESSAGE(back.ok(), back.status().message());
   BOOST_REQUIRE(back->size() == demo->size());
