@@ -14,11 +14,10 @@
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/cds/hook_definitions.h"
-#include "plugin/groups/directory_query.h"
-#include "plugin/groups/healthcare_service.h"
 #include "fhir/json/json_file.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/http/app_routes.h"
+#include "plugin/http/directory_routes.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
 #include "plugin/http/router.h"
@@ -98,8 +97,7 @@ class RouteServer : public HttpServer {
     router_.Add("POST", "/records", [this](const Exchange& ex, const auto&) { PostRecord(ex, false); });
     router_.Add("POST", "/fhir/$record-information", [this](const Exchange& ex, const auto&) { PostRecord(ex, true); });
     router_.Add("GET", "/records/{id}", [this](const Exchange& ex, const auto& ids) { GetRecord(ex, ids[0]); });
-    router_.Add("GET", "/directory/status", plain(&RouteServer::DirectoryStatus));
-    router_.Add("GET", "/directory/groups", plain(&RouteServer::DirectoryGroups));
+    AddDirectoryRoutes(router_, rt_);
     router_.Add("GET", "/cds-services", plain(&RouteServer::Discovery));
     router_.Add("GET", "/cds-services/", plain(&RouteServer::Discovery));
     router_.Add("POST", "/cds-services/{id}", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], false); });
@@ -251,17 +249,6 @@ class RouteServer : public HttpServer {
     Result<OutboxEntry> state = rt_.records->State(id);
     if (!state.ok()) return ReplyError(ex, state.status());
     Reply(ex, 200, fhir::WriteJson(ReceiptJson(*state)));
-  }
-
-  void DirectoryStatus(const Exchange& ex) { Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson())); }
-
-  // The regional directory holds no patient data: open to read, like a public listing.
-  void DirectoryGroups(const Exchange& ex) {
-    const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
-    Result<std::vector<const Group*>> groups = QueryDirectory(*directory, ex->request().query);
-    if (!groups.ok()) return ReplyError(ex, groups.status());
-    Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
-          kFhirJson);
   }
 
   void Discovery(const Exchange& ex) {
