@@ -354,6 +354,14 @@ void ReadWriteBack(const JsonValue& s, DataProblems& p, RecordsConfig& r) {
   }
 }
 
+void ReadGroupStaleness(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
+  if (auto v = p.Int(s, "staleAfterSeconds", "groups", false, 0, int64_t{365} * 24 * 3600)) c.group_stale_after_seconds = *v;
+  if (auto v = p.String(s, "staleGroups", "groups", false)) {
+    if (*v != "show" && *v != "hide") p.Add(*s.Find("staleGroups"), "groups.staleGroups", "expected show or hide");
+    c.hide_stale_groups = *v == "hide";
+  }
+}
+
 void ReadRecords(const JsonValue& s, DataProblems& p, RecordsConfig& r, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "records", {"fhirServer", "auth", "allowHttp", "deliveryWorkers", "retryInitialMs",
                                  "retryMaxMs", "timeoutMs", "assemblerName", "parkUnrecognisedAfter",
@@ -497,8 +505,9 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     }
   }
   if (const JsonValue* s = p.Object(root, "groups", "", true)) {
-    p.RejectUnknown(*s, "groups", {"sources"});
+    p.RejectUnknown(*s, "groups", {"sources", "staleAfterSeconds", "staleGroups"});
     ReadGroupSources(*s, p, c, dir);
+    ReadGroupStaleness(*s, p, c);
   }
   if (const JsonValue* s = p.Object(root, "fhirServer", "", false)) {
     p.RejectUnknown(*s, "fhirServer", {"timeoutMs", "allowHttp"});

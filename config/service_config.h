@@ -173,6 +173,10 @@ struct ServiceConfig {
   std::filesystem::path postal_register;    // Posten/Bring's postal register file, optional
   std::set<std::string> lifted_exclusions;  // exclude-rule ids to drop, e.g. "tobacco"
   std::vector<GroupSourceConfig> group_sources;  // in priority order: the first wins a merge
+  // A group whose source has not confirmed it (a good read) for this long is stale (0: never);
+  // stale groups are shown marked as such, or hidden (groups.staleAfterSeconds, groups.staleGroups).
+  int64_t group_stale_after_seconds = 3 * 24 * 3600;
+  bool hide_stale_groups = false;
 
   RecordsConfig records;
   AuditConfig audit;

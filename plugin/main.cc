@@ -323,7 +323,8 @@ int Directory(const std::vector<std::string>& args) {
       return 0;
     }
     if (format != "fhir") return Usage("directory export supports --format fhir and --format hsds");
-    std::cout << fhir::WriteJson(plugin::HealthcareServiceBundle(all, "collection", (*runtime)->config.BaseUrl() + "/directory"))
+    std::cout << fhir::WriteJson(plugin::HealthcareServiceBundle(all, "collection", (*runtime)->config.BaseUrl() + "/directory",
+                                                                 &(*runtime)->directory->Confirmations()))
               << "\n";
     return 0;
   }

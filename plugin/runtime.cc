@@ -245,7 +245,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                                                std::shared_ptr<JtiStore>(std::move(used_jtis).value()),
                                                rt->config.max_token_lifetime_seconds);
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
-                                                  rt->ledger.get(), NowSeconds);
+                                                  rt->ledger.get(), NowSeconds,
+                                                  StalePolicy{rt->config.group_stale_after_seconds, rt->config.hide_stale_groups});
   auto outbox = Outbox::Open(rt->config.store_path, &rt->ledger->write_health(),
                              OutboxOptions{int64_t{rt->config.records.retention_days} * 86400 * 1000});
   if (!outbox.ok()) return outbox.status();

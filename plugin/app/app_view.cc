@@ -90,7 +90,8 @@ std::string CardOfAppContext(const std::string& app_context) {
 }
 
 JsonValue ContextJson(const AppSession& session, const AppDecision& app,
-                      const std::function<std::string(const Group&, const std::string&)>& when_words) {
+                      const std::function<std::string(const Group&, const std::string&)>& when_words,
+                      const std::function<bool(const Group&)>& is_stale) {
   const PatientDecision& decision = app.decision;
   JsonValue json = JsonValue::Object();
   json.Set("csrf", session.csrf);
@@ -122,7 +123,10 @@ JsonValue ContextJson(const AppSession& session, const AppDecision& app,
         {"digital", &r.groups.digital}, {"alternatives", &r.groups.alternatives}};
     for (const auto& [name, groups] : named) {
       JsonValue& list = sections.Set(name, JsonValue::Array());
-      for (const Group* g : *groups) list.Append(GroupJson(*g, decision, when_words));
+      for (const Group* g : *groups) {
+        JsonValue& group = list.Append(GroupJson(*g, decision, when_words));
+        if (is_stale && is_stale(*g)) group.Set("stale", JsonValue::Bool(true));
+      }
     }
   }
   JsonValue& related = json.Set("relatedPersons", JsonValue::Array());

@@ -14,9 +14,11 @@
 namespace selvhjelp::plugin {
 
 // The body of GET /app/api/context. `when_words(group, language)` says when and where a group
-// meets in plain words (the same words as the cards and the handout).
+// meets in plain words (the same words as the cards and the handout). `is_stale(group)`, when
+// given, marks groups whose source has not confirmed them for too long (`"stale": true`).
 fhir::JsonValue ContextJson(const AppSession& session, const AppDecision& decision,
-                            const std::function<std::string(const Group&, const std::string&)>& when_words);
+                            const std::function<std::string(const Group&, const std::string&)>& when_words,
+                            const std::function<bool(const Group&)>& is_stale = nullptr);
 
 // The card a launch came from: the `card` member of a card link's appContext (the JSON object
 // selvhjelp's cards put there), validated as a UUID; empty for any other appContext.

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "fhir/json/json_writer.h"
 #include "fhir/r4/coding.h"
+#include "fhir/r4/date_time.h"
 #include "plugin/cds/vocabulary.h"
 
 namespace selvhjelp::plugin {
@@ -101,9 +103,24 @@ JsonValue PlaceOf(const Group& g) {
   return location;
 }
 
+// Organisasjonsnummer in Enhetsregisteret (ENH), as no-basis names it.
+constexpr const char* kOrganisationNumberSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
+
+// 16 hex digits of FNV-1a (64 bits) over `text`: a version id that changes with the content.
+std::string ContentHash(const std::string& text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
+
 }  // namespace
 
-JsonValue ToHealthcareService(const Group& g) {
+JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) {
   JsonValue hs = JsonValue::Object();
   hs.Set("resourceType", "HealthcareService");
   hs.Set("id", HealthcareServiceId(g));
@@ -119,6 +136,11 @@ JsonValue ToHealthcareService(const Group& g) {
   identifier.Set("value", g.source + "|" + g.id);
   hs.Set("active", JsonValue::Bool(true));
   JsonValue& provider = hs.Set("providedBy", JsonValue::Object());
+  if (!g.organisation_number.empty()) {
+    JsonValue& organisation = provider.Set("identifier", JsonValue::Object());
+    organisation.Set("system", kOrganisationNumberSystem);
+    organisation.Set("value", g.organisation_number);
+  }
   provider.Set("display", g.organisation);
   hs.Set("category", JsonValue::Array())
       .Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kTopicSystem, "self-help-groups", "Self-help groups")));
@@ -149,18 +171,29 @@ JsonValue ToHealthcareService(const Group& g) {
   JsonValue& languages = hs.Set("communication", JsonValue::Array());
   for (const std::string& language : g.languages) languages.Append(fhir::MakeConcept(fhir::MakeCoding("urn:ietf:bcp:47", language)));
   AddSchedule(g, hs);
+  if (confirmation.stale) {
+    JsonValue& extension = hs.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
+    extension.Set("url", kListingStaleExtension);
+    extension.Set("valueBoolean", JsonValue::Bool(true));
+  }
+  const std::string version = ContentHash(fhir::WriteJson(hs));
+  JsonValue* meta = hs.MutableFind("meta");
+  if (meta == nullptr) meta = &hs.Set("meta", JsonValue::Object());
+  meta->Set("versionId", version);
+  if (confirmation.at > 0) meta->Set("lastUpdated", fhir::IsoInstant(confirmation.at));
   return hs;
 }
 
 JsonValue HealthcareServiceBundle(const std::vector<const Group*>& groups, const std::string& type,
-                                  const std::string& base_url) {
+                                  const std::string& base_url, const SourceConfirmations* confirmations,
+                                  std::optional<size_t> total) {
   JsonValue bundle = JsonValue::Object();
   bundle.Set("resourceType", "Bundle");
   bundle.Set("type", type);
-  if (type == "searchset") bundle.Set("total", JsonValue::Int(static_cast<int64_t>(groups.size())));
+  if (type == "searchset") bundle.Set("total", JsonValue::Int(static_cast<int64_t>(total.value_or(groups.size()))));
   JsonValue& entries = bundle.Set("entry", JsonValue::Array());
   for (const Group* g : groups) {
-    JsonValue resource = ToHealthcareService(*g);
+    JsonValue resource = ToHealthcareService(*g, confirmations ? confirmations->Of(g->source) : Confirmation{});
     JsonValue& entry = entries.Append(JsonValue::Object());
     entry.Set("fullUrl", base_url + "/HealthcareService/" + std::string(*resource.FindString("id")));
     entry.Set("resource", std::move(resource));

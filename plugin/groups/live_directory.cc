@@ -120,8 +120,9 @@ std::string MergeKey(const Group& g) {
 }  // namespace
 
 LiveDirectory::LiveDirectory(std::vector<config::GroupSourceConfig> sources, SourceReaders readers,
-                             Ledger* ledger, std::function<int64_t()> clock)
-    : readers_(readers), ledger_(ledger), clock_(std::move(clock)),
+                             Ledger* ledger, std::function<int64_t()> clock, StalePolicy stale)
+    : readers_(readers), ledger_(ledger), clock_(std::move(clock)), stale_(stale),
+      confirmations_(std::make_unique<SourceConfirmations>(stale.after_seconds, clock_)),
       current_(std::make_shared<GroupDirectory>(GroupDirectory::Build({}))) {
   for (auto& config : sources) {
     Source s;
@@ -195,6 +196,7 @@ bool LiveDirectory::Refresh(size_t index) {
     return false;
   }
   s.state.last_success = now;
+  confirmations_->Confirm(config.name, now);
   s.state.last_error.clear();
   s.state.stale = false;
   s.state.shrink_refused = false;
@@ -219,8 +221,12 @@ bool LiveDirectory::Refresh(size_t index) {
 void LiveDirectory::Rebuild() {
   std::vector<std::shared_ptr<const std::vector<Group>>> per_source;
   {
+    std::set<std::string> stale = stale_.hide ? confirmations_->StaleSources() : std::set<std::string>{};
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const Source& s : sources_) per_source.push_back(s.groups);
+    for (const Source& s : sources_) {
+      if (!stale.contains(s.config.name)) per_source.push_back(s.groups);
+    }
+    left_out_stale_ = std::move(stale);
   }
   std::vector<const Group*> merged = Merge(per_source);
   auto directory = std::make_shared<const GroupDirectory>(
@@ -248,6 +254,7 @@ void LiveDirectory::LoadSnapshots() {
     s.groups = std::make_shared<const std::vector<Group>>(std::move(groups).value());
     s.state.groups = s.groups->size();
     s.state.last_success = (*snapshot)->saved_at;
+    confirmations_->Confirm(s.config.name, (*snapshot)->saved_at);
     s.baseline = s.groups->size();
   }
   Rebuild();
@@ -327,10 +334,12 @@ void LiveDirectory::Run() {
     for (size_t i = 0; i < sources_.size(); ++i) {
       if (sources_[i].next_refresh <= now) due.push_back(i);
     }
-    if (due.empty()) continue;
+    // hide: a source turned stale (or back) since the last build.
+    const bool stale_changed = stale_.hide && confirmations_->StaleSources() != left_out_stale_;
+    if (due.empty() && !stale_changed) continue;
     lock.unlock();
     guarded("a refresh", [&] {
-      bool changed = false;
+      bool changed = stale_changed;
       for (size_t i : due) {
         if (Refresh(i)) changed = true;
         else LogRead(i, /*with_rejected=*/false);

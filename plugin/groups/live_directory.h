@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -24,6 +25,7 @@
 #include "mappings/geography.h"
 #include "mappings/category_map.h"
 #include "plugin/groups/group_directory.h"
+#include "plugin/groups/source_confirmations.h"
 #include "plugin/net/http_call.h"
 #include "plugin/store/ledger.h"
 
@@ -59,11 +61,19 @@ struct SourceState {
   std::vector<std::string> rejected;
 };
 
+// Groups whose source has not confirmed them for longer than `after_seconds` (0: never) are
+// stale: shown with that fact, or (`hide`) left out of the directory until their source answers
+// again (groups.staleAfterSeconds, groups.staleGroups).
+struct StalePolicy {
+  int64_t after_seconds = 0;
+  bool hide = false;
+};
+
 class LiveDirectory {
  public:
   // `ledger` may be null (no snapshots: the command line). `readers` must outlive this.
   LiveDirectory(std::vector<config::GroupSourceConfig> sources, SourceReaders readers,
-                Ledger* ledger, std::function<int64_t()> clock);
+                Ledger* ledger, std::function<int64_t()> clock, StalePolicy stale = {});
   ~LiveDirectory();  // Stop()
 
   // Loads every source once, now (the command line). Returns the problems of sources that could
@@ -82,7 +92,11 @@ class LiveDirectory {
   // (request it first), otherwise after that read. Idempotent.
   void Stop();
 
+  // With `hide`, a source that turns stale leaves the directory within a second (the background
+  // thread rebuilds it), and comes back with its next good read.
   std::shared_ptr<const GroupDirectory> Current() const;
+  // When each source last confirmed its groups, and which are stale. Lives as long as this.
+  const SourceConfirmations& Confirmations() const { return *confirmations_; }
   std::vector<SourceState> States() const;
   // {"sources": [...]} for GET /directory/status (each with its `rejected` records, if any;
   // lastAttempt and lastSuccess as ISO 8601 instants in UTC).
@@ -123,6 +137,9 @@ class LiveDirectory {
   SourceReaders readers_;
   Ledger* ledger_;
   std::function<int64_t()> clock_;
+  const StalePolicy stale_;
+  const std::unique_ptr<SourceConfirmations> confirmations_;
+  std::set<std::string> left_out_stale_;  // hide: the stale sources the current directory leaves out (guarded by mutex_)
   mutable std::mutex mutex_;  // guards sources_
   std::vector<Source> sources_;
   mutable std::mutex current_mutex_;  // guards current_ only, so readers never wait behind a refresh

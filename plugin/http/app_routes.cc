@@ -191,7 +191,9 @@ class AppRoutesImpl : public AppRoutes {
                      for (const Meeting& m : g.meetings) words += (words.empty() ? "" : "; ") + MeetingWords(m, language, texts);
                      return words;
                    };
-                   Reply(ex, 200, fhir::WriteJson(ContextJson(*session, *decision, when)));
+                   const SourceConfirmations& confirmations = rt_.directory->Confirmations();
+                   auto stale = [&confirmations](const Group& g) { return confirmations.Of(g.source).stale; };
+                   Reply(ex, 200, fhir::WriteJson(ContextJson(*session, *decision, when, stale)));
                  });
   }
 

@@ -14,12 +14,11 @@
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/cds/hook_definitions.h"
-#include "plugin/groups/directory_query.h"
-#include "plugin/groups/healthcare_service.h"
 #include "fhir/json/json_file.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/http/access_guard.h"
 #include "plugin/http/app_routes.h"
+#include "plugin/http/directory_routes.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
 #include "plugin/http/router.h"
@@ -103,8 +102,7 @@ class RouteServer : public HttpServer {
     router_.Add("GET", "/records", plain(&RouteServer::FindRecords));
     router_.Add("POST", "/records/{id}/$entered-in-error",
                 [this](const Exchange& ex, const auto& ids) { EnterInError(ex, ids[0]); });
-    router_.Add("GET", "/directory/status", plain(&RouteServer::DirectoryStatus));
-    router_.Add("GET", "/directory/groups", plain(&RouteServer::DirectoryGroups));
+    AddDirectoryRoutes(router_, rt_);
     router_.Add("GET", "/cds-services", plain(&RouteServer::Discovery));
     router_.Add("GET", "/cds-services/", plain(&RouteServer::Discovery));
     router_.Add("POST", "/cds-services/{id}", [this](const Exchange& ex, const auto& ids) { Hook(ex, ids[0], false); });
@@ -265,7 +263,8 @@ class RouteServer : public HttpServer {
 
   // GET /records?patient=ID: our store's records about a patient of records.fhirServer.
   void FindRecords(const Exchange& ex) {
-    if (!Authenticate(ex)) return;
+    std::optional<Caller> caller = guard_.Admit(ex);
+    if (!caller || !guard_.RequireScope(ex, *caller, rt_.config.access_tokens.records_read_scope)) return;
     auto patient = ex->request().query.find("patient");
     Result<std::vector<StoredRecord>> found =
         rt_.records->RecordsOf(patient == ex->request().query.end() ? std::string() : patient->second);
@@ -277,8 +276,10 @@ class RouteServer : public HttpServer {
   }
 
   // POST /records/{id}/$entered-in-error: 200 with the record once the mark is committed.
+  // Marking changes a record: it needs the write scope.
   void EnterInError(const Exchange& ex, const std::string& id) {
-    if (!Authenticate(ex)) return;
+    std::optional<Caller> caller = guard_.Admit(ex);
+    if (!caller || !guard_.RequireScope(ex, *caller, rt_.config.access_tokens.records_write_scope)) return;
     Result<bool> marked = rt_.records->EnterInError(id);
     if (!marked.ok()) return ReplyError(ex, marked.status());
     Result<OutboxEntry> state = rt_.records->State(id);
@@ -287,17 +288,6 @@ class RouteServer : public HttpServer {
     out.Set("status", "entered-in-error");
     out.Set("correction", *marked ? "queued" : "already queued");
     Reply(ex, 200, fhir::WriteJson(out));
-  }
-
-  void DirectoryStatus(const Exchange& ex) { Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson())); }
-
-  // The regional directory holds no patient data: open to read, like a public listing.
-  void DirectoryGroups(const Exchange& ex) {
-    const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
-    Result<std::vector<const Group*>> groups = QueryDirectory(*directory, ex->request().query);
-    if (!groups.ok()) return ReplyError(ex, groups.status());
-    Reply(ex, 200, fhir::WriteJson(HealthcareServiceBundle(*groups, "searchset", rt_.config.BaseUrl() + "/directory")),
-          kFhirJson);
   }
 
   void Discovery(const Exchange& ex) {

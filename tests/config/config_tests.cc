@@ -208,3 +208,31 @@ BOOST_AUTO_TEST_CASE(helseid_settings_are_read_and_checked) {
   BOOST_TEST(m.find("auth.accessTokens.leewaySeconds") != std::string::npos, m);
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(group_staleness_has_defaults_and_is_checked) {
+  auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE(demo.ok());
+  BOOST_TEST(demo->group_stale_after_seconds == 3 * 24 * 3600);
+  BOOST_TEST(!demo->hide_stale_groups);
+
+  fs::path file = fs::temp_directory_path() / "selvhjelp-stale-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"store\": {\"path\": \"s.db\"}, \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"sources\": [],\n"
+                         "    \"staleAfterSeconds\": -1, \"staleGroups\": \"maybe\"},\n"
+                         "  \"auth\": {\"required\": false}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  const std::string f = file.string();
+  BOOST_TEST(m.find(f + ":4: groups.staleAfterSeconds") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":4: groups.staleGroups: expected show or hide") != std::string::npos, m);
+  std::ofstream(file) << "{\"store\": {\"path\": \"s.db\"}, \"mappings\": {\"directory\": \"m\"}, \"auth\": {\"required\": false},\n"
+                         " \"groups\": {\"sources\": [], \"staleAfterSeconds\": 60, \"staleGroups\": \"hide\"}}\n";
+  auto hide = LoadConfig(file);
+  BOOST_REQUIRE_MESSAGE(hide.ok(), hide.status().message());
+  BOOST_TEST(hide->group_stale_after_seconds == 60);
+  BOOST_TEST(hide->hide_stale_groups);
+  fs::remove(file);
+}

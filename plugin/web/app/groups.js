@@ -67,7 +67,8 @@ function groupCard(state, kind, group) {
   const tags = [
     h('span', { class: group.twelveStep ? 'tag' : 'tag tag-alt' }, t(group.twelveStep ? 'groups.twelveStep' : 'groups.alternative')),
     h('span', { class: 'tag' }, tOr(`format.${group.format}`, group.format)),
-  ];
+    group.stale ? h('span', { class: 'tag tag-stale' }, t('groups.stale')) : null,
+  ].filter(Boolean);
   const links = contact(group);
   return h('li', { class: 'group' },
     h('div', { class: 'choice group-name' }, box, h('label', { for: id }, group.name)),

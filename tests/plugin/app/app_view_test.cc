@@ -77,6 +77,12 @@ BOOST_AUTO_TEST_CASE(the_context_names_relatives_organisation_numbers_and_the_la
   BOOST_TEST((groups.items()[0].FindPath({"organisationIdentifier", "system"})->AsString() == "urn:oid:2.16.578.1.12.4.1.4.101"));
   BOOST_TEST((groups.items()[0].FindPath({"organisationIdentifier", "value"})->AsString() == "310900109"));
   BOOST_TEST(!groups.items()[1].Find("organisationIdentifier"));
+  BOOST_TEST(!groups.items()[0].Find("stale"));  // without is_stale, never marked
+  const JsonValue marked = ContextJson(session, app, [](const Group&, const std::string&) { return std::string(); },
+                                       [](const Group& g) { return g.organisation == "NA"; });
+  const JsonValue& listed = *marked.Find("recipients")->items()[0].FindPath({"sections", "municipality"});
+  BOOST_TEST(!listed.items()[0].Find("stale"));
+  BOOST_TEST((listed.items()[1].FindBool("stale") == true));
   const JsonValue& related = *json.Find("relatedPersons");
   BOOST_REQUIRE(related.items().size() == 2u);
   BOOST_TEST((related.items()[0].FindString("display") == "Eva Prøvesen (søster)"));
