@@ -4,6 +4,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "mappings/municipality_changes.h"
 
 namespace selvhjelp::mappings {
 
@@ -46,7 +47,8 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
   if (!root.ok()) return root.status();
   DataProblems problems(file);
   Geography geo;
-  problems.RejectUnknown(*root, "", {"description", "counties", "municipalities", "postalRanges"});
+  problems.RejectUnknown(*root, "", {"description", "counties", "municipalities", "postalRanges", "changes"});
+  const std::optional<std::string> changes_file = problems.String(*root, "changes", "", false);
   if (const JsonValue* counties = problems.Array(*root, "counties", "", true)) {
     for (size_t i = 0; i < counties->items().size(); ++i) {
       const JsonValue& c = counties->items()[i];
@@ -102,7 +104,41 @@ Result<Geography> Geography::Load(const std::filesystem::path& file) {
     }
   }
   SELVHJELP_RETURN_IF_ERROR(problems.ToStatus());
+  if (changes_file) SELVHJELP_RETURN_IF_ERROR(geo.LoadChanges(file.parent_path() / *changes_file));
   return geo;
+}
+
+Status Geography::LoadChanges(const std::filesystem::path& file) {
+  SELVHJELP_ASSIGN_OR_RETURN(std::vector<MunicipalityChange> changes, ReadMunicipalityChanges(file));
+  std::vector<std::string> problems;
+  auto problem = [&](int line, const char* column, const std::string& what) {
+    problems.push_back(file.string() + ":" + std::to_string(line) + ": " + column + ": " + what);
+  };
+  for (const MunicipalityChange& change : changes) {
+    if (municipality_names_.count(change.old_number)) {
+      problem(change.line, "old", change.old_number + " is a municipality today: list only retired numbers");
+      continue;
+    }
+    auto today = municipality_names_.find(change.new_number);
+    if (today == municipality_names_.end()) {
+      problem(change.line, "new", change.new_number + " is not a municipality in geography.json");
+    } else if (today->second != change.new_name) {
+      problem(change.line, "name", "geography.json names " + change.new_number + " \"" + today->second + "\"");
+    } else {
+      successors_[change.old_number].push_back(change.new_number);
+    }
+  }
+  if (problems.empty()) return OkStatus();
+  std::string message;
+  for (const std::string& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return InvalidArgumentError(message);
+}
+
+std::vector<std::string> Geography::TodaysNumbers(std::string_view number) const {
+  if (municipality_names_.count(number)) return {std::string(number)};
+  auto it = successors_.find(number);
+  if (it == successors_.end()) return {};
+  return it->second;
 }
 
 namespace {

@@ -14,8 +14,16 @@ namespace selvhjelp::mappings {
 
 class Geography {
  public:
-  // InvalidArgument listing every problem as "file:line: field: what".
+  // InvalidArgument listing every problem as "file:line: field: what". When the file names a
+  // municipality changes file ("changes", relative to the file's folder; see
+  // municipality_changes.h), it is read too, and its problems are listed the same way.
   static Result<Geography> Load(const std::filesystem::path& file);
+
+  // Today's municipality numbers for a municipality number as a record system may hold it: the
+  // number itself when it is a municipality today; for a number retired in a reform, the
+  // municipality that holds the place now (several when the old one was split, in file order);
+  // empty for a number unknown in both tables.
+  std::vector<std::string> TodaysNumbers(std::string_view number) const;
 
   // Municipality number for a name ("Bergen" -> "4601"), case-insensitive; nullopt if unknown.
   std::optional<std::string> MunicipalityByName(std::string_view name) const;
@@ -50,6 +58,9 @@ class Geography {
   std::map<std::string, std::string, std::less<>> by_lower_name_;       // name -> number
   std::vector<PostalRange> postal_ranges_;
   std::map<std::string, std::string, std::less<>> postal_register_;  // postal code -> municipality
+  std::map<std::string, std::vector<std::string>, std::less<>> successors_;  // retired number -> today's
+  // Reads the changes file; every new number must be a municipality here under the same name.
+  Status LoadChanges(const std::filesystem::path& file);
 };
 
 // True for a string of exactly `n` ASCII digits.

@@ -6,6 +6,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_reader.h"
+#include "plugin/app/practitioner_hpr.h"
 #include "plugin/auth/access_token_source.h"
 #include "plugin/auth/base64url.h"
 #include "plugin/auth/compact_jws.h"
@@ -200,20 +201,28 @@ Result<LaunchContext> SmartLaunch::Complete(std::string_view state, std::string_
   // fhirUser from the verified id_token; the Norwegian claims from the token response, or from
   // the access token when the EHR issues it as a JWT (DIPS does). Both came straight from the
   // token endpoint over its TLS connection, so they are the EHR's word.
-  if (auto id = DecodeCompactJws(id_token); id.ok()) {
-    context.fhir_user = ClaimText(id->claims, "fhirUser");
-    context.locale = ClaimText(id->claims, "locale");
-  }
+  JsonValue id_claims = JsonValue::Object();
+  if (auto id = DecodeCompactJws(id_token); id.ok()) id_claims = std::move(id->claims);
+  context.fhir_user = ClaimText(id_claims, "fhirUser");
+  context.locale = ClaimText(id_claims, "locale");
   if (std::string locale = ClaimText(*token, "locale"); !locale.empty()) context.locale = locale;
   JsonValue access_claims = JsonValue::Object();
   if (auto access = DecodeCompactJws(context.access_token); access.ok()) access_claims = std::move(access->claims);
+  // The token response first, then the verified id_token (HelseID and OpenID Connect put user
+  // claims there), then the access token.
   auto claim = [&](const std::string& name) {
-    std::string value = ClaimText(*token, name);
-    return value.empty() ? ClaimText(access_claims, name) : value;
+    for (const JsonValue* claims : {&*token, &id_claims, &access_claims}) {
+      if (std::string value = ClaimText(*claims, name); !value.empty()) return value;
+    }
+    return std::string();
   };
   context.hpr_number = claim(settings_.hpr_claim);
   context.unit = claim(settings_.unit_claim);
   context.role = claim(settings_.role_claim);
+  // No HPR claim: the user's own Practitioner resource at the EHR may carry it.
+  if (context.hpr_number.empty()) {
+    context.hpr_number = ReadPractitionerHpr(send_, context.iss, context.fhir_user, context.access_token);
+  }
   return context;
 }
 

@@ -9,7 +9,8 @@
 //                        (signature by the issuer's JWKS, iss, aud, exp, nonce) and returns the
 //                        launch context: the token, patient, encounter, fhirUser, and the extra
 //                        claims Norwegian EHRs send (DIPS: hpr-nummer, role, department), a card
-//                        link's appContext and the user's locale.
+//                        link's appContext and the user's locale. Without an HPR claim, the HPR
+//                        number is read from the fhirUser Practitioner (practitioner_hpr.h).
 // Transport-free: HTTP goes through HttpSend, time through the clock, randomness through
 // `random_bytes`, so it is unit-tested without a network. Thread-safe.
 #include <cstdint>
@@ -36,8 +37,9 @@ struct SmartAppSettings {
   std::vector<std::string> allowed_issuers;
   int64_t launch_ttl_seconds = 600;  // an authorize round trip must finish within this
   int64_t clock_skew_seconds = 60;
-  // Claims (in the token response, or in the access token when it is a JWT) naming the user's
-  // HPR number and unit. DIPS Arena sends "hpr-nummer" and "dips-userroledepartment".
+  // Claims (in the token response, the id_token, or the access token when it is a JWT, in that
+  // order) naming the user's HPR number, unit and role. DIPS Arena sends "hpr-nummer" and
+  // "dips-userroledepartment".
   std::string hpr_claim = "hpr-nummer";
   std::string unit_claim = "dips-userroledepartment";
   std::string role_claim = "dips-userrolename";
@@ -53,7 +55,7 @@ struct LaunchContext {
   std::string encounter;     // when the EHR gives one
   std::string fhir_user;     // e.g. "Practitioner/123"
   std::string user_sub;      // the id_token's subject
-  std::string hpr_number;    // from the configured claim, when present
+  std::string hpr_number;    // from the configured claim, else the fhirUser Practitioner's HPR identifier
   std::string unit;          // ditto
   std::string role;          // ditto
   std::string app_context;   // a CDS Hooks card link's `appContext` (SMART token response), when given

@@ -1,5 +1,6 @@
 #include "plugin/cds/patient_facts.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -51,33 +52,71 @@ std::string LanguageFromAcceptLanguage(std::string_view header) {
 
 namespace {
 
-std::optional<std::string> MunicipalityExtension(const JsonValue* holder) {
-  if (holder == nullptr) return std::nullopt;
-  const JsonValue* extensions = holder->Find("extension");
-  if (extensions == nullptr) return std::nullopt;
-  for (const JsonValue& ext : extensions->items()) {
-    if (ext.FindString("url") != vocabulary::kMunicipalityExtension) continue;
-    if (const JsonValue* coding = ext.Find("valueCoding")) {
-      auto code = coding->FindString("code");
-      if (code && mappings::IsDigits(*code, 4)) return std::string(*code);
+// The municipality codes an address carries, most specific first: extensions on
+// Address.district, then on the Address, then inside no-basis-propertyinformation (the
+// property's municipality). Each is the no-basis municipality code or DIPS Arena's own
+// extension, with a kommunenummer system (or none); other codings are ignored.
+std::vector<std::string> MunicipalityCodes(const JsonValue& address) {
+  std::vector<std::string> codes;
+  auto read = [&codes](const JsonValue* holder, bool property_part) {
+    const JsonValue* extensions = holder ? holder->Find("extension") : nullptr;
+    if (extensions == nullptr) return;
+    for (const JsonValue& ext : extensions->items()) {
+      const std::string_view url = ext.FindString("url").value_or("");
+      const bool ours = vocabulary::IsMunicipalityExtension(url) || (property_part && url == "municipality");
+      const JsonValue* coding = ours ? ext.Find("valueCoding") : nullptr;
+      if (coding == nullptr) continue;
+      const std::optional<std::string_view> system = coding->FindString("system");
+      if (system && *system != vocabulary::kKommunenummerSystem && *system != vocabulary::kKommunenummerOid) continue;
+      const std::optional<std::string_view> code = coding->FindString("code");
+      if (code && mappings::IsDigits(*code, 4)) codes.emplace_back(*code);
+    }
+  };
+  read(address.Find("_district"), false);
+  read(&address, false);
+  if (const JsonValue* extensions = address.Find("extension")) {
+    for (const JsonValue& ext : extensions->items()) {
+      if (ext.FindString("url") == vocabulary::kPropertyInformationExtension) read(&ext, true);
     }
   }
-  return std::nullopt;
+  return codes;
 }
 
-std::string MunicipalityOfAddress(const JsonValue& address, const mappings::Geography& geo) {
-  if (auto m = MunicipalityExtension(address.Find("_district"))) return *m;
-  if (auto m = MunicipalityExtension(&address)) return *m;
-  if (auto district = address.FindString("district")) {
-    if (auto m = geo.MunicipalityByName(*district)) return *m;
-  }
-  if (auto postal = address.FindString("postalCode")) {
-    if (auto m = geo.MunicipalityByPostalCode(*postal)) return *m;
-  }
-  if (auto city = address.FindString("city")) {
-    if (auto m = geo.MunicipalityByName(*city)) return *m;
+// The municipality the address's text names, when it is one of `candidates` (any municipality
+// when `candidates` is empty). Without candidates: the district name, then the postal code, then
+// the city (no-basis and DIPS put the municipality's name in `district`; a postal code may cross
+// a border). Among a split number's successors the postal code comes first, as the name may
+// still be the old municipality's.
+std::string MunicipalityByText(const JsonValue& address, const mappings::Geography& geo,
+                               const std::vector<std::string>& candidates) {
+  auto fits = [&candidates](const std::optional<std::string>& m) {
+    return m && (candidates.empty() || std::find(candidates.begin(), candidates.end(), *m) != candidates.end());
+  };
+  std::optional<std::string> by_district, by_postal, by_city;
+  if (auto district = address.FindString("district")) by_district = geo.MunicipalityByName(*district);
+  if (auto postal = address.FindString("postalCode")) by_postal = geo.MunicipalityByPostalCode(*postal);
+  if (auto city = address.FindString("city")) by_city = geo.MunicipalityByName(*city);
+  const std::optional<std::string>* order_free[] = {&by_district, &by_postal, &by_city};
+  const std::optional<std::string>* order_split[] = {&by_postal, &by_district, &by_city};
+  for (const std::optional<std::string>* m : candidates.empty() ? order_free : order_split) {
+    if (fits(*m)) return **m;
   }
   return {};
+}
+
+// An address's municipality today. A coded number is read as today's (a retired number through
+// the changes table; a split one decided by the postal code or name among its successors); an
+// unknown code, like no code, leaves the district name, postal code and city to decide.
+// `state` is never read: no-basis puts the county's name there, DIPS the county's number.
+std::string MunicipalityOfAddress(const JsonValue& address, const mappings::Geography& geo) {
+  for (const std::string& code : MunicipalityCodes(address)) {
+    const std::vector<std::string> today = geo.TodaysNumbers(code);
+    if (today.size() == 1) return today.front();
+    if (today.size() > 1) {
+      if (std::string chosen = MunicipalityByText(address, geo, today); !chosen.empty()) return chosen;
+    }
+  }
+  return MunicipalityByText(address, geo, {});
 }
 
 bool CodesInScope(const JsonValue* concept_or_list, const mappings::DiagnosisTable& table) {
@@ -96,16 +135,66 @@ bool CodesInScope(const JsonValue* concept_or_list, const mappings::DiagnosisTab
   return false;
 }
 
-bool ConditionCounts(const JsonValue& condition) {
-  for (const fhir::Coding& c : fhir::CodingsOf(condition.Find("verificationStatus") ? *condition.Find("verificationStatus") : JsonValue())) {
-    if (c.code == "refuted" || c.code == "entered-in-error") return false;
+// False for a Condition marked refuted or entered in error.
+bool ConditionStands(const JsonValue& condition) {
+  if (const JsonValue* verification = condition.Find("verificationStatus")) {
+    for (const fhir::Coding& c : fhir::CodingsOf(*verification)) {
+      if (c.code == "refuted" || c.code == "entered-in-error") return false;
+    }
   }
+  return true;
+}
+
+// A standing Condition that is active, or says nothing of its clinical status (DIPS sends none).
+bool ConditionCounts(const JsonValue& condition) {
+  if (!ConditionStands(condition)) return false;
   const JsonValue* clinical = condition.Find("clinicalStatus");
   if (clinical == nullptr) return true;
   for (const fhir::Coding& c : fhir::CodingsOf(*clinical)) {
     if (c.code == "active" || c.code == "recurrence" || c.code == "relapse") return true;
   }
   return false;
+}
+
+// The care-episode identifier (DIPS's dips-omsorgsepisodeid) in an Identifier or a list of them.
+std::string CareEpisodeIn(const JsonValue* identifier_or_list) {
+  if (identifier_or_list == nullptr) return {};
+  std::vector<const JsonValue*> identifiers;
+  if (identifier_or_list->is_array()) {
+    for (const JsonValue& i : identifier_or_list->items()) identifiers.push_back(&i);
+  } else {
+    identifiers.push_back(identifier_or_list);
+  }
+  for (const JsonValue* i : identifiers) {
+    if (i->FindString("system") == vocabulary::kDipsCareEpisodeSystem) {
+      if (auto value = i->FindString("value"); value && !value->empty()) return std::string(*value);
+    }
+  }
+  return {};
+}
+
+// True when `reference` (a Reference) points at the current encounter: by literal reference or
+// by its care-episode identifier.
+bool IsCurrentEncounter(const JsonValue* reference, const PatientFacts& facts) {
+  if (reference == nullptr || facts.encounter_id.empty()) return false;
+  std::string_view ref = reference->FindString("reference").value_or("");
+  if (ref == "Encounter/" + facts.encounter_id) return true;
+  return !facts.care_episode.empty() && CareEpisodeIn(reference->Find("identifier")) == facts.care_episode;
+}
+
+// The references an Encounter makes to its diagnoses: diagnosis[].condition and reasonReference.
+std::vector<std::string> ConditionsOf(const JsonValue& encounter) {
+  std::vector<std::string> refs;
+  auto add = [&refs](const JsonValue* ref) {
+    if (auto text = ref ? ref->AsString() : std::nullopt) refs.emplace_back(*text);
+  };
+  if (const JsonValue* diagnoses = encounter.Find("diagnosis")) {
+    for (const JsonValue& d : diagnoses->items()) add(d.FindPath({"condition", "reference"}));
+  }
+  if (const JsonValue* reasons = encounter.Find("reasonReference")) {
+    for (const JsonValue& r : reasons->items()) add(r.Find("reference"));
+  }
+  return refs;
 }
 
 const JsonValue* Get(const ResolvedData& data, const char* key) {
@@ -145,6 +234,9 @@ void ReadRecords(const JsonValue& bundle, PatientFacts& facts) {
     if (const JsonValue* enc = c->FindPath({"encounter", "reference"})) {
       std::string_view ref = enc->AsString().value_or("");  // the EHR may send any JSON type here
       if (ref.rfind("Encounter/", 0) == 0) record.encounter_id = std::string(ref.substr(10));
+    }
+    if (record.encounter_id.empty() && IsCurrentEncounter(c->Find("encounter"), facts)) {
+      record.encounter_id = facts.encounter_id;  // named by its care-episode identifier only
     }
     bool to_patient = false, to_relatives = false;
     if (const JsonValue* recipients = c->Find("recipient")) {
@@ -216,13 +308,22 @@ std::string MunicipalityOf(const JsonValue& patient, const mappings::Geography& 
 PatientFacts ExtractFacts(const ResolvedData& data, const mappings::DiagnosisTable& diagnoses,
                           const mappings::Geography& geography) {
   PatientFacts facts;
+  const JsonValue* encounter = Get(data, "encounter");
+  if (encounter && encounter->FindString("resourceType") != "Encounter") encounter = nullptr;
+  if (encounter) {
+    facts.encounter_id = std::string(encounter->FindString("id").value_or(""));
+    facts.care_episode = CareEpisodeIn(encounter->Find("identifier"));
+    facts.in_scope = CodesInScope(encounter->Find("reasonCode"), diagnoses);
+  }
+  const std::vector<std::string> encounter_conditions = encounter ? ConditionsOf(*encounter) : std::vector<std::string>();
   if (const JsonValue* conditions = Get(data, "conditions")) {
     for (const JsonValue* c : fhir::BundleResources(*conditions, "Condition")) {
-      if (ConditionCounts(*c) && CodesInScope(c->Find("code"), diagnoses)) facts.in_scope = true;
+      const bool of_encounter =
+          IsCurrentEncounter(c->Find("encounter"), facts) ||
+          std::find(encounter_conditions.begin(), encounter_conditions.end(), fhir::ReferenceTo(*c)) != encounter_conditions.end();
+      const bool counts = of_encounter ? ConditionStands(*c) : ConditionCounts(*c);
+      if (counts && CodesInScope(c->Find("code"), diagnoses)) facts.in_scope = true;
     }
-  }
-  if (const JsonValue* encounter = Get(data, "encounter")) {
-    facts.in_scope = facts.in_scope || CodesInScope(encounter->Find("reasonCode"), diagnoses);
   }
   if (const JsonValue* episodes = Get(data, "episodesOfCare")) {
     for (const JsonValue* e : fhir::BundleResources(*episodes, "EpisodeOfCare")) {

@@ -21,6 +21,26 @@ inline constexpr std::string_view kGroupIdSystem = "https://selvhjelp.example/fh
 inline constexpr std::string_view kKommunenummerSystem = "https://register.geonorge.no/subregister/sosi-kodelister/kartverket/kommunenummer-alle";
 inline constexpr std::string_view kActReasonSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 inline constexpr std::string_view kMunicipalityExtension = "http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode";
+// The kommunenummer code system as an OID (Volven 3402), which DIPS Arena and older systems send.
+inline constexpr std::string_view kKommunenummerOid = "urn:oid:2.16.578.1.12.4.1.1.3402";
+// no-basis's property information (gårds-/bruksnummer and the property's municipality).
+inline constexpr std::string_view kPropertyInformationExtension = "http://hl7.no/fhir/StructureDefinition/no-basis-propertyinformation";
+// DIPS Arena's municipality extension on Address.district, as the DIPS IG's examples spell it
+// and as DIPS's test environment sends it (NAV's published sample).
+inline constexpr std::string_view kDipsMunicipalityExtensions[] = {
+    "http://dips.no/fhir/R4/StructureDefinition/DipsPatientMunicipality",
+    "http://dips.no/fhir/StructureDefinition/R4/DIPSPatientMunicipality",
+};
+inline bool IsMunicipalityExtension(std::string_view url) {
+  if (url == kMunicipalityExtension) return true;
+  for (std::string_view dips : kDipsMunicipalityExtensions) {
+    if (url == dips) return true;
+  }
+  return false;
+}
+// DIPS Arena's care-episode ("omsorgsepisode") identifier on Encounter: DIPS has no
+// EpisodeOfCare, and a DIPS encounter is known by this identifier.
+inline constexpr std::string_view kDipsCareEpisodeSystem = "http://dips.no/fhir/namingsystem/dips-omsorgsepisodeid";
 // Identifiers of the Procedure and Consent of a record ("<record id>/procedure"), and the tag
 // that marks all four resources of one record (code: the record id).
 inline constexpr std::string_view kRecordSystem = "https://selvhjelp.example/fhir/NamingSystem/record";

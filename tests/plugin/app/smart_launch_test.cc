@@ -51,6 +51,11 @@ struct FakeEhr {
   std::map<std::string, std::string> token_form;  // what the token endpoint received
   std::function<void(JsonValue& claims)> edit_claims = [](JsonValue&) {};
   std::function<void(JsonValue& response)> edit_response = [](JsonValue&) {};
+  std::function<void(JsonValue& claims)> edit_access = [](JsonValue&) {};
+  // The user's Practitioner at the EHR (GET <iss>/Practitioner/prac-1), and what asked for it.
+  std::string practitioner_body = "{}";
+  int practitioner_reads = 0;
+  std::string practitioner_authorization;
   int64_t now = 1'800'000'000;
   std::string smart_config = R"({"authorization_endpoint":"https://auth.example/authorize","token_endpoint":"https://auth.example/token",
     "issuer":"https://auth.example","jwks_uri":"https://auth.example/jwks","code_challenge_methods_supported":["S256"],
@@ -89,6 +94,7 @@ struct FakeEhr {
         JsonValue access = JsonValue::Object();
         access.Set("hpr-nummer", "9144889");
         access.Set("dips-userroledepartment", "Avdeling for rusbehandling");
+        edit_access(access);
         response.Set("access_token", *SignJws(JsonValue::Object(), access, *key));
         response.Set("token_type", "Bearer");
         response.Set("expires_in", JsonValue::Int(3600));
@@ -98,6 +104,11 @@ struct FakeEhr {
         response.Set("id_token", IdToken());
         edit_response(response);
         return HttpResponse{200, fhir::WriteJson(response), "", "", ""};
+      }
+      if (r.url == std::string(kIss) + "/Practitioner/prac-1" && r.method == "GET") {
+        ++practitioner_reads;
+        practitioner_authorization = r.headers.count("Authorization") ? r.headers.at("Authorization") : "";
+        return HttpResponse{200, practitioner_body, "", "", ""};
       }
       return HttpResponse{404, "", "", "", ""};
     };
@@ -233,4 +244,48 @@ BOOST_FIXTURE_TEST_CASE(app_context_and_locale_come_from_the_token_response_or_t
   BOOST_REQUIRE(context.ok());
   BOOST_TEST(context->locale == "en");
   BOOST_TEST(context->app_context.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(the_hpr_claim_may_come_in_the_id_token, Fixture) {
+  ehr.edit_access = [](JsonValue& claims) { claims.Erase("hpr-nummer"); };
+  ehr.edit_claims = [](JsonValue& claims) { claims.Set("hpr-nummer", "9144900"); };
+  Result<LaunchContext> context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE_MESSAGE(context.ok(), context.status().message());
+  BOOST_TEST(context->hpr_number == "9144900");
+  BOOST_TEST(ehr.practitioner_reads == 0);  // a claim is enough
+}
+
+BOOST_FIXTURE_TEST_CASE(without_an_hpr_claim_the_fhir_user_practitioner_gives_it, Fixture) {
+  // No claim anywhere: the user's Practitioner (shaped as in DIPS's IG, tests/data/dips) has it.
+  ehr.edit_access = [](JsonValue& claims) { claims.Erase("hpr-nummer"); };
+  ehr.practitioner_body = *fhir::ReadTextFile(fs::path(SELVHJELP_SOURCE_DIR) / "tests/data/dips/Practitioner-hpr.json");
+  Result<LaunchContext> context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE_MESSAGE(context.ok(), context.status().message());
+  BOOST_TEST(context->hpr_number == "9144900");
+  BOOST_TEST(ehr.practitioner_reads == 1);
+  BOOST_TEST(ehr.practitioner_authorization == "Bearer " + context->access_token);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_practitioner_elsewhere_or_without_hpr_leaves_it_empty, Fixture) {
+  ehr.edit_access = [](JsonValue& claims) { claims.Erase("hpr-nummer"); };
+  // Not an HPR system, or not digits: no number, and the launch still succeeds.
+  ehr.practitioner_body = R"({"resourceType":"Practitioner","identifier":[{"system":"urn:oid:1.3.6.1.4.1.9038.51.1","value":"9000001"},
+    {"system":"urn:oid:2.16.578.1.12.4.1.4.4","value":"91449OO"}]})";
+  Result<LaunchContext> context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE(context.ok());
+  BOOST_TEST(context->hpr_number.empty());
+  BOOST_TEST(ehr.practitioner_reads == 1);
+  // A fhirUser on another server never gets the EHR's token.
+  ehr.edit_claims = [](JsonValue& claims) { claims.Set("fhirUser", "https://elsewhere.example/fhir/Practitioner/prac-1"); };
+  context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE(context.ok());
+  BOOST_TEST(context->hpr_number.empty());
+  BOOST_TEST(ehr.practitioner_reads == 1);
+  // The same URL under the EHR's own base is read.
+  ehr.edit_claims = [](JsonValue& claims) { claims.Set("fhirUser", std::string(kIss) + "/Practitioner/prac-1"); };
+  ehr.practitioner_body = *fhir::ReadTextFile(fs::path(SELVHJELP_SOURCE_DIR) / "tests/data/dips/Practitioner-hpr.json");
+  context = launch.Complete(Begin(), "good-code");
+  BOOST_REQUIRE(context.ok());
+  BOOST_TEST(context->hpr_number == "9144900");
+  BOOST_TEST(ehr.practitioner_reads == 2);
 }
