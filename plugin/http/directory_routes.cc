@@ -33,7 +33,7 @@ void Reply(const Exchange& ex, int status, std::string body, const char* content
 
 void ReplyError(const Exchange& ex, const Status& status) {
   HttpError error = ToHttpError(status, ex->id());
-  Reply(ex, error.status, std::move(error.body), kJson);
+  Reply(ex, error.status, std::move(error.body), kFhirJson);  // an OperationOutcome
 }
 
 std::string PercentEncode(std::string_view text) {

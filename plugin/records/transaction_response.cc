@@ -41,18 +41,25 @@ TransactionReading NotAnAnswer(std::string why, std::string log_note) {
   return reading;
 }
 
-// The resource types sent, in entry order: request.url up to its first '/' or '?' (a conditional
-// create's url is the type, an update's is Type/id).
-std::vector<std::string> SentTypes(const JsonValue& sent) {
-  std::vector<std::string> types;
+// What one entry sent: its resource type (request.url up to its first '/' or '?': a conditional
+// create's url is the type, an update's is Type/id, a conditional patch's Type?search) and whether
+// it was a PATCH (FHIR makes the answer's location optional for it).
+struct SentEntry {
+  std::string type;
+  bool patch = false;
+};
+
+std::vector<SentEntry> SentEntries(const JsonValue& sent) {
+  std::vector<SentEntry> out;
   if (const JsonValue* entries = sent.Find("entry")) {
     for (const JsonValue& entry : entries->items()) {
       const JsonValue* request = entry.Find("request");
       const std::string_view url = request ? request->FindString("url").value_or("") : "";
-      types.emplace_back(url.substr(0, url.find_first_of("/?")));
+      out.push_back({std::string(url.substr(0, url.find_first_of("/?"))),
+                     request != nullptr && request->FindString("method") == "PATCH"});
     }
   }
-  return types;
+  return out;
 }
 
 }  // namespace
@@ -95,7 +102,7 @@ TransactionReading ReadTransactionResponse(std::string_view sent_bundle, std::st
     return NotAnAnswer("a Bundle of type '" + std::string(type) + "', not transaction-response", "wrong Bundle type");
   }
   Result<JsonValue> sent = fhir::ParseJson(sent_bundle);
-  const std::vector<std::string> types = sent.ok() ? SentTypes(*sent) : std::vector<std::string>{};
+  const std::vector<SentEntry> types = sent.ok() ? SentEntries(*sent) : std::vector<SentEntry>{};
   const JsonValue* entries = answer->Find("entry");
   const size_t answered = entries ? entries->items().size() : 0;
   // A failed entry is the server's word on the record, whatever else the answer holds.
@@ -124,12 +131,14 @@ TransactionReading ReadTransactionResponse(std::string_view sent_bundle, std::st
     const JsonValue* response = entries->items()[i].Find("response");
     const int status = EntryStatus(response ? response->FindString("status").value_or("") : "");
     const std::string_view location = response ? response->FindString("location").value_or("") : "";
-    if (status < 200 || status >= 300 || !LocationNames(location, types[i])) {
-      return NotAnAnswer("entry " + std::to_string(i) + " (" + types[i] + ") has no 2xx status with a " + types[i] +
+    const std::string& type = types[i].type;
+    const bool location_optional = types[i].patch && location.empty();
+    if (status < 200 || status >= 300 || !(location_optional || LocationNames(location, type))) {
+      return NotAnAnswer("entry " + std::to_string(i) + " (" + type + ") has no 2xx status with a " + type +
                              " location",
                          "entry without location");
     }
-    if (reading.record_location.empty() && (types[i] == "Communication" || types[i] == "DocumentReference")) {
+    if (reading.record_location.empty() && !location.empty() && (type == "Communication" || type == "DocumentReference")) {
       reading.record_location = std::string(location);
     }
   }

@@ -150,6 +150,8 @@ void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
   if (!failed.ok()) {
     if (sqlite3_get_autocommit(db_) == 0) (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     for (Waiter* w : batch) w->result = failed;
+  } else if (!batch.empty()) {
+    PurgeIfDueLocked(batch.back()->record.created_ms);  // records kept, never sent (writeBack none), expire too
   }
 }
 
@@ -288,17 +290,21 @@ Result<OutboxCounts> Outbox::Counts() {
 Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, int64_t now_ms,
                                                   const std::function<Result<std::string>(const std::string&)>& correction) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement find(statements_.Get(db_,
-      "SELECT o.bundle, o.subject_key, o.recipient, f.status, o.state FROM outbox o JOIN record_facts f "
-      "ON f.record_id=o.record_id WHERE o.record_id=?"));
-  const int found = find.Bind(1, record_id).Step();
-  if (found == SQLITE_DONE) return NotFoundError("no record with this id");
-  if (found != SQLITE_ROW) return InternalError("store: cannot read the record");
-  if (find.Text(3) == kRecordEnteredInError) return Marked::kAlreadyMarked;
-  SELVHJELP_ASSIGN_OR_RETURN(const std::string bundle, correction(find.Text(0)));
-  const std::string subject_key = find.Text(1), recipient = find.Text(2);
+  std::string original, subject_key, recipient, status, state;
+  {  // read and reset before BEGIN IMMEDIATE: a statement left on a row would hold a read
+     // transaction that SQLite cannot upgrade while another connection writes (no busy wait)
+    Statement find(statements_.Get(db_,
+        "SELECT o.bundle, o.subject_key, o.recipient, f.status, o.state FROM outbox o JOIN record_facts f "
+        "ON f.record_id=o.record_id WHERE o.record_id=?"));
+    const int found = find.Bind(1, record_id).Step();
+    if (found == SQLITE_DONE) return NotFoundError("no record with this id");
+    if (found != SQLITE_ROW) return InternalError("store: cannot read the record");
+    original = find.Text(0), subject_key = find.Text(1), recipient = find.Text(2), status = find.Text(3), state = find.Text(4);
+  }
+  if (status == kRecordEnteredInError) return Marked::kAlreadyMarked;
+  SELVHJELP_ASSIGN_OR_RETURN(const std::string bundle, correction(original));
   // A record never sent (records.writeBack none) has no EHR copy: its correction is kept, not sent.
-  const std::string correction_state = find.Text(4) == "stored" ? "stored" : "pending";
+  const std::string correction_state = state == "stored" ? "stored" : "pending";
   const std::string what = "cannot mark the record entered-in-error";
   bool marked_elsewhere = false;  // by another process since the read above
   auto write = [&]() -> Status {
@@ -349,8 +355,12 @@ Result<int64_t> Outbox::PurgeDeliveredLocked(int64_t before_ms) {
   SELVHJELP_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
   Statement facts(statements_.Get(db_,
       "DELETE FROM record_facts WHERE record_id IN "
-      "(SELECT record_id FROM outbox WHERE state='delivered' AND created_ms<?)"));
-  Statement rows(statements_.Get(db_, "DELETE FROM outbox WHERE state='delivered' AND created_ms<?"));
+      "(SELECT record_id FROM outbox WHERE state IN ('delivered','stored') AND created_ms<?)"));
+  // A record's correction goes with it (it is kept until its record is gone, so no copy is left
+  // half-corrected); a pending or parked record or correction is never deleted.
+  Statement rows(statements_.Get(db_,
+      "DELETE FROM outbox WHERE state IN ('delivered','stored') AND created_ms<? AND (corrects='' OR NOT EXISTS"
+      "(SELECT 1 FROM outbox p WHERE p.record_id=outbox.corrects AND p.state NOT IN ('delivered','stored')))"));
   int64_t deleted = 0;
   int rc = facts.Bind(1, before_ms).Step();
   if (rc == SQLITE_DONE) {
@@ -362,7 +372,10 @@ Result<int64_t> Outbox::PurgeDeliveredLocked(int64_t before_ms) {
     (void)Exec(db_, "ROLLBACK");
     return failed;
   }
-  SELVHJELP_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  if (Status committed = Exec(db_, "COMMIT"); !committed.ok()) {
+    (void)Exec(db_, "ROLLBACK");  // never leave the transaction open for the next writer
+    return committed;
+  }
   return deleted;
 }
 
@@ -371,7 +384,8 @@ std::optional<LocalOutcome> Outbox::LatestOutcome(const std::string& subject_key
   // Corrections carry no outcome; records marked entered-in-error do not count.
   Statement latest(statements_.Get(db_,
       "SELECT outcome, override_code, encounter_id, outcome_at FROM outbox WHERE subject_key=? AND recipient=? "
-      "AND corrects='' AND record_id NOT IN (SELECT record_id FROM record_facts WHERE status='entered-in-error') "
+      "AND corrects='' AND NOT EXISTS(SELECT 1 FROM record_facts f WHERE f.record_id=outbox.record_id "
+      "AND f.status='entered-in-error') "
       "ORDER BY outcome_at DESC, rowid DESC LIMIT 1"));
   if (latest.Bind(1, subject_key).Bind(2, recipient).Step() != SQLITE_ROW) return std::nullopt;
   return LocalOutcome{latest.Text(0), latest.Text(1), latest.Text(2), latest.Int(3)};

@@ -59,8 +59,9 @@ struct OutboxCounts {
 };
 
 struct OutboxOptions {
-  // Retention (records.retentionDays): delivered records created longer ago than this are deleted
-  // at Open and then at most once an hour as records are delivered; 0 keeps them.
+  // Retention (records.retentionDays): delivered and stored (never sent) records created longer
+  // ago than this are deleted, with their corrections, at Open and then at most once an hour as
+  // records are committed or delivered; 0 keeps them.
   int64_t retention_ms = 0;
 };
 

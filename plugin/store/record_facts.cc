@@ -49,12 +49,16 @@ Status InsertRecordFacts(sqlite3* db, StatementCache& statements, const RecordFa
 }
 
 Result<std::vector<StoredRecord>> SelectRecords(sqlite3* db, StatementCache& statements, const std::string& subject_key) {
-  Statement select(statements.Get(db,
-      "SELECT f.record_id, f.subject_key, f.recipient, f.sent, f.sent_seconds, f.level, f.response, f.encounter_id, "
-      "f.group_ids, f.group_names, f.status, f.status_changed_ms, COALESCE(o.state, '') FROM record_facts f "
-      "LEFT JOIN outbox o ON o.record_id=f.record_id WHERE ?1='' OR f.subject_key=?1 "
-      "ORDER BY f.sent_seconds, f.record_id"));
-  select.Bind(1, subject_key);
+#define SELVHJELP_RECORD_COLUMNS                                                                            \
+  "SELECT f.record_id, f.subject_key, f.recipient, f.sent, f.sent_seconds, f.level, f.response, f.encounter_id, " \
+  "f.group_ids, f.group_names, f.status, f.status_changed_ms, COALESCE(o.state, '') FROM record_facts f "        \
+  "LEFT JOIN outbox o ON o.record_id=f.record_id "
+  // Two statements, so a patient's query uses the subject index (an "?='' OR" would scan).
+  Statement select(statements.Get(db, subject_key.empty()
+      ? SELVHJELP_RECORD_COLUMNS "ORDER BY f.sent_seconds, f.record_id"
+      : SELVHJELP_RECORD_COLUMNS "WHERE f.subject_key=? ORDER BY f.sent_seconds, f.record_id"));
+#undef SELVHJELP_RECORD_COLUMNS
+  if (!subject_key.empty()) select.Bind(1, subject_key);
   std::vector<StoredRecord> out;
   int rc;
   while ((rc = select.Step()) == SQLITE_ROW) {

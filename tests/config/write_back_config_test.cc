@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(write_back_defaults_to_communication) {
   auto cfg = LoadConfig(file);
   BOOST_REQUIRE_MESSAGE(cfg.ok(), cfg.status().message());
   BOOST_TEST(cfg->records.write_back == "communication");
-  BOOST_TEST(cfg->records.auth.scope.find("system/Communication.crs") != std::string::npos);
+  BOOST_TEST(cfg->records.auth.scope.find("system/Communication.crus") != std::string::npos);
   fs::remove(file);
 }
 

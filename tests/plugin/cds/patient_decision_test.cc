@@ -97,6 +97,8 @@ BOOST_FIXTURE_TEST_CASE(without_the_ehrs_records_the_decision_says_it_used_ours_
   data["informationRecords"] = fhir::JsonValue();  // none there
   PatientDecision known = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
   BOOST_TEST(!known.ehr_records_unknown);
+  data["informationRecords"] = *fhir::ParseJson(R"({"resourceType":"OperationOutcome"})");  // an error in its place
+  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered).ehr_records_unknown);
 }
 
 namespace {

@@ -98,3 +98,13 @@ BOOST_AUTO_TEST_CASE(a_document_answer_counts_with_the_put_binary_and_keeps_the_
                                                 R"({"response":{"status":"201","location":"DocumentReference/9"}})"));
   BOOST_TEST(static_cast<int>(wrong.kind) == static_cast<int>(Kind::kNotAnAnswer));
 }
+
+BOOST_AUTO_TEST_CASE(a_patch_may_be_answered_without_a_location_but_not_with_a_wrong_one) {
+  constexpr const char* kCorrection = R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"resource":{"resourceType":"Binary"},"request":{"method":"PATCH","url":"Communication?identifier=a|1"}}]})";
+  TransactionReading bare = ReadTransactionResponse(kCorrection, Answer("transaction-response", R"({"response":{"status":"200"}})"));
+  BOOST_TEST(static_cast<int>(bare.kind) == static_cast<int>(Kind::kWritten));
+  TransactionReading wrong = ReadTransactionResponse(
+      kCorrection, Answer("transaction-response", R"({"response":{"status":"200","location":"Procedure/9"}})"));
+  BOOST_TEST(static_cast<int>(wrong.kind) == static_cast<int>(Kind::kNotAnAnswer));
+}

@@ -155,6 +155,22 @@ BOOST_FIXTURE_TEST_CASE(retention_deletes_only_delivered_records, TempStore) {
   BOOST_TEST(!(*outbox)->Get("delivered-old")->has_value());
 }
 
+BOOST_FIXTURE_TEST_CASE(retention_deletes_records_never_sent_with_their_corrections, TempStore) {
+  auto outbox = Outbox::Open(dir / "store.db");
+  for (const auto& [id, at] : {std::pair<std::string, int64_t>{"kept-old", 100}, {"kept-new", 5000}}) {
+    NewOutboxRecord kept = Record(id, "key-a", at, "");
+    kept.deliver = false;  // records.writeBack none
+    BOOST_REQUIRE((*outbox)->Enqueue(kept).ok());
+  }
+  BOOST_REQUIRE((*outbox)->MarkEnteredInError("kept-old", 200'000, BuildCorrectionBundle).ok());
+  auto deleted = (*outbox)->PurgeDelivered(1'000'000);
+  BOOST_REQUIRE(deleted.ok());
+  BOOST_TEST(*deleted == 2);  // the record and its correction
+  BOOST_TEST(!(*outbox)->Get("kept-old")->has_value());
+  BOOST_TEST(!(*outbox)->Get("kept-old/entered-in-error")->has_value());
+  BOOST_TEST((*outbox)->Records("key-a")->size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_correction_patches_every_resource_with_a_status_by_its_identifier) {
   auto bundle = BuildCorrectionBundle(kTransaction);
   BOOST_REQUIRE(bundle.ok());
