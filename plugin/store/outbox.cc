@@ -53,7 +53,7 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& file, 
   if (sqlite3_stmt* probe = outbox->statements_.Get(outbox->db_, "SELECT corrects FROM outbox LIMIT 0"); probe == nullptr) {
     SELVHJELP_RETURN_IF_ERROR(Exec(outbox->db_, kCorrectsColumn));
   }
-  if (options.retention_ms > 0) {
+  {
     std::lock_guard<std::mutex> lock(outbox->mutex_);
     outbox->PurgeIfDueLocked(std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count());
@@ -198,7 +198,7 @@ void Outbox::Release(const std::string& record_id) {
 }
 
 Status Outbox::MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms) {
-  if (options_.retention_ms > 0) {
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     PurgeIfDueLocked(now_ms);
   }
@@ -341,7 +341,7 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
 }
 
 void Outbox::PurgeIfDueLocked(int64_t now_ms) {
-  if (now_ms - last_purge_ms_ < 3600 * 1000) return;
+  if (options_.retention_ms <= 0 || now_ms - last_purge_ms_ < 3600 * 1000) return;  // 0: records are kept
   last_purge_ms_ = now_ms;
   NoteWrite(PurgeDeliveredLocked(now_ms - options_.retention_ms).status());  // tried again in an hour
 }

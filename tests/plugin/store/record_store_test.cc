@@ -162,7 +162,8 @@ BOOST_FIXTURE_TEST_CASE(retention_deletes_records_never_sent_with_their_correcti
     kept.deliver = false;  // records.writeBack none
     BOOST_REQUIRE((*outbox)->Enqueue(kept).ok());
   }
-  BOOST_REQUIRE((*outbox)->MarkEnteredInError("kept-old", 200'000, BuildCorrectionBundle).ok());
+  auto marked = (*outbox)->MarkEnteredInError("kept-old", 200'000, BuildCorrectionBundle);
+  BOOST_REQUIRE_MESSAGE(marked.ok(), marked.status().ToString());
   auto deleted = (*outbox)->PurgeDelivered(1'000'000);
   BOOST_REQUIRE(deleted.ok());
   BOOST_TEST(*deleted == 2);  // the record and its correction
