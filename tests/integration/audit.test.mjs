@@ -150,6 +150,7 @@ describe('selvhjelp audit over a Bulk Data export', () => {
 describe('the audit from a FHIR server: the command line and $evaluate-measure', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-audit-fhir-'));
   const bulk = path.join(tmp, 'bulk');
+  const posted = path.join(tmp, 'bulk-posted');  // the export with only the Communications posted
   let peer;
   let service;
   let expected;
@@ -234,6 +235,7 @@ function copyExport(from, to, communications = () => []) {
 describe('selvhjelp audit --store: the records from our own store', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-audit-store-'));
   const bulk = path.join(tmp, 'bulk');
+  const posted = path.join(tmp, 'bulk-posted');  // the export with only the Communications posted
   let peer;
   let service;
   let communications;
@@ -246,7 +248,12 @@ describe('selvhjelp audit --store: the records from our own store', () => {
 
   before(async () => {
     await run(BIN, ['synth', '--patients', '300', '--seed', '11', '--out', bulk]);
-    communications = fs.readFileSync(path.join(bulk, 'Communication.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // A record's `sent` may not be in the future (POST /records refuses it), and the synthetic
+    // export's dates are fixed: only those already past are posted, and compared with an export
+    // holding the same ones.
+    communications = fs.readFileSync(path.join(bulk, 'Communication.ndjson'), 'utf8').split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l)).filter((c) => Date.parse(c.sent) <= Date.now());
+    copyExport(bulk, posted, (all) => all.filter((c) => Date.parse(c.sent) <= Date.now()));
     peer = await startFhirPeer();
     service = await startService((config) => {
       config.records = { fhirServer: peer.base, allowHttp: true, retryInitialMs: 100, retryMaxMs: 800 };
@@ -266,8 +273,9 @@ describe('selvhjelp audit --store: the records from our own store', () => {
   });
 
   test('the same records give the same figures from the store as from the export', async () => {
-    const expected = readJson(path.join(bulk, 'expected.json')).groups;
-    assert.deepEqual((await audit('out-bulk', bulk)).figures, expected);
+    assert.deepEqual((await audit('out-bulk-all', bulk)).figures, readJson(path.join(bulk, 'expected.json')).groups);
+    const expected = (await audit('out-bulk', posted)).figures;
+    assert.ok(expected.patients.numerator > 0, 'records were posted');
     assert.deepEqual((await audit('out-store', bulk, '--store')).figures, expected);
     // The export's Communications play no part with --store: without them the figures are the same.
     const bare = path.join(tmp, 'bulk-without-records');
@@ -297,7 +305,7 @@ describe('selvhjelp audit --store: the records from our own store', () => {
     assert.deepEqual(after, { ...before, patients: { ...before.patients, numerator: before.patients.numerator - 1 } });
     // The EHR's side: an export whose copy of that Communication is entered-in-error counts it no more.
     const corrected = path.join(tmp, 'bulk-corrected');
-    copyExport(bulk, corrected, (all) => all.map((c) => (c.id === chosen.id ? { ...c, status: 'entered-in-error' } : c)));
+    copyExport(posted, corrected, (all) => all.map((c) => (c.id === chosen.id ? { ...c, status: 'entered-in-error' } : c)));
     assert.deepEqual((await audit('out-corrected', corrected)).figures, after);
     const unknown = await run(BIN, ['records', 'entered-in-error', crypto.randomUUID(), '--config', service.configPath]).catch((e) => e);
     assert.equal(unknown.code, 1);
