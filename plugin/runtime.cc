@@ -167,7 +167,11 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   const HttpSend write_send = make_http_send && !rt->config.records.fhir_server.empty()
       ? make_http_send(rt->config.ca_file, std::chrono::milliseconds(rt->config.records.timeout_ms), stop) : HttpSend();
   auto write_tokens = MakeTokenSource(rt->config.records.auth, rt->config.records.fhir_server, write_send, "records.auth");
-  rt->write_send = write_send;
+  // The capability probe's sender: the gateway's headers (records.auth.headers) go along, as with
+  // delivery; no token (a FHIR server serves /metadata openly).
+  rt->write_send = write_send ? MakeAuthorizedSend(write_send, {RouteFor(rt->config.records.fhir_server, nullptr,
+                                                                          rt->config.records.auth)})
+                              : HttpSend();
   problems.Merge(write_tokens.status());
   if (make_http_send && !rt->config.audit.fhir_server.empty()) {
     const HttpSend audit_send = make_http_send(rt->config.ca_file, std::chrono::seconds(60), stop);

@@ -68,7 +68,7 @@ struct Runtime {
   std::unique_ptr<RecordDelivery> delivery;         // the same; started by the caller
   std::unique_ptr<RecordService> records;           // only when open_store
   std::unique_ptr<WriteBackMode> write_back;        // records.writeBack (plugin/records/write_back.h)
-  HttpSend write_send;                              // to records.fhirServer, when set
+  HttpSend write_send;                              // to records.fhirServer, when set, with records.auth.headers (no token)
   std::jthread capability_probe;  // StartWorkers: reads the EHR's CapabilityStatement once and logs what it says
   HttpSend audit_send;                              // to audit.fhirServer, when set
   std::unique_ptr<AccessTokenSource> audit_tokens;  // the same

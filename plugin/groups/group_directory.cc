@@ -33,7 +33,8 @@ GroupDirectory GroupDirectory::Build(std::vector<Group> groups, const mappings::
 
 GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
                                      std::vector<std::shared_ptr<const std::vector<Group>>> owners,
-                                     const mappings::Geography* geography) {
+                                     const mappings::Geography* geography,
+                                     const std::vector<const Group*>& hidden) {
   GroupDirectory d;
   d.owners_ = std::move(owners);
   d.groups_ = std::move(groups);
@@ -55,6 +56,7 @@ GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
       }
     }
   }
+  for (const Group* g : hidden) d.by_id_.try_emplace(HealthcareServiceId(*g), g);
   for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
     std::vector<std::pair<size_t, Position>> points;
     for (auto& [municipality, area] : index->by_municipality) {

@@ -72,9 +72,13 @@ class GroupDirectory {
   static GroupDirectory Build(std::vector<Group> groups, const mappings::Geography* geography = nullptr);
   // The same over groups owned elsewhere: each of `groups` points into one of `owners`, which the
   // directory keeps alive (LiveDirectory shares its sources' content this way instead of copying).
+  // `hidden` (also into `owners`) are groups only Find resolves: never matched, listed or counted
+  // (groups.staleGroups: hide leaves a stale source's groups out of cards and searches, while a
+  // record or a read naming one handed out a minute earlier still finds it).
   static GroupDirectory Build(std::vector<const Group*> groups,
                               std::vector<std::shared_ptr<const std::vector<Group>>> owners,
-                              const mappings::Geography* geography = nullptr);
+                              const mappings::Geography* geography = nullptr,
+                              const std::vector<const Group*>& hidden = {});
 
   // Local first: groups in `municipality`, then the county, then the rest of the health region
   // (when built with a geography), then digital groups, each capped at
@@ -96,7 +100,7 @@ class GroupDirectory {
 
   size_t size() const { return groups_.size(); }
   // The group whose HealthcareServiceId is `id` (as records, GET /directory/groups and the app
-  // name a group), or null. A hash lookup: the ids are computed once, in Build.
+  // name a group), hidden ones included, or null. A hash lookup: the ids are computed once, in Build.
   const Group* Find(std::string_view id) const;
   // Every group, in name order.
   GroupList groups() const { return GroupList(groups_); }
@@ -118,7 +122,7 @@ class GroupDirectory {
   };
   std::vector<std::shared_ptr<const std::vector<Group>>> owners_;
   std::vector<const Group*> groups_;  // into owners_, in name order
-  std::unordered_map<std::string, const Group*> by_id_;  // HealthcareServiceId -> group (the first in name order)
+  std::unordered_map<std::string, const Group*> by_id_;  // HealthcareServiceId -> group (the first in name order, then hidden ones)
   std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;

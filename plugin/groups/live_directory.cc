@@ -219,18 +219,24 @@ bool LiveDirectory::Refresh(size_t index) {
 }
 
 void LiveDirectory::Rebuild() {
-  std::vector<std::shared_ptr<const std::vector<Group>>> per_source;
+  std::vector<std::shared_ptr<const std::vector<Group>>> shown, all;
+  std::vector<const Group*> hidden;  // stale sources' groups under hide: found by id, never chosen
   {
     std::set<std::string> stale = stale_.hide ? confirmations_->StaleSources() : std::set<std::string>{};
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Source& s : sources_) {
-      if (!stale.contains(s.config.name)) per_source.push_back(s.groups);
+      all.push_back(s.groups);
+      if (!stale.contains(s.config.name)) {
+        shown.push_back(s.groups);
+      } else {
+        for (const Group& g : *s.groups) hidden.push_back(&g);
+      }
     }
     left_out_stale_ = std::move(stale);
   }
-  std::vector<const Group*> merged = Merge(per_source);
+  std::vector<const Group*> merged = Merge(shown);
   auto directory = std::make_shared<const GroupDirectory>(
-      GroupDirectory::Build(std::move(merged), std::move(per_source), readers_.geography));
+      GroupDirectory::Build(std::move(merged), std::move(all), readers_.geography, hidden));
   {
     std::lock_guard<std::mutex> lock(current_mutex_);
     current_.swap(directory);

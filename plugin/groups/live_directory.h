@@ -92,8 +92,9 @@ class LiveDirectory {
   // (request it first), otherwise after that read. Idempotent.
   void Stop();
 
-  // With `hide`, a source that turns stale leaves the directory within a second (the background
-  // thread rebuilds it), and comes back with its next good read.
+  // With `hide`, a source that turns stale leaves the directory's matches, lists and searches
+  // within a second (the background thread rebuilds it), and comes back with its next good read;
+  // Find still resolves its groups, so records and reads naming them keep working.
   std::shared_ptr<const GroupDirectory> Current() const;
   // When each source last confirmed its groups, and which are stale. Lives as long as this.
   const SourceConfirmations& Confirmations() const { return *confirmations_; }

@@ -163,8 +163,11 @@ describe('staleness: a source that stops answering', () => {
     const status = await (await fetch(`${shown.base}/directory/status`)).json();
     assert.equal(status.sources[0].stale, true);
     await waitFor(async () => (await groups(hidden)).length === 0, 'the stale group to be hidden');
-    const gone = await fetch(`${hidden.base}/directory/HealthcareService/${stale.id}`);
-    assert.equal(gone.status, 404);
-    await gone.text();
+    const found = await (await fetch(`${hidden.base}/directory/HealthcareService?_id=${stale.id}`)).json();
+    assert.equal(found.total, 0, 'hidden from searches');
+    // A fullUrl handed out before it was hidden still reads, marked stale.
+    const kept = await fetch(`${hidden.base}/directory/HealthcareService/${stale.id}`);
+    assert.equal(kept.status, 200);
+    assert.ok((await kept.json()).extension.some((x) => x.url === STALE));
   });
 });

@@ -186,9 +186,14 @@ describe('no write-back (records.writeBack none)', () => {
 });
 
 describe('check-config reads the EHR\'s CapabilityStatement', () => {
-  // A server whose statement lists what document mode needs.
-  async function startCapableServer() {
+  // A server whose statement lists what document mode needs; with `gatewayKey`, behind a gateway
+  // that answers 401 to a request without that Ocp-Apim-Subscription-Key.
+  async function startCapableServer(gatewayKey) {
     const server = http.createServer((req, res) => {
+      if (gatewayKey && req.headers['ocp-apim-subscription-key'] !== gatewayKey) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        return res.end('{"statusCode": 401, "message": "Access denied due to missing subscription key."}');
+      }
       res.writeHead(200, { 'content-type': 'application/fhir+json' });
       res.end(JSON.stringify({ resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
         rest: [{ mode: 'server', interaction: [{ code: 'transaction' }], resource: [
@@ -211,6 +216,18 @@ describe('check-config reads the EHR\'s CapabilityStatement', () => {
       const bare = use(await startService(recordsConfig(peer.base)));
       const warned = await run(BIN, ['check-config', bare.configPath]);  // exit 0: a warning only
       assert.match(warned.stdout, /warning: records\.writeBack communication: the EHR's CapabilityStatement does not list Communication create/);
+    });
+  });
+
+  test('behind an API gateway the probe sends records.auth.headers, at start-up and in check-config', async () => {
+    await withResources(async (use) => {
+      const gated = use(await startCapableServer('gw-key-1'));
+      const service = use(await startService(documentConfig(gated.base,
+        { auth: { type: 'none', headers: { 'Ocp-Apim-Subscription-Key': 'gw-key-1' } } })));
+      const checked = await run(BIN, ['check-config', service.configPath]);
+      assert.match(checked.stdout, /records\.writeBack document: the EHR's CapabilityStatement lists everything this mode needs/);
+      await waitFor(() => /CapabilityStatement lists everything this mode needs/.test(service.log), 'the start-up probe logged');
+      assert.doesNotMatch(service.log, /HTTP 401|gw-key-1/);
     });
   });
 });

@@ -237,6 +237,20 @@ BOOST_FIXTURE_TEST_CASE(a_source_that_stops_answering_turns_stale_then_shown_or_
   BOOST_TEST(shown->Confirmations().Of("file").stale);
   BOOST_TEST(shown->Confirmations().Of("file").at == kNow);
   BOOST_TEST(hidden->Current()->size() == 0u);
+  // Hidden from what chooses and lists groups, but a record or a read naming it still finds it.
+  const std::string id = HealthcareServiceId(shown->Current()->groups()[0]);
+  const std::shared_ptr<const GroupDirectory> current = hidden->Current();
+  BOOST_TEST(current->groups().empty());
+  BOOST_TEST(current->Match("4601", Recipient::kPatient, 5).size() == 0u);
+  BOOST_TEST(current->List("", Recipient::kPatient, "").empty());
+  Result<ServiceSearch> search = ParseServiceSearch({}, false);
+  BOOST_REQUIRE(search.ok());
+  BOOST_TEST(RunServiceSearch(*current, &hidden->Confirmations(), *search).total == 0u);
+  BOOST_REQUIRE(current->Find(id) != nullptr);
+  BOOST_TEST(current->Find(id)->id == "g1");
+  Result<ServiceRead> read = ReadHealthcareService(*current, &hidden->Confirmations(), id, "");
+  BOOST_REQUIRE(read.ok());
+  BOOST_TEST(*read->resource.Find("extension")->items().at(0).FindString("url") == kListingStaleExtension);
   // It answers again: confirmed now, shown again.
   std::ofstream(dir / "groups.json") << R"({"groups": [{"id": "g1", "name": "Gruppe", "organisation": "AA",
     "themes": ["alcohol"], "audience": "person", "format": "digital"}]})";
