@@ -73,19 +73,25 @@ OutboundRoute RouteFor(const std::string& server, const AccessTokenSource* token
   return OutboundRoute{server, tokens, auth.headers};
 }
 
-// The verifier of auth.accessTokens (null when not configured), with the keys of its jwksFile.
-Result<std::unique_ptr<AccessTokenVerifier>> LoadAccessTokenVerifier(const config::AccessTokenConfig& c) {
-  if (c.issuer.empty()) return std::unique_ptr<AccessTokenVerifier>();
-  std::vector<std::shared_ptr<JwsKey>> keys;
-  if (!c.jwks_file.empty()) {
-    Result<fhir::JsonValue> jwks = fhir::ReadJsonFile(c.jwks_file);
-    Result<std::vector<std::shared_ptr<JwsKey>>> parsed =
-        jwks.ok() ? ParseJwks(*jwks) : Result<std::vector<std::shared_ptr<JwsKey>>>(jwks.status());
-    if (!parsed.ok()) return InvalidArgumentError(c.jwks_file.string() + ": " + parsed.status().message());
-    keys = std::move(parsed).value();
-  }
+// The keys of auth.accessTokens' jwksFile (none when not configured or without a file).
+Result<std::vector<std::shared_ptr<JwsKey>>> LoadAccessTokenKeys(const config::AccessTokenConfig& c) {
+  if (c.issuer.empty() || c.jwks_file.empty()) return std::vector<std::shared_ptr<JwsKey>>();
+  Result<fhir::JsonValue> jwks = fhir::ReadJsonFile(c.jwks_file);
+  Result<std::vector<std::shared_ptr<JwsKey>>> parsed =
+      jwks.ok() ? ParseJwks(*jwks) : Result<std::vector<std::shared_ptr<JwsKey>>>(jwks.status());
+  if (!parsed.ok()) return InvalidArgumentError(c.jwks_file.string() + ": " + parsed.status().message());
+  return parsed;
+}
+
+// The verifier of auth.accessTokens (null when not configured) over `keys`; its DPoP proofs' jtis
+// are kept in `proof_jtis`.
+std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier(const config::AccessTokenConfig& c,
+                                                             std::vector<std::shared_ptr<JwsKey>> keys,
+                                                             std::shared_ptr<JtiStore> proof_jtis) {
+  if (c.issuer.empty()) return nullptr;
   return std::make_unique<AccessTokenVerifier>(
-      AccessTokenRules{c.issuer, c.audience, c.algorithms, c.leeway_seconds, c.jwks_uri}, std::move(keys), NowSeconds);
+      AccessTokenRules{c.issuer, c.audience, c.algorithms, c.leeway_seconds, c.jwks_uri}, std::move(keys), NowSeconds,
+      std::move(proof_jtis));
 }
 
 }  // namespace
@@ -210,9 +216,8 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   }
   auto issuer_keys = LoadIssuerKeys(rt->config);
   problems.Merge(issuer_keys.status());
-  auto access_tokens = LoadAccessTokenVerifier(rt->config.access_tokens);
-  problems.Merge(access_tokens.status());
-  if (access_tokens.ok()) rt->access_tokens = std::move(access_tokens).value();
+  auto access_token_keys = LoadAccessTokenKeys(rt->config.access_tokens);
+  problems.Merge(access_token_keys.status());
   if (!problems.empty()) return problems.ToStatus();
 
   rt->diagnoses = std::make_unique<mappings::DiagnosisTable>(std::move(diagnoses).value());
@@ -241,13 +246,15 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
                              LedgerOptions{int64_t{rt->config.card_retention_days} * 24 * 3600});
   if (!ledger.ok()) return ledger.status();
   rt->ledger = std::move(ledger).value();
-  // Used tokens are kept in the store, so a token used before a restart is refused after it.
+  // Used tokens and DPoP proofs are kept in the store, so one used before a restart, or with
+  // another instance over the same store, is refused.
   auto used_jtis = JtiTable::Open(rt->config.store_path);
   if (!used_jtis.ok()) return used_jtis.status();
+  const std::shared_ptr<JtiStore> shared_jtis(std::move(used_jtis).value());
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
-                                               rt->config.clock_skew_seconds, NowSeconds,
-                                               std::shared_ptr<JtiStore>(std::move(used_jtis).value()),
+                                               rt->config.clock_skew_seconds, NowSeconds, shared_jtis,
                                                rt->config.max_token_lifetime_seconds);
+  rt->access_tokens = MakeAccessTokenVerifier(rt->config.access_tokens, std::move(access_token_keys).value(), shared_jtis);
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds,
                                                   StalePolicy{rt->config.group_stale_after_seconds, rt->config.hide_stale_groups});

@@ -60,7 +60,7 @@ struct Runtime {
   std::unique_ptr<Ledger> ledger;  // only when open_store
   std::unique_ptr<fhir::FhirClient> fhir_client;
   std::unique_ptr<JwtVerifier> verifier;
-  std::unique_ptr<AccessTokenVerifier> access_tokens;  // auth.accessTokens; null when not configured
+  std::unique_ptr<AccessTokenVerifier> access_tokens;  // auth.accessTokens; only when open_store and configured
   std::unique_ptr<SelfHelpService> service;
   std::unique_ptr<mappings::RecordCodes> record_codes;
   std::unique_ptr<Outbox> outbox;                    // only when open_store

@@ -51,7 +51,8 @@ class AccessTokenVerifier : public JwksKeySink {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch
   // `keys`: from the configured JWKS file (may be empty when rules.jwks_uri is set). `proof_jtis`
-  // remembers DPoP proofs already used.
+  // remembers DPoP proofs already used (in memory unless given: the service passes the store's,
+  // so a proof is refused after a restart and by every instance over the same store).
   AccessTokenVerifier(AccessTokenRules rules, std::vector<std::shared_ptr<JwsKey>> keys, Clock clock,
                       std::shared_ptr<JtiStore> proof_jtis = MakeMemoryJtiStore());
 

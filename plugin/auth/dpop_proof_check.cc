@@ -39,7 +39,8 @@ Result<std::string> CheckDpopProof(std::string_view proof, const DpopRequest& re
   if (claims.FindString("ath") != Base64UrlEncode(Sha256(request.access_token))) return refuse("ath does not match the token");
   const std::string thumbprint = JwkThumbprint(*jwk);
   if (thumbprint.empty()) return refuse("jwk incomplete");
-  SELVHJELP_ASSIGN_OR_RETURN(bool first_use, used.Claim(thumbprint, jti, *iat + kDpopProofMaxAgeSeconds + leeway, now));
+  SELVHJELP_ASSIGN_OR_RETURN(bool first_use,
+                             used.Claim(kDpopJtiPrefix + thumbprint, jti, *iat + kDpopProofMaxAgeSeconds + leeway, now));
   if (!first_use) return refuse("jti replayed");
   return thumbprint;
 }

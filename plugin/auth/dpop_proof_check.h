@@ -19,12 +19,17 @@ struct DpopRequest {
 // A proof is accepted this long after its iat (plus the leeway); its jti is kept as long.
 constexpr int64_t kDpopProofMaxAgeSeconds = 60;
 
+// Proofs' jtis are recorded under this prefix and the key's thumbprint, apart from the CDS Hooks
+// tokens' (recorded under their issuer) when both share the service's store.
+inline constexpr char kDpopJtiPrefix[] = "dpop:";
+
 // Returns the JWK thumbprint of the proof's key when `proof` is one JWS with typ dpop+jwt, an
 // allowed asymmetric alg, a public jwk header that verifies its signature, htm and htu matching
 // `request` (htu without query and fragment), iat within kDpopProofMaxAgeSeconds ± `leeway`, a
-// jti not seen before (recorded in `used` under the key's thumbprint), and ath the hash of the
-// access token. Unauthenticated naming the first failed check otherwise; Unavailable when the jti
-// cannot be recorded.
+// jti not seen before (recorded in `used` under kDpopJtiPrefix and the key's thumbprint, until
+// iat + kDpopProofMaxAgeSeconds + `leeway`), and ath the hash of the access token.
+// Unauthenticated naming the first failed check otherwise; Unavailable when the jti cannot be
+// recorded.
 [[nodiscard]] Result<std::string> CheckDpopProof(std::string_view proof, const DpopRequest& request,
                                                  const std::vector<std::string>& algorithms, int64_t now,
                                                  int64_t leeway, JtiStore& used);

@@ -37,7 +37,8 @@ std::vector<std::string> CapabilityGaps(const JsonValue& statement, const std::v
   }
   std::vector<std::string> gaps;
   for (const NeededInteraction& need : needs) {
-    const std::string name = need.type.empty() ? need.interaction : need.type + " " + need.interaction;
+    const std::string name = (need.type.empty() ? need.interaction : need.type + " " + need.interaction) +
+                             (need.purpose.empty() ? "" : " (" + need.purpose + ")");
     if (server == nullptr) {
       gaps.push_back(name);
       continue;

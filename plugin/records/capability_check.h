@@ -13,7 +13,7 @@
 namespace selvhjelp::plugin {
 
 // What `statement` lacks of `needs`, one entry each ("DocumentReference create", "transaction",
-// "Binary update (updateCreate is false)"). A statement that is not a CapabilityStatement or has
+// "Binary update (updateCreate is false)", "Consent patch (entered-in-error corrections)"). A statement that is not a CapabilityStatement or has
 // no server `rest` lacks everything.
 std::vector<std::string> CapabilityGaps(const fhir::JsonValue& statement, const std::vector<NeededInteraction>& needs);
 

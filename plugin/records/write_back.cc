@@ -8,6 +8,9 @@ namespace selvhjelp::plugin {
 
 namespace {
 
+// An entered-in-error correction (record_correction.h) PATCHes the status of what was written.
+constexpr char kCorrections[] = "entered-in-error corrections";
+
 class CommunicationWriteBack : public WriteBackMode {
  public:
   CommunicationWriteBack(const mappings::RecordCodes* codes, std::string assembler)
@@ -19,7 +22,8 @@ class CommunicationWriteBack : public WriteBackMode {
   }
   std::vector<NeededInteraction> Needs() const override {
     return {{"Communication", "create"}, {"Procedure", "create"}, {"Consent", "create"}, {"Provenance", "create"},
-            {"", "transaction"}};
+            {"", "transaction"}, {"Communication", "patch", kCorrections}, {"Procedure", "patch", kCorrections},
+            {"Consent", "patch", kCorrections}};
   }
 
  private:
@@ -55,7 +59,8 @@ class DocumentWriteBack : public WriteBackMode {
     return WriteBackPayload{fhir::WriteJson(*bundle), true};
   }
   std::vector<NeededInteraction> Needs() const override {
-    return {{"DocumentReference", "create"}, {"Binary", "update"}, {"", "transaction"}};
+    return {{"DocumentReference", "create"}, {"Binary", "update"}, {"", "transaction"},
+            {"DocumentReference", "patch", kCorrections}};
   }
 
  private:

@@ -31,10 +31,12 @@ struct WriteBackPayload {
 };
 
 // A FHIR interaction the EHR must allow for a mode to work ("create" of "DocumentReference", or
-// "transaction" with an empty type), as CapabilityStatement.rest names them.
+// "transaction" with an empty type), as CapabilityStatement.rest names them. `purpose`, when not
+// all records need it, is what it is for ("entered-in-error corrections").
 struct NeededInteraction {
   std::string type;
   std::string interaction;
+  std::string purpose = {};  // empty: every record needs it
 };
 
 class WriteBackMode {

@@ -252,6 +252,29 @@ describe('HelseID-grade authentication', () => {
     assert.doesNotMatch(service.log, new RegExp(bound.access_token.split('.')[2]));
   });
 
+  test('inbound: a DPoP proof used before a restart is refused after it (its jti is in the store)', async () => {
+    // A fixed public base URL, so the proof's htu still matches after the restart's new port.
+    const PUBLIC = 'http://selvhjelp.test.example';
+    const base = JSON.parse(fs.readFileSync(service.configPath, 'utf8'));
+    const restarted = await startService((config) => {
+      const store = config.store.path;
+      Object.assign(config, base);
+      config.store = { ...base.store, path: store };
+      config.service = { ...base.service, publicBaseUrl: PUBLIC };
+    });
+    cleanups.push(restarted);
+    const post = async (headers) => (await fetch(`${restarted.base}/records`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(record()) })).status;
+    const key = await jose.generateKeyPair('ES256');
+    const bound = await mintedToken(key);
+    const proof = await joseProof(key, 'POST', `${PUBLIC}/records`, { token: bound.access_token });
+    assert.equal(await post({ authorization: `DPoP ${bound.access_token}`, DPoP: proof }), 202);
+    await restarted.stop();
+    await restarted.start();
+    assert.equal(await post({ authorization: `DPoP ${bound.access_token}`, DPoP: proof }), 401);
+    await waitFor(() => /DPoP proof: jti replayed/.test(restarted.log), 'the replay logged');
+  });
+
   test('inbound: wrong aud, iss, typ, an expired token or a missing scope are refused with an OperationOutcome', async () => {
     assert.equal((await postRecord({ authorization: `Bearer ${await joseToken()}` })).status, 202);
     const now = Math.floor(Date.now() / 1000);

@@ -152,7 +152,7 @@ describe('document write-back to a real FHIR server', () => {
   });
 
   test('the EHR\'s CapabilityStatement is read at start-up; the test server lists nothing, so it warns', async () => {
-    await waitFor(() => /warning: records\.writeBack document: the EHR's CapabilityStatement does not list DocumentReference create, Binary update, transaction/.test(service.log),
+    await waitFor(() => /warning: records\.writeBack document: the EHR's CapabilityStatement does not list DocumentReference create, Binary update, transaction, DocumentReference patch \(entered-in-error corrections\)/.test(service.log),
                   'the capability warning in the log');
   });
 });
@@ -197,7 +197,7 @@ describe('check-config reads the EHR\'s CapabilityStatement', () => {
       res.writeHead(200, { 'content-type': 'application/fhir+json' });
       res.end(JSON.stringify({ resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
         rest: [{ mode: 'server', interaction: [{ code: 'transaction' }], resource: [
-          { type: 'DocumentReference', interaction: [{ code: 'create' }, { code: 'search-type' }] },
+          { type: 'DocumentReference', interaction: [{ code: 'create' }, { code: 'search-type' }, { code: 'patch' }] },
           { type: 'Binary', interaction: [{ code: 'update' }], updateCreate: true }] }] }));
     });
     const port = await listenOnFreePort(server);

@@ -4,9 +4,13 @@
 #include "plugin/auth/access_token_verifier.h"
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <unistd.h>
 
+#include "plugin/auth/dpop_proof_check.h"
 #include "plugin/auth/dpop_prover.h"
 #include "plugin/auth/jws.h"
+#include "plugin/store/jti_table.h"
 
 using namespace selvhjelp;
 using namespace selvhjelp::plugin;
@@ -151,6 +155,39 @@ BOOST_AUTO_TEST_CASE(keys_from_the_jwks_uri_count_once_fetched) {
   BOOST_TEST(!fetched.Verify(token, "", "POST", kUrl).status.ok());
   fetched.SetJkuKeys(kIssuer, "https://sts.example/jwks", {public_key});
   BOOST_TEST(fetched.Verify(token, "", "POST", kUrl).status.ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_dpop_proof_used_once_is_refused_by_another_verifier_over_the_same_store) {
+  // A restart, or a second instance: each verifier opens the store file on its own.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("selvhjelp-dpop-jti-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto Over = [&](const std::filesystem::path& file) {
+    auto table = JtiTable::Open(file);
+    BOOST_REQUIRE(table.ok());
+    return AccessTokenVerifier{AccessTokenRules{kIssuer, "selvhjelp-api", {"ES256"}, 30, ""}, {public_key},
+                               [this] { return now; }, std::shared_ptr<JtiStore>(std::move(table).value())};
+  };
+  JsonValue c = Claims();
+  c.Set("cnf", JsonValue::Object()).Set("jkt", prover->thumbprint());
+  const std::string token = Sign(c);
+  const std::string authorization = "DPoP " + token;
+  const std::string proof = *prover->Proof("POST", kUrl, token);
+  {
+    AccessTokenVerifier first = Over(dir / "store.db");
+    AccessCheck used = first.Verify(authorization, proof, "POST", kUrl);
+    BOOST_REQUIRE_MESSAGE(used.status.ok(), used.status.message());
+  }
+  AccessTokenVerifier second = Over(dir / "store.db");
+  AccessCheck replayed = second.Verify(authorization, proof, "POST", kUrl);
+  BOOST_TEST(replayed.error == "invalid_dpop_proof");
+  BOOST_TEST(replayed.status.message() == "DPoP proof: jti replayed");
+  // A new proof of the same key is still accepted; the replay stays refused until the proof expires.
+  BOOST_TEST(second.Verify(authorization, *prover->Proof("POST", kUrl, token), "POST", kUrl).status.ok());
+  now += kDpopProofMaxAgeSeconds;
+  BOOST_TEST(second.Verify(authorization, proof, "POST", kUrl).status.message() == "DPoP proof: jti replayed");
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -89,7 +89,7 @@ BOOST_FIXTURE_TEST_CASE(the_capability_statement_says_what_is_missing, Fixture) 
   auto document = Make("document");
   const JsonValue full = Statement(R"({"resourceType": "CapabilityStatement", "rest": [{"mode": "server",
     "interaction": [{"code": "transaction"}],
-    "resource": [{"type": "DocumentReference", "interaction": [{"code": "create"}, {"code": "search-type"}]},
+    "resource": [{"type": "DocumentReference", "interaction": [{"code": "create"}, {"code": "search-type"}, {"code": "patch"}]},
                  {"type": "Binary", "interaction": [{"code": "update"}, {"code": "read"}], "updateCreate": true}]}]})");
   BOOST_TEST(CapabilityGaps(full, document->Needs()).empty());
 
@@ -98,12 +98,13 @@ BOOST_FIXTURE_TEST_CASE(the_capability_statement_says_what_is_missing, Fixture) 
     "resource": [{"type": "DocumentReference", "interaction": [{"code": "create"}]},
                  {"type": "Binary", "interaction": [{"code": "read"}]}]}]})");
   BOOST_TEST((CapabilityGaps(read_mostly, document->Needs()) ==
-              std::vector<std::string>{"Binary update", "transaction"}),
+              std::vector<std::string>{"Binary update", "transaction",
+                                       "DocumentReference patch (entered-in-error corrections)"}),
              boost::test_tools::per_element());
 
   const JsonValue no_client_ids = Statement(R"({"resourceType": "CapabilityStatement", "rest": [{"mode": "server",
     "interaction": [{"code": "transaction"}],
-    "resource": [{"type": "DocumentReference", "interaction": [{"code": "create"}]},
+    "resource": [{"type": "DocumentReference", "interaction": [{"code": "create"}, {"code": "patch"}]},
                  {"type": "Binary", "interaction": [{"code": "update"}], "updateCreate": false}]}]})");
   BOOST_TEST((CapabilityGaps(no_client_ids, document->Needs()) ==
               std::vector<std::string>{"Binary update (updateCreate is false)"}),
@@ -112,8 +113,20 @@ BOOST_FIXTURE_TEST_CASE(the_capability_statement_says_what_is_missing, Fixture) 
   // A statement without a server part (or not a statement) lists nothing.
   auto communication = Make("communication");
   const JsonValue bare = Statement(R"({"resourceType": "CapabilityStatement", "status": "active"})");
-  BOOST_TEST(CapabilityGaps(bare, communication->Needs()).size() == 5u);
-  BOOST_TEST(CapabilityGaps(full, communication->Needs()).size() == 4u);  // it has transaction, not the four types
+  BOOST_TEST(CapabilityGaps(bare, communication->Needs()).size() == 8u);
+  BOOST_TEST(CapabilityGaps(full, communication->Needs()).size() == 7u);  // it has transaction, not the four types
+
+  // An EHR that takes the records but refuses PATCH: corrections would park, so it is said.
+  const JsonValue no_patch = Statement(R"({"resourceType": "CapabilityStatement", "rest": [{"mode": "server",
+    "interaction": [{"code": "transaction"}],
+    "resource": [{"type": "Communication", "interaction": [{"code": "create"}, {"code": "patch"}]},
+                 {"type": "Procedure", "interaction": [{"code": "create"}]},
+                 {"type": "Consent", "interaction": [{"code": "create"}]},
+                 {"type": "Provenance", "interaction": [{"code": "create"}]}]}]})");
+  BOOST_TEST((CapabilityGaps(no_patch, communication->Needs()) ==
+              std::vector<std::string>{"Procedure patch (entered-in-error corrections)",
+                                       "Consent patch (entered-in-error corrections)"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_FIXTURE_TEST_CASE(the_check_reads_metadata_once_bounded_and_only_warns, Fixture) {
@@ -128,7 +141,8 @@ BOOST_FIXTURE_TEST_CASE(the_check_reads_metadata_once_bounded_and_only_warns, Fi
   BOOST_TEST(seen[0].url == "https://ehr.example/fhir/metadata");
   BOOST_TEST(seen[0].max_response_bytes > 0);
   BOOST_TEST(note.rfind("warning: records.writeBack document: ", 0) == 0u, note);
-  BOOST_TEST(note.find("DocumentReference create, Binary update, transaction") != std::string::npos, note);
+  BOOST_TEST(note.find("DocumentReference create, Binary update, transaction, "
+                       "DocumentReference patch (entered-in-error corrections)") != std::string::npos, note);
 
   HttpSend unreachable = [](const HttpRequestSpec&) -> Result<HttpResponse> { return UnavailableError("refused"); };
   BOOST_TEST(CheckWriteBackCapability(unreachable, "https://ehr.example/fhir", *document).find("could not read") !=
