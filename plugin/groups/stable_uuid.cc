@@ -5,26 +5,17 @@
 #include <cassert>
 #include <cstdint>
 
+#include "fhir/base/hex.h"
+
 namespace selvhjelp::plugin {
-
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string Uuid5(std::string_view name_space, std::string_view name) {
   std::string input;
   input.reserve(16 + name.size());
   for (size_t i = 0; i < name_space.size(); ++i) {
     if (name_space[i] == '-') continue;
-    assert(i + 1 < name_space.size() && HexValue(name_space[i]) >= 0 && HexValue(name_space[i + 1]) >= 0);
-    input.push_back(static_cast<char>(HexValue(name_space[i]) * 16 + HexValue(name_space[i + 1])));
+    assert(i + 1 < name_space.size() && HexDigitValue(name_space[i]) >= 0 && HexDigitValue(name_space[i + 1]) >= 0);
+    input.push_back(static_cast<char>(HexDigitValue(name_space[i]) * 16 + HexDigitValue(name_space[i + 1])));
     ++i;
   }
   assert(input.size() == 16);

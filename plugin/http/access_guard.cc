@@ -11,12 +11,7 @@ namespace {
 constexpr const char* kRealm = "selvhjelp";
 
 void ReplyRefusal(const std::shared_ptr<HttpExchange>& ex, const Status& status, std::string challenge) {
-  HttpError error = ToHttpError(status, ex->id());
-  HttpReply reply;
-  reply.status = error.status;
-  reply.body = std::move(error.body);
-  reply.headers.push_back({"WWW-Authenticate", std::move(challenge)});
-  ex->Reply(std::move(reply));
+  ReplyWithError(*ex, status, {{"WWW-Authenticate", std::move(challenge)}});
 }
 
 }  // namespace
@@ -40,11 +35,7 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
     // Without an access-token issuer the answer is as it always was; with one, the caller learns
     // which schemes are taken.
     if (tokens_ == nullptr) {
-      HttpError error = ToHttpError(token.status(), ex->id());
-      HttpReply reply;
-      reply.status = error.status;
-      reply.body = std::move(error.body);
-      ex->Reply(std::move(reply));
+      ReplyWithError(*ex, token.status());
     } else {
       ReplyRefusal(ex, token.status(), std::string("Bearer realm=\"") + kRealm + "\", DPoP algs=\"ES256 ES384 RS256 RS384\"");
     }
@@ -54,11 +45,7 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
   if (check.status.ok()) return Caller{check.grant.iss, check.grant.sub, true, std::move(check.grant.scopes)};
   LogLine("request " + ex->id() + " rejected: access token: " + check.status.message());
   if (check.status.code() != StatusCode::kUnauthenticated) {
-    HttpError error = ToHttpError(check.status, ex->id());
-    HttpReply reply;
-    reply.status = error.status;
-    reply.body = std::move(error.body);
-    ex->Reply(std::move(reply));
+    ReplyWithError(*ex, check.status);
     return std::nullopt;
   }
   std::string challenge = check.scheme + " realm=\"" + kRealm + "\", error=\"" + check.error + "\"";

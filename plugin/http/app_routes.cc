@@ -38,21 +38,14 @@ std::string RandomBytes(size_t n) {
   return bytes;
 }
 
+// Every answer of the app's routes carries the session's data: never cached.
 void Reply(const Exchange& ex, int status, std::string body, const char* content_type = kJson,
            std::vector<HttpHeader> headers = {}) {
-  HttpReply reply;
-  reply.status = status;
-  reply.content_type = content_type;
-  reply.body = std::move(body);
-  reply.headers = std::move(headers);
-  reply.headers.push_back({"Cache-Control", "no-store"});
-  ex->Reply(std::move(reply));
+  headers.push_back({"Cache-Control", "no-store"});
+  ReplyWith(*ex, status, std::move(body), content_type, std::move(headers));
 }
 
-void ReplyError(const Exchange& ex, const Status& status) {
-  HttpError error = ToHttpError(status, ex->id());
-  Reply(ex, error.status, std::move(error.body));
-}
+void ReplyError(const Exchange& ex, const Status& status) { ReplyWithError(*ex, status, {{"Cache-Control", "no-store"}}); }
 
 // The page's own files: a fixed list, so no request can name another file.
 const std::map<std::string, const char*>& StaticFiles() {

@@ -23,18 +23,10 @@ constexpr const char* kFhirJson = "application/fhir+json; charset=utf-8";
 
 void Reply(const Exchange& ex, int status, std::string body, const char* content_type,
            std::vector<HttpHeader> headers = {}) {
-  HttpReply reply;
-  reply.status = status;
-  reply.content_type = content_type;
-  reply.body = std::move(body);
-  reply.headers = std::move(headers);
-  ex->Reply(std::move(reply));
+  ReplyWith(*ex, status, std::move(body), content_type, std::move(headers));
 }
 
-void ReplyError(const Exchange& ex, const Status& status) {
-  HttpError error = ToHttpError(status, ex->id());
-  Reply(ex, error.status, std::move(error.body), kFhirJson);  // an OperationOutcome
-}
+void ReplyError(const Exchange& ex, const Status& status) { ReplyWithError(*ex, status); }
 
 std::string PercentEncode(std::string_view text) {
   std::string out;

@@ -2,6 +2,7 @@
 
 #include "fhir/json/json_writer.h"
 #include "fhir/r4/operation_outcome.h"
+#include "plugin/log.h"
 
 namespace selvhjelp::plugin {
 
@@ -40,6 +41,24 @@ HttpError ToHttpError(const Status& status, const std::string& request_id) {
     issues = status.issues();
   }
   return {http, fhir::WriteJson(fhir::MakeOperationOutcome(issues))};
+}
+
+void ReplyWith(HttpExchange& exchange, int status, std::string body, const char* content_type,
+               std::vector<HttpHeader> headers) {
+  HttpReply reply;
+  reply.status = status;
+  reply.content_type = content_type;
+  reply.body = std::move(body);
+  reply.headers = std::move(headers);
+  exchange.Reply(std::move(reply));
+}
+
+void ReplyWithError(HttpExchange& exchange, const Status& status, std::vector<HttpHeader> headers) {
+  HttpError error = ToHttpError(status, exchange.id());
+  if (error.status >= 500) {
+    LogLine("request " + exchange.id() + " answered " + std::to_string(error.status) + ": " + status.ToString());
+  }
+  ReplyWith(exchange, error.status, std::move(error.body), kOperationOutcomeType, std::move(headers));
 }
 
 }  // namespace selvhjelp::plugin

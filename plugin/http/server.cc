@@ -130,11 +130,7 @@ class RouteServer : public HttpServer {
       if (match.allow.empty()) return ReplyError(ex, NotFoundError("no such endpoint"));
       // Never echo the request (TRACE would): the method is not even named.
       HttpError error = ToHttpError(InvalidArgumentError("(method): not served on this path; allowed: " + match.allow), ex->id());
-      HttpReply response;
-      response.status = 405;
-      response.body = std::move(error.body);
-      response.headers.push_back({"Allow", match.allow});
-      ex->Reply(std::move(response));
+      ReplyWith(*ex, 405, std::move(error.body), kOperationOutcomeType, {{"Allow", match.allow}});
     } catch (...) {
       ReplyError(ex, InternalError("unexpected exception"));
     }
@@ -142,21 +138,12 @@ class RouteServer : public HttpServer {
 
   static void Reply(const Exchange& ex, int status, std::string body, const char* content_type = kJson,
                     const std::string& location = "") {
-    HttpReply response;
-    response.status = status;
-    response.content_type = content_type;
-    response.body = std::move(body);
-    if (!location.empty()) response.headers.push_back({"Location", location});
-    ex->Reply(std::move(response));
+    std::vector<HttpHeader> headers;
+    if (!location.empty()) headers.push_back({"Location", location});
+    ReplyWith(*ex, status, std::move(body), content_type, std::move(headers));
   }
 
-  static void ReplyError(const Exchange& ex, const Status& status) {
-    HttpError error = ToHttpError(status, ex->id());
-    // The operator learns why (a missing setting, a full store, a peer down); messages carry no
-    // patient data (status.h).
-    if (error.status >= 500) LogLine("request " + ex->id() + " answered " + std::to_string(error.status) + ": " + status.ToString());
-    Reply(ex, error.status, std::move(error.body));
-  }
+  static void ReplyError(const Exchange& ex, const Status& status) { ReplyWithError(*ex, status); }
 
   // Verifies the CDS Hooks JWT for a request to its path; replies 401 and returns false when it
   // fails (the hooks and discovery: the EHR's calls).

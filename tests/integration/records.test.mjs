@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, get, listenOnFreePort, post, startFhirPeer, startProxy, startService, track, waitFor, withResources } from './harness.mjs';
+import { ROOT, get, listenOnFreePort, post, startFhirPeer, startService, track, waitFor, withResources } from './harness.mjs';
 import { bergen, fullPrefetch, hookRequest } from './fixtures.mjs';
 import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from './validators.mjs';
-import { FNR, delivered, metrics, postAll, record, recordsConfig } from './records_helpers.mjs';
+import { FNR, delivered, metrics, postAll, record, recordsConfig, startDeliveryRig } from './records_helpers.mjs';
 
 const run = promisify(execFile);
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
@@ -316,15 +316,13 @@ describe('delivery survives faults', () => {
   let peer;
   let proxy;
   let service;
+  let rig;
   before(async () => {
-    peer = await startFhirPeer();
-    proxy = await startProxy(Number(new URL(peer.base).port));
-    service = await startService(recordsConfig(`http://127.0.0.1:${proxy.port}/fhir/R4`, { deliveryWorkers: 4 }));
+    rig = await startDeliveryRig((fhirServer) => recordsConfig(fhirServer, { deliveryWorkers: 4 }));
+    ({ peer, proxy, service } = rig);
   });
   after(async () => {
-    await service?.cleanup();
-    await proxy?.stop();
-    await peer?.stop();
+    await rig?.stop();
   });
 
   test('1,000 records with the FHIR server cut off midway: all delivered, none duplicated', async () => {

@@ -1,8 +1,9 @@
 // What the records tests share (records.test.mjs, write_back_modes.test.mjs): a valid record
-// body, a write-back config, the outbox's figures from /metrics, and posting many records.
+// body, a write-back config, the delivery rig, the outbox's figures from /metrics, and posting
+// many records.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { post, waitForProgress } from './harness.mjs';
+import { post, startFhirPeer, startProxy, startService, waitForProgress } from './harness.mjs';
 import { syntheticFnr } from './fixtures.mjs';
 
 export const FNR = syntheticFnr(13, 11, 69, 4);
@@ -23,6 +24,27 @@ export function record(overrides = {}) {
 export const recordsConfig = (fhirServer, extra = {}) => (config) => {
   config.records = { fhirServer, allowHttp: true, retryInitialMs: 100, retryMaxMs: 800, timeoutMs: 3000, ...extra };
 };
+
+// The delivery tests' rig: the FHIR server, a proxy in front of it that a test can cut, and
+// selvhjelp writing back through the proxy with the config `configFor(fhirServerUrl)` gives.
+// stop() ends all three (what was started, also when a later start failed).
+export async function startDeliveryRig(configFor) {
+  const rig = {};
+  rig.stop = async () => {
+    await rig.service?.cleanup();
+    await rig.proxy?.stop();
+    await rig.peer?.stop();
+  };
+  try {
+    rig.peer = await startFhirPeer();
+    rig.proxy = await startProxy(Number(new URL(rig.peer.base).port));
+    rig.service = await startService(configFor(`http://127.0.0.1:${rig.proxy.port}/fhir/R4`));
+  } catch (e) {
+    await rig.stop();
+    throw e;
+  }
+  return rig;
+}
 
 export async function metrics(service) {
   const text = await (await fetch(`${service.base}/metrics`)).text();

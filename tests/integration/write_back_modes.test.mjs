@@ -8,9 +8,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, get, listenOnFreePort, post, startFhirPeer, startProxy, startService, waitFor, withResources } from './harness.mjs';
+import { ROOT, get, listenOnFreePort, post, startFhirPeer, startService, waitFor, withResources } from './harness.mjs';
 import { validateWithFhirJs, validateWithMedplum, validateWithOurProfiles } from './validators.mjs';
-import { FNR, delivered, metrics, postAll, record, recordsConfig } from './records_helpers.mjs';
+import { FNR, delivered, metrics, postAll, record, recordsConfig, startDeliveryRig } from './records_helpers.mjs';
 
 const run = promisify(execFile);
 const BIN = process.env.SELVHJELP_BIN || path.join(ROOT, 'build/plugin/selvhjelp');
@@ -47,15 +47,13 @@ describe('document write-back to a real FHIR server', () => {
   let peer;
   let proxy;
   let service;
+  let rig;
   before(async () => {
-    peer = await startFhirPeer();
-    proxy = await startProxy(Number(new URL(peer.base).port));
-    service = await startService(documentConfig(`http://127.0.0.1:${proxy.port}/fhir/R4`, { deliveryWorkers: 4 }));
+    rig = await startDeliveryRig((fhirServer) => documentConfig(fhirServer, { deliveryWorkers: 4 }));
+    ({ peer, proxy, service } = rig);
   });
   after(async () => {
-    await service?.cleanup();
-    await proxy?.stop();
-    await peer?.stop();
+    await rig?.stop();
   });
 
   test('a record becomes a valid DocumentReference with its PDF as a Binary, its text saying what was given', async () => {
