@@ -361,6 +361,7 @@ class Session : public SessionBase {
     keep_alive_ = false;
     HttpReply response;
     response.status = status;
+    response.content_type = kOperationOutcomeType;
     response.body = ToHttpError(error, current_->id()).body;
     Reply(current_, std::move(response));
   }

@@ -183,7 +183,7 @@ class RouteServer : public HttpServer {
     std::lock_guard<std::mutex> lock(audit_mutex_);
     if (audit_running_) {
       HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id());
-      return Reply(ex, 429, busy.body);
+      return Reply(ex, 429, busy.body, kOperationOutcomeType);
     }
     if (audit_thread_.joinable()) audit_thread_.join();  // the previous run has finished
     audit_running_ = true;
