@@ -3,10 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "fhir/json/json_value.h"
 #include "fhir/json/json_writer.h"
+#include "fhir/r4/date_time.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -25,15 +25,13 @@ const char* LevelName(LogLevel level) {
 
 // RFC 3339 in UTC with milliseconds: 2026-11-29T07:23:20.123Z.
 std::string NowRfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis % 1000));
-  return buffer;
+  const int64_t millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string time = fhir::IsoInstant(millis / 1000);  // ...:20Z
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(millis % 1000));
+  time.insert(time.size() - 1, fraction);
+  return time;
 }
 
 }  // namespace
@@ -42,8 +40,6 @@ void ConfigureLog(LogFormat format, bool to_stdout) {
   g_format = format;
   g_stdout = to_stdout;
 }
-
-LogFormat CurrentLogFormat() { return g_format.load(); }
 
 void Log(LogLevel level, std::string_view event, std::string_view message, std::string_view trace,
          std::initializer_list<LogField> fields) {
@@ -57,7 +53,7 @@ void Log(LogLevel level, std::string_view event, std::string_view message, std::
     if (!trace.empty()) json.Set("trace", trace);
     if (fields.size() > 0) {
       fhir::JsonValue& object = json.Set("fields", fhir::JsonValue::Object());
-      for (const LogField& f : fields) object.Set(std::string(f.name), std::string_view(f.value));
+      for (const LogField& f : fields) object.Set(std::string(f.name), f.value);
     }
     line = fhir::WriteJson(json);  // compact: no line breaks inside (strings are escaped)
   } else {

@@ -18,14 +18,14 @@ enum class LogLevel { kInfo, kWarning, kError };
 enum class LogFormat { kText, kJson };
 
 // A value that JSON lines carry beside the message (text lines leave them out: the message says it).
+// Views only: a temporary (std::to_string(status)) lives until the Log call's statement ends.
 struct LogField {
   std::string_view name;
-  std::string value;
+  std::string_view value;
 };
 
 // Chooses the format and the stream of every later line. Call at start, before other threads log.
 void ConfigureLog(LogFormat format, bool to_stdout);
-LogFormat CurrentLogFormat();
 
 // Writes one event. `event`: a stable dotted name ("http.request", "record.parked") that log
 // queries can select on; `trace`: the trace id of the request it belongs to, or empty.
