@@ -424,6 +424,18 @@ void ReadApp(const JsonValue& s, DataProblems& p, AppConfig& a, const std::files
   if (auto v = p.Int(s, "sessionMaxHours", "app", false, 1, 24)) a.session_max_hours = static_cast<int>(*v);
 }
 
+void ReadLogging(const JsonValue& s, DataProblems& p, LoggingConfig& l) {
+  p.RejectUnknown(s, "logging", {"format", "stream"});
+  if (auto v = p.String(s, "format", "logging", false)) {
+    if (*v != "text" && *v != "json") p.Add(*s.Find("format"), "logging.format", "expected text or json");
+    l.format = *v;
+  }
+  if (auto v = p.String(s, "stream", "logging", false)) {
+    if (*v != "stderr" && *v != "stdout") p.Add(*s.Find("stream"), "logging.stream", "expected stderr or stdout");
+    l.stream = *v;
+  }
+}
+
 void ReadAudit(const JsonValue& s, DataProblems& p, AuditConfig& a, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "audit", {"episodeTypes", "units", "transferredOutDays", "fhirServer", "pageSize", "auth", "allowHttp",
                                "auditors"});
@@ -485,7 +497,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
     return OkStatus();
   }
   p.RejectUnknown(root, "", {"description", "service", "cards", "store", "mappings", "groups",
-                             "fhirServer", "auth", "records", "audit", "app"});
+                             "fhirServer", "auth", "records", "audit", "app", "logging"});
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
@@ -520,6 +532,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "records", "", false)) ReadRecords(*s, p, c.records, dir);
   if (const JsonValue* s = p.Object(root, "app", "", false)) ReadApp(*s, p, c.app, dir);
   if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
+  if (const JsonValue* s = p.Object(root, "logging", "", false)) ReadLogging(*s, p, c.logging);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }

@@ -139,6 +139,13 @@ struct AuditConfig {
   std::vector<std::pair<std::string, std::string>> auditors;  // (iss, sub) allowed to call $evaluate-measure
 };
 
+// The service's log (docs/observability.md): "text" lines (the default) or "json" lines, on stderr
+// (the default) or stdout.
+struct LoggingConfig {
+  std::string format = "text";  // text | json
+  std::string stream = "stderr";  // stderr | stdout
+};
+
 struct ServiceConfig {
   std::filesystem::path file;  // the config file itself
 
@@ -179,6 +186,7 @@ struct ServiceConfig {
   bool hide_stale_groups = false;
 
   RecordsConfig records;
+  LoggingConfig logging;
   AuditConfig audit;
   AppConfig app;
 

@@ -25,6 +25,7 @@
 #include "plugin/auth/authorized_send.h"
 #include "plugin/http/jwks_refresher.h"
 #include "plugin/http/server.h"
+#include "plugin/log.h"
 #include "plugin/audit/audit_job.h"
 #include "plugin/records/record_correction.h"
 #include "plugin/audit/synthetic_export.h"
@@ -205,6 +206,15 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << runtime.status().message() << "\n";
     return runtime.status().code() == StatusCode::kInvalidArgument ? 1 : 3;
   }
+  const config::LoggingConfig& logging = (*runtime)->config.logging;
+  const bool json_on_stdout = logging.format == "json" && logging.stream == "stdout";
+  plugin::ConfigureLog(logging.format == "json" ? plugin::LogFormat::kJson : plugin::LogFormat::kText, logging.stream == "stdout");
+  // The start and stop lines go to stdout (scripts wait for them): as log events when the log is
+  // JSON there, so every line of stdout is one JSON object.
+  auto announce = [json_on_stdout](const char* event, const std::string& line) {
+    if (json_on_stdout) return plugin::Log(plugin::LogLevel::kInfo, event, line);
+    std::cout << line << std::endl;
+  };
   if (port) (*runtime)->config.port = *port;  // 0 too: the server sets the bound port
   plugin::SizeThreadPool((*runtime)->config.threads);  // before any cpprestsdk client or listener
   (*runtime)->directory->LoadLocal();  // snapshots and local files before listening; sources over HTTP after
@@ -230,11 +240,12 @@ int Serve(const std::vector<std::string>& args) {
   }
   // Group sources are read in the background: a slow source never delays listening.
   (*runtime)->StartWorkers();
-  std::cout << "selvhjelp listening on " << (*server)->url() << " (" << (*runtime)->directory->Current()->size()
-            << " groups from snapshots; sources loading)" << std::endl;
+  announce("service.listening", "selvhjelp listening on " + (*server)->url() + " (" +
+                                    std::to_string((*runtime)->directory->Current()->size()) +
+                                    " groups from snapshots; sources loading)");
   int received = 0;
   sigwait(&signals, &received);
-  std::cout << "selvhjelp stopping" << std::endl;
+  announce("service.stopping", "selvhjelp stopping");
   (*runtime)->RequestStop();  // outgoing calls end now, so nothing below waits on a peer
   (*server)->Stop();
   (*runtime)->StopWorkers();  // then the stores close with the runtime

@@ -36,7 +36,7 @@ void Runtime::StartWorkers() {
   if (write_send && write_back) {
     capability_probe = std::jthread([this] {
       if (std::string note = CheckWriteBackCapability(write_send, config.records.fhir_server, *write_back); !note.empty()) {
-        LogLine(note);
+        Log(LogLevel::kWarning, "records.capability", note);
       }
     });
   }

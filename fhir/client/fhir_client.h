@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fhir/base/result.h"
 #include "fhir/json/json_value.h"
@@ -21,6 +23,8 @@ struct FhirReadOptions {
   // pass it is not read; the count is checked after each page. (A body sent without a length is
   // read whole before it is counted.)
   int64_t max_bytes = 0;
+  // Sent with every call as given (e.g. a W3C traceparent); never Authorization (bearer_token is).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 class FhirClient {

@@ -110,6 +110,9 @@ class RestFhirClient : public FhirClient {
     http::http_request request(http::methods::GET);
     request.set_request_uri(uri.resource());
     request.headers().add(U("Accept"), U("application/fhir+json"));
+    for (const auto& [name, value] : state->options.headers) {
+      request.headers().add(utility::conversions::to_string_t(name), utility::conversions::to_string_t(value));
+    }
     if (!state->options.bearer_token.empty()) {
       request.headers().add(U("Authorization"),
                             utility::conversions::to_string_t("Bearer " + state->options.bearer_token));

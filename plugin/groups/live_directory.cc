@@ -179,6 +179,7 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.loading = false;
   s.next_refresh = now + config.refresh_seconds;
   if (!fetched.ok()) {
+    ++s.state.failures;
     s.state.last_error = fetched.status().message();
     s.state.stale = true;
     s.state.shrink_refused = false;
@@ -187,6 +188,7 @@ bool LiveDirectory::Refresh(size_t index) {
   const size_t got = fetched->groups.size();
   if (!fetched->not_modified && s.baseline > 0 &&
       got * 100 < s.baseline * static_cast<size_t>(100 - config.max_shrink_percent)) {
+    ++s.state.failures;
     s.state.last_error = "answered " + std::to_string(got) + " groups where it had " + std::to_string(s.baseline) +
                          "; kept the previous content (more than maxShrinkPercent " +
                          std::to_string(config.max_shrink_percent) + "% fewer)";
@@ -281,11 +283,16 @@ std::string LiveDirectory::LoadAll() {
 void LiveDirectory::LogRead(size_t index, bool with_rejected) {
   const SourceState state = States()[index];
   if (!state.last_error.empty()) {
-    LogLine("group source " + state.name + " not read (serving " + std::to_string(state.groups) +
-            " groups of its last good content): " + state.last_error);
+    Log(LogLevel::kWarning, "groups.source_failed",
+        "group source " + state.name + " not read (serving " + std::to_string(state.groups) +
+            " groups of its last good content): " + state.last_error,
+        {}, {{"source", state.name}});
   }
   if (!with_rejected) return;
-  for (const std::string& line : state.rejected) LogLine("group source " + state.name + ": left out: " + line);
+  for (const std::string& line : state.rejected) {
+    Log(LogLevel::kWarning, "groups.record_left_out", "group source " + state.name + ": left out: " + line, {},
+        {{"source", state.name}});
+  }
 }
 
 void LiveDirectory::LoadLocal() {
@@ -317,7 +324,7 @@ void LiveDirectory::Run() {
     try {
       step();
     } catch (const std::exception& e) {
-      LogLine(std::string("group directory: ") + what + " failed: " + e.what());
+      Log(LogLevel::kError, "groups.failed", std::string("group directory: ") + what + " failed: " + e.what());
     }
   };
   for (size_t i = 0; i < sources_.size(); ++i) {

@@ -56,6 +56,7 @@ struct SourceState {
   bool loading = false;       // not read yet since start (serving its snapshot, if any)
   bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
   size_t refused_groups = 0;   // then: how many groups that read had
+  int64_t failures = 0;        // reads that failed or were refused since start (for /metrics)
   // Records the current content left out as malformed (one line each naming source, record and
   // field), while the rest of the source is served.
   std::vector<std::string> rejected;

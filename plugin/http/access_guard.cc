@@ -31,7 +31,7 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
   if (tokens_ == nullptr || !tokens_->Recognises(authorization)) {
     Result<VerifiedToken> token = cds_.Verify(authorization, url);
     if (token.ok()) return Caller{token->iss, token->sub, false, {}};
-    LogLine("request " + ex->id() + " rejected: " + token.status().message());
+    Log(LogLevel::kWarning, "auth.rejected", "request " + ex->id() + " rejected: " + token.status().message(), ex->trace().trace_id);
     // Without an access-token issuer the answer is as it always was; with one, the caller learns
     // which schemes are taken.
     if (tokens_ == nullptr) {
@@ -43,7 +43,8 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
   }
   AccessCheck check = tokens_->Verify(authorization, request.Header("DPoP"), request.method, url);
   if (check.status.ok()) return Caller{check.grant.iss, check.grant.sub, true, std::move(check.grant.scopes)};
-  LogLine("request " + ex->id() + " rejected: access token: " + check.status.message());
+  Log(LogLevel::kWarning, "auth.rejected", "request " + ex->id() + " rejected: access token: " + check.status.message(),
+      ex->trace().trace_id);
   if (check.status.code() != StatusCode::kUnauthenticated) {
     ReplyWithError(*ex, check.status);
     return std::nullopt;
@@ -60,7 +61,8 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
 
 bool AccessGuard::RequireScope(const std::shared_ptr<HttpExchange>& ex, const Caller& caller, const std::string& scope) {
   if (!config_.auth_required || !caller.access_token || caller.HasScope(scope)) return true;
-  LogLine("request " + ex->id() + " refused: the access token lacks the scope " + scope);
+  Log(LogLevel::kWarning, "auth.refused", "request " + ex->id() + " refused: the access token lacks the scope " + scope,
+      ex->trace().trace_id);
   RefuseScope(ex, scope, "(auth): the access token lacks the scope " + scope);
   return false;
 }

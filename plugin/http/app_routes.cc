@@ -118,7 +118,8 @@ class AppRoutesImpl : public AppRoutes {
     pplx::create_task([this, ex, iss = iss->second, launch] {
       Result<std::string> url = launch_.Begin(iss, launch);
       if (!url.ok()) {
-        LogLine("request " + ex->id() + " launch refused: " + url.status().message());
+        Log(LogLevel::kWarning, "app.launch_refused", "request " + ex->id() + " launch refused: " + url.status().message(),
+            ex->trace().trace_id);
         return ReplyError(ex, url.status());
       }
       Reply(ex, 302, "", kJson, {{"Location", *url}});
@@ -132,7 +133,8 @@ class AppRoutesImpl : public AppRoutes {
     pplx::create_task([this, ex, state, code] {
       Result<LaunchContext> context = launch_.Complete(state, code);
       if (!context.ok()) {
-        LogLine("request " + ex->id() + " launch not completed: " + context.status().message());
+        Log(LogLevel::kWarning, "app.launch_incomplete",
+            "request " + ex->id() + " launch not completed: " + context.status().message(), ex->trace().trace_id);
         return Reply(ex, context.status().code() == StatusCode::kUnavailable ? 503 : 401,
                      "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>selvhjelp</title>"
                      "<p>Innloggingen ble ikke fullført. Start appen på nytt fra journalen.</p>"
@@ -175,6 +177,7 @@ class AppRoutesImpl : public AppRoutes {
     if (!session) return;
     fhir::FhirReadOptions options;
     options.timeout = std::chrono::milliseconds(rt_.config.fhir_timeout_ms);
+    options.headers = {{"traceparent", ex->trace().Traceparent()}};  // the EHR's logs can find this request
     DecideForApp(session->context, Deps(), *rt_.fhir_client, options, std::string(ex->request().Header("Accept-Language")),
                  [this, ex, session](Result<AppDecision> decision) {
                    if (!decision.ok()) return ReplyError(ex, decision.status());
@@ -199,7 +202,7 @@ class AppRoutesImpl : public AppRoutes {
       if (!body.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + body.status().message()));
       Result<JsonValue> record = RecordFromPage(*session, *body, fhir::IsoInstant(NowSeconds()));
       if (!record.ok()) return ReplyError(ex, record.status());
-      Result<RecordReceipt> receipt = rt_.records->Record(*record);
+      Result<RecordReceipt> receipt = rt_.records->Record(*record, ex->trace());
       if (!receipt.ok()) return ReplyError(ex, receipt.status());
       Reply(ex, receipt->created ? 202 : 200, fhir::WriteJson(ReceiptJson(receipt->entry)), kJson,
             {{"Location", rt_.config.BaseUrl() + "/app/api/records/" + receipt->id}});
@@ -266,6 +269,7 @@ class AppRoutesImpl : public AppRoutes {
     }
     fhir::FhirReadOptions options;
     options.timeout = std::chrono::milliseconds(rt_.config.fhir_timeout_ms);
+    options.headers = {{"traceparent", ex->trace().Traceparent()}};  // the EHR's logs can find this request
     options.bearer_token = session->context.access_token;
     rt_.fhir_client->Read(session->context.iss, "Patient/" + session->context.patient, options,
                           [ex, handout, render](Result<JsonValue> patient) {

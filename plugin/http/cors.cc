@@ -12,6 +12,7 @@ class HeaderAddingExchange : public HttpExchange {
       : inner_(std::move(inner)), headers_(std::move(headers)) {}
   const HttpRequest& request() const override { return inner_->request(); }
   const std::string& id() const override { return inner_->id(); }
+  const TraceContext& trace() const override { return inner_->trace(); }
   void ReadBody(std::function<void()> then) override { inner_->ReadBody(std::move(then)); }
   void Reply(HttpReply response) override {
     response.headers.insert(response.headers.end(), headers_.begin(), headers_.end());

@@ -56,7 +56,9 @@ void ReplyWith(HttpExchange& exchange, int status, std::string body, const char*
 void ReplyWithError(HttpExchange& exchange, const Status& status, std::vector<HttpHeader> headers) {
   HttpError error = ToHttpError(status, exchange.id());
   if (error.status >= 500) {
-    LogLine("request " + exchange.id() + " answered " + std::to_string(error.status) + ": " + status.ToString());
+    Log(LogLevel::kError, "http.failed",
+        "request " + exchange.id() + " answered " + std::to_string(error.status) + ": " + status.ToString(),
+        exchange.trace().trace_id);
   }
   ReplyWith(exchange, error.status, std::move(error.body), kOperationOutcomeType, std::move(headers));
 }

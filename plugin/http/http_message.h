@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "plugin/net/trace_context.h"
+
 namespace selvhjelp::plugin {
 
 // One header field as received or to be sent.
@@ -45,6 +47,9 @@ class HttpExchange {
   virtual const HttpRequest& request() const = 0;
   // The request id used in the log and in 500 answers.
   virtual const std::string& id() const = 0;
+  // The request's trace (its traceparent / X-Request-Id, or one made for it): in every log line
+  // of the request, in its answer (X-Request-Id, traceresponse) and in the calls made for it.
+  virtual const TraceContext& trace() const = 0;
 
   // Reads the body into request().body, bounded by service.maxBodyBytes (checked against
   // Content-Length first, then as a running count for chunked bodies), and then calls `then` on
@@ -55,7 +60,7 @@ class HttpExchange {
   virtual void ReadBody(std::function<void()> then) = 0;
 
   // Sends the answer; the first call wins, later calls are ignored. The log line (id, method,
-  // path, status, time) is written when it is sent.
+  // path, status, time, trace) is written when it is sent.
   virtual void Reply(HttpReply response) = 0;
 };
 

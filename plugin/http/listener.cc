@@ -124,10 +124,13 @@ class ExchangeImpl : public HttpExchange, public std::enable_shared_from_this<Ex
  public:
   ExchangeImpl(std::weak_ptr<SessionBase> session, std::shared_ptr<Core> core, HttpRequest request)
       : session_(std::move(session)), core_(std::move(core)), request_(std::move(request)),
-        id_(std::to_string(++core_->requests)), start_(Clock::now()) {}
+        id_(std::to_string(++core_->requests)),
+        trace_(TraceContext::FromHeaders(request_.Header("traceparent"), request_.Header("X-Request-Id"))),
+        start_(Clock::now()) {}
 
   const HttpRequest& request() const override { return request_; }
   const std::string& id() const override { return id_; }
+  const TraceContext& trace() const override { return trace_; }
   void ReadBody(std::function<void()> then) override {
     std::lock_guard<std::mutex> lock(core_->mutex);
     if (core_->stopped) return;
@@ -151,6 +154,7 @@ class ExchangeImpl : public HttpExchange, public std::enable_shared_from_this<Ex
   std::shared_ptr<Core> core_;
   HttpRequest request_;
   std::string id_;
+  TraceContext trace_;
   Clock::time_point start_;
 };
 
@@ -382,6 +386,10 @@ class Session : public SessionBase {
     response_->result(static_cast<unsigned>(response.status));
     response_->set(http::field::content_type, response.content_type);
     for (const HttpHeader& h : response.headers) response_->insert(h.name, h.value);
+    // The trace echoed (W3C Trace Context Level 2's traceresponse), so a caller can find our log lines.
+    const TraceContext& trace = exchange->trace();
+    response_->set("X-Request-Id", trace.request_id);
+    response_->set("traceresponse", trace.Traceparent());
     response_->body() = std::move(response.body);
     response_->keep_alive(keep);
     response_->prepare_payload();
@@ -393,10 +401,17 @@ class Session : public SessionBase {
 
   void OnWritten(beast::error_code ec, bool keep, int status) {
     const HttpRequest& request = current_->request();
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - current_->start()).count();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - current_->start());
+    if (options().on_answered) options().on_answered(request, status, elapsed);
     // Codes, ids and paths only: never bodies, queries, tokens or patient identifiers.
-    LogLine("request " + current_->id() + " " + request.method + " " + request.path + " " + std::to_string(status) +
-            " " + std::to_string(micros) + "us");
+    const std::string micros = std::to_string(elapsed.count());
+    const TraceContext& trace = current_->trace();
+    Log(status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http.request",
+        "request " + current_->id() + " " + request.method + " " + request.path + " " + std::to_string(status) + " " +
+            micros + "us",
+        trace.trace_id,
+        {{"request", current_->id()}, {"requestId", trace.request_id}, {"method", request.method},
+         {"path", request.path}, {"status", std::to_string(status)}, {"micros", micros}});
     current_.reset();
     response_.reset();
     if (ec) return Close();
@@ -513,7 +528,8 @@ class Listener::Impl {
     bound_ = acceptor_.local_endpoint(ec);
     const int fit = ConnectionsThatFit(o.max_connections);
     if (fit < o.max_connections) {
-      LogLine("listener: service.maxConnections lowered from " + std::to_string(o.max_connections) + " to " +
+      Log(LogLevel::kWarning, "listener.connections_lowered",
+          "listener: service.maxConnections lowered from " + std::to_string(o.max_connections) + " to " +
               std::to_string(fit) + " to stay below the open-file limit");
       core_->options.max_connections = fit;
     }
@@ -555,7 +571,8 @@ class Listener::Impl {
     const auto deadline = Clock::now() + core_->options.shutdown_grace;
     core_->changed.wait_until(lock, deadline, [this] { return core_->sessions.empty(); });
     if (!core_->sessions.empty()) {
-      LogLine("listener: " + std::to_string(core_->sessions.size()) +
+      Log(LogLevel::kWarning, "listener.closing_busy",
+          "listener: " + std::to_string(core_->sessions.size()) +
               " connection(s) still busy after service.shutdownGraceMs; closing them");
       for (auto& [id, session] : core_->sessions) session->PostClose();
       core_->changed.wait_for(lock, std::chrono::seconds(1), [this] { return core_->sessions.empty(); });
@@ -578,7 +595,7 @@ class Listener::Impl {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       if (ec) {  // out of file descriptors, for one: try again shortly rather than spin
-        LogLine("listener: accept failed: " + ec.message());
+        Log(LogLevel::kError, "listener.accept_failed", "listener: accept failed: " + ec.message());
         retry_.expires_after(std::chrono::milliseconds(100));
         retry_.async_wait([this](beast::error_code wait) {
           if (!wait) Accept();
@@ -603,9 +620,9 @@ class Listener::Impl {
         ioc_.run();
         return;
       } catch (const std::exception& e) {
-        LogLine(std::string("listener: unexpected exception on a listener thread: ") + e.what());
+        Log(LogLevel::kError, "listener.exception", std::string("listener: unexpected exception on a listener thread: ") + e.what());
       } catch (...) {
-        LogLine("listener: unexpected exception on a listener thread");
+        Log(LogLevel::kError, "listener.exception", "listener: unexpected exception on a listener thread");
       }
     }
   }

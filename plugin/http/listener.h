@@ -32,6 +32,9 @@ struct ListenerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds shutdown_grace{10000};
   int max_connections = 1024;  // lowered (and logged) when the open-file limit is too close
+  // Told of every answer once it is sent (for /metrics), on the connection's thread: it must be
+  // cheap and not block. `elapsed`: from the complete request header to the answer's last byte.
+  std::function<void(const HttpRequest& request, int status, std::chrono::microseconds elapsed)> on_answered;
 };
 
 // Called on a listener thread once a request's header is complete and its query decoded. It must

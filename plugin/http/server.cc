@@ -21,6 +21,7 @@
 #include "plugin/http/directory_routes.h"
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
+#include "plugin/http/metrics_page.h"
 #include "plugin/http/router.h"
 #include "plugin/http/cors.h"
 #include "plugin/log.h"
@@ -59,8 +60,8 @@ ListenerOptions OptionsFrom(const config::ServiceConfig& c) {
 // The routes: each request goes through the route table (404, or 405 with Allow) to its handler.
 class RouteServer : public HttpServer {
  public:
-  RouteServer(Runtime& rt, std::unique_ptr<Listener> listener)
-      : rt_(rt), listener_(std::move(listener)), cors_(rt.config.cors_allowed_origins),
+  RouteServer(Runtime& rt, std::unique_ptr<Listener> listener, std::shared_ptr<const RequestMetrics> request_metrics)
+      : rt_(rt), listener_(std::move(listener)), request_metrics_(std::move(request_metrics)), cors_(rt.config.cors_allowed_origins),
         guard_(rt.config, *rt.verifier, rt.access_tokens.get()) {
     rt_.config.port = listener_->port();  // bound already: the app's redirect URI names the real port
     app_ = MakeAppRoutes(rt_);
@@ -152,7 +153,7 @@ class RouteServer : public HttpServer {
     const std::string value(ex->request().Header("Authorization"));
     Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->request().path);
     if (token.ok()) return true;
-    LogLine("request " + ex->id() + " rejected: " + token.status().message());
+    Log(LogLevel::kWarning, "auth.rejected", "request " + ex->id() + " rejected: " + token.status().message(), ex->trace().trace_id);
     ReplyError(ex, token.status());
     return false;
   }
@@ -168,7 +169,7 @@ class RouteServer : public HttpServer {
       const std::string& scope = rt_.config.access_tokens.audit_read_scope;
       const bool auditor = std::find(auditors.begin(), auditors.end(), std::make_pair(caller->iss, caller->sub)) != auditors.end();
       if (!auditor && !(caller->access_token && caller->HasScope(scope))) {
-        LogLine("request " + ex->id() + " refused: not an auditor");
+        Log(LogLevel::kWarning, "auth.refused", "request " + ex->id() + " refused: not an auditor", ex->trace().trace_id);
         if (caller->access_token) {
           return AccessGuard::RefuseScope(ex, scope, "(auth): the scope " + scope + " or the auditor role (audit.auditors) is required");
         }
@@ -232,7 +233,9 @@ class RouteServer : public HttpServer {
     Reply(ex, 200, fhir::WriteJson(health));
   }
 
-  void MetricsRoute(const Exchange& ex) { Reply(ex, 200, Metrics(), "text/plain; version=0.0.4; charset=utf-8"); }
+  void MetricsRoute(const Exchange& ex) {
+    Reply(ex, 200, MetricsPage(rt_, *request_metrics_), "text/plain; version=0.0.4; charset=utf-8");
+  }
 
   void PostRecord(const Exchange& ex, bool operation) {
     std::optional<Caller> caller = guard_.Admit(ex);
@@ -301,7 +304,8 @@ class RouteServer : public HttpServer {
   void OnRecord(const Exchange& ex, const std::string& body, bool operation) {
     Result<JsonValue> json = fhir::ParseJson(body);
     if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
-    Result<RecordReceipt> receipt = operation ? rt_.records->RecordParameters(*json) : rt_.records->Record(*json);
+    Result<RecordReceipt> receipt =
+        operation ? rt_.records->RecordParameters(*json, ex->trace()) : rt_.records->Record(*json, ex->trace());
     if (!receipt.ok()) return ReplyError(ex, receipt.status());
     const int status = receipt->created ? 202 : 200;
     const std::string location = rt_.config.BaseUrl() + "/records/" + receipt->id;
@@ -336,44 +340,6 @@ class RouteServer : public HttpServer {
     return records;
   }
 
-  // Prometheus text exposition of delivery state.
-  std::string Metrics() {
-    std::string out;
-    auto family = [&out](const char* name, const char* type, const char* help) {
-      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-    };
-    auto sample = [&out](const char* name, int64_t value, const char* labels = "") {
-      out += std::string(name) + labels + " " + std::to_string(value) + "\n";
-    };
-    if (Result<OutboxCounts> counts = rt_.outbox->Counts(); counts.ok()) {
-      family("selvhjelp_outbox_records", "gauge", "Records in the outbox by delivery state.");
-      sample("selvhjelp_outbox_records", counts->pending, "{state=\"pending\"}");
-      sample("selvhjelp_outbox_records", counts->delivered, "{state=\"delivered\"}");
-      sample("selvhjelp_outbox_records", counts->parked, "{state=\"parked\"}");
-      sample("selvhjelp_outbox_records", counts->stored, "{state=\"stored\"}");
-      family("selvhjelp_outbox_oldest_pending_seconds", "gauge", "Age of the oldest undelivered record.");
-      sample("selvhjelp_outbox_oldest_pending_seconds", counts->OldestPendingSeconds(NowMillis()));
-    }
-    const DeliveryStats stats = rt_.delivery ? rt_.delivery->stats() : DeliveryStats{};
-    const struct {
-      const char* name;
-      const char* help;
-      int64_t value;
-    } counters[] = {
-        {"selvhjelp_delivery_attempts_total", "Delivery attempts since start.", stats.attempts},
-        {"selvhjelp_delivery_delivered_total", "Records delivered since start.", stats.delivered},
-        {"selvhjelp_delivery_retries_total", "Failed attempts that will be retried.", stats.retried},
-        {"selvhjelp_delivery_parked_total", "Records parked since start.", stats.parked},
-        {"selvhjelp_token_requests_total", "Token endpoint calls since start.", stats.token_requests},
-        {"selvhjelp_card_write_failures_total", "Background card writes that failed.", rt_.ledger->card_write_failures()},
-    };
-    for (const auto& c : counters) {
-      family(c.name, "counter", c.help);
-      sample(c.name, c.value);
-    }
-    return out;
-  }
-
   void OnBody(const Exchange& ex, const HookService& service, bool feedback,
               const std::string& body) {
     Result<JsonValue> json = fhir::ParseJson(body);
@@ -397,6 +363,7 @@ class RouteServer : public HttpServer {
 
   Runtime& rt_;
   std::unique_ptr<Listener> listener_;
+  std::shared_ptr<const RequestMetrics> request_metrics_;  // filled by the listener's on_answered
   const CorsPolicy cors_;  // for /cds-services and below
   AccessGuard guard_;      // records and audit: CDS Hooks JWTs or access tokens
   std::unique_ptr<AppRoutes> app_;  // null when the app is not configured
@@ -413,8 +380,15 @@ void SizeThreadPool(int threads) {
 }
 
 Result<std::unique_ptr<HttpServer>> StartHttpServer(Runtime& runtime) {
-  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<Listener> listener, Listener::Bind(OptionsFrom(runtime.config)));
-  auto server = std::make_unique<RouteServer>(runtime, std::move(listener));
+  std::vector<std::string> hook_ids;
+  for (const HookService& service : HookServices()) hook_ids.push_back(service.id);
+  auto request_metrics = std::make_shared<RequestMetrics>(hook_ids);
+  ListenerOptions options = OptionsFrom(runtime.config);
+  options.on_answered = [request_metrics](const HttpRequest& request, int status, std::chrono::microseconds elapsed) {
+    request_metrics->Observe(request.method, request.path, status, elapsed);
+  };
+  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<Listener> listener, Listener::Bind(options));
+  auto server = std::make_unique<RouteServer>(runtime, std::move(listener), std::move(request_metrics));
   server->Start();
   return std::unique_ptr<HttpServer>(std::move(server));
 }

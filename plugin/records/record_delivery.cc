@@ -67,7 +67,8 @@ void RecordDelivery::RunWorker() {
       WorkerLoop();
       return;
     } catch (const std::exception& e) {
-      LogLine(std::string("record delivery: a worker failed (") + e.what() + "); it starts over in 1 s");
+      Log(LogLevel::kError, "delivery.worker_failed",
+          std::string("record delivery: a worker failed (") + e.what() + "); it starts over in 1 s");
     }
     std::unique_lock<std::mutex> lock(mutex_);
     if (wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) return;
@@ -87,7 +88,8 @@ void RecordDelivery::WorkerLoop() {
     auto claimed = outbox_.ClaimDue(now);
     if (claimed.ok() && claimed->has_value()) {
       const Outbox::Claimed& record = **claimed;
-      Attempt outcome = Deliver(record);
+      const TraceContext trace = traces_.Find(record.record_id).value_or(TraceContext::Fresh());
+      Attempt outcome = Deliver(record, trace);
       if (outcome.verdict == Verdict::kCancelled) {
         outbox_.Release(record.record_id);
         continue;  // the loop ends at its next look at stopping_
@@ -95,16 +97,23 @@ void RecordDelivery::WorkerLoop() {
       ++attempts_;
       Status marked;
       switch (outcome.verdict) {
-        case Verdict::kDelivered:
+        case Verdict::kDelivered: {
           ++delivered_;
-          marked = outbox_.MarkDelivered(record.record_id, outcome.location, clock_ms_());
+          const int64_t delivered_ms = clock_ms_();
+          marked = outbox_.MarkDelivered(record.record_id, outcome.location, delivered_ms);
+          if (marked.ok()) ObserveDelivered(record, delivered_ms);
+          traces_.Forget(record.record_id);
+          Log(LogLevel::kInfo, "record.delivered", "record " + record.record_id + " delivered (" + outcome.log_note + ")",
+              trace.trace_id, {{"record", record.record_id}, {"attempts", std::to_string(record.attempts + 1)}});
           break;
+        }
         case Verdict::kRetry: {
           ++retried_;
           int64_t wait = BackoffMs(record.attempts + 1, settings_.retry_initial_ms, settings_.retry_max_ms, UnitRandom());
           marked = outbox_.MarkRetry(record.record_id, clock_ms_() + wait, outcome.detail);
-          LogLine("record " + record.record_id + " not delivered (" + outcome.log_note + "), retry in " +
-                  std::to_string(wait) + " ms");
+          Log(LogLevel::kWarning, "record.retry",
+              "record " + record.record_id + " not delivered (" + outcome.log_note + "), retry in " + std::to_string(wait) + " ms",
+              trace.trace_id, {{"record", record.record_id}, {"retryMs", std::to_string(wait)}});
           break;
         }
         case Verdict::kCancelled:
@@ -112,7 +121,10 @@ void RecordDelivery::WorkerLoop() {
         case Verdict::kPark:
           ++parked_;
           marked = outbox_.MarkParked(record.record_id, outcome.detail);
-          LogLine("record " + record.record_id + " parked (" + outcome.log_note + "); see `selvhjelp outbox list`");
+          traces_.Forget(record.record_id);
+          Log(LogLevel::kError, "record.parked",
+              "record " + record.record_id + " parked (" + outcome.log_note + "); see `selvhjelp outbox list`", trace.trace_id,
+              {{"record", record.record_id}});
           break;
       }
       if (marked.ok()) {
@@ -121,12 +133,14 @@ void RecordDelivery::WorkerLoop() {
       }
       ++store_failures;
       const int64_t pause = BackoffMs(store_failures, settings_.retry_initial_ms, settings_.retry_max_ms, UnitRandom());
-      LogLine("record " + record.record_id + ": " + marked.message() + "; delivery pauses " + std::to_string(pause) + " ms");
+      Log(LogLevel::kError, "store.write_failed",
+          "record " + record.record_id + ": " + marked.message() + "; delivery pauses " + std::to_string(pause) + " ms",
+          trace.trace_id, {{"record", record.record_id}});
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(pause), [&] { return stopping_; });
       continue;
     }
-    if (!claimed.ok()) LogLine("outbox: " + claimed.status().message());
+    if (!claimed.ok()) Log(LogLevel::kError, "store.read_failed", "outbox: " + claimed.status().message());
     // Nothing due: sleep until the next record falls due, a wake-up, or the poll interval.
     int64_t until = now + settings_.poll_ms;
     if (std::optional<int64_t> due = outbox_.NextDueMs(); due && *due < until) until = std::max(*due, now + 1);
@@ -136,14 +150,25 @@ void RecordDelivery::WorkerLoop() {
   }
 }
 
-RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed) {
+void RecordDelivery::ObserveDelivered(const Outbox::Claimed& record, int64_t delivered_ms) {
+  delivery_attempts_.Observe(static_cast<double>(record.attempts + 1));
+  // The commit time is in the store (an indexed read, on this worker, once per delivered record).
+  Result<std::optional<OutboxEntry>> entry = outbox_.Get(record.record_id);
+  if (entry.ok() && entry->has_value()) {
+    delivery_seconds_.Observe(static_cast<double>(delivered_ms - (*entry)->created_ms) / 1000.0);
+  }
+}
+
+RecordDelivery::Attempt RecordDelivery::Deliver(const Outbox::Claimed& claimed, const TraceContext& trace) {
   auto token = tokens_.Token();
   if (!token.ok() && stop_.stop_requested()) return {Verdict::kCancelled, "", "", ""};  // cut off, not failed
   if (!token.ok()) return {Verdict::kRetry, "token: " + token.status().message(), "no access token", ""};
   HttpRequestSpec request;
   request.method = "POST";
   request.url = settings_.fhir_server;
-  request.headers = {{"Content-Type", "application/fhir+json"}, {"Accept", "application/fhir+json"}};
+  request.headers = {{"Content-Type", "application/fhir+json"},
+                     {"Accept", "application/fhir+json"},
+                     {"traceparent", trace.Traceparent()}};
   if (!token->empty()) request.headers["Authorization"] = "Bearer " + *token;
   request.body = claimed.bundle_json;
   auto response = send_(request);

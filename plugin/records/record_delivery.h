@@ -14,6 +14,11 @@
 // the EHR is not sent the same records in a loop. At shutdown (the stop token given at
 // construction, which must also be the HttpSend's), a call in flight ends at once and its record
 // is given back unchanged, to be delivered after a restart.
+//
+// Each transaction carries a W3C traceparent: the trace of the request that committed the record
+// when this instance still knows it (NoteTrace; see record_traces.h), else a trace of its own; the
+// log lines of the delivery name it.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -25,7 +30,10 @@
 #include <vector>
 
 #include "plugin/auth/access_token_source.h"
+#include "plugin/metrics/histogram.h"
 #include "plugin/net/http_call.h"
+#include "plugin/net/trace_context.h"
+#include "plugin/records/record_traces.h"
 #include "plugin/store/outbox.h"
 
 namespace selvhjelp::plugin {
@@ -66,6 +74,15 @@ class RecordDelivery {
   // A record was committed: a worker looks now instead of at its next poll.
   void Wake();
   DeliveryStats stats() const;
+  // Record `record_id` was committed by a request of `trace`: its delivery carries that trace.
+  void NoteTrace(const std::string& record_id, const TraceContext& trace) { traces_.Note(record_id, trace); }
+
+  // Bucket bounds: seconds from commit to delivered (0.1 s .. 1 day), attempts per delivered record.
+  static constexpr std::array<double, 12> kLatencyBuckets = {0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 3600, 86400};
+  static constexpr std::array<double, 7> kAttemptBuckets = {1, 2, 3, 5, 10, 20, 50};
+  // Of the records delivered since start.
+  const Histogram& delivery_seconds() const { return delivery_seconds_; }
+  const Histogram& delivery_attempts() const { return delivery_attempts_; }
 
  private:
   enum class Verdict { kDelivered, kRetry, kPark, kCancelled };
@@ -77,7 +94,9 @@ class RecordDelivery {
   };
   void RunWorker();  // WorkerLoop inside the thread's exception boundary
   void WorkerLoop();
-  Attempt Deliver(const Outbox::Claimed& claimed);
+  Attempt Deliver(const Outbox::Claimed& claimed, const TraceContext& trace);
+  // Observes the delivered record's time since commit and its attempts.
+  void ObserveDelivered(const Outbox::Claimed& record, int64_t delivered_ms);
 
   Outbox& outbox_;
   const DeliverySettings settings_;
@@ -91,6 +110,9 @@ class RecordDelivery {
   uint64_t wakes_ = 0;  // guarded by mutex_
   std::vector<std::thread> workers_;
   std::atomic<int64_t> attempts_{0}, delivered_{0}, retried_{0}, parked_{0};
+  RecordTraces traces_;
+  Histogram delivery_seconds_{kLatencyBuckets};
+  Histogram delivery_attempts_{kAttemptBuckets};
 };
 
 }  // namespace selvhjelp::plugin

@@ -3,6 +3,7 @@
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/auth/sha256.h"
+#include "plugin/log.h"
 #include "plugin/records/record_correction.h"
 #include "plugin/records/record_request.h"
 
@@ -58,7 +59,7 @@ RecordFacts FactsOf(const InformationRecord& record) {
 
 }  // namespace
 
-Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
+Result<RecordReceipt> RecordService::Record(const JsonValue& body, const TraceContext& trace) {
   const config::RecordsConfig& cfg = deps_.config->records;
   if (cfg.fhir_server.empty()) {
     return UnavailableError("records: write-back is not configured (records.fhirServer)");
@@ -82,14 +83,19 @@ Result<RecordReceipt> RecordService::Record(const JsonValue& body) {
   entry.created_ms = now_ms;
   entry.facts = FactsOf(record);
   SELVHJELP_ASSIGN_OR_RETURN(Outbox::Enqueued enqueued, deps_.outbox->Enqueue(entry));
+  if (enqueued == Outbox::Enqueued::kNew && !trace.trace_id.empty()) {
+    // The link from the request to the record's delivery (which may happen elsewhere, later).
+    Log(LogLevel::kInfo, "record.committed", "record " + record.id + " committed", trace.trace_id, {{"record", record.id}});
+    if (deps_.delivery != nullptr) deps_.delivery->NoteTrace(record.id, trace);
+  }
   if (enqueued == Outbox::Enqueued::kNew && deps_.delivery != nullptr) deps_.delivery->Wake();
   SELVHJELP_ASSIGN_OR_RETURN(OutboxEntry state, State(record.id));
   return RecordReceipt{record.id, enqueued == Outbox::Enqueued::kNew, std::move(state)};
 }
 
-Result<RecordReceipt> RecordService::RecordParameters(const JsonValue& parameters) {
+Result<RecordReceipt> RecordService::RecordParameters(const JsonValue& parameters, const TraceContext& trace) {
   SELVHJELP_ASSIGN_OR_RETURN(JsonValue body, RecordRequestFromParameters(parameters));
-  return Record(body);
+  return Record(body, trace);
 }
 
 Result<OutboxEntry> RecordService::State(const std::string& id) {

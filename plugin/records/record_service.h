@@ -10,6 +10,7 @@
 #include "fhir/base/result.h"
 #include "fhir/json/json_value.h"
 #include "plugin/groups/live_directory.h"
+#include "plugin/net/trace_context.h"
 #include "plugin/records/record_delivery.h"
 #include "plugin/records/write_back.h"
 #include "plugin/store/ledger.h"
@@ -38,10 +39,12 @@ class RecordService {
   explicit RecordService(RecordServiceDeps deps) : deps_(std::move(deps)) {}
 
   // The JSON body of POST /records. InvalidArgument "<field>: <what>"; AlreadyExists when the id
-  // is stored with different content; Unavailable when write-back is not configured.
-  Result<RecordReceipt> Record(const fhir::JsonValue& body);
+  // is stored with different content; Unavailable when write-back is not configured. `trace`: of
+  // the request that posts it (a new record's commit is logged with it, and its delivery carries
+  // it: RecordDelivery::NoteTrace); empty: none.
+  Result<RecordReceipt> Record(const fhir::JsonValue& body, const TraceContext& trace = {});
   // The Parameters of the $record-information operation; the same errors.
-  Result<RecordReceipt> RecordParameters(const fhir::JsonValue& parameters);
+  Result<RecordReceipt> RecordParameters(const fhir::JsonValue& parameters, const TraceContext& trace = {});
   // The delivery state of record `id`; NotFound when this store has no such record.
   Result<OutboxEntry> State(const std::string& id);
   // Marks record `id` entered-in-error (a clinician's mistake) and queues the correction of the

@@ -3,8 +3,12 @@
 // (GET /health answers 503 while it cannot). Every write of the ledger and the outbox notes its
 // outcome here; a probe write fills the gaps when nothing has been written for a while.
 // Thread-safe.
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <string_view>
 
 #include "fhir/base/status.h"
 
@@ -24,10 +28,18 @@ class WriteHealth {
   // recovered is noticed soon.
   bool ProbeDue(Clock::time_point now, Clock::duration ok_age, Clock::duration failed_age) const;
 
+  // The kinds failed writes are counted by (for /metrics), from the words of WriteError's
+  // messages: "disk_full", "read_only", "io", "locked", "cannot_open", "other".
+  static constexpr std::array<std::string_view, 6> kFailureKinds = {"disk_full", "read_only", "io",
+                                                                    "locked",    "cannot_open", "other"};
+  // Failed writes of kind kFailureKinds[kind] since start.
+  int64_t failures(size_t kind) const { return failures_[kind].load(std::memory_order_relaxed); }
+
  private:
   mutable std::mutex mutex_;
   Status latest_;
   Clock::time_point noted_{};
+  std::array<std::atomic<int64_t>, kFailureKinds.size()> failures_{};
 };
 
 }  // namespace selvhjelp::plugin

@@ -236,3 +236,27 @@ BOOST_AUTO_TEST_CASE(group_staleness_has_defaults_and_is_checked) {
   BOOST_TEST(hide->hide_stale_groups);
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(the_logging_section_is_text_on_stderr_unless_set_and_names_its_problems) {
+  auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
+  BOOST_REQUIRE_MESSAGE(demo.ok(), demo.status().message());
+  BOOST_TEST(demo->logging.format == "text");
+  BOOST_TEST(demo->logging.stream == "stderr");
+  fs::path file = fs::temp_directory_path() / "selvhjelp-bad-logging-config.json";
+  std::ofstream(file) << "{\n"
+                         "  \"store\": {\"path\": \"s.db\"},\n"
+                         "  \"mappings\": {\"directory\": \"m\"},\n"
+                         "  \"groups\": {\"sources\": []},\n"
+                         "  \"auth\": {\"trustedIssuers\": []},\n"
+                         "  \"logging\": {\"format\": \"xml\",\n"
+                         "              \"stream\": \"syslog\", \"level\": \"debug\"}\n"
+                         "}\n";
+  auto cfg = LoadConfig(file);
+  BOOST_REQUIRE(!cfg.ok());
+  const std::string& m = cfg.status().message();
+  const std::string f = file.string();
+  BOOST_TEST(m.find(f + ":6: logging.format: expected text or json") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":7: logging.stream: expected stderr or stdout") != std::string::npos, m);
+  BOOST_TEST(m.find(f + ":7: logging.level: unknown setting") != std::string::npos, m);
+  fs::remove(file);
+}

@@ -192,7 +192,8 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
     service.child.stderr.on('data', (d) => (service.log += d));
     // The service binds port 0 and prints the port it got (never a port picked here and reused).
     const [, port] = await waitForLine(service.child, /listening on https?:\/\/\S+:(\d+)/, 'selvhjelp');
-    service.child.stdout.resume();
+    service.out = service.out ?? '';  // stdout after the listening line (JSON log lines when so configured)
+    service.child.stdout.on('data', (d) => (service.out += d));
     service.port = Number(port);
     service.base = `http://127.0.0.1:${service.port}`;
     if (waitForSources && config.groups.sources.some((source) => source.url)) {
@@ -258,7 +259,7 @@ export async function post(service, pathname, body, { headers = {}, token } = {}
   const text = await r.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: r.status, json, text };
+  return { status: r.status, json, text, headers: r.headers };
 }
 
 export async function get(service, pathname) {

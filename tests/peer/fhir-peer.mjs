@@ -3,7 +3,7 @@
 // Usage: node --experimental-websocket fhir-peer.mjs [PORT]  -> prints its base URL http://127.0.0.1:PORT/fhir/R4
 // (PORT 0 or none: a free port chosen by the system, read back from that line by the tests).
 // Test helpers: POST /fhir/R4/$reset empties the store; GET /fhir/R4/$seen-authorizations lists
-// the method and Authorization header of every FHIR request received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
+// the method and the Authorization and traceparent headers of every FHIR request received. With FHIR_PEER_SMART_CONFIG (a JSON text) set,
 // GET /fhir/R4/.well-known/smart-configuration answers with it. Medplum's MemoryRepository returns
 // search pages without links; this wrapper adds the `next` link (offset-based, as Medplum's server
 // does) when a page is full, so clients' paging is exercised. Token searches on identifier and _tag use
@@ -45,7 +45,8 @@ const server = http.createServer((req, res) => {
       if (pathname === '/.well-known/smart-configuration' && process.env.FHIR_PEER_SMART_CONFIG) {
         return send(res, 200, JSON.parse(process.env.FHIR_PEER_SMART_CONFIG), { 'content-type': 'application/json' });
       }
-      seenAuthorizations.push({ method: req.method, authorization: req.headers.authorization ?? null });
+      seenAuthorizations.push({ method: req.method, authorization: req.headers.authorization ?? null,
+                                traceparent: req.headers.traceparent ?? null });
       if (pathname === '/metadata') {
         return send(res, 200, { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], date: '2026-01-01' });
       }

@@ -18,6 +18,7 @@ class RecordingExchange : public HttpExchange {
  public:
   const HttpRequest& request() const override { return request_; }
   const std::string& id() const override { return id_; }
+  const TraceContext& trace() const override { return trace_; }
   void ReadBody(std::function<void()> then) override { then(); }
   void Reply(HttpReply response) override { replies.push_back(std::move(response)); }
   std::vector<HttpReply> replies;
@@ -25,6 +26,7 @@ class RecordingExchange : public HttpExchange {
  private:
   HttpRequest request_;
   std::string id_ = "r1";
+  TraceContext trace_ = TraceContext::Fresh();
 };
 }  // namespace
 

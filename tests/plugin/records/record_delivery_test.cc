@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 using namespace selvhjelp;
@@ -210,4 +211,34 @@ BOOST_FIXTURE_TEST_CASE(a_call_to_a_hanging_ehr_ends_at_stop_and_the_record_stay
   auto again = outbox->ClaimDue(NowMs());  // given back: claimable at once
   BOOST_REQUIRE(again.ok());
   BOOST_TEST(again->has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_delivery_carries_the_committing_requests_trace_and_is_measured, Fixture) {
+  Add("r-traced");
+  Add("r-untraced");
+  std::vector<HttpRequestSpec> seen;
+  std::mutex seen_mutex;
+  HttpSend send = [&](const HttpRequestSpec& request) -> Result<HttpResponse> {
+    std::lock_guard<std::mutex> lock(seen_mutex);
+    seen.push_back(request);
+    return Http(200, R"({"resourceType":"Bundle","type":"transaction-response","entry":[
+                          {"response":{"status":"201 Created","location":"Procedure/7"}},
+                          {"response":{"status":"201 Created","location":"Communication/8"}}]})");
+  };
+  RecordDelivery delivery(*outbox, DeliverySettings{"https://ehr.example/fhir", 1, 10, 20, 5}, send, tokens, NowMs);
+  const TraceContext trace = TraceContext::FromHeaders("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "");
+  delivery.NoteTrace("r-traced", trace);
+  delivery.Start();
+  for (int i = 0; i < 3000 && delivery.delivery_seconds().Read().count < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  delivery.Stop();
+  BOOST_REQUIRE(seen.size() == 2u);
+  for (const HttpRequestSpec& r : seen) BOOST_TEST(r.headers.at("traceparent").size() == 55u);
+  int carrying = 0;  // the traced record's call; the other record's has a trace of its own
+  for (const HttpRequestSpec& r : seen) carrying += r.headers.at("traceparent").substr(3, 32) == trace.trace_id;
+  BOOST_TEST(carrying == 1);
+  BOOST_TEST(delivery.delivery_seconds().Read().count == 2u);
+  const Histogram::Snapshot attempts = delivery.delivery_attempts().Read();
+  BOOST_TEST(attempts.cumulative[0] == 2u);  // one attempt each
 }
