@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "config/config_references.h"
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 
@@ -107,10 +108,28 @@ void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblem
   ReadClientAuthProfile(auth, field, p, a);
 }
 
+// service.trustedProxies: the reverse proxies whose X-Forwarded-Proto and -Host are believed.
+void ReadTrustedProxies(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
+  (void)p.Strings(s, "trustedProxies", "service", false);  // problems for what is not a list of strings
+  const JsonValue* list = s.Find("trustedProxies");
+  if (list == nullptr || !list->is_array()) return;
+  for (size_t i = 0; i < list->items().size(); ++i) {  // positions in the file, not in the list read
+    const JsonValue& item = list->items()[i];
+    if (!item.is_string()) continue;
+    Result<IpRange> range = IpRange::Parse(*item.AsString());
+    if (range.ok()) {
+      c.trusted_proxies.push_back(*range);
+    } else {
+      p.Add(item, FieldPath("service.trustedProxies", i), range.status().message());
+    }
+  }
+}
+
 void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const std::filesystem::path& dir) {
   p.RejectUnknown(s, "service",
                   {"bindAddress", "port", "publicBaseUrl", "threads", "maxBodyBytes", "maxHeaderBytes", "headerTimeoutMs",
-                   "bodyTimeoutMs", "idleTimeoutMs", "maxConnections", "shutdownGraceMs", "tls", "corsAllowedOrigins"});
+                   "bodyTimeoutMs", "idleTimeoutMs", "maxConnections", "shutdownGraceMs", "tls", "corsAllowedOrigins",
+                   "trustedProxies"});
   if (auto v = p.String(s, "bindAddress", "service", false)) c.bind_address = *v;
   if (auto v = p.Int(s, "port", "service", false, 0, 65535)) c.port = static_cast<int>(*v);
   if (auto v = p.String(s, "publicBaseUrl", "service", false)) {
@@ -140,6 +159,7 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
       }
     }
   }
+  ReadTrustedProxies(s, p, c);
   if (const JsonValue* tls = p.Object(s, "tls", "service", false)) {
     p.RejectUnknown(*tls, "service.tls", {"certificateFile", "privateKeyFile"});
     auto cert = p.String(*tls, "certificateFile", "service.tls", true);
@@ -492,6 +512,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   SELVHJELP_ASSIGN_OR_RETURN(JsonValue root, fhir::ReadJsonFile(path));
   c.file = path;
   std::filesystem::path dir = path.parent_path();
+  ExpandReferences(root, dir, p);  // ${env:NAME}, ${file:PATH}: secrets kept out of the file
   if (!root.is_object()) {
     p.Add(root, "(top level)", "expected an object");
     return OkStatus();

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/ip_range.h"
 #include "fhir/base/result.h"
 #include "fhir/json/json_file.h"
 
@@ -164,6 +165,9 @@ struct ServiceConfig {
   int shutdown_grace_ms = 10000;    // on stop, in-flight requests get this long to finish
   std::filesystem::path tls_certificate;  // both set: serve https
   std::filesystem::path tls_private_key;
+  // Reverse proxies (service.trustedProxies) whose X-Forwarded-Proto and X-Forwarded-Host name
+  // the public base URL of a request when service.publicBaseUrl is not set; empty: none.
+  std::vector<IpRange> trusted_proxies;
 
   // cards
   std::string language;  // "nb", "nn", "en"; empty: the clinician's language, then Accept-Language, then nb

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "plugin/http/error_response.h"
+#include "plugin/http/public_base.h"
 #include "plugin/log.h"
 
 namespace selvhjelp::plugin {
@@ -27,7 +28,7 @@ std::optional<Caller> AccessGuard::Admit(const std::shared_ptr<HttpExchange>& ex
   if (!config_.auth_required) return Caller{};
   const HttpRequest& request = ex->request();
   const std::string_view authorization = request.Header("Authorization");
-  const std::string url = config_.BaseUrl() + request.path;
+  const std::string url = RequestBaseUrl(config_, request) + request.path;
   if (tokens_ == nullptr || !tokens_->Recognises(authorization)) {
     Result<VerifiedToken> token = cds_.Verify(authorization, url);
     if (token.ok()) return Caller{token->iss, token->sub, false, {}};

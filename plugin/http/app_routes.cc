@@ -17,6 +17,7 @@
 #include "plugin/groups/meeting_words.h"
 #include "plugin/handout/handout.h"
 #include "plugin/http/error_response.h"
+#include "plugin/http/public_base.h"
 #include "plugin/http/http_getter.h"
 #include "plugin/log.h"
 
@@ -205,7 +206,7 @@ class AppRoutesImpl : public AppRoutes {
       Result<RecordReceipt> receipt = rt_.records->Record(*record, ex->trace());
       if (!receipt.ok()) return ReplyError(ex, receipt.status());
       Reply(ex, receipt->created ? 202 : 200, fhir::WriteJson(ReceiptJson(receipt->entry)), kJson,
-            {{"Location", rt_.config.BaseUrl() + "/app/api/records/" + receipt->id}});
+            {{"Location", RequestBaseUrl(rt_.config, ex->request()) + "/app/api/records/" + receipt->id}});
     });
   }
 

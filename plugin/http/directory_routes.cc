@@ -11,6 +11,7 @@
 #include "plugin/groups/directory_read.h"
 #include "plugin/groups/healthcare_service.h"
 #include "plugin/http/error_response.h"
+#include "plugin/http/public_base.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -65,7 +66,7 @@ class DirectoryRoutes {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
 
-  std::string Base() const { return rt_.config.BaseUrl() + "/directory"; }
+  std::string Base(const Exchange& ex) const { return RequestBaseUrl(rt_.config, ex->request()) + "/directory"; }
 
   void Status(const Exchange& ex) { Reply(ex, 200, fhir::WriteJson(rt_.directory->StatusJson()), kJson); }
 
@@ -74,12 +75,12 @@ class DirectoryRoutes {
     const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
     Result<std::vector<const Group*>> groups = QueryDirectory(*directory, ex->request().query);
     if (!groups.ok()) return ReplyError(ex, groups.status());
-    const JsonValue bundle = HealthcareServiceBundle(*groups, "searchset", Base(), &rt_.directory->Confirmations());
+    const JsonValue bundle = HealthcareServiceBundle(*groups, "searchset", Base(ex), &rt_.directory->Confirmations());
     Reply(ex, 200, fhir::WriteJson(bundle), kFhirJson);
   }
 
   void Metadata(const Exchange& ex) {
-    Reply(ex, 200, fhir::WriteJson(DirectoryCapabilityStatement(Base(), started_)), kFhirJson);
+    Reply(ex, 200, fhir::WriteJson(DirectoryCapabilityStatement(Base(ex), started_)), kFhirJson);
   }
 
   // FHIR search: strict about unknown parameters unless Prefer: handling=lenient.
@@ -90,11 +91,11 @@ class DirectoryRoutes {
     const std::shared_ptr<const GroupDirectory> directory = rt_.directory->Current();
     const SourceConfirmations& confirmations = rt_.directory->Confirmations();
     const ServicePage page = RunServiceSearch(*directory, &confirmations, *search);
-    JsonValue bundle = HealthcareServiceBundle(page.groups, "searchset", Base(), &confirmations, page.total);
+    JsonValue bundle = HealthcareServiceBundle(page.groups, "searchset", Base(ex), &confirmations, page.total);
     JsonValue& links = bundle.Set("link", JsonValue::Array());
-    links.Append(SearchLink("self", Base(), *search, search->offset));
+    links.Append(SearchLink("self", Base(ex), *search, search->offset));
     const int64_t next = search->offset + static_cast<int64_t>(page.groups.size());
-    if (search->count > 0 && static_cast<size_t>(next) < page.total) links.Append(SearchLink("next", Base(), *search, next));
+    if (search->count > 0 && static_cast<size_t>(next) < page.total) links.Append(SearchLink("next", Base(ex), *search, next));
     if (!search->ignored.empty()) {
       JsonValue outcome = JsonValue::Object();
       outcome.Set("resourceType", "OperationOutcome");

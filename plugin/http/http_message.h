@@ -24,6 +24,7 @@ struct HttpRequest {
   std::string path;    // the target's path, still percent-encoded as sent ("/records/abc")
   std::map<std::string, std::string> query;  // decoded parameters; the last of a repeated name wins
   std::vector<HttpHeader> headers;
+  std::string peer_address;  // the connecting socket's IP address ("192.0.2.7", "2001:db8::1")
   std::string body;  // empty until HttpExchange::ReadBody has called back
 
   // The first header named `name` (ASCII case-insensitive), or empty when there is none.

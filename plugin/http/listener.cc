@@ -205,9 +205,20 @@ class Session : public SessionBase {
 
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  // The connecting socket's address (an IPv4-mapped IPv6 address as IPv4); empty once it is gone.
+  std::string PeerAddress() {
+    beast::error_code ec;
+    net::ip::address address = Lowest().socket().remote_endpoint(ec).address();
+    if (ec) return {};
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+    }
+    return address.to_string();
+  }
   const ListenerOptions& options() const { return core_->options; }
 
   void Start() {
+    peer_ = PeerAddress();
     header_deadline_ = Clock::now() + options().header_timeout;
     if constexpr (kTls) {
       Lowest().expires_at(header_deadline_);
@@ -276,6 +287,7 @@ class Session : public SessionBase {
     request.method = std::string(View(message.method_string()));
     const RequestTarget target = SplitTarget(View(message.target()));
     request.path = std::string(target.path);
+    request.peer_address = peer_;
     for (const auto& field : message) {
       request.headers.push_back({std::string(View(field.name_string())), std::string(View(field.value()))});
     }
@@ -461,6 +473,7 @@ class Session : public SessionBase {
   std::shared_ptr<ExchangeImpl> current_;
   std::function<void()> body_then_;
   Clock::time_point header_deadline_;
+  std::string peer_;  // PeerAddress(), once per connection
   State state_ = State::kWaiting;
   bool keep_alive_ = false;
   bool closed_ = false;

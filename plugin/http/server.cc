@@ -22,6 +22,8 @@
 #include "plugin/http/error_response.h"
 #include "plugin/http/listener.h"
 #include "plugin/http/metrics_page.h"
+#include "plugin/http/probe_routes.h"
+#include "plugin/http/public_base.h"
 #include "plugin/http/router.h"
 #include "plugin/http/cors.h"
 #include "plugin/log.h"
@@ -95,6 +97,7 @@ class RouteServer : public HttpServer {
     };
     router_.Add("GET", "/health", plain(&RouteServer::Health));
     router_.Add("GET", "/metrics", plain(&RouteServer::MetricsRoute));
+    AddProbeRoutes(router_, rt_);
     router_.Add("GET", "/fhir/Measure/$evaluate-measure", plain(&RouteServer::EvaluateMeasure));
     router_.Add("GET", "/fhir/Measure/selvhjelp-information/$evaluate-measure", plain(&RouteServer::EvaluateMeasure));
     router_.Add("POST", "/records", [this](const Exchange& ex, const auto&) { PostRecord(ex, false); });
@@ -151,7 +154,7 @@ class RouteServer : public HttpServer {
   bool Authenticate(const Exchange& ex) {
     if (!rt_.config.auth_required) return true;
     const std::string value(ex->request().Header("Authorization"));
-    Result<VerifiedToken> token = rt_.verifier->Verify(value, rt_.config.BaseUrl() + ex->request().path);
+    Result<VerifiedToken> token = rt_.verifier->Verify(value, RequestBaseUrl(rt_.config, ex->request()) + ex->request().path);
     if (token.ok()) return true;
     Log(LogLevel::kWarning, "auth.rejected", "request " + ex->id() + " rejected: " + token.status().message(), ex->trace().trace_id);
     ReplyError(ex, token.status());
@@ -308,7 +311,7 @@ class RouteServer : public HttpServer {
         operation ? rt_.records->RecordParameters(*json, ex->trace()) : rt_.records->Record(*json, ex->trace());
     if (!receipt.ok()) return ReplyError(ex, receipt.status());
     const int status = receipt->created ? 202 : 200;
-    const std::string location = rt_.config.BaseUrl() + "/records/" + receipt->id;
+    const std::string location = RequestBaseUrl(rt_.config, ex->request()) + "/records/" + receipt->id;
     if (!operation) return Reply(ex, status, fhir::WriteJson(ReceiptJson(receipt->entry)), kJson, location);
     JsonValue parameters = JsonValue::Object();
     parameters.Set("resourceType", "Parameters");

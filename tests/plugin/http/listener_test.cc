@@ -109,6 +109,22 @@ BOOST_AUTO_TEST_CASE(port_zero_is_read_back_and_pipelined_requests_are_answered_
   BOOST_TEST(answers.find("GET /one") < answers.find("POST /two"));
 }
 
+BOOST_AUTO_TEST_CASE(the_request_names_the_connecting_peer) {
+  auto listener = Listener::Bind(TestOptions());
+  BOOST_REQUIRE(listener.ok());
+  (*listener)->Serve([](const std::shared_ptr<HttpExchange>& ex) {
+    HttpReply r;
+    r.content_type = "text/plain";
+    r.body = "peer=" + ex->request().peer_address + ";";
+    ex->Reply(std::move(r));
+  });
+  Client client((*listener)->port());
+  BOOST_REQUIRE(client.connected());
+  client.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  const std::string answer = client.ReadUntil(";");
+  BOOST_TEST(answer.find("peer=127.0.0.1;") != std::string::npos, answer);
+}
+
 BOOST_AUTO_TEST_CASE(limits_answer_431_413_and_400_then_close) {
   auto listener = Listener::Bind(TestOptions());
   BOOST_REQUIRE(listener.ok());
