@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bash bench/run.sh [--runs N] [--quick] [SECONDS]" >&2; exit 2 ;;
   esac
 done
-sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=200 records=2000
+sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=100 records=1000
 if [ "$quick" = 1 ]; then sizes=(500 1000) hook_groups=1000 iterations=100 calls=10 records=100 secs=1; fi
 
 bash scripts/install-deps.sh --bench
@@ -55,6 +55,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 start() {  # LOG COMMAND...
   local log=$1
   shift
+  : > "$log"
   "$@" > "$log" 2>&1 &
   started=$!
   until grep -qE 'listening on http://127.0.0.1:[0-9]+|bare listener on [0-9]+' "$log"; do
