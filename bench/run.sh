@@ -73,6 +73,9 @@ wait_groups() {  # PORT N PID
   done
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# Every server and decision_bench starts on an empty store: the bench patient's card rows pile up
+# by the ten thousand (a card every call), and the hook's cost grew with them from run to run.
+fresh_store() { rm -f "$1/store.db" "$1/store.db-wal" "$1/store.db-shm"; }
 to_us() { awk '{ v = $1 + 0; if ($1 ~ /ms$/) v *= 1000; else if ($1 ~ /[^mu]s$/) v *= 1000000; printf "%.0f", v }'; }
 
 hook_path=/cds-services/selvhjelp-patient-view
@@ -98,6 +101,7 @@ rps() { awk -F'\t' -v r="$run" -v l="$1: req/s" '$1 == r && $3 == l { print $4 }
 instructions() {  # NAME URL COMMAND...
   local name=$1 url=$2 pid
   shift 2
+  fresh_store "$hook"
   start "$work/cg-$name.log" valgrind --tool=callgrind --callgrind-out-file="$work/cg-$name.out" "$@"
   pid=$started
   [ "$name" = hook ] && wait_groups "$port" "$hook_groups" "$pid"
@@ -114,6 +118,7 @@ for (( run = 1; run <= runs; run++ )); do
   printf '\n##### run %d of %d (%s)\n' "$run" "$runs" "$(date -u +'%Y-%m-%d %H:%M UTC')"
 
   section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  fresh_store "$hook"
   start "$work/serve.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
   serve=$started hook_port=$port
   wait_groups "$hook_port" "$hook_groups" "$serve"
@@ -141,6 +146,7 @@ for (( run = 1; run <= runs; run++ )); do
 
   section="2. Growth: hook call in process, patient with position vs without (floor); $iterations calls each"
   for n in "${sizes[@]}"; do
+    fresh_store "$work/g$n"
     "$build/bench/decision_bench" "$work/g$n/config.json" "$iterations" \
       "$work/g$n/with-position.json" "$work/g$n/without-position.json" > "$work/decision.txt"
     mean() { awk -v r="hook call $1:" 'index($0, r) == 1 { sub(/.*CPU /, ""); print $1 }' "$work/decision.txt"; }
