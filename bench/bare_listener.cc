@@ -1,42 +1,51 @@
-// A bare cpprestsdk listener that reads the request body and answers fixed bytes: the baseline
-// the hook endpoint is compared with in bench/run.sh. Usage: bare_listener PORT THREADS RESPONSE_FILE
-#include <cpprest/http_listener.h>
-#include <pplx/threadpool.h>
-
+// The transport's floor for bench/run.sh: selvhjelp's own HTTP listener (plugin/http/listener.h,
+// Boost.Beast, the same limits, log line and thread count as `selvhjelp serve`) reading each
+// request's body and answering fixed bytes, with no route, hook or store behind it.
+// Usage: bare_listener THREADS RESPONSE_FILE   binds a free port on 127.0.0.1, prints
+// "bare listener on PORT" and serves until SIGINT or SIGTERM.
 #include <csignal>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <memory>
+#include <string>
+
+#include "fhir/json/json_file.h"
+#include "plugin/http/listener.h"
+
+using namespace selvhjelp::plugin;
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bare_listener PORT THREADS RESPONSE_FILE\n";
+  if (argc != 3) {
+    std::cerr << "usage: bare_listener THREADS RESPONSE_FILE\n";
     return 2;
   }
-  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(std::atoi(argv[2])));
-  std::ifstream in(argv[3]);
-  std::stringstream body;
-  body << in.rdbuf();
-  const std::string response = body.str();
+  auto response = selvhjelp::fhir::ReadTextFile(argv[2]);
+  if (!response.ok()) {
+    std::cerr << response.status().message() << "\n";
+    return 1;
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  web::http::experimental::listener::http_listener listener(std::string("http://127.0.0.1:") + argv[1]);
-  listener.support([&response](web::http::http_request request) {
-    request.extract_utf8string(true).then([request, &response](pplx::task<std::string> t) mutable {
-      try {
-        t.get();
-        request.reply(web::http::status_codes::OK, response, "application/json; charset=utf-8");
-      } catch (const std::exception&) {
-      }
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before the listener's threads start
+  ListenerOptions options;
+  options.threads = std::atoi(argv[1]);
+  auto listener = Listener::Bind(options);
+  if (!listener.ok()) {
+    std::cerr << listener.status().message() << "\n";
+    return 1;
+  }
+  const std::string body = std::move(response).value();
+  (*listener)->Serve([&body](const std::shared_ptr<HttpExchange>& exchange) {
+    exchange->ReadBody([exchange, &body] {
+      HttpReply reply;
+      reply.body = body;
+      exchange->Reply(std::move(reply));
     });
   });
-  listener.open().wait();
-  std::cout << "bare listener on " << argv[1] << std::endl;
+  std::cout << "bare listener on " << (*listener)->port() << std::endl;
   int received = 0;
   sigwait(&signals, &received);
-  listener.close().wait();
+  (*listener)->Stop();
   return 0;
 }

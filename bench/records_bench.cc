@@ -1,9 +1,9 @@
 // Records committed per second through Outbox::Enqueue (synchronous=FULL) with 1 and 16 client
 // threads, next to SQLite's own loops on the same disk in the same run: one row per transaction
 // (the floor: one fsync a record) and 16 rows per transaction (the ceiling a group commit of 16
-// clients can reach). Same table, same row size. Three runs; prints each figure's range and the
-// ratio of 16 clients to SQLite's 16-rows loop within each run.
-// Usage: records_bench DIR [RECORDS]   (DIR on the disk to measure; files are removed afterwards)
+// clients can reach). Same table, same row size. RUNS runs (3 unless given); prints each figure's
+// range and the ratios of 16 clients to SQLite's loops within each run (one value for one run).
+// Usage: records_bench DIR [RECORDS] [RUNS]   (DIR on the disk to measure; files are removed afterwards)
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -99,7 +99,8 @@ bool RawLoop(const fs::path& file, int n, int per_commit) {
 std::string Range(std::vector<double> v, int precision = 0) {
   std::sort(v.begin(), v.end());
   char text[64];
-  std::snprintf(text, sizeof text, "%.*f-%.*f", precision, v.front(), precision, v.back());
+  if (v.front() == v.back()) std::snprintf(text, sizeof text, "%.*f", precision, v.front());
+  else std::snprintf(text, sizeof text, "%.*f-%.*f", precision, v.front(), precision, v.back());
   return text;
 }
 
@@ -107,11 +108,12 @@ std::string Range(std::vector<double> v, int precision = 0) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: records_bench DIR [RECORDS]\n";
+    std::cerr << "usage: records_bench DIR [RECORDS] [RUNS]\n";
     return 2;
   }
   const fs::path dir = argv[1];
   const int n = argc > 2 ? std::atoi(argv[2]) : 1000;
+  const int runs = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
   fs::create_directories(dir);
   const fs::path file = dir / "records-bench.db";
   struct Row {
@@ -126,7 +128,7 @@ int main(int argc, char** argv) {
       {"SQLite alone, 16 rows a commit", [](const fs::path& f, int k) { return RawLoop(f, k, 16); }, {}},
   };
   std::vector<double> ratio_floor, ratio_ceiling;
-  for (int run = 0; run < 3; ++run) {
+  for (int run = 0; run < runs; ++run) {
     for (Row& row : rows) {
       const double rate = PerSecond(file, n, row.run);
       if (rate == 0) {
@@ -139,7 +141,8 @@ int main(int argc, char** argv) {
     ratio_ceiling.push_back(rows[1].per_second.back() / rows[3].per_second.back());
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
-  std::cout << "records committed per second, synchronous=FULL, " << n << " records each, 3 runs (range):\n";
+  std::cout << "records committed per second, synchronous=FULL, " << n << " records each, " << runs
+            << (runs == 1 ? " run:\n" : " runs (range):\n");
   for (const Row& row : rows) std::cout << "  " << row.name << "\t" << Range(row.per_second) << "\n";
   std::cout << "  16 clients / SQLite 1 row a commit\t" << Range(ratio_floor, 2) << "\n"
             << "  16 clients / SQLite 16 rows a commit\t" << Range(ratio_ceiling, 2) << "\n";

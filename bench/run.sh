@@ -1,80 +1,182 @@
 #!/usr/bin/env bash
-# Hook-endpoint benchmark: POST /cds-services/selvhjelp-patient-view with a ~10 KB prefetch and a
-# 10,000-group directory, next to a bare cpprestsdk listener answering the same response bytes, in
-# the same run (wrk on loopback, 2 server threads each, sharing the machine's cores with wrk):
-#   latency:    one client, one request at a time (what a record system sees per hook call);
-#   throughput: 16 connections.
-# Then the in-process cost by stage (bench/decision_bench). JWT verification is off in the bench
-# config because every token is single-use (jti); every other step of a real call runs, including
-# the card rows written to the store. Usage: bash bench/run.sh [SECONDS]
+# The benchmark: every figure of issue 14, each next to its floor measured in the same run.
+#   1. The hook (POST /cds-services/selvhjelp-patient-view, a 9.5 KB request whose patient has a
+#      geolocation, a 10,000-group directory, nine in ten groups with coordinates) against the bare
+#      listener (bench/bare_listener.cc: the same HTTP listener answering the same bytes), with wrk
+#      on loopback at 1 connection (latency) and 16 (throughput). JWT verification is off (tokens
+#      are single-use); everything else of a real call runs, card rows to the store included.
+#   2. Growth, in process (bench/decision_bench): a hook call's CPU time at 1,000, 10,000 and
+#      100,000 groups with the patient's position against the same call without it (the floor:
+#      groups in list order), calls alternating so both see the same load.
+#   3. Growth of the place query alone (bench/directory_bench growth), with and without position.
+#   4. Instructions per call (callgrind, the same request) for the hook and the bare listener.
+#   5. Records committed per second at 1 and 16 clients next to SQLite's own one-row and 16-rows-a-
+#      commit loops on the same disk (bench/records_bench).
+# Then a summary with each figure's range over the runs. Builds in build-bench/ (bench/build.sh),
+# never touching build/; servers bind free ports; processes and temp files go on exit.
+# Usage: bash bench/run.sh [--runs N] [--quick] [SECONDS]
+#   SECONDS  each wrk measurement (default 8); --runs N repeats sections 1-5 N times (default 1);
+#   --quick  small sizes, 1 s, few calls: checks the script works (figures mean little).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" --target selvhjelp bare_listener decision_bench >/dev/null
+runs=1 secs=8 quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    [0-9]*) secs=$1; shift ;;
+    *) echo "usage: bash bench/run.sh [--runs N] [--quick] [SECONDS]" >&2; exit 2 ;;
+  esac
+done
+sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=100 records=1000
+if [ "$quick" = 1 ]; then sizes=(500 1000) hook_groups=1000 iterations=100 calls=10 records=100 secs=1; fi
+
+bash scripts/install-deps.sh --bench
+build=$(bash bench/build.sh selvhjelp bare_listener decision_bench directory_bench records_bench)
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-python3 - "$work" <<'PY'
-import json, sys, random
-work = sys.argv[1]
-random.seed(7)
-munis = ["0301", "4601", "5001", "5501", "1103", "4204", "3301", "1804"]
-groups = []
-for i in range(10000):
-    digital = i % 50 == 0
-    g = {"id": f"g{i}", "name": f"Gruppe {i} (syntetisk)", "organisation": random.choice(["AA", "NA", "Al-Anon", "Selvhjelp Norge"]),
-         "themes": ["alcohol"], "audience": random.choice(["person", "relatives", "both"]), "twelveStep": i % 3 == 0,
-         "format": "digital" if digital else "in-person", "meetings": [{"rrule": "FREQ=WEEKLY;BYDAY=TU", "startTime": "19:00"}],
-         "synthetic": True}
-    if not digital:
-        m = random.choice(munis)
-        g["address"] = {"municipality": m, "city": "X", "line": f"Gate {i}"}
-    groups.append(g)
-json.dump({"groups": groups}, open(f"{work}/groups.json", "w"))
-cfg = json.load(open("config/demo.json"))
-cfg["store"]["path"] = f"{work}/store.db"
-import os
-root = os.getcwd()
-cfg["mappings"]["directory"] = f"{root}/mappings/data"
-cfg["groups"]["sources"] = [{"name": "bench", "type": "json", "path": f"{work}/groups.json"}]
-cfg["auth"] = {"required": False}
-cfg["cards"]["informedIntervalDays"] = 0
-json.dump(cfg, open(f"{work}/config.json", "w"))
-req = json.load(open("docs/examples/patient-view-bergen.json"))
-# ~10 KB of realistic prefetch: more conditions and relatives
-conds = req["prefetch"]["conditions"]["entry"]
-for i in range(25):
-    conds.append({"resource": {"resourceType": "Condition", "id": f"c{i}", "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
-                  "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-no", "code": f"J{10+i}", "display": "Annen diagnose"}]}, "subject": {"reference": "Patient/p1"}}})
-body = json.dumps(req)
-open(f"{work}/body.json", "w").write(body)
-print(f"request body: {len(body)} bytes, directory: {len(groups)} groups", file=sys.stderr)
-lua = 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("%s/body.json")\nwrk.body = f:read("*a")\nf:close()\n' % work
-open(f"{work}/post.lua", "w").write(lua)
-PY
-build/plugin/selvhjelp serve --config "$work/config.json" --port 18181 > "$work/svc.log" 2>/dev/null &
-sleep 1
-curl -s -X POST -H 'Content-Type: application/json' -d @"$work/body.json" http://127.0.0.1:18181/cds-services/selvhjelp-patient-view > "$work/response.json"
-echo "response body: $(wc -c < "$work/response.json") bytes, cards: $(grep -o '"summary"' "$work/response.json" | wc -l)"
-build/bench/bare_listener 18182 2 "$work/response.json" > /dev/null &
-sleep 0.5
-run() {  # run NAME URL CONNECTIONS
-  wrk -t"$(( $3 > 1 ? 2 : 1 ))" -c"$3" -d"${secs}s" --latency -s "$work/post.lua" "$2" > "$work/$1.txt"
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$work/$1.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$work/$1.txt")
-  printf '%-34s req/s %10s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
-  echo "$rps" > "$work/$1.rps"
+cleanup() {
+  local pids
+  pids=$(jobs -p)
+  if [ -n "$pids" ]; then kill $pids 2>/dev/null || true; wait 2>/dev/null || true; fi
+  rm -rf "$work"
 }
-bare=http://127.0.0.1:18182/
-hook=http://127.0.0.1:18181/cds-services/selvhjelp-patient-view
-run "bare-listener   (1 connection)" "$bare" 1
-run "selvhjelp-hook  (1 connection)" "$hook" 1
-run "bare-listener   (16 connections)" "$bare" 16
-run "selvhjelp-hook  (16 connections)" "$hook" 16
-python3 -c "
-b=float(open('$work/bare-listener   (16 connections).rps').read()); s=float(open('$work/selvhjelp-hook  (16 connections).rps').read())
-print(f'throughput ratio selvhjelp/bare at 16 connections: {s/b:.2f}')"
-build/bench/decision_bench "$work/config.json" "$work/body.json" 20000
+trap cleanup EXIT
+
+run=0 last_section=""
+figure() {  # SECTION LABEL VALUE: printed now, summarised with the other runs' at the end
+  printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >> "$work/figures.tsv"
+  if [ "$1" != "$last_section" ]; then printf '\n%s\n' "$1"; last_section=$1; fi
+  printf '  %-62s %s\n' "$2" "$3"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# Starts a server in the background (its output in LOG) and returns once the LOG shows it
+# listening, with its pid in $started and its port in $port. Fails when the server exits first.
+start() {  # LOG COMMAND...
+  local log=$1
+  shift
+  : > "$log"
+  "$@" > "$log" 2>&1 &
+  started=$!
+  until grep -qE 'listening on http://127.0.0.1:[0-9]+|bare listener on [0-9]+' "$log"; do
+    kill -0 "$started" 2>/dev/null || { echo "$* exited:" >&2; cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  port=$(grep -oE '127.0.0.1:[0-9]+|listener on [0-9]+' "$log" | head -1 | grep -oE '[0-9]+$')
+}
+# Waits until the service on PORT has loaded N groups (sources load after it listens).
+wait_groups() {  # PORT N PID
+  until [ "$(curl -sf "http://127.0.0.1:$1/directory/status" |
+             python3 -c 'import json, sys; print(json.load(sys.stdin)["groups"])' 2>/dev/null)" = "$2" ]; do
+    kill -0 "$3" 2>/dev/null || { echo "selvhjelp exited while loading" >&2; return 1; }
+    sleep 0.2
+  done
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# Every server and decision_bench starts on an empty store: the bench patient's card rows pile up
+# by the ten thousand (a card every call), and the hook's cost grew with them from run to run.
+fresh_store() { rm -f "$1/store.db" "$1/store.db-wal" "$1/store.db-shm"; }
+to_us() { awk '{ v = $1 + 0; if ($1 ~ /ms$/) v *= 1000; else if ($1 ~ /[^mu]s$/) v *= 1000000; printf "%.0f", v }'; }
+
+hook_path=/cds-services/selvhjelp-patient-view
+for n in "${sizes[@]}" "$hook_groups"; do
+  [ -d "$work/g$n" ] && continue
+  "$build/bench/directory_bench" generate "$work/g$n" "$n"
+  python3 bench/hook_setup.py "$work/g$n" "$work/g$n/groups.json" "$PWD"
+done
+hook=$work/g$hook_groups
+
+# One wrk measurement: req/s, p50 and p99 in µs, as figures.
+measure() {  # SECTION NAME URL CONNECTIONS
+  local out=$work/wrk.txt
+  BENCH_BODY=$hook/with-position.json wrk -t"$(( $4 > 1 ? 2 : 1 ))" -c"$4" -d"${secs}s" --latency \
+    -s bench/post.lua "$3" > "$out"
+  figure "$1" "$2: req/s" "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")"
+  figure "$1" "$2: p50 µs" "$(awk '$1 == "50%" { print $2 }' "$out" | to_us)"
+  figure "$1" "$2: p99 µs" "$(awk '$1 == "99%" { print $2 }' "$out" | to_us)"
+}
+rps() { awk -F'\t' -v r="$run" -v l="$1: req/s" '$1 == r && $3 == l { print $4 }' "$work/figures.tsv"; }
+
+# Instructions the server executes for CALLS requests (after 3 not counted), per request, in $ir.
+instructions() {  # NAME URL COMMAND...
+  local name=$1 url=$2 pid
+  shift 2
+  fresh_store "$hook"
+  start "$work/cg-$name.log" valgrind --tool=callgrind --callgrind-out-file="$work/cg-$name.out" "$@"
+  pid=$started
+  [ "$name" = hook ] && wait_groups "$port" "$hook_groups" "$pid"
+  python3 bench/send.py "http://127.0.0.1:$port$url" "$hook/with-position.json" 3
+  callgrind_control -z "$pid" > /dev/null 2>&1
+  python3 bench/send.py "http://127.0.0.1:$port$url" "$hook/with-position.json" "$calls"
+  callgrind_control -d "$pid" > /dev/null 2>&1
+  stop "$pid"
+  ir=$(awk -v n="$calls" '/^(summary|totals):/ { printf "%.0f", $2 / n; exit }' "$work/cg-$name.out.1")  # the dump
+  rm -f "$work/cg-$name.out"*
+}
+
+for (( run = 1; run <= runs; run++ )); do
+  printf '\n##### run %d of %d (%s)\n' "$run" "$runs" "$(date -u +'%Y-%m-%d %H:%M UTC')"
+
+  section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  fresh_store "$hook"
+  start "$work/serve.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
+  serve=$started hook_port=$port
+  wait_groups "$hook_port" "$hook_groups" "$serve"
+  for body in with-position without-position; do
+    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$hook/$body.json" \
+      "http://127.0.0.1:$hook_port$hook_path" > "$work/answer-$body.json"
+  done
+  if [ "$run" = 1 ]; then
+    echo "request $(wc -c < "$hook/with-position.json") bytes; answer $(wc -c < "$work/answer-with-position.json") bytes," \
+         "$(grep -o '"summary"' "$work/answer-with-position.json" | wc -l) cards; answers with and without" \
+         "the patient's position $(cmp -s "$work"/answer-with*.json && echo 'are the same (position unused?)' || echo differ)"
+  fi
+  start "$work/bare.log" "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
+  bare=$started bare_port=$port
+  measure "$section" "bare listener (floor), 1 connection" "http://127.0.0.1:$bare_port/" 1
+  measure "$section" "hook, 1 connection" "http://127.0.0.1:$hook_port$hook_path" 1
+  measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16
+  measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16
+  stop "$serve"
+  stop "$bare"
+  figure "$section" "hook / bare req/s, 1 connection" \
+    "$(ratio "$(rps 'hook, 1 connection')" "$(rps 'bare listener (floor), 1 connection')")"
+  figure "$section" "hook / bare req/s, 16 connections (target >= 0.6)" \
+    "$(ratio "$(rps 'hook, 16 connections')" "$(rps 'bare listener (floor), 16 connections')")"
+
+  section="2. Growth: hook call in process, patient with position vs without (floor); $iterations calls each"
+  for n in "${sizes[@]}"; do
+    fresh_store "$work/g$n"
+    "$build/bench/decision_bench" "$work/g$n/config.json" "$iterations" \
+      "$work/g$n/with-position.json" "$work/g$n/without-position.json" > "$work/decision.txt"
+    mean() { awk -v r="hook call $1:" 'index($0, r) == 1 { sub(/.*CPU /, ""); print $1 }' "$work/decision.txt"; }
+    figure "$section" "$n groups: CPU µs a call without position (floor)" "$(mean without-position)"
+    figure "$section" "$n groups: CPU µs a call with position" "$(mean with-position)"
+    figure "$section" "$n groups: with / without (target <= 1.2)" "$(ratio "$(mean with-position)" "$(mean without-position)")"
+  done
+
+  section="3. Growth: place query alone, 100,000 queries, with position vs without (floor)"
+  "$build/bench/directory_bench" growth mappings/data/geography.json "${sizes[@]}" > "$work/growth.txt"
+  while IFS=$'\t' read -r n _ p50 _ near50 near99 r; do
+    figure "$section" "$n groups: p50 µs without position (floor)" "$p50"
+    figure "$section" "$n groups: p50 µs with position" "$near50"
+    figure "$section" "$n groups: p99 µs with position" "$near99"
+    figure "$section" "$n groups: p50 with / without" "$r"
+  done < <(tail -n +2 "$work/growth.txt")
+
+  section="4. Instructions per call (callgrind, $calls calls of the same request)"
+  instructions bare / "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
+  bare_ir=$ir
+  instructions hook "$hook_path" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
+  hook_ir=$ir
+  figure "$section" "bare listener (floor)" "$bare_ir"
+  figure "$section" "hook" "$hook_ir"
+  figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
+
+  section="5. Records committed per second (synchronous=FULL, $records records each, same disk)"
+  "$build/bench/records_bench" "$work/records" "$records" 1 > "$work/records.txt"
+  while IFS=$'\t' read -r label value; do
+    figure "$section" "${label#  }" "$value"
+  done < <(grep -P '^  .*\t' "$work/records.txt")
+done
+python3 bench/ranges.py "$work/figures.tsv"

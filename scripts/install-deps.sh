@@ -10,11 +10,14 @@
 # and prometheus (for its promtool, which checks the /metrics exposition in observability.test.mjs)
 # and systemd (systemd-analyze verifies the package's unit, tests/packaging/deb_package_test.sh).
 # dpkg-dev: dpkg-shlibdeps computes the Debian package's Depends (`cpack -G DEB`, docs/operations.md).
+# With --bench what bench/run.sh uses besides: wrk (HTTP load on loopback), valgrind (callgrind
+# counts instructions per call) and python3 (its helpers).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl libcairo2-dev libpango1.0-dev fonts-dejavu-core
           fonts-noto-core dpkg-dev)
 if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema prometheus systemd); fi
+if [ "${1:-}" = --bench ]; then packages+=(wrk valgrind python3); fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi  # nodesource node ships npm
