@@ -49,12 +49,12 @@ void WriteDelivery(Runtime& rt, Exposition& out) {
 
 void WriteSources(Runtime& rt, Exposition& out) {
   const std::vector<SourceState> states = rt.directory->States();
-  const double now = static_cast<double>(NowMillis()) / 1000.0;
+  const int64_t now = NowMillis() / 1000;  // the sources' times are whole seconds
   out.Family("selvhjelp_group_source_last_success_age_seconds", "gauge",
              "Seconds since each group source was last read successfully (absent: never since its snapshot).");
   for (const SourceState& s : states) {
     if (s.last_success > 0) {
-      out.Sample("selvhjelp_group_source_last_success_age_seconds", {{"source", s.name}}, now - static_cast<double>(s.last_success));
+      out.Sample("selvhjelp_group_source_last_success_age_seconds", {{"source", s.name}}, static_cast<double>(now - s.last_success));
     }
   }
   out.Family("selvhjelp_group_source_errors_total", "counter", "Reads of each group source that failed or were refused, since start.");
