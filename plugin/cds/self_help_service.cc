@@ -14,7 +14,7 @@ namespace selvhjelp::plugin {
 
 using fhir::JsonValue;
 
-void SelfHelpService::Handle(const HookService& service, JsonValue body,
+void SelfHelpService::Handle(const HookService& service, std::shared_ptr<const fhir::ParsedJson> body,
                              const std::string& accept_language,
                              std::function<void(Result<std::string>)> done) {
   Result<CdsRequest> request = ParseCdsRequest(std::move(body), service, deps_.config->allow_http_fhir_server);
