@@ -46,6 +46,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   if (!decision.facts.in_scope) return std::string(R"({"cards":[]})");
   const int64_t now = deps_.clock();
   fhir::JsonStreamWriter out;
+  out.Reserve(16 << 10);  // two cards are about 12 KB: one allocation instead of a doubling series
   out.StartObject();
   out.Key("cards");
   out.StartArray();

@@ -405,7 +405,7 @@ class RouteServer : public HttpServer {
     rt_.service->Handle(service, std::move(json).value(), accept_language, [ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
-        Reply(ex, 200, *result);
+        Reply(ex, 200, std::move(*result));
       } catch (const std::exception&) {
         ReplyError(ex, InternalError("unexpected exception"));
       }
