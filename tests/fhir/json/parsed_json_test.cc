@@ -25,7 +25,10 @@ std::string Echo(JsonRef ref, const JsonValue& shape) {
     case JsonValue::Type::kArray: {
       std::string out = "[";
       size_t i = 0;
-      for (JsonRef item : ref.items()) out += (i ? "," : "") + Echo(item, shape.items()[i++]);
+      for (JsonRef item : ref.items()) {
+        out += (i ? "," : "") + Echo(item, shape.items()[i]);
+        ++i;
+      }
       return out + "]";
     }
     case JsonValue::Type::kObject: {
