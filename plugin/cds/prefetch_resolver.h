@@ -17,7 +17,8 @@ namespace selvhjelp::plugin {
 // Key -> resource or Bundle; null where there is no data; absent where an optional key could not
 // be had (not sent or sent as an error, and not readable from the FHIR server), so a decision
 // can tell "none" from "unknown". Values read from the FHIR server are kept here; values from
-// the request's prefetch are views into the request's document.
+// the request's prefetch are views into the request's document. Move-only; not thread-safe while
+// being set, and safe to read from any thread afterwards.
 class ResolvedData {
  public:
   // Sets `key` to `value`, kept here.
