@@ -1,39 +1,146 @@
 #include "fhir/json/json_stream_writer.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <charconv>
+#include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace selvhjelp::fhir {
+namespace {
 
-struct JsonStreamWriter::Impl {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer{buffer};
+// What follows a backslash for each byte that needs escaping (0: written as it is), as in
+// RapidJSON's writer; 'u' is \u00XX.
+constexpr char kEscape[256] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    0,   0,   '"', 0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   '\\', 0,  0,   0,
 };
 
-JsonStreamWriter::JsonStreamWriter() : impl_(std::make_unique<Impl>()) {}
-JsonStreamWriter::~JsonStreamWriter() = default;
+// Keys and strings up to this length that need no escaping are written with one append.
+constexpr size_t kShort = 64;
 
-void JsonStreamWriter::StartObject() { impl_->writer.StartObject(); }
-void JsonStreamWriter::EndObject() { impl_->writer.EndObject(); }
-void JsonStreamWriter::StartArray() { impl_->writer.StartArray(); }
-void JsonStreamWriter::EndArray() { impl_->writer.EndArray(); }
+// The length of the prefix of `text` that needs no escaping.
+size_t PlainPrefix(std::string_view text) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below_space = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    // c < 0x20 <=> max(c, 0x1F) == 0x1F, unsigned
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, quote), _mm_cmpeq_epi8(s, backslash)),
+                                         _mm_cmpeq_epi8(_mm_max_epu8(s, below_space), below_space));
+    if (const int mask = _mm_movemask_epi8(special)) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < text.size() && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;
+  return i;
+}
+
+}  // namespace
+
+void JsonStreamWriter::Open(char bracket) {
+  Separate();
+  out_.push_back(bracket);
+  follows_ = false;
+}
+
+void JsonStreamWriter::Close(char bracket) {
+  out_.push_back(bracket);
+  follows_ = true;
+}
+
+void JsonStreamWriter::Escaped(std::string_view text) {
+  size_t plain = PlainPrefix(text);
+  if (plain == text.size() && plain <= kShort) {  // most keys and many values: one append
+    char quoted[kShort + 3];
+    size_t n = 0;
+    if (follows_) quoted[n++] = ',';
+    quoted[n++] = '"';
+    std::memcpy(quoted + n, text.data(), plain);
+    n += plain;
+    quoted[n++] = '"';
+    out_.append(quoted, n);
+    return;
+  }
+  Separate();
+  out_.push_back('"');
+  for (;;) {
+    out_.append(text.data(), plain);
+    if (plain == text.size()) break;
+    const unsigned char c = static_cast<unsigned char>(text[plain]);
+    const char escape[6] = {'\\', kEscape[c], '0', '0', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
+    out_.append(escape, kEscape[c] == 'u' ? 6 : 2);
+    text.remove_prefix(plain + 1);
+    plain = PlainPrefix(text);
+  }
+  out_.push_back('"');
+}
+
 void JsonStreamWriter::Key(std::string_view key) {
-  impl_->writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  Escaped(key);
+  out_.push_back(':');
+  follows_ = false;
 }
+
+void JsonStreamWriter::PlainKey(std::string_view key) {
+  if (key.size() > kShort) {
+    Separate();
+    out_.push_back('"');
+    out_.append(key);
+    out_.append("\":", 2);
+  } else {  // one append: [,]"key":
+    char quoted[kShort + 4];
+    size_t n = 0;
+    if (follows_) quoted[n++] = ',';
+    quoted[n++] = '"';
+    std::memcpy(quoted + n, key.data(), key.size());
+    n += key.size();
+    quoted[n++] = '"';
+    quoted[n++] = ':';
+    out_.append(quoted, n);
+  }
+  follows_ = false;
+}
+
 void JsonStreamWriter::String(std::string_view value) {
-  impl_->writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  Escaped(value);
+  follows_ = true;
 }
-void JsonStreamWriter::Bool(bool value) { impl_->writer.Bool(value); }
-void JsonStreamWriter::Int(int64_t value) { impl_->writer.Int64(value); }
+
+void JsonStreamWriter::Bool(bool value) {
+  Separate();
+  out_.append(value ? "true" : "false");
+  follows_ = true;
+}
+
+void JsonStreamWriter::Null() {
+  Separate();
+  out_.append("null", 4);
+  follows_ = true;
+}
+
+void JsonStreamWriter::Int(int64_t value) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  (void)ec;  // 24 characters hold any int64
+  Raw(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
 void JsonStreamWriter::Raw(std::string_view number) {
-  impl_->writer.RawValue(number.data(), number.size(), rapidjson::kNumberType);
+  Separate();
+  out_.append(number);
+  follows_ = true;
 }
 
 std::string JsonStreamWriter::Take() {
-  std::string text(impl_->buffer.GetString(), impl_->buffer.GetSize());
-  impl_->buffer.Clear();
-  impl_->writer.Reset(impl_->buffer);
+  std::string text = std::move(out_);
+  out_.clear();
+  follows_ = false;
   return text;
 }
 

@@ -1,22 +1,16 @@
 #include "fhir/json/json_writer.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "fhir/json/json_stream_writer.h"
 
 namespace selvhjelp::fhir {
 namespace {
 
-template <typename Writer>
-void Emit(const JsonValue& v, Writer& w) {
+void Emit(const JsonValue& v, JsonStreamWriter& w) {
   switch (v.type()) {
     case JsonValue::Type::kNull: w.Null(); break;
     case JsonValue::Type::kBool: w.Bool(*v.AsBool()); break;
-    case JsonValue::Type::kNumber:
-      w.RawValue(v.scalar_text().data(), v.scalar_text().size(), rapidjson::kNumberType);
-      break;
-    case JsonValue::Type::kString:
-      w.String(v.scalar_text().data(), static_cast<rapidjson::SizeType>(v.scalar_text().size()));
-      break;
+    case JsonValue::Type::kNumber: w.Raw(v.scalar_text()); break;
+    case JsonValue::Type::kString: w.String(v.scalar_text()); break;
     case JsonValue::Type::kArray:
       w.StartArray();
       for (const JsonValue& item : v.items()) Emit(item, w);
@@ -25,7 +19,7 @@ void Emit(const JsonValue& v, Writer& w) {
     case JsonValue::Type::kObject:
       w.StartObject();
       for (const auto& [key, member] : v.members()) {
-        w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+        w.Key(std::string_view(key));
         Emit(member, w);
       }
       w.EndObject();
@@ -36,11 +30,9 @@ void Emit(const JsonValue& v, Writer& w) {
 }  // namespace
 
 std::string WriteJson(const JsonValue& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  JsonStreamWriter writer;
   Emit(value, writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return writer.Take();
 }
-
 
 }  // namespace selvhjelp::fhir

@@ -2,22 +2,25 @@
 
 namespace selvhjelp::fhir {
 
-std::vector<const JsonValue*> BundleResources(const JsonValue& bundle,
-                                              std::string_view resource_type) {
-  std::vector<const JsonValue*> found;
+std::vector<JsonRef> BundleResources(JsonRef bundle, std::string_view resource_type) {
+  std::vector<JsonRef> found;
   std::optional<std::string_view> type = bundle.FindString("resourceType");
   if (type != "Bundle") {
-    if (type && (resource_type.empty() || *type == resource_type)) found.push_back(&bundle);
+    if (type && (resource_type.empty() || *type == resource_type)) found.push_back(bundle);
     return found;
   }
-  const JsonValue* entries = bundle.Find("entry");
-  if (entries == nullptr) return found;
-  for (const JsonValue& entry : entries->items()) {
-    const JsonValue* resource = entry.Find("resource");
-    if (resource == nullptr || !resource->is_object()) continue;
-    std::optional<std::string_view> rtype = resource->FindString("resourceType");
+  for (JsonRef entry : bundle.Find("entry").items()) {
+    JsonRef resource = entry.Find("resource");
+    if (!resource.is_object()) continue;
+    std::optional<std::string_view> rtype = resource.FindString("resourceType");
     if (rtype && (resource_type.empty() || *rtype == resource_type)) found.push_back(resource);
   }
+  return found;
+}
+
+std::vector<const JsonValue*> BundleResources(const JsonValue& bundle, std::string_view resource_type) {
+  std::vector<const JsonValue*> found;
+  for (JsonRef resource : BundleResources(JsonRef(bundle), resource_type)) found.push_back(resource.value());
   return found;
 }
 
@@ -32,14 +35,13 @@ std::optional<std::string> NextLink(const JsonValue& bundle) {
   return std::nullopt;
 }
 
-bool IsEmptyResult(const JsonValue& value) {
+bool IsEmptyResult(JsonRef value) {
   if (value.is_null()) return true;
   if (value.FindString("resourceType") != "Bundle") return false;
-  const JsonValue* entries = value.Find("entry");
-  return entries == nullptr || entries->items().empty();
+  return value.Find("entry").items().empty();
 }
 
-std::string ReferenceTo(const JsonValue& resource) {
+std::string ReferenceTo(JsonRef resource) {
   auto type = resource.FindString("resourceType");
   auto id = resource.FindString("id");
   if (!type || !id) return {};

@@ -2,16 +2,21 @@
 
 namespace selvhjelp::fhir {
 
-std::vector<Coding> CodingsOf(const JsonValue& codeable_concept) {
-  std::vector<Coding> codings;
-  const JsonValue* list = codeable_concept.Find("coding");
-  if (list == nullptr) return codings;
-  for (const JsonValue& c : list->items()) {
+bool AnyCoding(JsonRef codeable_concept, const std::function<bool(const CodingRef&)>& test) {
+  for (JsonRef c : codeable_concept.Find("coding").items()) {
     auto code = c.FindString("code");
     if (!code) continue;
-    codings.push_back({std::string(c.FindString("system").value_or("")), std::string(*code),
-                       std::string(c.FindString("display").value_or(""))});
+    if (test({c.FindString("system").value_or(""), *code, c.FindString("display").value_or("")})) return true;
   }
+  return false;
+}
+
+std::vector<Coding> CodingsOf(JsonRef codeable_concept) {
+  std::vector<Coding> codings;
+  AnyCoding(codeable_concept, [&codings](const CodingRef& c) {
+    codings.push_back({std::string(c.system), std::string(c.code), std::string(c.display)});
+    return false;
+  });
   return codings;
 }
 

@@ -22,7 +22,7 @@ JsonValue MakeOperationOutcome(const std::vector<OutcomeIssue>& issues) {
   return outcome;
 }
 
-bool IsOrContainsOperationOutcome(const JsonValue& value) {
+bool IsOrContainsOperationOutcome(JsonRef value) {
   std::optional<std::string_view> type = value.FindString("resourceType");
   if (type == "OperationOutcome") return true;
   if (type != "Bundle") return false;

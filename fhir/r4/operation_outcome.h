@@ -5,6 +5,7 @@
 
 #include "fhir/base/status.h"
 #include "fhir/json/json_value.h"
+#include "fhir/json/parsed_json.h"
 
 namespace selvhjelp::fhir {
 
@@ -17,6 +18,6 @@ JsonValue MakeOperationOutcome(const std::vector<OutcomeIssue>& issues);
 
 // True for an OperationOutcome resource, or a Bundle whose entries include one (CDS Hooks 2.0
 // lets a client send either when a prefetch query failed).
-bool IsOrContainsOperationOutcome(const JsonValue& value);
+bool IsOrContainsOperationOutcome(JsonRef value);
 
 }  // namespace selvhjelp::fhir

@@ -21,15 +21,13 @@ HookService AppQueries(bool with_encounter) {
 // The active relatives with their names and relationship, from the same search the decision used.
 std::vector<RelativeName> RelativesOf(const ResolvedData& data) {
   std::vector<RelativeName> out;
-  auto it = data.find("relatedPersons");
-  if (it == data.end() || it->second.is_null()) return out;
-  for (const fhir::JsonValue* r : fhir::BundleResources(it->second, "RelatedPerson")) {
-    if (r->FindBool("active") == false) continue;
-    RelativeName relative{fhir::ReferenceTo(*r), PersonName(*r)};
+  for (fhir::JsonRef r : fhir::BundleResources(data.Find("relatedPersons"), "RelatedPerson")) {
+    if (r.FindBool("active") == false) continue;
+    RelativeName relative{fhir::ReferenceTo(r), PersonName(r)};
     if (relative.reference.empty()) continue;
-    const fhir::JsonValue* relationships = r->Find("relationship");
-    if (!relative.display.empty() && relationships && !relationships->items().empty()) {
-      if (auto text = relationships->items()[0].FindString("text"); text && !text->empty()) {
+    const fhir::JsonRef::Items relationships = r.Find("relationship").items();
+    if (!relative.display.empty() && !relationships.empty()) {
+      if (auto text = (*relationships.begin()).FindString("text"); text && !text->empty()) {
         relative.display += " (" + std::string(*text) + ")";
       }
     }
@@ -40,15 +38,13 @@ std::vector<RelativeName> RelativesOf(const ResolvedData& data) {
 
 }  // namespace
 
-std::string PersonName(const fhir::JsonValue& resource) {
-  const fhir::JsonValue* names = resource.Find("name");
-  if (!names || names->items().empty()) return {};
-  const fhir::JsonValue& name = names->items()[0];
+std::string PersonName(fhir::JsonRef resource) {
+  const fhir::JsonRef::Items names = resource.Find("name").items();
+  if (names.empty()) return {};
+  const fhir::JsonRef name = *names.begin();
   if (auto text = name.FindString("text"); text && !text->empty()) return std::string(*text);
   std::string full;
-  if (const fhir::JsonValue* given = name.Find("given")) {
-    for (const fhir::JsonValue& g : given->items()) full += (full.empty() ? "" : " ") + std::string(g.AsString().value_or(""));
-  }
+  for (fhir::JsonRef g : name.Find("given").items()) full += (full.empty() ? "" : " ") + std::string(g.AsString().value_or(""));
   if (auto family = name.FindString("family")) full += (full.empty() ? "" : " ") + std::string(*family);
   return full;
 }

@@ -41,6 +41,6 @@ void DecideForApp(const LaunchContext& launch, const DecisionDeps& deps, fhir::F
 
 // "Given Family" of a Patient's or RelatedPerson's first name (its `text` when it has one);
 // empty when it has none.
-std::string PersonName(const fhir::JsonValue& resource);
+std::string PersonName(fhir::JsonRef resource);
 
 }  // namespace selvhjelp::plugin

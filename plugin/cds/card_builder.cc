@@ -47,9 +47,15 @@ std::string NewUuid() {
 }
 
 std::string EscapeMarkdown(std::string_view text) {
+  static constexpr auto kMarkup = [] {
+    std::array<bool, 256> markup{};
+    for (unsigned char c : std::string_view("\\`*_{}[]<>#+!|~")) markup[c] = true;
+    return markup;
+  }();
   std::string out;
+  out.reserve(text.size() + 8);
   for (char c : text) {
-    if (std::string_view("\\`*_{}[]<>#+!|~").find(c) != std::string_view::npos) out.push_back('\\');
+    if (kMarkup[static_cast<unsigned char>(c)]) out.push_back('\\');
     if (c == '\n' || c == '\r') c = ' ';
     out.push_back(c);
   }

@@ -1,10 +1,11 @@
 #pragma once
 // CdsRequest: a validated CDS Hooks service request (2.0.1; 1.0-shaped requests are accepted).
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "fhir/base/result.h"
-#include "fhir/json/json_value.h"
+#include "fhir/json/parsed_json.h"
 #include "plugin/cds/hook_definitions.h"
 
 namespace selvhjelp::plugin {
@@ -17,8 +18,8 @@ struct CdsRequest {
   std::string user_id;       // "Practitioner/123"
   std::string patient_id;
   std::string encounter_id;  // empty when not sent
-  fhir::JsonValue prefetch;  // the object as sent; null when absent
-  bool has_prefetch = false;
+  std::shared_ptr<const fhir::ParsedJson> document;  // the request's body, kept for `prefetch`
+  fhir::JsonRef prefetch;  // the object as sent (into `document`); absent when not sent
 };
 
 // Validates `body` against `service`. InvalidArgument with one issue per problem found
@@ -27,8 +28,8 @@ struct CdsRequest {
 // hook; hookInstance missing; context missing or lacking a field the hook requires; userId not
 // "Type/id"; fhirAuthorization without fhirServer or without access_token/token_type Bearer;
 // fhirServer not an https URL (http only when `allow_http_fhir_server`); prefetch not an object.
-// `body` is taken by value so the prefetch (often most of it) is moved, not copied.
-[[nodiscard]] Result<CdsRequest> ParseCdsRequest(fhir::JsonValue body,
+// The request keeps `body`: its prefetch (often most of it) is read in place, not copied.
+[[nodiscard]] Result<CdsRequest> ParseCdsRequest(std::shared_ptr<const fhir::ParsedJson> body,
                                                  const HookService& service,
                                                  bool allow_http_fhir_server);
 

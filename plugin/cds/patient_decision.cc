@@ -39,9 +39,8 @@ PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data
   const std::string& fhir_server = fhir_server_in.empty() ? cfg.records.fhir_server : fhir_server_in;
   decision.subject_key = deps.ledger->SubjectKey(fhir_server, patient_id);
   // Unknown when the EHR gave no answer, or an error in its place (null is its "none there").
-  const auto ehr_records = data.find("informationRecords");
-  decision.ehr_records_unknown =
-      ehr_records == data.end() || ehr_records->second.FindString("resourceType") == "OperationOutcome";
+  const fhir::JsonRef ehr_records = data.Find("informationRecords");
+  decision.ehr_records_unknown = !ehr_records || ehr_records.FindString("resourceType") == "OperationOutcome";
   if (!facts.municipality.empty()) {
     decision.municipality_name = deps.geography->MunicipalityName(facts.municipality).value_or("");
     decision.county_name = deps.geography->CountyName(facts.municipality.substr(0, 2)).value_or("");

@@ -49,11 +49,11 @@ PatientFacts ExtractFacts(const ResolvedData& data, const mappings::DiagnosisTab
 // today's through Geography::TodaysNumbers), then the district name, then the postal code, then
 // the city. Address.state is not read (DIPS puts the county number there, no-basis its name).
 // Current home addresses are preferred. Empty when none of these is known.
-std::string MunicipalityOf(const fhir::JsonValue& patient, const mappings::Geography& geography);
+std::string MunicipalityOf(fhir::JsonRef patient, const mappings::Geography& geography);
 
 // The position in the patient's address (the standard geolocation extension), preferring current
 // home addresses; nullopt when no address has one.
-std::optional<Position> PositionOf(const fhir::JsonValue& patient);
+std::optional<Position> PositionOf(fhir::JsonRef patient);
 
 // nb | nn | en for a language tag ("nb-NO", "no", "en-GB"); empty when not one of those.
 std::string SupportedLanguage(std::string_view tag);

@@ -8,7 +8,35 @@
 
 namespace selvhjelp::plugin {
 
+using fhir::JsonRef;
 using fhir::JsonValue;
+
+void ResolvedData::Set(std::string_view key, JsonValue value) {
+  kept_.push_back(std::make_unique<const JsonValue>(std::move(value)));
+  SetView(key, *kept_.back());
+}
+
+void ResolvedData::SetView(std::string_view key, JsonRef value) {
+  for (auto& [name, held] : values_) {
+    if (name == key) {
+      held = value;
+      return;
+    }
+  }
+  values_.emplace_back(std::string(key), value);
+}
+
+void ResolvedData::SetNull(std::string_view key) {
+  static const JsonValue kNull;
+  SetView(key, kNull);
+}
+
+JsonRef ResolvedData::Find(std::string_view key) const {
+  for (const auto& [name, value] : values_) {
+    if (name == key) return value;
+  }
+  return JsonRef();
+}
 
 std::optional<std::string> ExpandTemplate(const std::string& query, const CdsRequest& request) {
   std::string practitioner;
@@ -35,11 +63,11 @@ namespace {
 enum class KeyState { kData, kNoData, kFetch };
 
 KeyState StateOf(const CdsRequest& request, const std::string& key) {
-  const JsonValue* value = request.has_prefetch ? request.prefetch.Find(key) : nullptr;
-  if (value == nullptr) return KeyState::kFetch;
-  if (fhir::IsEmptyResult(*value)) return KeyState::kNoData;
-  if (!value->is_object() || !value->FindString("resourceType")) return KeyState::kFetch;
-  if (fhir::IsOrContainsOperationOutcome(*value)) return KeyState::kFetch;
+  const JsonRef value = request.prefetch.Find(key);
+  if (!value) return KeyState::kFetch;
+  if (fhir::IsEmptyResult(value)) return KeyState::kNoData;
+  if (!value.is_object() || !value.FindString("resourceType")) return KeyState::kFetch;
+  if (fhir::IsOrContainsOperationOutcome(value)) return KeyState::kFetch;
   return KeyState::kData;
 }
 
@@ -82,9 +110,9 @@ void ResolvePrefetch(CdsRequest& request, const HookService& service,
     std::optional<std::string> url = ExpandTemplate(t.query, request);
     KeyState state = url ? StateOf(request, t.key) : KeyState::kNoData;
     if (state == KeyState::kData) {
-      pending->data[t.key] = std::move(*request.prefetch.MutableFind(t.key));
+      pending->data.SetView(t.key, request.prefetch.Find(t.key));
     } else if (state == KeyState::kNoData) {
-      pending->data[t.key] = JsonValue();
+      pending->data.SetNull(t.key);
     } else if (can_fetch) {
       fetches.push_back({t.key, *url, t.required});
     } else if (t.required) {
@@ -106,7 +134,7 @@ void ResolvePrefetch(CdsRequest& request, const HookService& service,
                   {
                     std::lock_guard<std::mutex> lock(pending->mutex);
                     if (result.ok()) {
-                      pending->data[key] = std::move(result).value();
+                      pending->data.Set(key, std::move(result).value());
                     } else if (required && pending->failure.ok()) {
                       pending->failure = FailedPreconditionError(
                           "prefetch." + key + ": could not be read from fhirServer (" +

@@ -5,6 +5,7 @@
 #include "config/service_config.h"
 #include "fhir/client/fhir_client.h"
 #include "fhir/json/json_value.h"
+#include "fhir/json/parsed_json.h"
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
 #include "mappings/text_catalog.h"
@@ -35,7 +36,7 @@ class SelfHelpService {
   // scope or was recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a
   // bad request; FailedPrecondition when required data cannot be had (412). `done` is called
   // exactly once, possibly on another thread; this never blocks on the FHIR server.
-  void Handle(const HookService& service, fhir::JsonValue body,
+  void Handle(const HookService& service, std::shared_ptr<const fhir::ParsedJson> body,
               const std::string& accept_language, std::function<void(Result<std::string>)> done);
 
   // Stores a feedback body ({"feedback": [...]}) idempotently and durably.
@@ -44,7 +45,7 @@ class SelfHelpService {
 
  private:
   Result<std::string> Decide(const HookService& service, const struct CdsRequest& request,
-                                 const std::map<std::string, fhir::JsonValue>& data,
+                                 const class ResolvedData& data,
                                  const std::string& accept_language);
   ServiceDeps deps_;
 };

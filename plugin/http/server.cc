@@ -12,6 +12,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_reader.h"
+#include "fhir/json/parsed_json.h"
 #include "fhir/json/json_writer.h"
 #include "plugin/cds/hook_definitions.h"
 #include "fhir/json/json_file.h"
@@ -345,19 +346,22 @@ class RouteServer : public HttpServer {
 
   void OnBody(const Exchange& ex, const HookService& service, bool feedback,
               const std::string& body) {
-    Result<JsonValue> json = fhir::ParseJson(body);
-    if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
     if (feedback) {
+      Result<JsonValue> json = fhir::ParseJson(body);
+      if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
       Status stored = rt_.service->HandleFeedback(*json);
       if (!stored.ok()) return ReplyError(ex, stored);
       Reply(ex, 200, "{}");
       return;
     }
+    // A hook call is read in place, without a JsonValue tree: its prefetch is most of the body.
+    Result<std::shared_ptr<const fhir::ParsedJson>> json = fhir::ParsedJson::Parse(body);
+    if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
     const std::string accept_language(ex->request().Header("Accept-Language"));
     rt_.service->Handle(service, std::move(json).value(), accept_language, [ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
-        Reply(ex, 200, *result);
+        Reply(ex, 200, std::move(*result));
       } catch (const std::exception&) {
         ReplyError(ex, InternalError("unexpected exception"));
       }

@@ -4,6 +4,7 @@
 
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
+#include "fhir/json/parsed_json.h"
 #include "plugin/cds/card_builder.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/cds/offer_policy.h"
@@ -17,6 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 const fs::path kData = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
 JsonValue J(const std::string& text) { return *fhir::ParseJson(text); }
+std::shared_ptr<const fhir::ParsedJson> P(const std::string& text) { return *fhir::ParsedJson::Parse(text); }
 
 struct Tables {
   mappings::DiagnosisTable diagnoses = *mappings::DiagnosisTable::Load({kData / "substance-use-diagnoses.json"}, {});
@@ -35,12 +37,12 @@ JsonValue Card(const CdsRequest& request, const CardInput& input, const mappings
 
 ResolvedData Data(const std::string& condition_code, const std::string& status = "active") {
   ResolvedData d;
-  d["conditions"] = J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
+  d.Set("conditions", J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
     "clinicalStatus":{"coding":[{"code":")" + status + R"("}]},
-    "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-no","code":")" + condition_code + R"("}]}}}]})");
-  d["patient"] = J(R"({"resourceType":"Patient","id":"p","address":[
+    "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-no","code":")" + condition_code + R"("}]}}}]})"));
+  d.Set("patient", J(R"({"resourceType":"Patient","id":"p","address":[
     {"use":"old","city":"Oslo","period":{"end":"2020-01-01"}},
-    {"use":"home","district":"Trondheim","postalCode":"5003","city":"Bergen"}]})");
+    {"use":"home","district":"Trondheim","postalCode":"5003","city":"Bergen"}]})"));
   return d;
 }
 }  // namespace
@@ -81,16 +83,16 @@ BOOST_AUTO_TEST_CASE(position_from_the_geolocation_extension_of_the_current_addr
 // unchecked *optional (caught by _GLIBCXX_ASSERTIONS in the sanitizer build).
 BOOST_AUTO_TEST_CASE(earlier_records_with_malformed_references_are_read_safely) {
   ResolvedData d = Data("F10");
-  d["informationRecords"] = J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
+  d.Set("informationRecords", J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
     "status":"completed","sent":"2026-10-01","encounter":{"reference":12345},"recipient":[{"reference":["Patient/p"]}],
     "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category",
-                            "code":"self-help-information"}]}]}}]})");
+                            "code":"self-help-information"}]}]}}]})"));
   PatientFacts facts = ExtractFacts(d, diagnoses, geography);
   BOOST_TEST(!facts.latest_to_patient.has_value());  // the recipient is not a reference string
-  d["informationRecords"] = J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
+  d.Set("informationRecords", J(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Communication",
     "status":"completed","sent":"2026-10-01","encounter":{"reference":12345},"recipient":[{"reference":"Patient/p"}],
     "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category",
-                            "code":"self-help-information"}]}]}}]})");
+                            "code":"self-help-information"}]}]}}]})"));
   facts = ExtractFacts(d, diagnoses, geography);
   BOOST_REQUIRE(facts.latest_to_patient.has_value());
   BOOST_TEST(facts.latest_to_patient->encounter_id.empty());
@@ -119,16 +121,16 @@ BOOST_AUTO_TEST_CASE(offer_policy_intervals) {
 
 BOOST_AUTO_TEST_CASE(request_validation_names_the_field) {
   const HookService& encounter_start = *FindHookService("selvhjelp-encounter-start");
-  auto missing = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h","context":{"userId":"Practitioner/1","patientId":"p"}})"),
+  auto missing = ParseCdsRequest(P(R"({"hook":"encounter-start","hookInstance":"h","context":{"userId":"Practitioner/1","patientId":"p"}})"),
                                  encounter_start, false);
   BOOST_TEST(missing.status().message() == "context.encounterId: required");
-  auto http = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h","fhirServer":"http://x",
+  auto http = ParseCdsRequest(P(R"({"hook":"encounter-start","hookInstance":"h","fhirServer":"http://x",
     "context":{"userId":"Practitioner/1","patientId":"p","encounterId":"e"}})"), encounter_start, false);
   BOOST_TEST(http.status().message() == "fhirServer: expected an https URL");
-  auto injected = ParseCdsRequest(J(R"({"hook":"encounter-start","hookInstance":"h",
+  auto injected = ParseCdsRequest(P(R"({"hook":"encounter-start","hookInstance":"h",
     "context":{"userId":"Practitioner/1","patientId":"p&_id=x","encounterId":"e"}})"), encounter_start, false);
   BOOST_TEST(injected.status().message() == "context.patientId: not a FHIR id");
-  auto three = ParseCdsRequest(J(R"({"hook":"encounter-start","context":{"userId":"1","patientId":"p"},"prefetch":[]})"),
+  auto three = ParseCdsRequest(P(R"({"hook":"encounter-start","context":{"userId":"1","patientId":"p"},"prefetch":[]})"),
                                encounter_start, false);
   std::vector<std::string> named;
   for (const Issue& issue : three.status().issues()) named.push_back(issue.expression + " " + issue.code);

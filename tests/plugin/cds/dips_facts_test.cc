@@ -107,10 +107,10 @@ BOOST_AUTO_TEST_CASE(codes_from_other_systems_and_unknown_numbers_are_not_truste
 
 BOOST_AUTO_TEST_CASE(the_encounter_alone_is_the_care_episode) {
   ResolvedData data;
-  data["patient"] = Dips("Patient-vaaler-2023.json");
-  data["encounter"] = Dips("Encounter-care-episode.json");
-  data["conditions"] = Searchset(Dips("Condition-of-care-episode.json"));
-  data["episodesOfCare"] = JsonValue();  // DIPS has none
+  data.Set("patient", Dips("Patient-vaaler-2023.json"));
+  data.Set("encounter", Dips("Encounter-care-episode.json"));
+  data.Set("conditions", Searchset(Dips("Condition-of-care-episode.json")));
+  data.Set("episodesOfCare", JsonValue());  // DIPS has none
   PatientFacts facts = ExtractFacts(data, diagnoses, geography);
   BOOST_TEST(facts.in_scope);  // F102 under the bare OID, no clinicalStatus
   BOOST_TEST(facts.municipality == "3114");
@@ -122,34 +122,34 @@ BOOST_AUTO_TEST_CASE(a_resolved_diagnosis_counts_only_for_its_own_encounter) {
   JsonValue condition = Dips("Condition-of-care-episode.json");
   condition.Set("clinicalStatus", J(R"({"coding":[{"code":"resolved"}]})"));
   ResolvedData data;
-  data["conditions"] = Searchset(condition);
+  data.Set("conditions", Searchset(condition));
   BOOST_TEST(!ExtractFacts(data, diagnoses, geography).in_scope);  // no encounter: a resolved diagnosis
-  data["encounter"] = Dips("Encounter-care-episode.json");
+  data.Set("encounter", Dips("Encounter-care-episode.json"));
   BOOST_TEST(ExtractFacts(data, diagnoses, geography).in_scope);  // this episode's diagnosis
   JsonValue other = Dips("Encounter-care-episode.json");
   other.Set("identifier", J(R"([{"system":"http://dips.no/fhir/namingsystem/dips-omsorgsepisodeid","value":"123"}])"));
-  data["encounter"] = other;
+  data.Set("encounter", other);
   BOOST_TEST(!ExtractFacts(data, diagnoses, geography).in_scope);
   // Named as the encounter's diagnosis by reference.
   condition.Set("encounter", JsonValue::Object());
-  data["conditions"] = Searchset(condition);
+  data.Set("conditions", Searchset(condition));
   other.Set("diagnosis", J(R"([{"condition":{"reference":"Condition/afn9000001"}}])"));
-  data["encounter"] = other;
+  data.Set("encounter", other);
   BOOST_TEST(ExtractFacts(data, diagnoses, geography).in_scope);
   // Refuted stays out, whatever names it.
   condition.Set("verificationStatus", J(R"({"coding":[{"code":"refuted"}]})"));
-  data["conditions"] = Searchset(condition);
+  data.Set("conditions", Searchset(condition));
   BOOST_TEST(!ExtractFacts(data, diagnoses, geography).in_scope);
 }
 
 BOOST_AUTO_TEST_CASE(an_earlier_record_naming_the_care_episode_is_of_this_encounter) {
   ResolvedData data;
-  data["encounter"] = Dips("Encounter-care-episode.json");
-  data["informationRecords"] = J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{
+  data.Set("encounter", Dips("Encounter-care-episode.json"));
+  data.Set("informationRecords", J(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{
     "resourceType":"Communication","status":"completed","sent":"2026-11-02T10:00:00Z",
     "category":[{"coding":[{"system":"https://selvhjelp.example/fhir/CodeSystem/selvhjelp-category","code":"self-help-information"}]}],
     "recipient":[{"reference":"Patient/cdp9000001"}],
-    "encounter":{"identifier":{"system":"http://dips.no/fhir/namingsystem/dips-omsorgsepisodeid","value":"9000001"}}}}]})");
+    "encounter":{"identifier":{"system":"http://dips.no/fhir/namingsystem/dips-omsorgsepisodeid","value":"9000001"}}}}]})"));
   PatientFacts facts = ExtractFacts(data, diagnoses, geography);
   BOOST_REQUIRE(facts.latest_to_patient.has_value());
   BOOST_TEST(facts.latest_to_patient->encounter_id == "agy9000001");

@@ -47,11 +47,11 @@ struct World {
   }
   ResolvedData Data(const std::string& code) {
     ResolvedData d;
-    d["conditions"] = *fhir::ParseJson(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
-      "clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-no","code":")" + code + R"("}]}}}]})");
-    d["patient"] = *fhir::ParseJson(R"({"resourceType":"Patient","id":"p1","address":[{"use":"home","city":"Bergen","postalCode":"5003"}]})");
-    d["relatedPersons"] = *fhir::ParseJson(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"RelatedPerson",
-      "id":"rp1","active":true,"patient":{"reference":"Patient/p1"}}}]})");
+    d.Set("conditions", *fhir::ParseJson(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition",
+      "clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-no","code":")" + code + R"("}]}}}]})"));
+    d.Set("patient", *fhir::ParseJson(R"({"resourceType":"Patient","id":"p1","address":[{"use":"home","city":"Bergen","postalCode":"5003"}]})"));
+    d.Set("relatedPersons", *fhir::ParseJson(R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"RelatedPerson",
+      "id":"rp1","active":true,"patient":{"reference":"Patient/p1"}}}]})"));
     return d;
   }
 };
@@ -94,10 +94,10 @@ BOOST_FIXTURE_TEST_CASE(without_the_ehrs_records_the_decision_says_it_used_ours_
   ResolvedData data = Data("F10.2");  // no informationRecords: the EHR could not give them
   PatientDecision unknown = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
   BOOST_TEST(unknown.ehr_records_unknown);
-  data["informationRecords"] = fhir::JsonValue();  // none there
+  data.Set("informationRecords", fhir::JsonValue());  // none there
   PatientDecision known = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
   BOOST_TEST(!known.ehr_records_unknown);
-  data["informationRecords"] = *fhir::ParseJson(R"({"resourceType":"OperationOutcome"})");  // an error in its place
+  data.Set("informationRecords", *fhir::ParseJson(R"({"resourceType":"OperationOutcome"})"));  // an error in its place
   BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered).ehr_records_unknown);
 }
 
@@ -127,7 +127,7 @@ BOOST_FIXTURE_TEST_CASE(of_the_ehrs_record_and_ours_the_newer_decides, World) {
   BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r1", "h", "{}", key, "patient",
                                                 LocalOutcome{"accepted", "", "", now - 200 * 86400}, now * 1000, {}}).ok());
   ResolvedData data = Data("F10.2");
-  data["informationRecords"] = EhrRecord(now, 100, "declined");
+  data.Set("informationRecords", EhrRecord(now, 100, "declined"));
   PatientDecision newer_ehr = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
   BOOST_TEST(newer_ehr.recipients[0].offer);
   BOOST_TEST(!newer_ehr.recipients[0].local_record.has_value());

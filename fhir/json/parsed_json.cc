@@ -1,0 +1,248 @@
+// RapidJSON's SSE2 paths (whitespace skipped and strings scanned 16 bytes at a time), where the
+// compiler targets SSE2 (every x86-64 CPU). Only here: this parse's buffer is padded for the
+// aligned reads SIMD makes past a string's end, and its parse flags are its own, so no
+// instantiation is shared with the other parsers (json_reader.cc reads through its own stream,
+// which SIMD does not touch; json_view.cc parses NDJSON lines in buffers without that padding).
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+
+#include "fhir/json/parsed_json.h"
+
+#include <rapidjson/reader.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "fhir/json/json_reader.h"
+
+namespace selvhjelp::fhir {
+
+using Type = JsonValue::Type;
+using internal::JsonNode;
+
+JsonValue::Type JsonRef::type() const {
+  if (value_) return value_->type();
+  return node_ ? node_->type : Type::kNull;
+}
+
+std::optional<bool> JsonRef::AsBool() const {
+  if (value_) return value_->AsBool();
+  if (node_ == nullptr || node_->type != Type::kBool) return std::nullopt;
+  return node_->boolean;
+}
+
+std::optional<double> JsonRef::AsDouble() const {
+  if (value_) return value_->AsDouble();
+  if (node_ == nullptr || node_->type != Type::kNumber) return std::nullopt;
+  // As JsonValue::AsDouble reads its number text (the parser has checked the syntax).
+  const std::string text(node_->text, node_->length);
+  char* end = nullptr;
+  const double d = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+std::optional<std::string_view> JsonRef::AsString() const {
+  if (value_) return value_->AsString();
+  if (node_ == nullptr || node_->type != Type::kString) return std::nullopt;
+  return std::string_view(node_->text, node_->length);
+}
+
+JsonRef JsonRef::Find(std::string_view key) const {
+  if (value_) {
+    const JsonValue* found = value_->Find(key);
+    return found ? JsonRef(*found) : JsonRef();
+  }
+  if (node_ == nullptr || node_->type != Type::kObject) return JsonRef();
+  const JsonNode* end = node_ + node_->span;
+  for (const JsonNode* name = node_ + 1; name != end; name += 1 + name[1].span) {
+    // The first byte before the call to memcmp: most names of the same length differ there.
+    if (name->length == key.size() && (key.empty() || (name->text[0] == key[0] &&
+                                                       std::memcmp(name->text, key.data(), key.size()) == 0))) {
+      return JsonRef(name + 1);
+    }
+  }
+  return JsonRef();
+}
+
+JsonRef JsonRef::FindPath(std::initializer_list<std::string_view> keys) const {
+  JsonRef at = *this;
+  for (std::string_view key : keys) {
+    at = at.Find(key);
+    if (!at) break;
+  }
+  return at;
+}
+
+JsonRef::Items JsonRef::items() const {
+  Items items;
+  if (value_ && value_->is_array()) {
+    const std::vector<JsonValue>& list = value_->items();
+    items.begin_.value_ = list.data();
+    items.end_.value_ = list.data() + list.size();
+    items.size_ = list.size();
+  } else if (node_ && node_->type == Type::kArray) {
+    items.begin_.node_ = node_ + 1;
+    items.end_.node_ = node_ + node_->span;
+    items.size_ = node_->length;
+  }
+  return items;
+}
+
+namespace {
+
+// True when `text` is well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, surrogates
+// or code points past U+10FFFF), which is what RapidJSON's validating parse checks in strings.
+bool IsUtf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  auto in = [](unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; };
+  while (p != end) {
+    if (end - p >= 8) {  // ASCII, eight bytes at a time
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int tail;
+    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+    if (in(c, 0xC2, 0xDF)) tail = 1;
+    else if (c == 0xE0) tail = 2, low = 0xA0;
+    else if (c == 0xED) tail = 2, high = 0x9F;
+    else if (in(c, 0xE1, 0xEF)) tail = 2;
+    else if (c == 0xF0) tail = 3, low = 0x90;
+    else if (c == 0xF4) tail = 3, high = 0x8F;
+    else if (in(c, 0xF1, 0xF3)) tail = 3;
+    else return false;
+    if (end - p <= tail || !in(p[1], low, high)) return false;
+    for (int i = 2; i <= tail; ++i) {
+      if (!in(p[i], 0x80, 0xBF)) return false;
+    }
+    p += tail + 1;
+  }
+  return true;
+}
+
+// The reason for a rejected text, worded and placed exactly as ParseJson words it: the fast
+// parse below accepts the same texts, so ParseJson is asked only to explain a failure.
+Status ParseError(std::string_view text) {
+  Result<JsonValue> slow = ParseJson(text);
+  if (!slow.ok()) return slow.status();
+  return InternalError("the JSON parsers disagree");  // a bug: both read the same grammar
+}
+
+// Documents released on this thread, kept for the next Parse here (their buffers stay
+// allocated). Large ones are freed instead, so a big request does not pin memory.
+constexpr size_t kMaxKeptText = 256 << 10;
+constexpr size_t kMaxKeptNodes = 16 << 10;
+
+}  // namespace
+
+// Builds the nodes from RapidJSON's SAX events, with ParseJson's checks: depth, and lone
+// surrogate escapes (which RapidJSON decodes to bytes that are not UTF-8).
+struct ParsedJson::Builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
+  Builder(std::vector<JsonNode>& n, bool escapes) : nodes(n), check_surrogates(escapes) {}
+
+  bool Null() { return Add(Type::kNull, nullptr, 0); }
+  bool Bool(bool b) {
+    Add(Type::kBool, nullptr, 0);
+    nodes.back().boolean = b;
+    return true;
+  }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return Add(Type::kNumber, s, n); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return !HoldsSurrogate(s, n) && Add(Type::kString, s, n); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return !HoldsSurrogate(s, n) && Add(Type::kString, s, n); }
+  bool StartObject() { return Open(Type::kObject); }
+  bool StartArray() { return Open(Type::kArray); }
+  bool EndObject(rapidjson::SizeType count) { return Close(count); }
+  bool EndArray(rapidjson::SizeType count) { return Close(count); }
+
+  bool Add(Type type, const char* text, size_t length) {
+    nodes.push_back(JsonNode{type, false, static_cast<uint32_t>(length), 1, text});
+    return true;
+  }
+  bool Open(Type type) {
+    if (depth >= kMaxJsonDepth) return false;
+    open[depth++] = static_cast<uint32_t>(nodes.size());
+    return Add(type, nullptr, 0);
+  }
+  bool Close(rapidjson::SizeType count) {
+    const uint32_t at = open[--depth];
+    nodes[at].length = count;
+    nodes[at].span = static_cast<uint32_t>(nodes.size()) - at;
+    return true;
+  }
+  bool HoldsSurrogate(const char* s, size_t n) const {
+    if (!check_surrogates) return false;
+    for (const void* at = std::memchr(s, 0xED, n); at != nullptr;) {
+      const size_t i = static_cast<size_t>(static_cast<const char*>(at) - s);
+      if (i + 1 < n && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0) return true;
+      at = i + 1 < n ? std::memchr(s + i + 1, 0xED, n - i - 1) : nullptr;
+    }
+    return false;
+  }
+
+  std::vector<JsonNode>& nodes;
+  const bool check_surrogates;  // only a \u escape can give surrogate bytes (the text is UTF-8)
+  uint32_t open[kMaxJsonDepth];
+  int depth = 0;
+};
+
+ParsedJson::ParsedJson() = default;
+ParsedJson::~ParsedJson() = default;
+
+Status ParsedJson::ParseInto(std::string_view text) {
+  // The copy ends in NUL, and is padded to a 16-byte boundary: RapidJSON's SIMD scans read
+  // whole aligned blocks, up to 15 bytes past the NUL.
+  const size_t size = (text.size() + 1 + 15) & ~size_t{15};
+  if (text_capacity_ < size) {
+    text_.reset(new char[size]);
+    text_capacity_ = size;
+  }
+  std::memcpy(text_.get(), text.data(), text.size());
+  std::memset(text_.get() + text.size(), 0, size - text.size());
+  nodes_.clear();
+  // Text that is not UTF-8 is never JSON here (ParseJson validates strings, and such bytes
+  // outside strings break the syntax), so the parse need not validate string by string, and
+  // RapidJSON copies strings with SIMD.
+  if (!IsUtf8(text)) return ParseError(text);
+  Builder builder(nodes_, text.find("\\u") != std::string_view::npos);
+  rapidjson::InsituStringStream stream(text_.get());
+  rapidjson::Reader reader;
+  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+  // RapidJSON stops at a NUL: one inside the text is content after the value (as in ParseJson).
+  if (reader.Parse<kFlags>(stream, builder).IsError() || stream.Tell() != text.size()) {
+    nodes_.clear();
+    return ParseError(text);
+  }
+  return OkStatus();
+}
+
+Result<std::shared_ptr<const ParsedJson>> ParsedJson::Parse(std::string_view text) {
+  thread_local std::unique_ptr<ParsedJson> spare;
+  std::unique_ptr<ParsedJson> document = std::move(spare);
+  if (!document) document.reset(new ParsedJson());
+  Status parsed = document->ParseInto(text);
+  if (!parsed.ok()) {
+    spare = std::move(document);
+    return parsed;
+  }
+  return std::shared_ptr<const ParsedJson>(document.release(), [](const ParsedJson* released) {
+    std::unique_ptr<ParsedJson> owned(const_cast<ParsedJson*>(released));
+    if (!spare && owned->text_capacity_ <= kMaxKeptText && owned->nodes_.capacity() <= kMaxKeptNodes) {
+      spare = std::move(owned);
+    }
+  });
+}
+
+}  // namespace selvhjelp::fhir

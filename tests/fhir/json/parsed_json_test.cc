@@ -1,0 +1,156 @@
+#include "fhir/json/parsed_json.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "fhir/json/json_reader.h"
+
+using selvhjelp::fhir::JsonRef;
+using selvhjelp::fhir::JsonValue;
+using selvhjelp::fhir::kMaxJsonDepth;
+using selvhjelp::fhir::ParsedJson;
+using selvhjelp::fhir::ParseJson;
+
+namespace {
+
+// Reads `ref` back as JSON text through JsonRef's accessors only (members by the keys of
+// `shape`, the same text parsed into a JsonValue, which keeps their order).
+std::string Echo(JsonRef ref, const JsonValue& shape) {
+  switch (ref.type()) {
+    case JsonValue::Type::kNull: return "null";
+    case JsonValue::Type::kBool: return *ref.AsBool() ? "true" : "false";
+    case JsonValue::Type::kNumber: return shape.scalar_text();
+    case JsonValue::Type::kString: return "\"" + std::string(*ref.AsString()) + "\"";
+    case JsonValue::Type::kArray: {
+      std::string out = "[";
+      size_t i = 0;
+      for (JsonRef item : ref.items()) {
+        out += (i ? "," : "") + Echo(item, shape.items()[i]);
+        ++i;
+      }
+      return out + "]";
+    }
+    case JsonValue::Type::kObject: {
+      std::string out = "{";
+      for (const auto& [key, value] : shape.members()) {
+        out += (out.size() > 1 ? ",\"" : "\"") + key + "\":" + Echo(ref.Find(key), value);
+      }
+      return out + "}";
+    }
+  }
+  return {};
+}
+
+// Both ways of reading `text` give the same values: the in-place parse, and a JsonValue tree
+// read through a JsonRef.
+void ExpectSameAsTree(const std::string& text) {
+  auto parsed = ParsedJson::Parse(text);
+  auto tree = ParseJson(text);
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_REQUIRE(tree.ok());
+  BOOST_TEST(Echo((*parsed)->root(), *tree) == Echo(JsonRef(*tree), *tree));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(parsed_json)
+
+BOOST_AUTO_TEST_CASE(reads_what_a_json_value_tree_reads) {
+  ExpectSameAsTree(R"({"a":1.50,"b":[true,false,null,"x",{"c":[]},[[]]],"d":{"e":{"f":"g"}},"h":""})");
+  ExpectSameAsTree(R"(["\u00e6\u00f8\u00e5 \"q\" \\ \n", -0, 1e300, 12345678901234567890])");
+  ExpectSameAsTree("  {\"spaces\" :\t[ 1 , 2 ]\r\n}  \n");
+  ExpectSameAsTree("\"a string alone\"");
+}
+
+BOOST_AUTO_TEST_CASE(checked_reads_never_fail_on_absent_or_other_types) {
+  auto parsed = ParsedJson::Parse(R"({"s":"x","n":60.39,"t":true,"o":{"k":"v"},"a":["p","q"],"z":null})");
+  BOOST_REQUIRE(parsed.ok());
+  const JsonRef root = (*parsed)->root();
+  BOOST_TEST(*root.FindString("s") == "x");
+  BOOST_TEST(*root.Find("n").AsDouble() == 60.39);
+  BOOST_TEST(!root.FindString("n").has_value());  // a number is not a string
+  BOOST_TEST(!root.Find("s").AsDouble().has_value());
+  BOOST_TEST(*root.FindBool("t"));
+  BOOST_TEST(*root.FindPath({"o", "k"}).AsString() == "v");
+  BOOST_TEST(!root.FindPath({"o", "missing", "k"}).present());
+  BOOST_TEST(!root.Find("a").Find("k").present());  // Find on an array
+  BOOST_TEST(root.Find("a").items().size() == 2u);
+  BOOST_TEST(root.Find("o").items().empty());  // items of an object
+  BOOST_TEST(root.Find("z").present());
+  BOOST_TEST(root.Find("z").is_null());
+  BOOST_TEST(!root.Find("missing").present());
+  BOOST_TEST(!JsonRef().Find("x").present());
+  BOOST_TEST(JsonRef().items().empty());
+}
+
+BOOST_AUTO_TEST_CASE(numbers_read_as_a_json_value_reads_them) {
+  auto parsed = ParsedJson::Parse(R"([1e-400, -12.5e1, 123456789012345678901234567890])");
+  auto tree = ParseJson(R"([1e-400, -12.5e1, 123456789012345678901234567890])");
+  BOOST_REQUIRE(parsed.ok());
+  std::vector<JsonRef> numbers;
+  for (JsonRef n : (*parsed)->root().items()) numbers.push_back(n);
+  BOOST_REQUIRE(numbers.size() == 3u);
+  for (size_t i = 0; i < 3; ++i) BOOST_TEST((numbers[i].AsDouble() == tree->items()[i].AsDouble()));
+  BOOST_TEST(*numbers[1].AsDouble() == -125.0);
+}
+
+// Malformed input fails with ParseJson's message, line and column included.
+BOOST_AUTO_TEST_CASE(errors_are_parse_jsons) {
+  const std::vector<std::string> bad = {
+      "",
+      "{\n \"a\": 1,\n \"b\": }",
+      "{} {}",
+      "{}\n\n  x",
+      std::string("{}\0", 3),
+      std::string("{\"a\":\"b\0c\"}", 11),
+      "{\"a\":\"\xff\"}",
+      "{\"a\":\"\xed\xa0\x80\"}",  // an encoded surrogate
+      "{\"a\":\"\xc0\xaf\"}",      // an overlong form
+      "\xef\xbb\xbf{}",            // a byte-order mark
+      R"({"a":"\udc00"})",         // a lone low surrogate escape
+      R"({"\udc00":1})",
+      R"(["\ud800"])",
+      "[1,]",
+      "{\"a\" 1}",
+      "[01]",
+      "[1e400]",  // RapidJSON checks the exponent even when it keeps numbers as text
+      "nul",
+      std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']'),
+      std::string(100000, '['),
+  };
+  for (const std::string& text : bad) {
+    auto parsed = ParsedJson::Parse(text);
+    auto tree = ParseJson(text);
+    BOOST_REQUIRE(!tree.ok());
+    BOOST_REQUIRE(!parsed.ok());
+    BOOST_TEST(parsed.status().message() == tree.status().message());
+  }
+  BOOST_TEST(ParsedJson::Parse("{\n \"a\": 1,\n \"b\": }").status().message() ==
+             "line 3, column 7: Invalid value.");
+}
+
+BOOST_AUTO_TEST_CASE(accepts_what_parse_json_accepts_at_the_edges) {
+  BOOST_TEST(ParsedJson::Parse(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).ok());
+  BOOST_TEST(ParsedJson::Parse("\"\xf4\x8f\xbf\xbf \xe2\x82\xac \xc3\xa6\"").ok());  // U+10FFFF, euro, æ
+  BOOST_TEST(ParsedJson::Parse(R"(["\ud83d\ude00"])").ok());  // a surrogate pair
+}
+
+// A released document's buffers serve the next parse; earlier documents stay intact.
+BOOST_AUTO_TEST_CASE(documents_are_independent_and_reused) {
+  auto first = ParsedJson::Parse(R"({"id":"first"})");
+  auto second = ParsedJson::Parse(R"({"id":"second","more":[1,2,3]})");
+  BOOST_REQUIRE(first.ok());
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(*(*first)->root().FindString("id") == "first");
+  BOOST_TEST(*(*second)->root().FindString("id") == "second");
+  const ParsedJson* released = first->get();
+  *first = nullptr;
+  auto third = ParsedJson::Parse(R"({"id":"third"})");
+  BOOST_REQUIRE(third.ok());
+  BOOST_TEST(third->get() == released);
+  BOOST_TEST(*(*third)->root().FindString("id") == "third");
+  BOOST_TEST(*(*second)->root().FindString("id") == "second");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
