@@ -104,6 +104,7 @@ test('check-config names a CORS origin that is not one', () => {
     config.service.corsAllowedOrigins = ['*', 'https://sandbox.cds-hooks.org'];
     config.mappings.directory = path.join(ROOT, 'mappings/data');
     config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
+    for (const source of config.groups.sources) if (source.path) source.path = path.resolve(ROOT, 'config', source.path);
     config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
     delete config.app;
     const file = path.join(dir, 'config.json');
