@@ -86,6 +86,17 @@ void ReadClientAuthProfile(const JsonValue& auth, const std::string& field, Data
   }
 }
 
+// groups.sources[i].national and .reportTo: what the source says about all of its listings.
+void ReadSourceListingDefaults(const JsonValue& item, const std::string& field, DataProblems& p,
+                               GroupSourceConfig& source) {
+  source.national = p.Bool(item, "national", field).value_or(false);
+  source.report_to = p.String(item, "reportTo", field, false).value_or("");
+  const bool link = IsHttpUrl(source.report_to) || (source.report_to.rfind("mailto:", 0) == 0 && source.report_to.size() > 7);
+  if (!source.report_to.empty() && (!link || source.report_to.find_first_of(" \t\r\n") != std::string::npos)) {
+    p.Add(*item.Find("reportTo"), FieldPath(field, "reportTo"), "expected a mailto: or http(s) URL");
+  }
+}
+
 void ReadClientAuth(const JsonValue& auth, const std::string& field, DataProblems& p, ClientAuthConfig& a,
                     const std::filesystem::path& dir) {
   p.RejectUnknown(auth, field, {"type", "token", "clientId", "privateKeyFile", "keyId", "scope", "tokenEndpoint",
@@ -281,7 +292,8 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
       continue;
     }
     p.RejectUnknown(item, field, {"name", "type", "path", "url", "bearerToken", "auth", "organisation", "themes",
-                                  "refreshSeconds", "maxShrinkPercent", "maxPages", "maxItems", "maxBytes"});
+                                  "refreshSeconds", "maxShrinkPercent", "maxPages", "maxItems", "maxBytes",
+                                  "national", "reportTo"});
     GroupSourceConfig source;
     source.name = p.String(item, "name", field, true).value_or("");
     if (!source.name.empty() && !names.insert(source.name).second) {
@@ -326,6 +338,7 @@ void ReadGroupSources(const JsonValue& s, DataProblems& p, ServiceConfig& c,
     if (auto v = p.Int(item, "maxPages", field, false, 1, 1000000)) source.max_pages = *v;
     if (auto v = p.Int(item, "maxItems", field, false, 1, 10000000)) source.max_items = *v;
     if (auto v = p.Int(item, "maxBytes", field, false, 1024, int64_t{16} * 1024 * 1024 * 1024)) source.max_bytes = *v;
+    ReadSourceListingDefaults(item, field, p, source);
     c.group_sources.push_back(std::move(source));
   }
 }

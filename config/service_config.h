@@ -62,6 +62,12 @@ struct GroupSourceConfig {
   ClientAuthConfig auth;       // for sources read over http(s); `bearerToken` is short for type bearer
   std::string organisation;    // for meeting-guide: the fellowship (the feed does not say)
   std::vector<std::string> themes;  // for meeting-guide
+  // Every listing of this source is a national service (helplines, national digital groups):
+  // shown after every local listing (docs/group-sources.md).
+  bool national = false;
+  // Where to report wrong information about its listings (a mailto: or http(s) URL), for those
+  // whose data names none.
+  std::string report_to;
   int refresh_seconds = 3600;
   // A read with more than this share fewer groups than the source last had is refused (the
   // previous content is kept and the source reported), so a source that suddenly answers an empty

@@ -52,6 +52,12 @@ JsonValue GroupJson(const Group& g, const PatientDecision& decision,
   if (!g.phone.empty()) json.Set("phone", g.phone);
   if (!g.email.empty()) json.Set("email", g.email);
   if (!g.website.empty()) json.Set("website", g.website);
+  if (IsContactPoint(g)) json.Set("kind", "contact-point");
+  if (g.national) json.Set("national", JsonValue::Bool(true));
+  if (g.access != Access::kUnknown) json.Set("access", g.access == Access::kOpen ? "open" : "closed");
+  if (g.min_age > 0) json.Set("minAge", JsonValue::Int(g.min_age));
+  if (g.wheelchair) json.Set("wheelchair", JsonValue::Bool(true));
+  if (!g.report_to.empty()) json.Set("reportTo", g.report_to);
   return json;
 }
 
@@ -120,7 +126,7 @@ JsonValue ContextJson(const AppSession& session, const AppDecision& app,
     JsonValue& sections = item.Set("sections", JsonValue::Object());
     const std::pair<const char*, const std::vector<const Group*>*> named[] = {
         {"municipality", &r.groups.municipality}, {"county", &r.groups.county}, {"region", &r.groups.region},
-        {"digital", &r.groups.digital}, {"alternatives", &r.groups.alternatives}};
+        {"digital", &r.groups.digital}, {"alternatives", &r.groups.alternatives}, {"national", &r.groups.national}};
     for (const auto& [name, groups] : named) {
       JsonValue& list = sections.Set(name, JsonValue::Array());
       for (const Group* g : *groups) {

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -68,17 +69,75 @@ using vocabulary::LevelInfo;
 constexpr const char* kOverrideCodes[] = {"declined", "already-attends", "not-relevant-now",
                                           "informed-elsewhere"};
 
+// A link target that cannot end the markdown link early: spaces, parentheses and angle brackets
+// percent-encoded (the sources check links at import; this keeps the markdown well formed).
+void AppendLinkTarget(std::string& md, std::string_view url) {
+  for (char c : url) {
+    switch (c) {
+      case '(': md += "%28"; break;
+      case ')': md += "%29"; break;
+      case '<': md += "%3C"; break;
+      case '>': md += "%3E"; break;
+      case ' ': md += "%20"; break;
+      default: md.push_back(c);
+    }
+  }
+}
+
+// What people choose by, compactly: ", closed, 18+, wheelchair access, language: en" (without
+// open/closed when `with_access` is false: the line has said it already).
+void AppendAttributes(std::string& line, const Group& g, const std::string& language,
+                      const mappings::TextCatalog& texts, bool with_access = true) {
+  if (with_access && g.access != Access::kUnknown) line += ", " + texts.Get(language, g.access == Access::kOpen ? "group.open" : "group.closed");
+  if (g.min_age > 0) line += ", " + std::to_string(g.min_age) + "+";
+  if (g.wheelchair) line += ", " + texts.Get(language, "group.wheelchair");
+  const bool only_norwegian = std::all_of(g.languages.begin(), g.languages.end(),
+                                          [](const std::string& l) { return l == "nb" || l == "nn" || l == "no"; });
+  if (!only_norwegian) {
+    std::string codes;
+    for (const std::string& l : g.languages) codes += (codes.empty() ? "" : "/") + l;
+    line += ", " + texts.Get(language, "group.languages", {{"languages", EscapeMarkdown(codes)}});
+  }
+}
+
 std::string GroupLine(const Group& g, const std::string& language, const mappings::TextCatalog& texts) {
-  std::string line = "- **" + EscapeMarkdown(g.name) + "** (" + EscapeMarkdown(g.organisation);
-  if (g.twelve_step) line += ", " + texts.Get(language, "group.twelveStep");
-  if (IsDigital(g)) line += ", " + texts.Get(language, "group.digital");
-  line += ")";
+  std::string line = "- **" + EscapeMarkdown(g.name) + "**";
   std::vector<std::string> parts;
-  for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, language, texts));
-  if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
-  if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
-  else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
-  for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? ": " : ", ") + parts[i];
+  if (g.national) {
+    // A helpline or a national organisation's service: how to reach it.
+    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
+      if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
+    }
+  } else if (IsContactPoint(g)) {
+    // Worded for the clinician: who starts groups here and how to reach them (no schedule).
+    line += ": " + texts.Get(language, g.access == Access::kClosed ? "contactPoint.closed" : "contactPoint.open",
+                             {{"organisation", EscapeMarkdown(g.organisation)}});
+    std::string attributes;
+    AppendAttributes(attributes, g, language, texts, /*with_access=*/g.access != Access::kClosed);
+    if (!attributes.empty()) line += " (" + attributes.substr(2) + ")";
+    line += "; " + texts.Get(language, "contactPoint.contact");
+    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
+      if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
+    }
+    if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
+  } else {
+    line += " (" + EscapeMarkdown(g.organisation);
+    if (g.twelve_step) line += ", " + texts.Get(language, "group.twelveStep");
+    if (IsDigital(g)) line += ", " + texts.Get(language, "group.digital");
+    AppendAttributes(line, g, language, texts);
+    line += ")";
+    for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, language, texts));
+    if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
+    if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
+    else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
+  }
+  const bool worded = IsContactPoint(g) && !g.national;  // the line already ends "...; contact"
+  for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? (worded ? " " : ": ") : ", ") + parts[i];
+  if (!g.report_to.empty()) {
+    line += " · [" + texts.Get(language, "group.report") + "](";
+    AppendLinkTarget(line, g.report_to);
+    line += ")";
+  }
   return line;
 }
 
@@ -101,14 +160,16 @@ std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
   section("heading.region", in.region_name, in.groups->region);
   section("heading.digital", "", in.groups->digital);
   section("heading.alternatives", "", in.groups->alternatives);
-  if (in.groups->size() == 0) md += "\n" + texts.Get(lang, "group.none") + "\n";
+  if (in.groups->size() == in.groups->national.size()) md += "\n" + texts.Get(lang, "group.none") + "\n";
+  section("heading.national", "", in.groups->national);
   if (in.ehr_records_unknown) md += "\n_" + texts.Get(lang, "detail.storeRecords") + "_\n";
   return md;
 }
 
 std::string GroupNames(const GroupMatch& match) {
   std::string names;
-  for (const auto* list : {&match.municipality, &match.county, &match.region, &match.digital, &match.alternatives}) {
+  for (const auto* list : {&match.municipality, &match.county, &match.region, &match.digital, &match.alternatives,
+                           &match.national}) {
     for (const Group* g : *list) names += (names.empty() ? "" : "; ") + g->name;
   }
   return names;

@@ -20,6 +20,14 @@ void ApplyCategory(const mappings::CategoryMeaning& meaning, Group& g) {
   if (meaning.audience == "relatives") g.audience = Audience::kRelatives;
   if (meaning.audience == "both") g.audience = Audience::kBoth;
   if (meaning.format == "digital" && g.format == Format::kInPerson) g.format = Format::kDigital;
+  if (meaning.kind == "contact-point") g.kind = ListingKind::kContactPoint;
+  if (meaning.kind == "meeting-group") g.kind = ListingKind::kMeetingGroup;
+  if (meaning.access == "open") g.access = Access::kOpen;
+  if (meaning.access == "closed") g.access = Access::kClosed;
+  if (meaning.min_age > 0) g.min_age = meaning.min_age;
+  if (meaning.wheelchair) g.wheelchair = true;
+  if (meaning.temporarily_closed) g.temporarily_closed = true;
+  if (meaning.national) g.national = true;
 }
 
 }  // namespace selvhjelp::plugin

@@ -12,6 +12,7 @@
 #include "fhir/r4/fhir_id.h"
 #include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/healthcare_service.h"
 #include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
 
@@ -100,6 +101,36 @@ void ReadSchedule(const JsonValue& hs, const std::string& field, DataProblems& p
   }
 }
 
+// notAvailable (temporarily closed; during.end: the day it opens again) and our
+// listing-minimum-age and listing-report-to extensions. A malformed value is a problem (the
+// record is left out, as for any malformed element it needs).
+void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
+  if (const JsonValue* closed = hs.Find("notAvailable")) {
+    for (size_t i = 0; i < closed->items().size(); ++i) {
+      const JsonValue& period = closed->items()[i];
+      g.temporarily_closed = true;
+      if (const JsonValue* end = period.FindPath({"during", "end"})) {
+        std::string_view day = end->AsString().value_or("");
+        if (day.size() >= 10 && IsIsoDate(day.substr(0, 10))) g.closed_until = std::string(day.substr(0, 10));
+        else p.Add(*end, FieldPath(FieldPath(FieldPath(field, "notAvailable"), i), "during.end"), "expected a FHIR dateTime");
+      }
+    }
+  }
+  if (const JsonValue* extensions = hs.Find("extension")) {
+    for (size_t i = 0; i < extensions->items().size(); ++i) {
+      const JsonValue& ext = extensions->items()[i];
+      const std::string efield = FieldPath(FieldPath(field, "extension"), i);
+      if (ext.FindString("url") == kListingMinimumAgeExtension) {
+        auto years = ext.FindInt("valueUnsignedInt");
+        if (years && *years >= 1 && *years <= 120) g.min_age = static_cast<int>(*years);
+        else p.Add(ext, FieldPath(efield, "valueUnsignedInt"), "expected an age in years, 1 to 120");
+      } else if (ext.FindString("url") == kListingReportToExtension) {
+        g.report_to = ReadLink(ext, "valueUrl", efield, p);
+      }
+    }
+  }
+}
+
 // Applies what `categories` says about the codings in category, type, specialty, characteristic.
 void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categories, Group& g) {
   std::sort(g.themes.begin(), g.themes.end());
@@ -137,7 +168,13 @@ std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<s
     if (c == "in-person-and-digital") g.format = Format::kBoth;
     if (c == "for-relatives") g.audience = Audience::kRelatives;
     if (c == "for-both") g.audience = Audience::kBoth;
+    if (c == "contact-point") g.kind = ListingKind::kContactPoint;
+    if (c == "national-service") g.national = true;
+    if (c == "open-group") g.access = Access::kOpen;
+    if (c == "closed-group") g.access = Access::kClosed;
+    if (c == "wheelchair-accessible") g.wheelchair = true;
   }
+  ReadListingExtensions(hs, field, p, g);
   g.languages = CodesIn(hs.Find("communication"), "urn:ietf:bcp:47");
   if (g.languages.empty()) g.languages = {"nb"};
   std::vector<std::string> link_problems;

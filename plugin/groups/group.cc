@@ -63,5 +63,16 @@ bool ServesPerson(const Group& g) { return g.audience != Audience::kRelatives; }
 bool ServesRelatives(const Group& g) { return g.audience != Audience::kPerson; }
 bool IsDigital(const Group& g) { return g.format != Format::kInPerson; }
 bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
+bool IsContactPoint(const Group& g) { return g.kind == ListingKind::kContactPoint; }
+
+bool IsClosedOn(const Group& g, std::string_view today) {
+  return g.temporarily_closed && (g.closed_until.empty() || today < std::string_view(g.closed_until));
+}
+
+bool IsIsoDate(std::string_view d) {
+  return d.size() == 10 && d[4] == '-' && d[7] == '-' && mappings::IsDigits(d.substr(0, 4), 4) &&
+         mappings::IsDigits(d.substr(5, 2), 2) && mappings::IsDigits(d.substr(8, 2), 2) &&
+         d.substr(5, 2) >= "01" && d.substr(5, 2) <= "12" && d.substr(8, 2) >= "01" && d.substr(8, 2) <= "31";
+}
 
 }  // namespace selvhjelp::plugin

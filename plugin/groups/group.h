@@ -10,6 +10,12 @@ namespace selvhjelp::plugin {
 
 enum class Audience { kPerson, kRelatives, kBoth };  // who the group is for
 enum class Format { kInPerson, kDigital, kBoth };
+// A meeting group meets on a schedule; a contact point has none: it is whom to contact to join
+// or start a group (a LINK centre, a frivilligsentral that starts Selvhjelp Norge's closed groups,
+// an interest form).
+enum class ListingKind { kMeetingGroup, kContactPoint };
+// Whether anyone may come (open) or only the members (closed); unknown when the source does not say.
+enum class Access { kUnknown, kOpen, kClosed };
 
 struct Meeting {
   std::string rrule;       // iCal recurrence rule, e.g. "FREQ=WEEKLY;BYDAY=TU" or "FREQ=MONTHLY;BYDAY=2TU"
@@ -43,6 +49,24 @@ struct Group {
   std::string source;          // which configured source it came from
   std::string last_confirmed;  // date the source last confirmed it, YYYY-MM-DD
   bool synthetic = false;      // invented for demos and tests
+
+  ListingKind kind = ListingKind::kMeetingGroup;
+  // A contact point's other municipalities (4-digit numbers) beside its address's: where it starts
+  // groups. Empty for meeting groups.
+  std::vector<std::string> areas;
+  Access access = Access::kUnknown;
+  int min_age = 0;          // the age limit (18 for Selvhjelp Norge's groups); 0: none given
+  bool wheelchair = false;  // the place is wheelchair accessible (false: not said)
+  // Temporarily closed (no meetings for now), until `closed_until` (YYYY-MM-DD, the day it opens
+  // again) or, without a date, until the source says otherwise.
+  bool temporarily_closed = false;
+  std::string closed_until;
+  // A national service (a helpline, a national organisation's digital groups): for everyone,
+  // shown after every local listing.
+  bool national = false;
+  // Where to report wrong information about this listing: a mailto: or http(s) URL, from the
+  // source's data or the source's configured reportTo.
+  std::string report_to;
 };
 
 // True for "HH:MM" from 00:00 to 23:59.
@@ -65,5 +89,11 @@ bool ServesPerson(const Group& g);
 bool ServesRelatives(const Group& g);
 bool IsDigital(const Group& g);
 bool MeetsInPerson(const Group& g);
+bool IsContactPoint(const Group& g);
+// True when `g` is temporarily closed on `today` (YYYY-MM-DD): closed without a date, or before
+// its closed_until.
+bool IsClosedOn(const Group& g, std::string_view today);
+// True for a calendar date written YYYY-MM-DD (month 01-12, day 01-31).
+bool IsIsoDate(std::string_view date);
 
 }  // namespace selvhjelp::plugin

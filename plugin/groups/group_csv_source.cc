@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kColumns[] = {
     "id", "name", "organisation", "themes", "audience", "twelve_step", "format", "languages",
     "rrule", "start_time", "duration", "address_line", "municipality", "postal_code", "city",
-    "latitude", "longitude", "phone", "email", "website", "last_confirmed", "synthetic"};
+    "latitude", "longitude", "phone", "email", "website", "last_confirmed", "synthetic", "kind", "areas",
+    "access", "min_age", "wheelchair", "temporarily_closed", "closed_until", "scope", "report_to"};
 constexpr const char* kRequired[] = {"id", "name", "organisation", "themes", "audience", "format"};
 
 JsonValue At(JsonValue value, int line) {
@@ -65,6 +66,14 @@ JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
   if (!cell("languages").empty()) g.Set("languages", List(cell("languages"), line));
   if (!cell("twelve_step").empty()) g.Set("twelveStep", Flag(cell("twelve_step"), line));
   if (!cell("synthetic").empty()) g.Set("synthetic", Flag(cell("synthetic"), line));
+  for (const auto& [column, key] : {std::pair<const char*, const char*>{"kind", "kind"}, {"access", "access"},
+                                    {"closed_until", "closedUntil"}, {"scope", "scope"}, {"report_to", "reportTo"}}) {
+    if (!cell(column).empty()) g.Set(key, At(JsonValue::String(cell(column)), line));
+  }
+  if (!cell("areas").empty()) g.Set("areas", List(cell("areas"), line));
+  if (!cell("min_age").empty()) g.Set("minAge", Number(cell("min_age"), line));
+  if (!cell("wheelchair").empty()) g.Set("wheelchair", Flag(cell("wheelchair"), line));
+  if (!cell("temporarily_closed").empty()) g.Set("temporarilyClosed", Flag(cell("temporarily_closed"), line));
   if (!cell("rrule").empty() || !cell("start_time").empty()) {
     JsonValue meeting = At(JsonValue::Object(), line);
     if (!cell("rrule").empty()) meeting.Set("rrule", At(JsonValue::String(cell("rrule")), line));

@@ -1,6 +1,7 @@
 #include "plugin/groups/group_directory.h"
 
 #include <algorithm>
+#include <ctime>
 #include <limits>
 #include <set>
 
@@ -11,6 +12,14 @@ namespace selvhjelp::plugin {
 namespace {
 
 bool HasPosition(const Group& g) { return g.address.latitude && g.address.longitude; }
+
+// Today's date in UTC as YYYY-MM-DD into `out` (no allocation: Match is on the hook's path).
+void TodayUtc(char (&out)[11]) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(out, sizeof out, "%Y-%m-%d", &utc);
+}
 
 // (group index, position) of the groups in `list` that have coordinates, appended to `points`.
 void AddPoints(const std::vector<const Group*>& groups, const std::vector<size_t>& list,
@@ -48,13 +57,22 @@ GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
     for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
                               ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
       if (index == nullptr) continue;
+      if (g.national) {
+        index->national.push_back(i);
+        continue;
+      }
       if (IsDigital(g)) index->digital.push_back(i);
-      if (MeetsInPerson(g) && g.address.municipality.size() == 4) {
-        auto [it, added] = index->by_municipality.try_emplace(g.address.municipality);
+      auto place = [&](const std::string& municipality) {
+        auto [it, added] = index->by_municipality.try_emplace(municipality);
         it->second.groups.push_back(i);
-        if (added) index->county_municipalities[g.address.municipality.substr(0, 2)].push_back(it->first);
+        if (added) index->county_municipalities[municipality.substr(0, 2)].push_back(it->first);
+      };
+      if (MeetsInPerson(g) && g.address.municipality.size() == 4) place(g.address.municipality);
+      for (const std::string& area : g.areas) {
+        if (area.size() == 4 && area != g.address.municipality) place(area);
       }
     }
+    if (g.temporarily_closed) d.any_closed_ = true;
   }
   for (const Group* g : hidden) d.by_id_.try_emplace(HealthcareServiceId(*g), g);
   for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
@@ -100,8 +118,19 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
   auto full = [&](const std::vector<const Group*>& out) { return out.size() >= cap && other_candidates.size() >= cap; };
   // Puts `g` in `out` while it has room, then (when not a 12-step group) among the candidates
   // for the alternatives.
+  char today[11] = "";
+  if (any_closed_) TodayUtc(today);
+  // A contact point covering several municipalities is in several lists: offered once.
+  auto chosen = [&](const Group& g) {
+    for (const auto* list : {&match.municipality, &match.county, &match.region, &other_candidates}) {
+      if (std::find(list->begin(), list->end(), &g) != list->end()) return true;
+    }
+    return false;
+  };
   auto offer = [&](const Group& g, std::vector<const Group*>& out) {
     if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) return;
+    if (any_closed_ && IsClosedOn(g, today)) return;
+    if (!g.areas.empty() && chosen(g)) return;
     if (out.size() < cap) {
       out.push_back(&g);
     } else if (!g.twelve_step && other_candidates.size() < cap) {
@@ -197,12 +226,18 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
                          std::all_of(match.region.begin(), match.region.end(), is_twelve_step) &&
                          std::all_of(match.digital.begin(), match.digital.end(), is_twelve_step);
   if (all_twelve_step) match.alternatives = std::move(other_candidates);
+  for (size_t i : index.national) {
+    if (match.national.size() >= cap) break;
+    const Group& g = *groups_[i];
+    if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) continue;
+    if (!(any_closed_ && IsClosedOn(g, today))) match.national.push_back(&g);
+  }
   return match;
 }
 
 std::vector<const Group*> GroupMatch::InOrder() const {
   std::vector<const Group*> all;
-  for (const auto* section : {&municipality, &county, &region, &digital, &alternatives}) {
+  for (const auto* section : {&municipality, &county, &region, &digital, &alternatives, &national}) {
     all.insert(all.end(), section->begin(), section->end());
   }
   return all;
@@ -213,8 +248,11 @@ std::vector<const Group*> GroupDirectory::List(const std::string& municipality, 
   constexpr int kNoCap = std::numeric_limits<int>::max();
   if (!municipality.empty()) return Match(municipality, recipient, kNoCap, theme).InOrder();
   std::vector<const Group*> all;
+  char today[11] = "";
+  if (any_closed_) TodayUtc(today);
   for (const Group* group : groups_) {
     const Group& g = *group;
+    if (any_closed_ && IsClosedOn(g, today)) continue;
     bool fits = recipient == Recipient::kPatient ? ServesPerson(g) : ServesRelatives(g);
     bool has_theme = theme.empty() || std::find(g.themes.begin(), g.themes.end(), theme) != g.themes.end();
     if (fits && has_theme) all.push_back(&g);

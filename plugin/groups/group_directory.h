@@ -25,8 +25,10 @@ struct GroupMatch {
   std::vector<const Group*> region;        // elsewhere in the health region
   std::vector<const Group*> digital;       // digital groups (for everyone)
   std::vector<const Group*> alternatives;  // non-12-step groups, when the sections above hold none
+  std::vector<const Group*> national;      // national services (helplines, ...): always last
   size_t size() const {
-    return municipality.size() + county.size() + region.size() + digital.size() + alternatives.size();
+    return municipality.size() + county.size() + region.size() + digital.size() + alternatives.size() +
+           national.size();
   }
   // All sections in the order a card shows them.
   std::vector<const Group*> InOrder() const;
@@ -85,6 +87,11 @@ class GroupDirectory {
   // `per_section`. When every group chosen is a 12-step group and the directory has other groups
   // for this recipient (in the municipality, the county or digital), up to `per_section` of them
   // are added as alternatives. `municipality` may be empty (place unknown): digital groups only.
+  // National services follow in a section of their own, last, also capped at `per_section`.
+  // Contact points are listed as groups are: by their address and, beside it, in every
+  // municipality of their `areas`. A group temporarily closed today (IsClosedOn, in UTC) is
+  // not offered: a clinician can only send a patient to a group that meets now; it stays in
+  // groups() and Find, so the directory's reads and exports still carry it, marked closed.
   // A non-empty `theme` keeps only groups with that theme ("alcohol", "drugs", ...). With `near`
   // (the patient's position), groups in the municipality, the county and the region come nearest
   // first (list order among equals); groups without coordinates follow in list order. The nearest
@@ -94,7 +101,8 @@ class GroupDirectory {
                    std::string_view theme = {}, std::optional<Position> near = std::nullopt) const;
 
   // Every group for `recipient` with `theme` (any when empty), in card order when `municipality`
-  // is given (its groups, the county's, digital ones) and in name order otherwise. No cap.
+  // is given (its groups, the county's, digital ones, national services) and in name order
+  // otherwise; groups temporarily closed today are left out, as in Match. No cap.
   std::vector<const Group*> List(const std::string& municipality, Recipient recipient,
                                  std::string_view theme) const;
 
@@ -119,11 +127,13 @@ class GroupDirectory {
     // A county's groups with coordinates, municipality by municipality in number order.
     std::map<std::string, NearestIndex, std::less<>> county_nearest;
     std::vector<size_t> digital;
+    std::vector<size_t> national;  // national services, in name order (in no other list)
   };
   std::vector<std::shared_ptr<const std::vector<Group>>> owners_;
   std::vector<const Group*> groups_;  // into owners_, in name order
   std::unordered_map<std::string, const Group*> by_id_;  // HealthcareServiceId -> group (the first in name order, then hidden ones)
   std::map<std::string, std::vector<std::string>> region_counties_;  // county -> other counties of its region
+  bool any_closed_ = false;  // some group is temporarily closed: Match looks at today's date
   PlaceIndex for_patient_;
   PlaceIndex for_relatives_;
 };

@@ -78,6 +78,47 @@ void ReadAddress(const JsonValue& item, const std::string& field, DataProblems& 
   }
 }
 
+// The listing's kind, what people choose by, its scope and where to report wrong information.
+void ReadListingAttributes(const JsonValue& item, const std::string& field, DataProblems& p, Group& g) {
+  std::string kind = p.String(item, "kind", field, false).value_or("meeting-group");
+  if (kind == "contact-point") g.kind = ListingKind::kContactPoint;
+  else if (kind != "meeting-group") p.Add(*item.Find("kind"), FieldPath(field, "kind"), "expected meeting-group or contact-point");
+  if (IsContactPoint(g)) {
+    if (!g.meetings.empty()) p.Add(*item.Find("meetings"), FieldPath(field, "meetings"), "a contact point has no schedule");
+    if (g.phone.empty() && g.email.empty() && g.website.empty()) {
+      p.Add(item, FieldPath(field, "phone"), "a contact point needs a phone, email or website to contact");
+    }
+  }
+  g.areas = p.Strings(item, "areas", field, false);
+  for (size_t i = 0; i < g.areas.size(); ++i) {
+    if (!mappings::IsDigits(g.areas[i], 4)) {
+      p.Add(item.Find("areas")->items()[i], FieldPath(FieldPath(field, "areas"), i), "expected a 4-digit municipality number");
+    }
+  }
+  if (!g.areas.empty() && !IsContactPoint(g)) p.Add(*item.Find("areas"), FieldPath(field, "areas"), "only a contact point covers areas");
+  if (auto access = p.String(item, "access", field, false)) {
+    if (*access == "open") g.access = Access::kOpen;
+    else if (*access == "closed") g.access = Access::kClosed;
+    else p.Add(*item.Find("access"), FieldPath(field, "access"), "expected open or closed");
+  }
+  g.min_age = static_cast<int>(p.Int(item, "minAge", field, false, 1, 120).value_or(0));
+  g.wheelchair = p.Bool(item, "wheelchair", field).value_or(false);
+  g.temporarily_closed = p.Bool(item, "temporarilyClosed", field).value_or(false);
+  if (auto until = p.String(item, "closedUntil", field, false)) {
+    if (!IsIsoDate(*until)) p.Add(*item.Find("closedUntil"), FieldPath(field, "closedUntil"), "expected a date, YYYY-MM-DD");
+    g.closed_until = *until;
+    g.temporarily_closed = true;
+  }
+  if (auto scope = p.String(item, "scope", field, false)) {
+    if (*scope == "national") g.national = true;
+    else if (*scope != "local") p.Add(*item.Find("scope"), FieldPath(field, "scope"), "expected local or national");
+  }
+  g.report_to = p.String(item, "reportTo", field, false).value_or("");
+  if (!g.report_to.empty() && !IsSafeLink(g.report_to)) {
+    p.Add(*item.Find("reportTo"), FieldPath(field, "reportTo"), "expected a mailto: or http(s) URL");
+  }
+}
+
 std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, DataProblems& p,
                                const std::string& source) {
   if (!item.is_object()) {
@@ -86,7 +127,8 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   }
   p.RejectUnknown(item, field, {"id", "name", "organisation", "organisationNumber", "themes", "audience", "twelveStep",
                                 "format", "languages", "meetings", "address", "phone", "email",
-                                "website", "lastConfirmed", "synthetic"});
+                                "website", "lastConfirmed", "synthetic", "kind", "areas", "access", "minAge",
+                                "wheelchair", "temporarilyClosed", "closedUntil", "scope", "reportTo"});
   Group g;
   g.source = source;
   size_t before = p.lines().size();
@@ -122,6 +164,7 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   }
   g.last_confirmed = p.String(item, "lastConfirmed", field, false).value_or("");
   g.synthetic = p.Bool(item, "synthetic", field).value_or(false);
+  ReadListingAttributes(item, field, p, g);
   if (p.lines().size() != before) return std::nullopt;
   return g;
 }
@@ -174,6 +217,33 @@ const char* AudienceName(Audience a) {
 }
 const char* FormatName(Format f) {
   return f == Format::kInPerson ? "in-person" : f == Format::kDigital ? "digital" : "both";
+}
+
+// The members ReadListingAttributes reads, those that differ from their defaults.
+void WriteListingAttributes(fhir::JsonStreamWriter& w, const Group& g) {
+  if (IsContactPoint(g)) w.Member("kind", "contact-point");
+  if (!g.areas.empty()) {
+    w.Key("areas");
+    w.StartArray();
+    for (const std::string& area : g.areas) w.String(area);
+    w.EndArray();
+  }
+  if (g.access != Access::kUnknown) w.Member("access", g.access == Access::kOpen ? "open" : "closed");
+  if (g.min_age > 0) {
+    w.Key("minAge");
+    w.Int(g.min_age);
+  }
+  if (g.wheelchair) {
+    w.Key("wheelchair");
+    w.Bool(true);
+  }
+  if (g.temporarily_closed) {
+    w.Key("temporarilyClosed");
+    w.Bool(true);
+  }
+  if (!g.closed_until.empty()) w.Member("closedUntil", g.closed_until);
+  if (g.national) w.Member("scope", "national");
+  if (!g.report_to.empty()) w.Member("reportTo", g.report_to);
 }
 
 }  // namespace
@@ -243,6 +313,7 @@ std::string GroupsToJson(const std::vector<Group>& groups) {
     }
     w.Key("synthetic");
     w.Bool(g.synthetic);
+    WriteListingAttributes(w, g);
     w.EndObject();
   }
   w.EndArray();

@@ -118,6 +118,18 @@ std::string ContentHash(const std::string& text) {
   return out;
 }
 
+// Contact point, national service, open/closed and wheelchair access, in group-characteristic.
+void AddListingCharacteristics(const Group& g, JsonValue& characteristics) {
+  auto add = [&characteristics](const char* code) {
+    characteristics.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCharacteristicSystem, code)));
+  };
+  if (IsContactPoint(g)) add("contact-point");
+  if (g.national) add("national-service");
+  if (g.access == Access::kOpen) add("open-group");
+  if (g.access == Access::kClosed) add("closed-group");
+  if (g.wheelchair) add("wheelchair-accessible");
+}
+
 }  // namespace
 
 JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) {
@@ -168,14 +180,25 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
   characteristics.Append(fhir::MakeConcept(fhir::MakeCoding(vocabulary::kCharacteristicSystem,
                                         g.audience == Audience::kPerson ? "for-the-person"
                                         : g.audience == Audience::kRelatives ? "for-relatives" : "for-both")));
+  AddListingCharacteristics(g, characteristics);
   JsonValue& languages = hs.Set("communication", JsonValue::Array());
   for (const std::string& language : g.languages) languages.Append(fhir::MakeConcept(fhir::MakeCoding("urn:ietf:bcp:47", language)));
   AddSchedule(g, hs);
-  if (confirmation.stale) {
-    JsonValue& extension = hs.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
-    extension.Set("url", kListingStaleExtension);
-    extension.Set("valueBoolean", JsonValue::Bool(true));
+  if (g.temporarily_closed) {
+    JsonValue& closed = hs.Set("notAvailable", JsonValue::Array()).Append(JsonValue::Object());
+    closed.Set("description", "Temporarily closed");
+    if (!g.closed_until.empty()) closed.Set("during", JsonValue::Object()).Set("end", g.closed_until);
   }
+  auto extension = [&hs](std::string_view url) -> JsonValue& {
+    JsonValue* list = hs.MutableFind("extension");
+    if (list == nullptr) list = &hs.Set("extension", JsonValue::Array());
+    JsonValue& item = list->Append(JsonValue::Object());
+    item.Set("url", std::string(url));
+    return item;
+  };
+  if (g.min_age > 0) extension(kListingMinimumAgeExtension).Set("valueUnsignedInt", JsonValue::Int(g.min_age));
+  if (!g.report_to.empty()) extension(kListingReportToExtension).Set("valueUrl", g.report_to);
+  if (confirmation.stale) extension(kListingStaleExtension).Set("valueBoolean", JsonValue::Bool(true));
   const std::string version = ContentHash(fhir::WriteJson(hs));
   JsonValue* meta = hs.MutableFind("meta");
   if (meta == nullptr) meta = &hs.Set("meta", JsonValue::Object());

@@ -14,8 +14,13 @@ namespace selvhjelp::plugin {
 
 // The HealthcareService for `group`:
 //  - id from source and group id (FHIR id rules);
-//  - themes as `type`; 12-step, format and audience as `characteristic`; languages as
+//  - themes as `type`; 12-step, format and audience as `characteristic`, and there too
+//    contact-point (no availableTime: whom to contact to join or start a group),
+//    national-service, open-group/closed-group and wheelchair-accessible; languages as
 //    `communication`;
+//  - temporarily closed as `notAvailable` (description "Temporarily closed", `during.end` the
+//    day it opens again when known); the age limit and the report-wrong-information link as the
+//    listing-minimum-age and listing-report-to extensions;
 //  - weekly meetings as `availableTime`; other rules (e.g. the 2nd Tuesday of the month, which
 //    R4 cannot express) in `availabilityExceptions`, with the RRULE;
 //  - the meeting place as a contained Location with the no-basis municipality code (no Location
@@ -33,6 +38,11 @@ fhir::JsonValue ToHealthcareService(const Group& group, const Confirmation& conf
 // The URL of the listing-stale extension (fhir/conformance/StructureDefinition-listing-stale.json).
 inline constexpr std::string_view kListingStaleExtension =
     "https://selvhjelp.example/fhir/StructureDefinition/listing-stale";
+// The age limit (valueUnsignedInt, years) and where to report wrong information (valueUrl).
+inline constexpr std::string_view kListingMinimumAgeExtension =
+    "https://selvhjelp.example/fhir/StructureDefinition/listing-minimum-age";
+inline constexpr std::string_view kListingReportToExtension =
+    "https://selvhjelp.example/fhir/StructureDefinition/listing-report-to";
 
 // A FHIR id made from `text`: characters outside [A-Za-z0-9.-] become '-', at most 64.
 std::string FhirIdFrom(const std::string& text);

@@ -128,6 +128,7 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
   auto phones = by("phone", "service_id");
   auto terms = by("taxonomy_term", "id");
   auto attributes = by("attribute", "link_id");
+  auto accessibility = by("accessibility", "location_id");
   // Join the tables into compiled services, each value carrying its CSV line.
   JsonValue services = JsonValue::Array();
   for (const Row& s : t["service"]) {
@@ -136,6 +137,7 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
     for (const char* column : {"id", "name", "description", "url", "email", "status", "assured_date"}) {
       if (!s[column].empty()) service.Set(column, at(Str(s[column])));
     }
+    if (!s["minimum_age"].empty()) service.Set("minimum_age", at(NumberCell(s["minimum_age"])));
     const std::string& id = s["id"];
     if (auto org = organizations.find(s["organization_id"]); org != organizations.end()) {
       JsonValue& o = service.Set("organization", at(JsonValue::Object()));
@@ -162,7 +164,9 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
     JsonValue& attrs = service.Set("attributes", JsonValue::Array());
     for (auto [it, end] = attributes.equal_range(id); it != end; ++it) {
       if (auto term = terms.find((*it->second)["taxonomy_term_id"]); term != terms.end()) {
-        attrs.Append(JsonValue::Object()).Set("taxonomy_term", JsonValue::Object()).Set("code", Str((*term->second)["code"]));
+        JsonValue& attr = attrs.Append(at(JsonValue::Object()));
+        attr.Set("taxonomy_term", JsonValue::Object()).Set("code", Str((*term->second)["code"]));
+        if (!(*it->second)["value"].empty()) attr.Set("value", at(Str((*it->second)["value"])));
       }
     }
     JsonValue& sals = service.Set("service_at_locations", JsonValue::Array());
@@ -174,6 +178,10 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
       loc.Set("location_type", Str(l["location_type"]));
       for (const char* column : {"latitude", "longitude"}) {
         if (!l[column].empty()) loc.Set(column, at(NumberCell(l[column])));
+      }
+      JsonValue& access = loc.Set("accessibility", JsonValue::Array());
+      for (auto [a, a_end] = accessibility.equal_range(l["id"]); a != a_end; ++a) {
+        access.Append(JsonValue::Object()).Set("description", Str((*a->second)["description"]));
       }
       JsonValue& addrs = loc.Set("addresses", JsonValue::Array());
       for (auto [a, a_end] = addresses.equal_range(l["id"]); a != a_end; ++a) {

@@ -72,6 +72,7 @@ std::string StateProvince(const GroupAddress& a, const mappings::Geography* geog
 
 struct Term {
   std::string code, description;
+  std::string value = {};  // the attribute's value, for the terms that carry one
 };
 
 // The taxonomy terms of a group: the codes mappings/data/hsds-taxonomy.json reads back.
@@ -83,6 +84,17 @@ std::vector<Term> TermsOf(const Group& g) {
   if (g.audience == Audience::kBoth) terms.push_back({"audience-both", "For the person and relatives"});
   if (g.twelve_step) terms.push_back({"twelve-step", "Follows the twelve steps"});
   if (g.format == Format::kDigital) terms.push_back({"online", "Meets online"});
+  if (IsContactPoint(g)) terms.push_back({"contact-point", "Contact point: whom to contact to join or start a group"});
+  if (g.access == Access::kOpen) terms.push_back({"open-group", "Open group: anyone may come"});
+  if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed group: the same members each time"});
+  if (g.wheelchair) terms.push_back({"wheelchair-accessible", "Wheelchair accessible"});
+  if (g.national) terms.push_back({"national-service", "National service"});
+  if (!g.closed_until.empty()) {
+    terms.push_back({std::string(kHsdsClosedUntilTerm), "Temporarily closed until the date in the value", g.closed_until});
+  }
+  if (!g.report_to.empty()) {
+    terms.push_back({std::string(kHsdsReportToTerm), "Where to report wrong information: the link in the value", g.report_to});
+  }
   return terms;
 }
 
@@ -95,7 +107,9 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
   if (organizations.insert(organization).second) {
     rows["organization"].push_back({organization, g.organisation, g.organisation});
   }
-  rows["service"].push_back({service, organization, g.name, g.name, g.website, g.email, "active", g.last_confirmed});
+  rows["service"].push_back({service, organization, g.name, g.name, g.website, g.email,
+                             g.temporarily_closed ? "temporarily closed" : "active", g.last_confirmed,
+                             g.min_age > 0 ? std::to_string(g.min_age) : ""});
   if (MeetsInPerson(g)) {
     const std::string location = RowId("location", g);
     rows["location"].push_back({location, "physical", g.name, Degrees(g.address.latitude), Degrees(g.address.longitude)});
@@ -105,6 +119,7 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
                                  StateProvince(a, geography), a.postal_code, "NO", "physical"});
     }
     rows["service_at_location"].push_back({RowId("service_at_location", g), service, location});
+    if (g.wheelchair) rows["accessibility"].push_back({RowId("accessibility", g), location, "wheelchair"});
   }
   for (size_t i = 0; i < g.meetings.size(); ++i) {
     const Meeting& m = g.meetings[i];
@@ -119,7 +134,7 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
   for (const Term& term : TermsOf(g)) {
     const std::string term_id = Uuid5(kIdNamespace, "taxonomy_term\x1f" + term.code);
     if (terms.insert(term_id).second) rows["taxonomy_term"].push_back({term_id, term.code, term.code, term.description});
-    rows["attribute"].push_back({RowId("attribute", g, term.code), service, term_id, "service"});
+    rows["attribute"].push_back({RowId("attribute", g, term.code), service, term_id, "service", term.value});
   }
 }
 

@@ -7,6 +7,7 @@
 #include "fhir/json/json_reader.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/hsds_tables.h"
 #include "plugin/groups/source_values.h"
 
 namespace selvhjelp::plugin {
@@ -73,6 +74,36 @@ void ReadSchedules(const JsonValue& service, const std::string& field, DataProbl
   }
 }
 
+// The attributes whose meaning is their value: the day a temporarily closed service opens again
+// and where to report wrong information (the taxonomy terms the export writes for them).
+void ReadValuedAttribute(const JsonValue& attribute, std::string_view code, const std::string& field, DataProblems& p,
+                         Group& g) {
+  if (code == kHsdsClosedUntilTerm) {
+    std::string until(attribute.FindString("value").value_or(""));
+    if (!IsIsoDate(until)) {
+      p.Add(attribute, FieldPath(field, "value"), "expected the date it opens again, YYYY-MM-DD");
+      return;
+    }
+    g.temporarily_closed = true;
+    g.closed_until = until;
+  } else if (code == kHsdsReportToTerm) {
+    g.report_to = ReadLink(attribute, "value", field, p);
+  }
+}
+
+// The location's accessibility (HSDS `accessibility` table, nested in the compiled location):
+// each description means what the taxonomy table says for it (e.g. "wheelchair").
+void ReadAccessibility(const JsonValue& service, const HsdsSource& source, Group& g) {
+  const JsonValue* at_location = FirstAtLocation(service);
+  const JsonValue* list = at_location ? at_location->FindPath({"location", "accessibility"}) : nullptr;
+  if (list == nullptr || source.taxonomy == nullptr) return;
+  for (const JsonValue& item : list->items()) {
+    auto description = item.FindString("description");
+    if (!description) continue;
+    if (const mappings::CategoryMeaning* meaning = source.taxonomy->Find(*description)) ApplyCategory(*meaning, g);
+  }
+}
+
 void ReadPlace(const JsonValue& service, const std::string& field, DataProblems& p, const HsdsSource& source,
                Group& g) {
   const JsonValue* at_location = FirstAtLocation(service);
@@ -112,7 +143,8 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
     p.Add(service, field, "expected a service object");
     return std::nullopt;
   }
-  if (auto status = service.FindString("status"); status && *status != "active") return std::nullopt;
+  auto status = service.FindString("status");
+  if (status && *status != "active" && *status != "temporarily closed") return std::nullopt;
   const size_t before = p.lines().size();
   Group g;
   g.source = source.name;
@@ -135,13 +167,22 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
   }
   if (g.languages.empty()) g.languages = {"nb"};
   if (const JsonValue* attributes = service.Find("attributes")) {
-    for (const JsonValue& attribute : attributes->items()) {
+    for (size_t i = 0; i < attributes->items().size(); ++i) {
+      const JsonValue& attribute = attributes->items()[i];
       auto code = attribute.FindPath({"taxonomy_term", "code"});
       const mappings::CategoryMeaning* meaning =
           code && code->AsString() && source.taxonomy ? source.taxonomy->Find(*code->AsString()) : nullptr;
       if (meaning != nullptr) ApplyCategory(*meaning, g);
+      if (code && code->AsString()) ReadValuedAttribute(attribute, *code->AsString(), FieldPath(FieldPath(field, "attributes"), i), p, g);
     }
   }
+  if (status == "temporarily closed") g.temporarily_closed = true;
+  if (const JsonValue* age = service.Find("minimum_age")) {
+    std::optional<double> years = age->AsDouble();
+    if (years && *years >= 1 && *years <= 120) g.min_age = static_cast<int>(*years);
+    else if (!years || *years != 0) p.Add(*age, FieldPath(field, "minimum_age"), "expected an age in years, 1 to 120");
+  }
+  ReadAccessibility(service, source, g);
   ReadSchedules(service, field, p, g);
   if (g.format != Format::kDigital) ReadPlace(service, field, p, source, g);
   if (p.lines().size() != before) return std::nullopt;
@@ -239,7 +280,8 @@ Result<std::vector<Group>> FetchHsdsApi(const HttpSend& send, const std::string&
     if (items > bounds.max_items) return ReadBoundReached(url, "maxItems", bounds.max_items);
     for (const JsonValue& item : contents->items()) {
       std::string id(item.FindString("id").value_or(""));
-      if (item.FindString("status").value_or("active") != "active") {
+      const std::string_view status = item.FindString("status").value_or("active");
+      if (status != "active" && status != "temporarily closed") {
         no_longer_active.insert(id);
         continue;
       }

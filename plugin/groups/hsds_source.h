@@ -22,7 +22,7 @@ struct HsdsSource {
   const mappings::Geography* geography = nullptr;   // places locations: postal code, then city
 };
 
-// One group per active service:
+// One group per active or temporarily closed service:
 //  - name, organization.name, url, email, phones[0].number, assured_date;
 //  - languages[].code;
 //  - schedules (freq, interval, byday, bymonthday, opens_at, closes_at as hh:mm or hh:mm:ss)
@@ -31,7 +31,11 @@ struct HsdsSource {
 //    service_at_location, where the 3.0 API may nest them;
 //  - the first service_at_location's address, latitude and longitude (a location_type of
 //    "virtual" means digital);
-//  - themes, audience, format and 12-step from the taxonomy terms.
+//  - themes, audience, format, 12-step, contact point (a service without a schedule, with the
+//    term mapped to kind contact-point), open/closed, wheelchair access and national scope from
+//    the taxonomy terms; the location's accessibility[].description through the same table;
+//  - minimum_age; status "temporarily closed", with the attribute temporarily-closed-until
+//    (value: the date it opens again); the attribute report-wrong-information (value: a link).
 // InvalidArgument listing every problem as "<where>:line: [i].field: what".
 [[nodiscard]] Result<std::vector<Group>> GroupsFromHsds(const fhir::JsonValue& document,
                                                         const std::filesystem::path& where,

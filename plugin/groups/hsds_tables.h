@@ -1,5 +1,5 @@
 #pragma once
-// The ten HSDS 3.0 tables the directory writes and reads, named as Open Referral's
+// The eleven HSDS 3.0 tables the directory writes and reads, named as Open Referral's
 // datapackage.json names them: the resource ("service"), its file ("services.csv",
 // "service_at_location.csv") and, for each column written, the Table Schema type, format and
 // whether the spec requires it (its JSON schema's "required" and "tabular_required").
@@ -23,6 +23,12 @@ struct HsdsTable {
   // other column may be missing and reads as empty.
   std::vector<const char*> join_columns;
 };
+
+// The taxonomy terms whose attribute `value` carries the meaning (the rest mean what
+// mappings/data/hsds-taxonomy.json says): the date a temporarily closed service opens again, and
+// where to report wrong information about it (a mailto: or http(s) URL).
+inline constexpr std::string_view kHsdsClosedUntilTerm = "temporarily-closed-until";
+inline constexpr std::string_view kHsdsReportToTerm = "report-wrong-information";
 
 // The tables in the order the spec's datapackage.json lists them.
 const std::vector<HsdsTable>& HsdsTables();

@@ -19,6 +19,7 @@
 #include "plugin/groups/hsds_package.h"
 #include "plugin/groups/hsds_source.h"
 #include "plugin/groups/meeting_guide_source.h"
+#include "plugin/groups/source_defaults.h"
 
 namespace selvhjelp::plugin {
 
@@ -205,6 +206,7 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.refused_groups = 0;
   if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
+  ApplySourceDefaults(config, fetched->groups);
   s.state.rejected = std::move(fetched->rejected);
   s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
   s.etag = std::move(fetched->etag);
@@ -255,6 +257,7 @@ void LiveDirectory::LoadSnapshots() {
     auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
                                      sources_[i].config.name);
     if (!groups.ok()) continue;
+    ApplySourceDefaults(sources_[i].config, *groups);  // the configuration may have changed since
     std::lock_guard<std::mutex> lock(mutex_);
     Source& s = sources_[i];
     // The last good content: the shrink guard's measure, and what is served until the source is

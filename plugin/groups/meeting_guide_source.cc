@@ -56,6 +56,8 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
   }
   std::optional<std::string> time = p.String(m, "time", field, false);
   if (time && !IsClockTime(*time)) p.Add(*m.Find("time"), FieldPath(field, "time"), "expected HH:MM");
+  // Meeting Guide: a meeting without a day is "by appointment" — a contact point, not a schedule.
+  if (m.Find("day") == nullptr && !time) g.kind = ListingKind::kContactPoint;
   if (!byday.empty() && time && IsClockTime(*time)) {
     Meeting meeting{"FREQ=WEEKLY;BYDAY=" + byday, *time, ""};
     if (auto end = m.FindString("end_time"); end && IsClockTime(*end)) {
@@ -97,6 +99,7 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     ReadCoordinates(m, "latitude", "longitude", field, p, g);
   }
   g.website = ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p);
+  g.report_to = ReadLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
   g.email = std::string(m.FindString("email").value_or(""));
   g.phone = std::string(m.FindString("phone").value_or(""));
   if (auto updated = m.FindString("updated"); updated && updated->size() >= 10) {

@@ -31,6 +31,7 @@ function writeConfig(dir, audit) {
   config.store.path = path.join(dir, 'store.db');
   config.mappings.directory = path.join(ROOT, 'mappings/data');
   config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
+  for (const source of config.groups.sources) if (source.path) source.path = path.resolve(ROOT, 'config', source.path);
   config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
   config.audit = { ...config.audit, ...audit };
   const file = path.join(dir, 'config.json');

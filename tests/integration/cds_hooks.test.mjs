@@ -75,7 +75,7 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     const [card, relatives] = r.json.cards;
     assert.ok([...card.summary].length < 140);
     assert.match(card.detail, /Bergen/);
-    assert.match(card.detail, /Selvhjelpsgruppe avhengighet Bergen/); // a non-12-step group
+    assert.match(card.detail, /LINK Bergen og omegn/); // a non-12-step contact point
     assert.equal(card.selectionBehavior, 'at-most-one');
     assert.ok(card.overrideReasons.every((o) => o.system && o.code && o.display));
     assert.doesNotMatch(JSON.stringify(r.json), /henvis|ServiceRequest/i); // never referral

@@ -33,14 +33,14 @@ describe('FHIR directory source', () => {
   test('groups read from the FHIR server are served and matched by place', async () => {
     const status = await json('/directory/status');
     assert.equal(status.sources[0].name, 'regional-fhir');
-    assert.equal(status.sources[0].groups, 16);
+    assert.equal(status.sources[0].groups, 19);  // the demo's 16 and 3 national services
     assert.equal(status.sources[0].stale, false);
     for (const time of [status.sources[0].lastAttempt, status.sources[0].lastSuccess]) {
       assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);  // ISO 8601, as docs/group-sources.md says
     }
     const bergen = await json('/directory/groups?municipality=4601');
     bergenTotal = bergen.total;
-    assert.equal(bergenTotal, 4); // 2 in Bergen, 2 digital
+    assert.equal(bergenTotal, 5); // 2 in Bergen (one the LINK centre), 2 digital, 1 national service
     const names = bergen.entry.map((e) => e.resource.name);
     assert.equal(names[0], 'AA-gruppe Bergen sentrum (syntetisk)');
     const weekly = bergen.entry[0].resource;
@@ -59,7 +59,7 @@ describe('FHIR directory source', () => {
     await service.start();  // the FHIR server is still down (start waits for the attempt to read it)
     const after = await json('/directory/status');
     assert.equal(after.sources[0].stale, true);
-    assert.equal(after.sources[0].groups, 16);
+    assert.equal(after.sources[0].groups, 19);
     assert.equal((await json('/directory/groups?municipality=4601')).total, bergenTotal);
     assert.match(service.log, /group source \S+ not read/);
   });

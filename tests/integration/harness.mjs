@@ -172,6 +172,7 @@ export async function startService(edit = () => {}, { waitForSources = true } = 
   config.store.path = path.join(dir, 'store.db');
   config.mappings.directory = path.join(ROOT, 'mappings/data');
   config.groups.sources[0].path = path.join(ROOT, 'config/demo/groups.json');
+  for (const source of config.groups.sources) if (source.path) source.path = path.resolve(ROOT, 'config', source.path);
   config.auth.trustedIssuers[0].jwksFile = path.join(ROOT, 'config/demo/demo-ehr-jwks.json');
   // The demo's write-back, clinician app and audit point at the demo record system; a test sets its own.
   delete config.records;

@@ -1,10 +1,12 @@
 // The groups for the patient and, apart, for relatives: section by section (municipality, county,
-// health region, digital, alternatives to 12-step), filtered by theme, format and language. Each
-// group has a checkbox: ticked groups are the ones named in the conversation (record, handout).
+// health region, digital, alternatives to 12-step, national services last), filtered by theme,
+// format and language. Each group has a checkbox: ticked groups are the ones named in the
+// conversation (record, handout). A contact point (no meeting times) says whom to contact to join
+// or start a group; every listing with a known place to report wrong information links to it.
 import { h, uid } from './dom.js';
 import { t, tOr } from './i18n.js';
 
-export const SECTIONS = ['municipality', 'county', 'region', 'digital', 'alternatives'];
+export const SECTIONS = ['municipality', 'county', 'region', 'digital', 'alternatives', 'national'];
 
 function allGroups(ctx) {
   return ctx.recipients.flatMap((r) => SECTIONS.flatMap((s) => r.sections?.[s] ?? []));
@@ -53,6 +55,17 @@ function contact(group) {
   return items.length ? items.flatMap((item, i) => (i ? [' · ', item] : [item])) : null;
 }
 
+// The listing's "report wrong information" link: mailto: or http(s) only.
+function reportLink(group) {
+  if (!group.reportTo || !/^(https?:\/\/|mailto:)/i.test(group.reportTo)) return null;
+  const external = /^https?:/i.test(group.reportTo);
+  return h('p', { class: 'report' }, h('a', {
+    href: group.reportTo,
+    'aria-label': t('groups.reportLabel', { name: group.name }),
+    ...(external ? { target: '_blank', rel: 'noopener noreferrer' } : {}),
+  }, t('groups.report')));
+}
+
 function groupCard(state, kind, group) {
   const id = uid(`group-${kind}`);
   const box = h('input', {
@@ -67,17 +80,28 @@ function groupCard(state, kind, group) {
   const tags = [
     h('span', { class: group.twelveStep ? 'tag' : 'tag tag-alt' }, t(group.twelveStep ? 'groups.twelveStep' : 'groups.alternative')),
     h('span', { class: 'tag' }, tOr(`format.${group.format}`, group.format)),
+    group.national ? h('span', { class: 'tag' }, t('groups.national')) : null,
+    group.access ? h('span', { class: 'tag' }, t(`groups.${group.access === 'open' ? 'open' : 'closed'}`)) : null,
+    group.minAge ? h('span', { class: 'tag' }, t('groups.minAge', { age: group.minAge })) : null,
+    group.wheelchair ? h('span', { class: 'tag' }, t('groups.wheelchair')) : null,
     group.stale ? h('span', { class: 'tag tag-stale' }, t('groups.stale')) : null,
   ].filter(Boolean);
+  const contactPoint = group.kind === 'contact-point' && !group.national;
+  const how = contactPoint
+    ? h('p', { class: 'contact-point' }, group.access === 'closed'
+      ? t('groups.contactPointClosed', { organisation: group.organisation }) : t('groups.contactPoint'))
+    : null;
   const links = contact(group);
   return h('li', { class: 'group' },
     h('div', { class: 'choice group-name' }, box, h('label', { for: id }, group.name)),
     h('p', { class: 'org' }, group.organisation, ' ', tags),
+    how,
     h('dl', { class: 'facts' },
-      group.when ? [h('dt', {}, t('groups.when')), h('dd', {}, group.when)] : null,
+      group.when && group.kind !== 'contact-point' ? [h('dt', {}, t('groups.when')), h('dd', {}, group.when)] : null,
       where ? [h('dt', {}, t('groups.where')), h('dd', {}, where)] : null,
       languages ? [h('dt', {}, t('groups.language')), h('dd', {}, languages)] : null,
-      links ? [h('dt', {}, t('groups.contact')), h('dd', {}, links)] : null));
+      links ? [h('dt', {}, t('groups.contact')), h('dd', {}, links)] : null),
+    reportLink(group));
 }
 
 function recipientBlock(state, recipient) {

@@ -212,4 +212,56 @@ BOOST_AUTO_TEST_CASE(a_card_links_to_the_app_with_its_own_uuid_as_app_context) {
   BOOST_TEST((card.Find("links")->items()[1].FindString("type") == "absolute"));
 }
 
+BOOST_AUTO_TEST_CASE(card_words_contact_points_attributes_report_links_and_national_services_last) {
+  CdsRequest request;
+  request.hook = "patient-view";
+  request.patient_id = "p";
+  Group link;
+  link.name = "LINK Bergen (syntetisk)";
+  link.organisation = "Selvhjelp Norge";
+  link.kind = ListingKind::kContactPoint;
+  link.access = Access::kClosed;
+  link.min_age = 18;
+  link.wheelchair = true;
+  link.email = "link@selvhjelp.example";
+  link.address.municipality = "4601";
+  link.address.city = "Bergen";
+  link.report_to = "https://report.example/form?(x)";
+  Group english;
+  english.name = "AA English";
+  english.organisation = "AA";
+  english.twelve_step = true;
+  english.access = Access::kOpen;
+  english.languages = {"en", "nb"};
+  english.meetings = {{"FREQ=WEEKLY;BYDAY=TU", "19:00", ""}};
+  Group helpline;
+  helpline.name = "Pårørendetelefonen";
+  helpline.organisation = "Pårørendetelefonen";
+  helpline.kind = ListingKind::kContactPoint;
+  helpline.national = true;
+  helpline.format = Format::kDigital;
+  helpline.phone = "800 40 567";
+  GroupMatch match;
+  match.municipality = {&link, &english};
+  match.national = {&helpline};
+  CardInput input;
+  input.language = "en";
+  input.recipient_refs = {"Patient/p"};
+  input.groups = &match;
+  input.municipality_name = "Bergen";
+  input.now_iso = "2026-11-23T10:00:00Z";
+  const std::string detail(*Card(request, input, texts).FindString("detail"));
+  BOOST_TEST(detail.find("- **LINK Bergen (syntetisk)**: Selvhjelp Norge starts closed groups here (18+, wheelchair access); "
+                         "contact link@selvhjelp.example, Bergen · [Report wrong information](https://report.example/form?%28x%29)") !=
+                 std::string::npos, detail);
+  BOOST_TEST(detail.find("- **AA English** (AA, 12-step, open, language: en/nb): ") != std::string::npos, detail);
+  const size_t national = detail.find("**National services");
+  BOOST_TEST((national != std::string::npos && national > detail.find("AA English")), detail);
+  BOOST_TEST(detail.find("- **Pårørendetelefonen**: 800 40 567") > national);
+  BOOST_TEST(detail.find("no groups for this place yet") == std::string::npos);  // local listings exist
+  match.municipality.clear();
+  const std::string only_national(*Card(request, input, texts).FindString("detail"));
+  BOOST_TEST(only_national.find("no groups for this place yet") < only_national.find("**National services"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

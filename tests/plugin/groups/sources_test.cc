@@ -280,6 +280,12 @@ BOOST_AUTO_TEST_CASE(hsds_data_package_round_trip_keeps_every_group) {
     BOOST_TEST(after.twelve_step == before.twelve_step, before.name);
     BOOST_TEST((after.format == before.format), before.name);
     BOOST_TEST(after.address.municipality == before.address.municipality, before.name);
+    BOOST_REQUIRE_EQUAL(after.meetings.size(), before.meetings.size());  // none for a contact point
+    BOOST_TEST((after.kind == before.kind), before.name);
+    BOOST_TEST((after.access == before.access), before.name);
+    BOOST_TEST(after.min_age == before.min_age, before.name);
+    BOOST_TEST(after.report_to == before.report_to, before.name);
+    if (before.meetings.empty()) continue;
     BOOST_TEST(after.meetings[0].rrule == before.meetings[0].rrule, before.name);  // incl. MONTHLY 2TU
     BOOST_TEST(after.meetings[0].duration == before.meetings[0].duration, before.name);
   }

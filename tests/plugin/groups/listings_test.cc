@@ -1,0 +1,310 @@
+// Contact points, national services and the attributes people choose by (open/closed, age limit,
+// wheelchair access, languages, temporarily closed, report link): read from every source type,
+// written by every writer, and chosen by the directory.
+#include <boost/test/unit_test.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "fhir/json/json_reader.h"
+#include "mappings/category_map.h"
+#include "mappings/geography.h"
+#include "plugin/groups/fhir_directory_source.h"
+#include "plugin/groups/group_csv_source.h"
+#include "plugin/groups/group_directory.h"
+#include "plugin/groups/group_file_source.h"
+#include "plugin/groups/healthcare_service.h"
+#include "plugin/groups/hsds_package.h"
+#include "plugin/groups/hsds_source.h"
+#include "plugin/groups/meeting_guide_source.h"
+#include "plugin/groups/source_defaults.h"
+
+using namespace selvhjelp;
+using namespace selvhjelp::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kData = fs::path(SELVHJELP_SOURCE_DIR) / "mappings/data";
+
+// A LINK centre that starts Selvhjelp Norge's closed groups in Bergen and two neighbours.
+Group LinkCentre() {
+  Group g;
+  g.id = "link-bergen";
+  g.name = "LINK Bergen (syntetisk)";
+  g.organisation = "Selvhjelp Norge";
+  g.themes = {"alcohol", "drugs"};
+  g.languages = {"en", "nb"};
+  g.address = {"Eksempelkaien 6", "4601", "5014", "Bergen", std::nullopt, std::nullopt};
+  g.email = "link@selvhjelp.example";
+  g.website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
+  g.source = "region";
+  g.synthetic = true;
+  g.kind = ListingKind::kContactPoint;
+  g.access = Access::kClosed;
+  g.min_age = 18;
+  g.wheelchair = true;
+  g.report_to = "mailto:katalog@selvhjelp.example";
+  return g;
+}
+
+// An open meeting group, temporarily closed until a day in `until`.
+Group ClosedMeeting(const std::string& id, const std::string& until) {
+  Group g;
+  g.id = id;
+  g.name = "Møte " + id + " (syntetisk)";
+  g.organisation = "AA";
+  g.themes = {"alcohol"};
+  g.twelve_step = true;
+  g.languages = {"nb"};
+  g.meetings = {{"FREQ=WEEKLY;BYDAY=TU", "19:00", "PT90M"}};
+  g.address = {"Gate 1", "4601", "5003", "Bergen", std::nullopt, std::nullopt};
+  g.source = "region";
+  g.access = Access::kOpen;
+  g.temporarily_closed = true;
+  g.closed_until = until;
+  return g;
+}
+
+// Every attribute this feature adds, compared.
+void CheckSameListing(const Group& got, const Group& want, const std::string& where) {
+  BOOST_TEST_CONTEXT(where) {
+    BOOST_TEST((got.kind == want.kind));
+    BOOST_TEST((got.access == want.access));
+    BOOST_TEST(got.min_age == want.min_age);
+    BOOST_TEST(got.wheelchair == want.wheelchair);
+    BOOST_TEST(got.temporarily_closed == want.temporarily_closed);
+    BOOST_TEST(got.closed_until == want.closed_until);
+    BOOST_TEST(got.national == want.national);
+    BOOST_TEST(got.report_to == want.report_to);
+    BOOST_TEST(got.languages == want.languages);
+    BOOST_TEST(got.meetings.size() == want.meetings.size());
+  }
+}
+
+fs::path TempDir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(json_group_file_reads_and_writes_contact_points_and_attributes) {
+  Group national = LinkCentre();
+  national.id = "helpline";
+  national.format = Format::kDigital;
+  national.address = {};
+  national.national = true;
+  const std::vector<Group> groups = {LinkCentre(), ClosedMeeting("m1", "2099-01-01"), national};
+  std::vector<Group> with_areas = groups;
+  with_areas[0].areas = {"4624", "4627"};
+  auto read = ParseGroupDocument(GroupsToJson(with_areas), "groups.json", "region");
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE(read->size() == 3u);
+  for (size_t i = 0; i < groups.size(); ++i) CheckSameListing((*read)[i], with_areas[i], "json " + std::to_string(i));
+  BOOST_TEST((*read)[0].areas == (std::vector<std::string>{"4624", "4627"}));
+
+  auto bad = ParseGroupDocument(R"x({"groups": [
+    {"id": "a", "name": "A", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
+     "kind": "contact-point", "meetings": [{"rrule": "FREQ=WEEKLY;BYDAY=MO", "startTime": "19:00"}], "website": "https://x.example"},
+    {"id": "b", "name": "B", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
+     "kind": "contact-point"},
+    {"id": "c", "name": "C", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
+     "closedUntil": "in December", "reportTo": "javascript:alert(1)", "access": "sometimes", "minAge": 0, "areas": ["4601"],
+     "scope": "global", "kind": "club"}
+  ]})x", "groups.json", "region");
+  BOOST_REQUIRE(!bad.ok());
+  const std::string& m = bad.status().message();
+  for (const char* expected :
+       {"groups.json:3: groups[0].meetings: a contact point has no schedule",
+        "groups.json:4: groups[1].phone: a contact point needs a phone, email or website to contact",
+        "groups[2].closedUntil: expected a date, YYYY-MM-DD", "groups[2].reportTo: expected a mailto: or http(s) URL",
+        "groups[2].access: expected open or closed", "groups[2].minAge", "groups[2].areas: only a contact point covers areas",
+        "groups[2].scope: expected local or national", "groups[2].kind: expected meeting-group or contact-point"}) {
+    BOOST_TEST(m.find(expected) != std::string::npos, expected << " in\n" << m);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(csv_reads_contact_points_and_attributes) {
+  const std::string csv =
+      "id,name,organisation,themes,audience,format,languages,address_line,municipality,postal_code,city,email,website,"
+      "kind,areas,access,min_age,wheelchair,temporarily_closed,closed_until,scope,report_to\n"
+      "link,LINK Bergen (syntetisk),Selvhjelp Norge,alcohol;drugs,person,in-person,en;nb,Eksempelkaien 6,4601,5014,Bergen,"
+      "link@selvhjelp.example,https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/,"
+      "contact-point,4624;4627,closed,18,yes,,,local,mailto:katalog@selvhjelp.example\n"
+      "m1,Møte m1 (syntetisk),AA,alcohol,person,in-person,nb,Gate 1,4601,5003,Bergen,,,,,open,,no,yes,2099-01-01,,\n";
+  auto read = ParseGroupCsv(csv, "groups.csv", "region");
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE(read->size() == 2u);
+  Group link = LinkCentre();
+  CheckSameListing((*read)[0], link, "csv contact point");
+  BOOST_TEST((*read)[0].areas == (std::vector<std::string>{"4624", "4627"}));
+  Group closed = ClosedMeeting("m1", "2099-01-01");
+  closed.meetings.clear();  // the row has no rule
+  CheckSameListing((*read)[1], closed, "csv closed meeting");
+
+  auto bad = ParseGroupCsv("id,name,organisation,themes,audience,format,kind,min_age\n"
+                           "x,X,AA,alcohol,person,digital,contact-point,old\n", "groups.csv", "region");
+  BOOST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.status().message().find("groups.csv:2: phone: a contact point needs") != std::string::npos, bad.status().message());
+  BOOST_TEST(bad.status().message().find("groups.csv:2: minAge") != std::string::npos, bad.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a_day_is_a_contact_point) {
+  auto types = mappings::CategoryMap::Load(kData / "meeting-guide-types.json");
+  auto geography = mappings::Geography::Load(kData / "geography.json");
+  BOOST_REQUIRE(types.ok());
+  BOOST_REQUIRE(geography.ok());
+  MeetingGuideSource source{"aa-feed", "AA", {"alcohol"}, &*types, &*geography};
+  auto read = ParseMeetingGuide(R"x([
+    {"name": "Open meeting (syntetisk)", "slug": "open", "day": 2, "time": "19:00", "end_time": "20:30",
+     "types": ["O", "X", "EN", "TC"], "postal_code": "5003", "city": "Bergen",
+     "feedback_url": "https://feed.example/feedback?meeting=open"},
+    {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL"],
+     "postal_code": "5003", "city": "Bergen"},
+    {"name": "Kontakt for nye grupper (syntetisk)", "slug": "contact", "email": "kontakt@feed.example",
+     "postal_code": "5003", "city": "Bergen"}
+  ])x", "feed.json", source);
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE(read->size() == 3u);
+  const Group& open = (*read)[0];
+  BOOST_TEST((open.access == Access::kOpen));
+  BOOST_TEST(open.wheelchair);
+  BOOST_TEST(open.temporarily_closed);
+  BOOST_TEST(open.closed_until.empty());  // TC says no date: closed until the feed says otherwise
+  BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));
+  BOOST_TEST(open.report_to == "https://feed.example/feedback?meeting=open");
+  const Group& closed = (*read)[1];
+  BOOST_TEST((closed.access == Access::kClosed));
+  BOOST_TEST(closed.languages == (std::vector<std::string>{"pl"}));
+  BOOST_TEST(!closed.temporarily_closed);
+  const Group& contact = (*read)[2];
+  BOOST_TEST(IsContactPoint(contact));
+  BOOST_TEST(contact.meetings.empty());
+  BOOST_TEST(!IsContactPoint(open));
+}
+
+BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways) {
+  auto taxonomy = mappings::CategoryMap::Load(kData / "hsds-taxonomy.json");
+  auto geography = mappings::Geography::Load(kData / "geography.json");
+  BOOST_REQUIRE(taxonomy.ok());
+  BOOST_REQUIRE(geography.ok());
+  const HsdsSource source{"region", &*taxonomy, &*geography};
+  // The compiled form, as an HSDS API or file gives it.
+  auto read = ParseHsds(R"x([{
+    "id": "s1", "name": "LINK Bergen (syntetisk)", "status": "temporarily closed", "minimum_age": 18,
+    "email": "link@selvhjelp.example",
+    "organization": {"id": "o1", "name": "Selvhjelp Norge"}, "schedules": [], "languages": [{"code": "nb"}],
+    "attributes": [{"taxonomy_term": {"code": "contact-point"}}, {"taxonomy_term": {"code": "closed-group"}},
+                   {"taxonomy_term": {"code": "temporarily-closed-until"}, "value": "2099-01-01"},
+                   {"taxonomy_term": {"code": "report-wrong-information"}, "value": "mailto:katalog@selvhjelp.example"}],
+    "service_at_locations": [{"location": {"location_type": "physical", "accessibility": [{"description": "wheelchair"}],
+      "addresses": [{"address_1": "Eksempelkaien 6", "city": "Bergen", "postal_code": "5014"}]}}]
+  }, {
+    "id": "s2", "name": "Defunct", "status": "defunct", "organization": {"id": "o1", "name": "X"}, "schedules": []
+  }])x", "services.json", source);
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE(read->size() == 1u);
+  Group want = LinkCentre();
+  want.languages = {"nb"};
+  want.temporarily_closed = true;
+  want.closed_until = "2099-01-01";
+  CheckSameListing((*read)[0], want, "hsds compiled");
+
+  // The data package: written, then read back.
+  const fs::path dir = TempDir("selvhjelp-listings-hsds");
+  Group national = LinkCentre();
+  national.id = "helpline";
+  national.name = "Hjelpetelefon (syntetisk)";
+  national.format = Format::kDigital;
+  national.address = {};
+  national.national = true;
+  national.wheelchair = false;
+  const Group closed = ClosedMeeting("m1", "2099-01-01");
+  const std::vector<const Group*> groups = {&want, &closed, &national};
+  BOOST_REQUIRE(WriteHsdsPackage(groups, &*geography, dir).ok());
+  auto package = LoadHsdsPackage(dir, source);
+  BOOST_REQUIRE_MESSAGE(package.ok(), package.status().message());
+  BOOST_REQUIRE(package->size() == 3u);
+  for (const Group* g : groups) {
+    auto it = std::find_if(package->begin(), package->end(), [&](const Group& r) { return r.name == g->name; });
+    BOOST_REQUIRE(it != package->end());
+    CheckSameListing(*it, *g, "hsds package " + g->id);
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attributes_both_ways) {
+  Group national = LinkCentre();
+  national.id = "helpline";
+  national.format = Format::kDigital;
+  national.address = {};
+  national.national = true;
+  national.access = Access::kUnknown;
+  national.min_age = 0;
+  national.wheelchair = false;
+  Group link = LinkCentre();
+  link.temporarily_closed = true;  // closed without a date
+  const std::vector<Group> groups = {link, ClosedMeeting("m1", "2099-01-01"), national};
+  std::vector<const Group*> pointers;
+  for (const Group& g : groups) pointers.push_back(&g);
+  fhir::JsonValue bundle = HealthcareServiceBundle(pointers, "searchset", "https://x.example/directory");
+  const fhir::JsonValue& first = *bundle.Find("entry")->items()[0].Find("resource");
+  BOOST_TEST(first.Find("availableTime") == nullptr);  // a contact point has no schedule
+  BOOST_TEST(*first.FindPath({"notAvailable"})->items()[0].FindString("description") == "Temporarily closed");
+  auto read = GroupsFromFhirBundle(bundle, "region", nullptr);
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE(read->groups.size() == 3u);
+  for (size_t i = 0; i < groups.size(); ++i) CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+}
+
+BOOST_AUTO_TEST_CASE(directory_shows_national_services_last_skips_closed_groups_and_covers_contact_point_areas) {
+  Group link = LinkCentre();
+  link.areas = {"4624", "4627"};
+  Group national = LinkCentre();
+  national.id = "helpline";
+  national.name = "A helpline first by name";
+  national.format = Format::kDigital;
+  national.address = {};
+  national.national = true;
+  Group open_again = ClosedMeeting("past", "2000-01-01");
+  Group aa = ClosedMeeting("aa", "");
+  aa.temporarily_closed = false;
+  GroupDirectory d = GroupDirectory::Build(
+      {link, national, ClosedMeeting("future", "2099-01-01"), ClosedMeeting("no-date", ""), open_again, aa});
+  // temporarily_closed without a date stays closed: "no-date" is never offered.
+  GroupMatch bergen = d.Match("4601", Recipient::kPatient, 10);
+  std::vector<std::string> ids;
+  for (const Group* g : bergen.InOrder()) ids.push_back(g->id);
+  BOOST_TEST(ids == (std::vector<std::string>{"link-bergen", "aa", "past", "helpline"}), ids.size());
+  BOOST_TEST(bergen.national.size() == 1u);
+  // A neighbour the LINK centre covers: it is in that municipality's section, once.
+  GroupMatch askoy = d.Match("4627", Recipient::kPatient, 10);
+  BOOST_REQUIRE(!askoy.municipality.empty());
+  BOOST_TEST(askoy.municipality[0]->id == "link-bergen");
+  size_t times = 0;
+  for (const Group* g : askoy.InOrder()) times += g->id == "link-bergen";
+  BOOST_TEST(times == 1u);
+  // Nowhere known: the national services are still offered.
+  BOOST_TEST(d.Match("", Recipient::kPatient, 10).national.size() == 1u);
+  // The closed groups stay in the directory for reads and exports.
+  BOOST_TEST(d.size() == 6u);
+  BOOST_TEST(d.List("", Recipient::kPatient, "").size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(source_defaults_make_listings_national_and_give_a_report_link) {
+  config::GroupSourceConfig source;
+  source.national = true;
+  source.report_to = "mailto:katalog@selvhjelp.example";
+  std::vector<Group> groups = {LinkCentre(), ClosedMeeting("m1", "")};
+  groups[0].report_to = "https://own.example/report";
+  ApplySourceDefaults(source, groups);
+  BOOST_TEST(groups[0].national);
+  BOOST_TEST(groups[1].national);
+  BOOST_TEST(groups[0].report_to == "https://own.example/report");  // the listing's own wins
+  BOOST_TEST(groups[1].report_to == "mailto:katalog@selvhjelp.example");
+}
