@@ -6,12 +6,14 @@
 # endpoint that checks our SMART client assertions independently), chromium (the browser that
 # renders the audit report and the app's page), clang and libclang-rt-14-dev (libFuzzer, for
 # scripts/fuzz.sh), poppler-utils (pdftotext/pdfinfo read the PDFs back) and python3-jsonschema
-# (validates the HSDS export against Open Referral's schemas, tests/integration/hsds_schema_check.py).
+# (validates the HSDS export against Open Referral's schemas, tests/integration/hsds_schema_check.py)
+# and postgresql (the PostgreSQL store's tests start their own server in a temporary folder).
+# libpq-dev builds the PostgreSQL store (store.url).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl libcairo2-dev libpango1.0-dev fonts-dejavu-core
-          fonts-noto-core)
-if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema); fi
+          fonts-noto-core libpq-dev)
+if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema postgresql); fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi  # nodesource node ships npm
