@@ -100,30 +100,44 @@ describe('two instances on one PostgreSQL store', () => {
     const accepted = new Set();
     let aAlive = true;
     let next = 0;
+    let failed;  // the first failure stops every client (none may keep posting after the test)
     // Sixteen clients behind a "load balancer" that picks an instance at random and, when the
     // instance is gone, sends the same record (same id) to the other.
     const posting = Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < records.length) {
+      while (next < records.length && !failed) {
         const r = records[next++];
-        for (;;) {
+        for (let attempt = 1; !failed; attempt++) {
           const target = aAlive && Math.random() < 0.5 ? a : b;
           const answer = await send(target, '/records', r).catch(() => undefined);
           if (answer?.status === 202) {
             accepted.add(r.id);
             break;
           }
-          assert.ok(answer === undefined || answer.status === 503, answer?.text);  // only a dead instance or store
+          if ((answer && answer.status !== 503) || attempt >= 50) {  // only a dead instance or store is retried
+            failed = new Error(`record ${r.id}: ${answer ? `${answer.status} ${answer.text}` : 'no answer'} after ${attempt} attempts`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
     }));
-    await waitFor(() => accepted.size >= RECORDS / 4, 'a quarter posted');
-    proxy.cut();
-    await waitFor(() => accepted.size >= RECORDS / 2, 'half posted');
-    aAlive = false;
-    await a.kill9();
-    await waitFor(async () => (await metrics(b)).retries > 0, 'attempts failing while the FHIR server is cut off');
-    proxy.restore();
-    await posting;
+    const progress = (target, what) => waitForProgress(() => {
+      if (failed) throw failed;
+      return accepted.size;
+    }, target, what);
+    try {
+      await progress(RECORDS / 4, 'a quarter posted');
+      proxy.cut();
+      await progress(RECORDS / 2, 'half posted');
+      aAlive = false;
+      await a.kill9();
+      await waitFor(async () => (await metrics(b)).retries > 0, 'attempts failing while the FHIR server is cut off', 120000);
+    } catch (error) {
+      failed ??= error;
+    } finally {
+      proxy.restore();
+      await posting;
+    }
+    if (failed) throw failed;
     assert.equal(accepted.size, RECORDS);
     // Counts come from the shared store: B sees A's records and delivers those A held (leases).
     await waitForProgress(async () => (await metrics(b)).delivered, RECORDS, `${RECORDS} records delivered`);
