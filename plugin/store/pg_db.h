@@ -101,8 +101,9 @@ class PgPool {
   int open_ = 0;                                     // connections open or being opened; mutex_
 };
 
-// Runs `body` between BEGIN and COMMIT on `conn`; the transaction is rolled back (by the pool,
-// which then closes the connection) when `body` or COMMIT fails.
+// Runs `body` between BEGIN and COMMIT on `conn`. When `body` fails the transaction is rolled
+// back; when COMMIT fails (or the rollback does), the pool closes the connection and the server
+// rolls back whatever was left open. Returns the first failure.
 template <typename Body>
 Status InTransaction(PgConnection& conn, const std::string& what, Body&& body) {
   if (Result<PgRows> begun = conn.Exec("BEGIN", {}, what); !begun.ok()) return begun.status();
