@@ -180,6 +180,22 @@ void ReadService(const JsonValue& s, DataProblems& p, ServiceConfig& c, const st
   }
 }
 
+// store.url and the pool's settings (PostgreSQL); store.path is then not needed.
+void ReadPostgresStore(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
+  if (auto v = p.String(s, "url", "store", false)) {
+    if (v->rfind("postgresql://", 0) != 0 && v->rfind("postgres://", 0) != 0) {
+      p.Add(*s.Find("url"), "store.url", "expected a postgresql:// URL");
+    } else if (s.Find("path") != nullptr) {
+      p.Add(*s.Find("url"), "store.url", "store.path and store.url exclude each other: choose one store");
+    } else {
+      c.postgres.url = *v;
+    }
+  }
+  if (auto v = p.Int(s, "poolSize", "store", false, 1, 256)) c.postgres.pool_size = static_cast<int>(*v);
+  if (auto v = p.Int(s, "leaseSeconds", "store", false, 5, 3600)) c.postgres.lease_seconds = static_cast<int>(*v);
+  if (auto v = p.Int(s, "timeoutSeconds", "store", false, 1, 300)) c.postgres.timeout_seconds = static_cast<int>(*v);
+}
+
 void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   p.RejectUnknown(s, "cards", {"language", "informedIntervalDays", "declinedReofferDays",
                                "sourceUrl", "maxGroupsPerSection"});
@@ -535,8 +551,9 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
-    p.RejectUnknown(*s, "store", {"path", "cardRetentionDays"});
-    if (auto v = p.String(*s, "path", "store", true)) c.store_path = Resolve(dir, *v);
+    p.RejectUnknown(*s, "store", {"path", "cardRetentionDays", "url", "poolSize", "leaseSeconds", "timeoutSeconds"});
+    ReadPostgresStore(*s, p, c);
+    if (auto v = p.String(*s, "path", "store", c.postgres.url.empty())) c.store_path = Resolve(dir, *v);
     if (auto v = p.Int(*s, "cardRetentionDays", "store", false, 1, 3650)) c.card_retention_days = static_cast<int>(*v);
   }
   if (const JsonValue* s = p.Object(root, "mappings", "", true)) {

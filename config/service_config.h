@@ -153,6 +153,15 @@ struct LoggingConfig {
   std::string stream = "stderr";  // stderr | stdout
 };
 
+// store.url: PostgreSQL, the store several instances share (plugin/store/store_factory.h,
+// docs/store.md). Empty url: the SQLite file at store.path.
+struct PostgresStoreConfig {
+  std::string url;            // postgresql://user@host:port/db?... (libpq's URI; a password belongs in a file: PGPASSFILE)
+  int pool_size = 8;          // store.poolSize: connections at most, per instance
+  int lease_seconds = 60;     // store.leaseSeconds: how long a claimed record is held before another instance may take it
+  int timeout_seconds = 5;    // store.timeoutSeconds: connecting, waiting for a connection, each statement
+};
+
 struct ServiceConfig {
   std::filesystem::path file;  // the config file itself
 
@@ -185,6 +194,7 @@ struct ServiceConfig {
   // data
   std::filesystem::path store_path;
   int card_retention_days = 90;  // store.cardRetentionDays: cards shown are kept this long
+  PostgresStoreConfig postgres;  // store.url and its settings: the shared store instead of store.path
   std::filesystem::path mappings_dir;
   std::vector<std::filesystem::path> extra_diagnosis_files;
   std::filesystem::path postal_register;    // Posten/Bring's postal register file, optional

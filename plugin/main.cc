@@ -33,6 +33,7 @@
 #include "plugin/handout/handout.h"
 #include "plugin/records/capability_check.h"
 #include "plugin/runtime.h"
+#include "plugin/store/store_factory.h"
 
 namespace {
 
@@ -349,8 +350,10 @@ std::string IsoMillis(int64_t ms) { return ms ? fhir::IsoInstant(ms / 1000) : "-
 // Opens the store the config names, for the operator commands.
 Result<std::unique_ptr<plugin::Outbox>> OpenOutbox(const std::string& config_file) {
   SELVHJELP_ASSIGN_OR_RETURN(config::ServiceConfig config, config::LoadConfig(config_file));
-  if (!std::filesystem::exists(config.store_path)) return NotFoundError(config.store_path.string() + ": no store yet");
-  return plugin::Outbox::Open(config.store_path);
+  if (config.postgres.url.empty() && !std::filesystem::exists(config.store_path)) {
+    return NotFoundError(config.store_path.string() + ": no store yet");
+  }
+  return plugin::OpenOutbox(config);
 }
 
 int Outbox(const std::vector<std::string>& args) {
@@ -513,11 +516,12 @@ int HandoutCommand(const std::vector<std::string>& args) {
 
 // Our store's records for audit --store, keyed as the service keys them (records.fhirServer).
 Result<plugin::StoreRecords> LoadStoreRecords(const config::ServiceConfig& config) {
-  if (!std::filesystem::exists(config.store_path)) return NotFoundError(config.store_path.string() + ": no store yet");
-  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<plugin::Ledger> ledger, plugin::Ledger::Open(config.store_path));
-  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<plugin::Outbox> outbox, plugin::Outbox::Open(config.store_path));
-  std::shared_ptr<const plugin::Ledger> keys(std::move(ledger));
-  return plugin::StoreRecords::Load(*outbox, [keys, server = config.records.fhir_server](std::string_view patient) {
+  if (config.postgres.url.empty() && !std::filesystem::exists(config.store_path)) {
+    return NotFoundError(config.store_path.string() + ": no store yet");
+  }
+  SELVHJELP_ASSIGN_OR_RETURN(plugin::Store store, plugin::OpenStore(config));
+  std::shared_ptr<const plugin::Ledger> keys(std::move(store.ledger));  // outlives the outbox, which notes writes in it
+  return plugin::StoreRecords::Load(*store.outbox, [keys, server = config.records.fhir_server](std::string_view patient) {
     return keys->SubjectKey(server, std::string(patient));
   });
 }

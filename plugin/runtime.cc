@@ -1,6 +1,6 @@
 #include "plugin/runtime.h"
 
-#include "plugin/store/jti_table.h"
+#include "plugin/store/store_factory.h"
 #include "plugin/auth/authorized_send.h"
 
 #include <chrono>
@@ -242,15 +242,14 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
     (void)rt->directory->LoadAll();
     return rt;
   }
-  auto ledger = Ledger::Open(rt->config.store_path,
-                             LedgerOptions{int64_t{rt->config.card_retention_days} * 24 * 3600});
-  if (!ledger.ok()) return ledger.status();
-  rt->ledger = std::move(ledger).value();
+  // SQLite at store.path or PostgreSQL at store.url (plugin/store/store_factory.h).
+  auto store = OpenStore(rt->config);
+  if (!store.ok()) return store.status();
+  rt->ledger = std::move(store->ledger);
+  rt->outbox = std::move(store->outbox);
   // Used tokens and DPoP proofs are kept in the store, so one used before a restart, or with
   // another instance over the same store, is refused.
-  auto used_jtis = JtiTable::Open(rt->config.store_path);
-  if (!used_jtis.ok()) return used_jtis.status();
-  const std::shared_ptr<JtiStore> shared_jtis(std::move(used_jtis).value());
+  const std::shared_ptr<JtiStore> shared_jtis = std::move(store->used_jtis);
   rt->verifier = std::make_unique<JwtVerifier>(std::move(issuer_keys).value(), rt->config.algorithms,
                                                rt->config.clock_skew_seconds, NowSeconds, shared_jtis,
                                                rt->config.max_token_lifetime_seconds);
@@ -258,10 +257,6 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   rt->directory = std::make_unique<LiveDirectory>(rt->config.group_sources, live_readers,
                                                   rt->ledger.get(), NowSeconds,
                                                   StalePolicy{rt->config.group_stale_after_seconds, rt->config.hide_stale_groups});
-  auto outbox = Outbox::Open(rt->config.store_path, &rt->ledger->write_health(),
-                             OutboxOptions{int64_t{rt->config.records.retention_days} * 86400 * 1000});
-  if (!outbox.ok()) return outbox.status();
-  rt->outbox = std::move(outbox).value();
   if (!rt->config.records.fhir_server.empty()) {
     rt->write_tokens = std::move(write_tokens).value();
     const config::RecordsConfig& rc = rt->config.records;

@@ -8,15 +8,17 @@
 # scripts/fuzz.sh), poppler-utils (pdftotext/pdfinfo read the PDFs back) and python3-jsonschema
 # (validates the HSDS export against Open Referral's schemas, tests/integration/hsds_schema_check.py)
 # and prometheus (for its promtool, which checks the /metrics exposition in observability.test.mjs)
-# and systemd (systemd-analyze verifies the package's unit, tests/packaging/deb_package_test.sh).
+# and systemd (systemd-analyze verifies the package's unit, tests/packaging/deb_package_test.sh)
+# and postgresql (the PostgreSQL store's tests start their own server in a temporary folder).
 # dpkg-dev: dpkg-shlibdeps computes the Debian package's Depends (`cpack -G DEB`, docs/operations.md).
+# libpq-dev builds the PostgreSQL store (store.url).
 # With --bench what bench/run.sh uses besides: wrk (HTTP load on loopback), valgrind (callgrind
 # counts instructions per call) and python3 (its helpers).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl libcairo2-dev libpango1.0-dev fonts-dejavu-core
-          fonts-noto-core dpkg-dev)
-if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema prometheus systemd); fi
+          fonts-noto-core dpkg-dev libpq-dev)
+if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema prometheus systemd postgresql); fi
 if [ "${1:-}" = --bench ]; then packages+=(wrk valgrind python3); fi
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,9 @@ done
 for f in $(grep -rlE '#include <(cairo|pango)' --include='*.h' --include='*.cc' fhir plugin config mappings); do
   case "$f" in plugin/handout/*.cc) ;; *) echo "layering: cairo/pango outside plugin/handout/*.cc: $f"; fail=1 ;; esac
 done
+for f in $(grep -rlE '#include <(libpq-fe|libpq/|postgres)' --include='*.h' --include='*.cc' fhir plugin config mappings); do
+  case "$f" in plugin/store/pg_*.cc) ;; *) echo "layering: libpq outside plugin/store/pg_*.cc: $f"; fail=1 ;; esac
+done
 check plugin/handout '#include "plugin/(cds|records|store|http|audit|auth)/' "plugin/handout may use only the group model (plugin/groups/group.h, meeting_words.h)"
 [ $fail -eq 0 ] && echo "layering: ok"
 exit $fail

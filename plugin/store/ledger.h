@@ -1,54 +1,29 @@
 #pragma once
-// Ledger: the local embedded store (SQLite) of cards shown and feedback received.
-// Feedback is committed with synchronous=FULL before the HTTP answer, so nothing accepted is
-// lost on a crash or restart. Cards are written by a background thread in batches (within
-// kCardFlushInterval), off the hook's hot path; feedback first writes any queued cards, so it
-// always finds them. Patients are stored only as a salted SHA-256 key, never by id.
+// Ledger: the store of cards shown and feedback received, the subject-key salt and the group
+// sources' snapshots, over a LedgerBackend (SQLite by default, or PostgreSQL: store_factory.h).
+// Feedback is committed durably before the HTTP answer, so nothing accepted is lost on a crash or
+// restart. Cards are written by a background thread in batches (within kCardFlushInterval), off
+// the hook's hot path; feedback first writes any queued cards, so it always finds them. Patients
+// are stored only as a salted SHA-256 key, never by id.
 // Thread-safe.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
-#include <thread>
-#include <unordered_map>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "fhir/base/result.h"
-#include "plugin/store/sqlite_db.h"
+#include "plugin/store/ledger_backend.h"
+#include "plugin/store/ledger_types.h"
 #include "plugin/store/write_health.h"
 
 namespace selvhjelp::plugin {
-
-struct CardIssued {
-  std::string card_uuid;
-  std::string service_id;
-  std::string subject_key;  // SubjectKey(fhirServer, patientId)
-  std::string encounter_id;
-  std::string recipient;  // "patient" or "relatives"
-  int64_t issued_at = 0;  // seconds since the epoch
-};
-
-struct FeedbackEntry {
-  std::string card_uuid;
-  std::string outcome;  // accepted | overridden
-  std::string accepted_suggestions;  // suggestion uuids, comma-separated, sorted
-  std::string override_code;         // our override-reason code, or empty
-  std::string outcome_timestamp;     // as sent (RFC 3339)
-  bool has_user_comment = false;     // the comment itself is never stored (it may hold PHI)
-};
-
-// What the store knows about the latest outcome for one patient and recipient kind.
-struct LocalOutcome {
-  std::string outcome;        // accepted | overridden
-  std::string override_code;  // when overridden
-  std::string encounter_id;
-  int64_t at = 0;             // when we received it (seconds since the epoch)
-};
 
 struct LedgerOptions {
   // Cards are kept this long after they were shown (feedback for an older card is stored and
@@ -60,8 +35,12 @@ struct LedgerOptions {
 class Ledger {
  public:
   ~Ledger();
-  // Opens or creates the database file (and its folder). Unavailable when it cannot be opened.
+  // Opens or creates the SQLite file (and its folder). Unavailable when it cannot be opened.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& file, LedgerOptions options = {});
+  // The ledger over `backend` (a store opened by store_factory.h): reads the salt (and, for a
+  // store of one process, the latest outcomes), probes a write for readiness and starts the card
+  // writer.
+  static Result<std::unique_ptr<Ledger>> Create(std::unique_ptr<LedgerBackend> backend, LedgerOptions options = {});
 
   // Queues the cards of one hook answer for the background writer; returns at once.
   void QueueCards(std::vector<CardIssued> cards);
@@ -73,18 +52,16 @@ class Ledger {
   // All entries are committed in one transaction, durably, before this returns.
   // Returns how many entries named a card this store did not issue (kept, and flagged).
   Result<int> RecordFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at);
-  // The latest feedback for cards shown for this patient to `recipient`, if any. Served from
-  // memory (loaded at Open, updated by RecordFeedback): one process owns a store file.
+  // The latest feedback for cards shown for this patient to `recipient`, if any. With a store of
+  // one process (SQLite) served from memory (loaded at Open, updated by RecordFeedback); with a
+  // shared store read from it, so every instance answers the same.
   std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key,
                                             const std::string& recipient) const;
   Result<int64_t> CountFeedback();
 
   // The last good content of a group source, kept so a restart while the source is down still
   // has it. Saving replaces the previous snapshot of that source.
-  struct Snapshot {
-    int64_t saved_at = 0;
-    std::string groups_json;
-  };
+  using Snapshot = SourceSnapshot;
   Status SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at);
   Result<std::optional<Snapshot>> LoadSnapshot(const std::string& source);
 
@@ -94,8 +71,8 @@ class Ledger {
 
   // Readiness: OK when the store can write, else why not (Unavailable: "store: write probe: the
   // disk is full..."). From the latest write of the ledger or the outbox (when it was opened with
-  // write_health()); a probe write (one row, synchronous=FULL) when that is more than 10 s old,
-  // or more than 1 s old and failed, so a recovered store is ready again within a second.
+  // write_health()); a probe write (one row, durable) when that is more than 10 s old, or more
+  // than 1 s old and failed, so a recovered store is ready again within a second.
   Status Readiness();
   // Where the outbox notes its writes (Outbox::Open), so readiness sees them too.
   WriteHealth& write_health() { return write_health_; }
@@ -105,30 +82,28 @@ class Ledger {
  private:
   Ledger() = default;
   void CardWriterLoop();
-  // Writes `cards` in one transaction. Caller holds mutex_.
-  Status WriteCardsLocked(const std::vector<CardIssued>& cards);
-  // Moves the queue into a local vector and writes it; on failure puts it back. Holds mutex_.
+  // Moves the queue into a local vector and writes it; on failure puts it back. Caller holds
+  // write_mutex_.
   Status DrainQueueLocked();
-  Result<int> RecordFeedbackLocked(const std::vector<FeedbackEntry>& entries, int64_t received_at);
-  Status ProbeLocked();  // writes the probe row; caller holds mutex_ (or is Open)
+  // Writes `cards`, then deletes expired cards when the last purge is an hour old. Caller holds
+  // write_mutex_.
+  Status WriteCardsLocked(const std::vector<CardIssued>& cards);
+  Status Probe();
 
-  std::mutex queue_mutex_;  // guards queue_ and stopping_; never held while taking mutex_
+  std::unique_ptr<LedgerBackend> backend_;
+  std::mutex queue_mutex_;  // guards queue_ and stopping_; never held while taking write_mutex_
   std::condition_variable queue_changed_;
   std::vector<CardIssued> queue_;
   bool stopping_ = false;
   std::atomic<int64_t> card_write_failures_{0};
   WriteHealth write_health_;
   std::thread writer_;
-  // A prepared statement for `sql` on `db`, compiled once and reused under mutex_.
-  sqlite3_stmt* Prepared(sqlite3* db, const char* sql);
-  std::mutex mutex_;
-  StatementCache statements_;
-  sqlite3* cards_db_ = nullptr;     // synchronous=NORMAL: a lost card row only loses a flag
-  sqlite3* feedback_db_ = nullptr;  // synchronous=FULL: accepted feedback is never lost
+  std::mutex write_mutex_;  // orders card writes before the feedback that may name them
   LedgerOptions options_;
-  int64_t last_card_purge_ = 0;  // issued_at of the newest card when cards were last purged; mutex_
-  // The outcomes table in memory, keyed by subject_key + '\n' + recipient: the hook's hot path
-  // reads it without touching SQLite.
+  int64_t last_card_purge_ = 0;  // issued_at of the newest card when cards were last purged; write_mutex_
+  // The outcomes in memory (a store of one process only), keyed by subject_key + '\n' +
+  // recipient: the hook's hot path reads it without touching the store.
+  bool cache_outcomes_ = true;
   mutable std::mutex outcomes_mutex_;
   std::unordered_map<std::string, LocalOutcome> outcomes_;
   std::string salt_;

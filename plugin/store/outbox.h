@@ -1,10 +1,13 @@
 #pragma once
-// Outbox: records of information given, committed durably (SQLite, synchronous=FULL) before the
-// caller is answered, then delivered to the EHR by RecordDelivery. A record is pending until the
-// EHR confirms it (delivered) or refuses it for good (parked, with the reason; an operator can
-// retry it). Nothing is deleted but by retention (PurgeDelivered). Thread-safe; the command line may open the same file while
-// the service runs (its changes are seen within a poll interval). Concurrent Enqueue calls share
-// one transaction and one fsync (group commit), so many clients commit faster than one.
+// Outbox: records of information given, committed durably before the caller is answered, then
+// delivered to the EHR by RecordDelivery. A record is pending until the EHR confirms it
+// (delivered) or refuses it for good (parked, with the reason; an operator can retry it). Nothing
+// is deleted but by retention (PurgeDelivered). Concurrent Enqueue calls share one transaction
+// and one commit (group commit), so many clients commit faster than one.
+// The rows live in an OutboxBackend (outbox_backend.h): SQLite by default (the command line may
+// open the same file while the service runs; its changes are seen within a poll interval), or
+// PostgreSQL shared by several instances (store_factory.h), where a claim is a database lease.
+// Thread-safe.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -13,50 +16,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "fhir/base/result.h"
 #include "plugin/store/ledger.h"
+#include "plugin/store/outbox_backend.h"
 #include "plugin/store/record_facts.h"
-#include "plugin/store/sqlite_db.h"
 #include "plugin/store/write_health.h"
 
 namespace selvhjelp::plugin {
-
-struct NewOutboxRecord {
-  std::string record_id;
-  std::string content_hash;  // of the record as the caller gave it: same id + same hash = the same record
-  std::string bundle_json;   // the transaction to send
-  std::string subject_key;   // Ledger::SubjectKey of the patient (never the id itself)
-  std::string recipient;     // "patient" or "relatives"
-  LocalOutcome outcome;      // what the record means for the next hook call
-  int64_t created_ms = 0;
-  RecordFacts facts;         // kept beside the transaction (its record_id, subject_key and recipient
-                             // are taken from the fields above)
-  bool deliver = true;  // false (records.writeBack none): committed as "stored", never sent
-};
-
-struct OutboxEntry {
-  std::string record_id;
-  std::string state;  // pending | delivered | parked | stored (kept here only: writeBack none)
-  int64_t attempts = 0;
-  int64_t created_ms = 0;
-  int64_t next_attempt_ms = 0;  // pending: not before this
-  int64_t delivered_ms = 0;
-  std::string last_error;  // the latest failure (may hold the EHR's words: not for logs)
-  std::string location;    // delivered: the record's Communication or DocumentReference at the EHR
-  std::string subject_key;  // Ledger::SubjectKey of the record's patient (never the id itself)
-};
-
-struct OutboxCounts {
-  int64_t pending = 0, delivered = 0, parked = 0;
-  int64_t stored = 0;  // kept in the store only (records.writeBack none)
-  int64_t oldest_pending_ms = 0;  // created_ms of the oldest pending record, 0 when none
-  // How long the oldest pending record has waited at `now_ms` (0 when none is pending).
-  int64_t OldestPendingSeconds(int64_t now_ms) const { return pending ? (now_ms - oldest_pending_ms) / 1000 : 0; }
-};
 
 struct OutboxOptions {
   // Retention (records.retentionDays): delivered and stored (never sent) records created longer
@@ -68,9 +37,13 @@ struct OutboxOptions {
 class Outbox {
  public:
   ~Outbox();
-  // `health` (may be null; must outlive this) is told the outcome of every write, for readiness.
+  // Opens (creating) the SQLite file. `health` (may be null; must outlive this) is told the
+  // outcome of every write, for readiness.
   static Result<std::unique_ptr<Outbox>> Open(const std::filesystem::path& file, WriteHealth* health = nullptr,
                                               OutboxOptions options = {});
+  // The outbox over `backend` (a store opened by store_factory.h); `health` as for Open.
+  static Result<std::unique_ptr<Outbox>> Create(std::unique_ptr<OutboxBackend> backend, WriteHealth* health = nullptr,
+                                                OutboxOptions options = {});
 
   enum class Enqueued { kNew, kAlreadyStored };
   // Commits the record durably, returning only after its commit. The same id with the same
@@ -78,20 +51,20 @@ class Outbox {
   // AlreadyExists. Records enqueued while a commit runs are committed together afterwards, in
   // the order they came (so of two with the same id in one batch, the second is answered as a
   // retry or a conflict); when that commit fails, every record of it fails with the same status
-  // (WriteError: Unavailable when the disk is full, read-only or locked) and none is stored.
+  // (Unavailable when the disk is full, read-only or locked, or the database unreachable) and
+  // none is stored.
   Result<Enqueued> Enqueue(const NewOutboxRecord& record);
 
-  struct Claimed {
-    std::string record_id;
-    std::string bundle_json;
-    int64_t attempts = 0;
-  };
+  using Claimed = OutboxClaim;
   // The pending record due soonest (next_attempt_ms <= now_ms) that no worker holds, now held by
-  // the caller until MarkDelivered/MarkRetry/MarkParked. nullopt when none is due.
+  // the caller until MarkDelivered/MarkRetry/MarkParked (with PostgreSQL: a lease, taken over by
+  // another instance once it expires). nullopt when none is due.
   Result<std::optional<Claimed>> ClaimDue(int64_t now_ms);
   // When the next pending record not held falls due (ms), or nullopt when none is pending.
   std::optional<int64_t> NextDueMs();
 
+  // The outcome of a held record's delivery; only the holder's counts (a record whose lease was
+  // taken over is left to the instance that holds it now).
   Status MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms);
   Status MarkRetry(const std::string& record_id, int64_t next_attempt_ms, const std::string& error);
   Status MarkParked(const std::string& record_id, const std::string& reason);
@@ -132,27 +105,21 @@ class Outbox {
  private:
   Outbox() = default;
   struct Waiter;  // an Enqueue call waiting for the commit of its record
-  // Writes `batch` in one transaction (the caller holds mutex_), setting each waiter's result;
-  // a failure to write or commit is returned and the transaction is then still to be rolled back.
-  Status WriteBatch(const std::vector<Waiter*>& batch);
-  // WriteBatch under mutex_, then each waiter's result (the batch's failure for every one when it
-  // failed).
+  // Writes `batch` in one transaction and sets each waiter's result (the batch's failure for
+  // every one when it failed).
   void CommitBatch(const std::vector<Waiter*>& batch);
-  Status Finish(const std::string& record_id, const char* sql, const std::string& text, int64_t number);
-
-  WriteHealth* health_ = nullptr;
-  OutboxOptions options_;
-  int64_t last_purge_ms_ = 0;  // guarded by mutex_
-  // Retention: deletes what PurgeDelivered would when the last purge is an hour old (mutex_ held).
-  void PurgeIfDueLocked(int64_t now_ms);
-  Result<int64_t> PurgeDeliveredLocked(int64_t before_ms);
+  Status Finish(const std::string& record_id, DeliveryEnd end, const std::string& text, int64_t number);
+  // Retention: deletes what PurgeDelivered would when the last purge is an hour old.
+  void PurgeIfDue(int64_t now_ms);
   void NoteWrite(const Status& write) {
     if (health_ != nullptr) health_->Note(write);
   }
-  mutable std::mutex mutex_;  // serialises use of db_ and its statements
-  sqlite3* db_ = nullptr;
-  mutable StatementCache statements_;
-  std::set<std::string> held_;  // claimed by a worker; guarded by mutex_
+
+  std::unique_ptr<OutboxBackend> backend_;
+  WriteHealth* health_ = nullptr;
+  OutboxOptions options_;
+  std::mutex purge_mutex_;
+  int64_t last_purge_ms_ = 0;  // guarded by purge_mutex_
   std::mutex queue_mutex_;      // guards queue_, committing_ and each queued Waiter's `done`
   std::condition_variable committed_;  // a batch has been committed (or has failed)
   std::condition_variable arrived_;    // a record was queued while committing_

@@ -1,16 +1,14 @@
 #pragma once
 // RecordFacts: what our store keeps about each record of information given, beside the
 // transaction the outbox sends: when, to whom, how, the patient's response, the groups and the
-// record's status. Written in the same SQLite transaction as the outbox row (so a record answered
-// 202 is queryable), read back by patient (the salted subject key, never the id), so the hooks,
-// the app and `selvhjelp audit --store` can use our store as the system of record whatever the
-// EHR holds. docs/records.md ("Our store is the system of record").
+// record's status. Written in the same transaction as the outbox row (so a record answered 202 is
+// queryable), read back by patient (the salted subject key, never the id), so the hooks, the app
+// and `selvhjelp audit --store` can use our store as the system of record whatever the EHR holds.
+// docs/records.md ("Our store is the system of record"). The tables are the backends' (SQLite:
+// sqlite_outbox.cc; PostgreSQL: pg_schema.cc).
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "fhir/base/result.h"
-#include "plugin/store/sqlite_db.h"
 
 namespace selvhjelp::plugin {
 
@@ -38,13 +36,10 @@ struct StoredRecord {
 inline constexpr const char* kRecordActive = "active";
 inline constexpr const char* kRecordEnteredInError = "entered-in-error";
 
-// The table's schema (CREATE ... IF NOT EXISTS).
-extern const char* const kRecordFactsSchema;
-
-// Inserts `facts` as an active record on `db`, inside the caller's transaction.
-Status InsertRecordFacts(sqlite3* db, StatementCache& statements, const RecordFacts& facts);
-
-// The records of `subject_key` ("" for every patient's), oldest first, with their delivery state.
-Result<std::vector<StoredRecord>> SelectRecords(sqlite3* db, StatementCache& statements, const std::string& subject_key);
+// How the group lists are kept in one text column: one item a line (identifiers and names hold no
+// newline: they come from the directory, whose loaders refuse control characters; any that slip
+// through become spaces). SplitLines(JoinLines(v)) == v for lists of non-empty items.
+std::string JoinLines(const std::vector<std::string>& items);
+std::vector<std::string> SplitLines(const std::string& text);
 
 }  // namespace selvhjelp::plugin

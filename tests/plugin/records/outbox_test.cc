@@ -2,6 +2,7 @@
 #include "plugin/store/outbox.h"
 
 #include <boost/test/unit_test.hpp>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>

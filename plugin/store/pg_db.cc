@@ -1,0 +1,159 @@
+#include "plugin/store/pg_db.h"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace selvhjelp::plugin {
+namespace {
+
+// The reason of a failed statement in the database's terms: SQLSTATE, or "unreachable" when
+// the connection is gone. PostgreSQL's message text may quote values, so it is left out.
+std::string Reason(pg_conn* conn, PGresult* result) {
+  if (PQstatus(conn) != CONNECTION_OK) return "the database is unreachable";
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state == nullptr) return "the database is unreachable";
+  const std::string code = state;
+  if (code == "57014") return "the statement timed out (store.timeoutSeconds)";
+  if (code.rfind("53", 0) == 0) return "the database is out of resources (SQLSTATE " + code + ")";
+  return "the database refused it (SQLSTATE " + code + ")";
+}
+
+}  // namespace
+
+int64_t PgRows::Int(size_t row, size_t col) const { return std::strtoll(rows_[row][col].c_str(), nullptr, 10); }
+
+Result<PgRows> PgConnection::Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what) {
+  std::vector<const char*> values;
+  values.reserve(args.size());
+  for (const PgArg& a : args) values.push_back(a.value.c_str());
+  PGresult* result = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                  nullptr, 0);
+  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    Status failed = UnavailableError("store: " + what + ": " + Reason(conn_, result) + "; nothing was written");
+    PQclear(result);
+    return failed;
+  }
+  PgRows rows;
+  const int n = PQntuples(result), cols = PQnfields(result);
+  rows.rows_.resize(n);
+  for (int r = 0; r < n; ++r) {
+    rows.rows_[r].reserve(cols);
+    for (int c = 0; c < cols; ++c) rows.rows_[r].emplace_back(PQgetvalue(result, r, c), PQgetlength(result, r, c));
+  }
+  const char* affected = PQcmdTuples(result);
+  rows.affected_ = affected && *affected ? std::strtoll(affected, nullptr, 10) : 0;
+  PQclear(result);
+  return rows;
+}
+
+Status PgConnection::Script(const char* sql, const std::string& what) {
+  PGresult* result = PQexec(conn_, sql);
+  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  Status done = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
+                    ? OkStatus()
+                    : UnavailableError("store: " + what + ": " + Reason(conn_, result));
+  PQclear(result);
+  return done;
+}
+
+bool PgConnection::Idle() const {
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+PgPool::~PgPool() {
+  for (auto& conn : idle_) PQfinish(conn->conn_);
+}
+
+Result<std::shared_ptr<PgPool>> PgPool::Open(const config::PostgresStoreConfig& config) {
+  std::shared_ptr<PgPool> pool(new PgPool());
+  pool->size_ = config.pool_size;
+  pool->timeout_seconds_ = config.timeout_seconds;
+  const std::string timeout_ms = std::to_string(config.timeout_seconds * 1000);
+  // The URL first: the keywords after it override what it says about them.
+  pool->keywords_ = {"dbname", "connect_timeout", "application_name", "options",
+                     "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+  pool->values_ = {config.url, std::to_string(config.timeout_seconds), "selvhjelp",
+                   "-c synchronous_commit=on -c client_min_messages=warning -c statement_timeout=" + timeout_ms + " -c lock_timeout=" + timeout_ms +
+                       " -c idle_in_transaction_session_timeout=" + std::to_string(config.timeout_seconds * 4000),
+                   "1", "5", "2", "2", timeout_ms};
+  pool->where_ = "the database";
+  Result<std::unique_ptr<PgConnection>> first = pool->Connect();
+  if (!first.ok()) return first.status();
+  const char* host = PQhost((*first)->conn_);
+  const char* db = PQdb((*first)->conn_);
+  pool->where_ = std::string("database ") + (db ? db : "?") + " on " + (host && *host ? host : "a local socket");
+  pool->open_ = 1;
+  pool->GiveBack(std::move(first).value());
+  return pool;
+}
+
+Result<std::unique_ptr<PgConnection>> PgPool::Connect() {
+  std::vector<const char*> keys, values;
+  for (size_t i = 0; i < keywords_.size(); ++i) {
+    keys.push_back(keywords_[i].c_str());
+    values.push_back(values_[i].c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  auto conn = std::make_unique<PgConnection>();
+  conn->conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
+  if (conn->conn_ == nullptr || PQstatus(conn->conn_) != CONNECTION_OK) {
+    PQfinish(conn->conn_);
+    // libpq's message names the host and port (never the password); it may run over lines.
+    return UnavailableError("store: cannot connect to " + where_ + " (store.url): the database is unreachable");
+  }
+  return conn;
+}
+
+Result<PgPool::Lease> PgPool::Acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const bool got = freed_.wait_for(lock, std::chrono::seconds(timeout_seconds_),
+                                   [this] { return !idle_.empty() || open_ < size_; });
+  if (!got) {
+    return UnavailableError("store: no free connection to " + where_ + " within " + std::to_string(timeout_seconds_) +
+                            " s (store.poolSize " + std::to_string(size_) + ")");
+  }
+  if (!idle_.empty()) {
+    std::unique_ptr<PgConnection> conn = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(conn));
+  }
+  ++open_;
+  lock.unlock();
+  Result<std::unique_ptr<PgConnection>> made = Connect();
+  if (!made.ok()) {
+    lock.lock();
+    --open_;
+    freed_.notify_one();
+    return made.status();
+  }
+  return Lease(this, std::move(made).value());
+}
+
+void PgPool::GiveBack(std::unique_ptr<PgConnection> conn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (conn->Idle()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    // Broken, or a transaction left open (the server rolls it back). A lost connection usually
+    // means the server went away or restarted: the idle ones are as dead, so they go too.
+    const bool lost = PQstatus(conn->conn_) != CONNECTION_OK;
+    PQfinish(conn->conn_);
+    --open_;
+    if (lost) {
+      for (auto& idle : idle_) PQfinish(idle->conn_);
+      open_ -= static_cast<int>(idle_.size());
+      idle_.clear();
+    }
+  }
+  freed_.notify_one();
+}
+
+PgPool::Lease::~Lease() {
+  if (conn_) pool_->GiveBack(std::move(conn_));
+}
+
+}  // namespace selvhjelp::plugin

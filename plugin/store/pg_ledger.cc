@@ -1,0 +1,124 @@
+#include "plugin/store/pg_ledger.h"
+
+#include "fhir/base/status_macros.h"
+
+namespace selvhjelp::plugin {
+
+Result<std::string> PgLedgerBackend::Salt(const std::string& fresh) {
+  const std::string what = "cannot read the salt";
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  // Two instances starting at once: the first insert wins and both read it.
+  SELVHJELP_RETURN_IF_ERROR(
+      conn->Exec("INSERT INTO meta(key, value) VALUES('salt', $1) ON CONFLICT(key) DO NOTHING", {fresh}, what).status());
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows salt, conn->Exec("SELECT value FROM meta WHERE key='salt'", {}, what));
+  if (salt.empty()) return UnavailableError("store: " + what);
+  return salt.Text(0, 0);
+}
+
+Result<std::vector<std::pair<std::string, LocalOutcome>>> PgLedgerBackend::LoadOutcomes() {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows rows, conn->Exec(
+      "SELECT subject_key, recipient, outcome, override_code, encounter_id, at FROM outcomes", {},
+      "cannot read outcomes"));
+  std::vector<std::pair<std::string, LocalOutcome>> out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out.emplace_back(rows.Text(r, 0) + "\n" + rows.Text(r, 1),
+                     LocalOutcome{rows.Text(r, 2), rows.Text(r, 3), rows.Text(r, 4), rows.Int(r, 5)});
+  }
+  return out;
+}
+
+std::optional<LocalOutcome> PgLedgerBackend::ReadOutcome(const std::string& subject_key, const std::string& recipient) {
+  Result<PgPool::Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return std::nullopt;
+  Result<PgRows> rows = (*conn)->Exec(
+      "SELECT outcome, override_code, encounter_id, at FROM outcomes WHERE subject_key=$1 AND recipient=$2",
+      {subject_key, recipient}, "cannot read outcomes");
+  if (!rows.ok() || rows->empty()) return std::nullopt;
+  return LocalOutcome{rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Int(0, 3)};
+}
+
+Status PgLedgerBackend::WriteCards(const std::vector<CardIssued>& cards) {
+  const std::string what = "cannot record card";
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  return InTransaction(*conn, what, [&]() -> Status {
+    SELVHJELP_RETURN_IF_ERROR(conn->Exec("SET LOCAL synchronous_commit=off", {}, what).status());
+    for (const CardIssued& card : cards) {
+      SELVHJELP_RETURN_IF_ERROR(conn->Exec(
+          "INSERT INTO cards(card_uuid, service_id, subject_key, encounter_id, recipient, issued_at) "
+          "VALUES($1,$2,$3,$4,$5,$6) ON CONFLICT(card_uuid) DO NOTHING",
+          {card.card_uuid, card.service_id, card.subject_key, card.encounter_id, card.recipient, card.issued_at},
+          what).status());
+    }
+    return OkStatus();
+  });
+}
+
+Status PgLedgerBackend::PurgeCards(int64_t issued_before) {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  return conn->Exec("DELETE FROM cards WHERE issued_at < $1", {issued_before}, "cannot delete expired cards").status();
+}
+
+Result<LedgerBackend::FeedbackWritten> PgLedgerBackend::WriteFeedback(const std::vector<FeedbackEntry>& entries,
+                                                                      int64_t received_at) {
+  const std::string what = "cannot record feedback";
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  FeedbackWritten written;
+  SELVHJELP_RETURN_IF_ERROR(InTransaction(*conn, what, [&]() -> Status {
+    for (const FeedbackEntry& e : entries) {
+      SELVHJELP_ASSIGN_OR_RETURN(PgRows card, conn->Exec(
+          "SELECT subject_key, recipient, encounter_id FROM cards WHERE card_uuid=$1", {e.card_uuid}, what));
+      const bool is_known = !card.empty();
+      if (!is_known) ++written.unknown_cards;
+      SELVHJELP_ASSIGN_OR_RETURN(PgRows inserted, conn->Exec(
+          "INSERT INTO feedback(card_uuid, outcome, accepted_suggestions, override_code, outcome_timestamp, "
+          "has_user_comment, known_card, received_at) VALUES($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING",
+          {e.card_uuid, e.outcome, e.accepted_suggestions, e.override_code, e.outcome_timestamp,
+           int64_t{e.has_user_comment}, int64_t{is_known}, received_at}, what));
+      // Only new feedback moves the latest outcome: a repeated post must not make an old answer
+      // look recent.
+      if (!is_known || inserted.affected() == 0) continue;
+      SELVHJELP_RETURN_IF_ERROR(conn->Exec(
+          "INSERT INTO outcomes(subject_key, recipient, outcome, override_code, encounter_id, at) "
+          "VALUES($1,$2,$3,$4,$5,$6) ON CONFLICT(subject_key, recipient) DO UPDATE SET outcome=EXCLUDED.outcome, "
+          "override_code=EXCLUDED.override_code, encounter_id=EXCLUDED.encounter_id, at=EXCLUDED.at "
+          "WHERE EXCLUDED.at >= outcomes.at",
+          {card.Text(0, 0), card.Text(0, 1), e.outcome, e.override_code, card.Text(0, 2), received_at},
+          "cannot record outcome").status());
+      written.changed.push_back({card.Text(0, 0) + "\n" + card.Text(0, 1),
+                                 LocalOutcome{e.outcome, e.override_code, card.Text(0, 2), received_at}});
+    }
+    return OkStatus();
+  }));
+  return written;
+}
+
+Result<int64_t> PgLedgerBackend::CountFeedback() {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows rows, conn->Exec("SELECT COUNT(*) FROM feedback", {}, "cannot count feedback"));
+  return rows.Int(0, 0);
+}
+
+Status PgLedgerBackend::SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at) {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  return conn->Exec(
+      "INSERT INTO source_snapshots(source, saved_at, groups_json) VALUES($1,$2,$3) ON CONFLICT(source) "
+      "DO UPDATE SET saved_at=EXCLUDED.saved_at, groups_json=EXCLUDED.groups_json",
+      {source, saved_at, groups_json}, "cannot save snapshot").status();
+}
+
+Result<std::optional<SourceSnapshot>> PgLedgerBackend::LoadSnapshot(const std::string& source) {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows rows, conn->Exec(
+      "SELECT saved_at, groups_json FROM source_snapshots WHERE source=$1", {source}, "cannot read snapshot"));
+  if (rows.empty()) return std::optional<SourceSnapshot>();
+  return std::optional<SourceSnapshot>(SourceSnapshot{rows.Int(0, 0), rows.Text(0, 1)});
+}
+
+Status PgLedgerBackend::Probe(int64_t now_ms) {
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  return conn->Exec("INSERT INTO write_probe(id, at) VALUES(1, $1) ON CONFLICT(id) DO UPDATE SET at=EXCLUDED.at",
+                    {now_ms}, "write probe").status();
+}
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,34 @@
+#pragma once
+// PgLedgerBackend: the ledger's rows in PostgreSQL, shared by several instances: cards (written
+// with synchronous_commit=off, as a lost card row only loses a flag), feedback and latest
+// outcomes (synchronous_commit=on), the subject-key salt (the first instance's, for all), source
+// snapshots and the write probe. shared() is true: the ledger reads outcomes from here.
+// Thread-safe (each call takes a connection from the pool).
+#include <memory>
+
+#include "plugin/store/ledger_backend.h"
+#include "plugin/store/pg_db.h"
+
+namespace selvhjelp::plugin {
+
+class PgLedgerBackend : public LedgerBackend {
+ public:
+  explicit PgLedgerBackend(std::shared_ptr<PgPool> pool) : pool_(std::move(pool)) {}
+
+  bool shared() const override { return true; }
+  Result<std::string> Salt(const std::string& fresh) override;
+  Result<std::vector<std::pair<std::string, LocalOutcome>>> LoadOutcomes() override;
+  std::optional<LocalOutcome> ReadOutcome(const std::string& subject_key, const std::string& recipient) override;
+  Status WriteCards(const std::vector<CardIssued>& cards) override;
+  Status PurgeCards(int64_t issued_before) override;
+  Result<FeedbackWritten> WriteFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at) override;
+  Result<int64_t> CountFeedback() override;
+  Status SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at) override;
+  Result<std::optional<SourceSnapshot>> LoadSnapshot(const std::string& source) override;
+  Status Probe(int64_t now_ms) override;
+
+ private:
+  std::shared_ptr<PgPool> pool_;
+};
+
+}  // namespace selvhjelp::plugin

@@ -1,0 +1,160 @@
+// Several instances, one truth: two `selvhjelp serve` on one PostgreSQL database (started here in
+// a temporary folder by tests/pg/pg_server.sh). Records are posted to both at random while the
+// FHIR server is cut off for a while and one instance is killed with -9: every record answered
+// 202 is delivered exactly once (the dead instance's leases are taken over), and both instances
+// give the same answers. A token used on one instance is refused on the other.
+// 600 records keep this file well under 90 s; the issue's 2,000 is SELVHJELP_PG_RECORDS=2000.
+// Skipped, saying so, only when PostgreSQL's server binaries are absent.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { ROOT, signToken, startFhirPeer, startProxy, startService, waitFor, waitForProgress } from './harness.mjs';
+import { bergen, fullPrefetch, hookRequest } from './fixtures.mjs';
+import { metrics, record, recordsConfig } from './records_helpers.mjs';
+
+const run = promisify(execFile);
+const PG_SERVER = path.join(ROOT, 'tests/pg/pg_server.sh');
+const PUBLIC = 'https://selvhjelp.example';  // both instances' service.publicBaseUrl, as behind a load balancer
+const URI = 'urn:ietf:rfc:3986';  // the record's identifier system (its id as urn:uuid)
+const RECORDS = Number(process.env.SELVHJELP_PG_RECORDS || 600);
+
+// POSTs to one instance with a token for the shared public URL (valid on both).
+async function send(service, pathname, body, token = `Bearer ${signToken({ aud: `${PUBLIC}${pathname}` })}`) {
+  const r = await fetch(`${service.base}${pathname}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, text };
+}
+
+async function read(service, pathname) {
+  const r = await fetch(`${service.base}${pathname}`, {
+    headers: { authorization: `Bearer ${signToken({ aud: `${PUBLIC}${pathname.split('?')[0]}` })}` },
+  });
+  return { status: r.status, json: await r.json() };
+}
+
+let pgDir;
+let storeUrl;
+let skip = false;
+try {
+  pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-pg-it-'));
+} catch { /* reported below */ }
+
+describe('two instances on one PostgreSQL store', () => {
+  let peer;
+  let proxy;
+  let a;
+  let b;
+
+  before(async () => {
+    try {
+      storeUrl = (await run('bash', [PG_SERVER, 'start', pgDir])).stdout.trim();
+    } catch (error) {
+      if (error.code !== 77) throw error;
+      skip = true;
+      return;
+    }
+    peer = await startFhirPeer();
+    proxy = await startProxy(Number(new URL(peer.base).port));
+    const edit = (config) => {
+      delete config.store.path;
+      config.store.url = storeUrl;
+      config.store.leaseSeconds = 5;
+      config.service.publicBaseUrl = PUBLIC;
+      recordsConfig(`http://127.0.0.1:${proxy.port}/fhir/R4`, { deliveryWorkers: 4, timeoutMs: 2000 })(config);
+    };
+    [a, b] = [await startService(edit), await startService(edit)];
+  });
+  after(async () => {
+    await a?.cleanup();
+    await b?.cleanup();
+    await proxy?.stop();
+    await peer?.stop();
+    if (pgDir) {
+      await run('bash', [PG_SERVER, 'stop', pgDir]).catch(() => {});
+      fs.rmSync(pgDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a token used on one instance is refused on the other', async (t) => {
+    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    const hook = '/cds-services/selvhjelp-patient-view';
+    const token = `Bearer ${signToken({ aud: `${PUBLIC}${hook}` })}`;
+    const request = hookRequest('patient-view', 'pat-pg', { prefetch: fullPrefetch('pat-pg', bergen) });
+    const first = await send(a, hook, request, token);
+    assert.equal(first.status, 200, first.text);
+    const replay = await send(b, hook, request, token);
+    assert.equal(replay.status, 401, replay.text);
+    assert.match(b.log, /jti replayed/);
+  });
+
+  test(`${RECORDS} records to both at random, the FHIR server cut off and one instance killed -9: each delivered once`, async (t) => {
+    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    await peer.reset();
+    const records = Array.from({ length: RECORDS }, (_, i) => record({ patient: { reference: `Patient/pg-${i}` }, level: 'written' }));
+    const accepted = new Set();
+    let aAlive = true;
+    let next = 0;
+    let failed;  // the first failure stops every client (none may keep posting after the test)
+    // Sixteen clients behind a "load balancer" that picks an instance at random and, when the
+    // instance is gone, sends the same record (same id) to the other.
+    const posting = Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < records.length && !failed) {
+        const r = records[next++];
+        for (let attempt = 1; !failed; attempt++) {
+          const target = aAlive && Math.random() < 0.5 ? a : b;
+          const answer = await send(target, '/records', r).catch(() => undefined);
+          if (answer?.status === 202) {
+            accepted.add(r.id);
+            break;
+          }
+          if ((answer && answer.status !== 503) || attempt >= 50) {  // only a dead instance or store is retried
+            failed = new Error(`record ${r.id}: ${answer ? `${answer.status} ${answer.text}` : 'no answer'} after ${attempt} attempts`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    }));
+    const progress = (target, what) => waitForProgress(() => {
+      if (failed) throw failed;
+      return accepted.size;
+    }, target, what);
+    try {
+      await progress(RECORDS / 4, 'a quarter posted');
+      proxy.cut();
+      await progress(RECORDS / 2, 'half posted');
+      aAlive = false;
+      await a.kill9();
+      await waitFor(async () => (await metrics(b)).retries > 0, 'attempts failing while the FHIR server is cut off', 120000);
+    } catch (error) {
+      failed ??= error;
+    } finally {
+      proxy.restore();
+      await posting;
+    }
+    if (failed) throw failed;
+    assert.equal(accepted.size, RECORDS);
+    // Counts come from the shared store: B sees A's records and delivers those A held (leases).
+    await waitForProgress(async () => (await metrics(b)).delivered, RECORDS, `${RECORDS} records delivered`);
+    assert.equal((await metrics(b)).pending, 0);
+    const all = await peer.search('Communication');
+    const seen = new Map();
+    for (const c of all) {
+      const id = c.identifier.find((i) => i.system === URI).value.slice('urn:uuid:'.length);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    assert.deepEqual([...seen].filter(([, n]) => n > 1), [], 'duplicated Communications');
+    assert.deepEqual([...seen.keys()].sort(), [...accepted].sort());
+    // One truth: a record posted to the dead instance is read, delivered, from the other.
+    const state = await read(b, `/records/${records[0].id}`);
+    assert.equal(state.status, 200);
+    assert.equal(state.json.state, 'delivered');
+    const listed = await read(b, `/records?patient=Patient/pg-0`);
+    assert.equal(listed.json.records.length, 1);
+  });
+});
