@@ -478,7 +478,7 @@ describe('SMART Backend Services write-back', () => {
           auth: { type: 'smart-backend-services', clientId: 'selvhjelp-client', privateKeyFile: keys.priv, keyId: 'kid-dir', scope: 'system/HealthcareService.rs' } }];
       }));
       const status = await (await fetch(`${service.base}/directory/status`)).json();
-      assert.equal(status.sources[0].groups, 16);
+      assert.equal(status.sources[0].groups, 19);  // the demo's 16 listings and 3 national services
       assert.deepEqual(refused, []);
       assert.equal(issued.length, 1);
       assert.equal(issued[0].scope, 'system/HealthcareService.rs');

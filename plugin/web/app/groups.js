@@ -78,7 +78,8 @@ function groupCard(state, kind, group) {
     .filter(Boolean).join(' · ');
   const languages = (group.languages ?? []).map((l) => tOr(`languageNames.${l}`, l)).join(', ');
   const tags = [
-    h('span', { class: group.twelveStep ? 'tag' : 'tag tag-alt' }, t(group.twelveStep ? 'groups.twelveStep' : 'groups.alternative')),
+    group.national ? null  // a helpline is not an alternative to a 12-step group
+      : h('span', { class: group.twelveStep ? 'tag' : 'tag tag-alt' }, t(group.twelveStep ? 'groups.twelveStep' : 'groups.alternative')),
     h('span', { class: 'tag' }, tOr(`format.${group.format}`, group.format)),
     group.national ? h('span', { class: 'tag' }, t('groups.national')) : null,
     group.access ? h('span', { class: 'tag' }, t(`groups.${group.access === 'open' ? 'open' : 'closed'}`)) : null,
