@@ -90,7 +90,7 @@ describe('two instances on one PostgreSQL store', () => {
     assert.equal(first.status, 200, first.text);
     const replay = await send(b, hook, request, token);
     assert.equal(replay.status, 401, replay.text);
-    assert.match(b.log, /jti replayed/);
+    await waitFor(() => /jti replayed/.test(b.log), 'the replay in B\'s log');  // the log may come after the answer
   });
 
   test(`${RECORDS} records to both at random, the FHIR server cut off and one instance killed -9: each delivered once`, async (t) => {
@@ -109,7 +109,9 @@ describe('two instances on one PostgreSQL store', () => {
         for (let attempt = 1; !failed; attempt++) {
           const target = aAlive && Math.random() < 0.5 ? a : b;
           const answer = await send(target, '/records', r).catch(() => undefined);
-          if (answer?.status === 202) {
+          // 202, or 200 for a record already stored: the same id again after an answer lost
+          // with a killed instance (its commit was done; the record is not stored twice).
+          if (answer?.status === 202 || answer?.status === 200) {
             accepted.add(r.id);
             break;
           }
