@@ -1,7 +1,7 @@
 // Several instances, one truth: two `selvhjelp serve` on one PostgreSQL database (started here in
 // a temporary folder by tests/pg/pg_server.sh). Records are posted to both at random while the
 // FHIR server is cut off for a while and one instance is killed with -9: every record answered
-// 202 is delivered exactly once (the dead instance's leases are taken over), and both instances
+// 202 (or 200, already stored) is delivered exactly once (the dead instance's leases are taken over), and both instances
 // give the same answers. A token used on one instance is refused on the other.
 // 600 records keep this file well under 90 s; the issue's 2,000 is SELVHJELP_PG_RECORDS=2000.
 // Skipped, saying so, only when PostgreSQL's server binaries are absent.
@@ -90,7 +90,7 @@ describe('two instances on one PostgreSQL store', () => {
     assert.equal(first.status, 200, first.text);
     const replay = await send(b, hook, request, token);
     assert.equal(replay.status, 401, replay.text);
-    assert.match(b.log, /jti replayed/);
+    await waitFor(() => /jti replayed/.test(b.log), 'the replay in B\'s log');  // the log may come after the answer
   });
 
   test(`${RECORDS} records to both at random, the FHIR server cut off and one instance killed -9: each delivered once`, async (t) => {
@@ -109,7 +109,9 @@ describe('two instances on one PostgreSQL store', () => {
         for (let attempt = 1; !failed; attempt++) {
           const target = aAlive && Math.random() < 0.5 ? a : b;
           const answer = await send(target, '/records', r).catch(() => undefined);
-          if (answer?.status === 202) {
+          // 202, or 200 for a record already stored: the same id again after an answer lost
+          // with a killed instance (its commit was done; the record is not stored twice).
+          if (answer?.status === 202 || answer?.status === 200) {
             accepted.add(r.id);
             break;
           }
