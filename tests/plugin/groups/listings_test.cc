@@ -167,10 +167,14 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
     {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL"],
      "postal_code": "5003", "city": "Bergen"},
     {"name": "Kontakt for nye grupper (syntetisk)", "slug": "contact", "email": "kontakt@feed.example",
-     "postal_code": "5003", "city": "Bergen"}
+     "postal_code": "5003", "city": "Bergen"},
+    {"name": "Moved online (syntetisk)", "slug": "tc-url", "day": 1, "time": "19:00", "types": ["TC"],
+     "conference_url": "https://meet.example/aa", "postal_code": "5003", "city": "Bergen"},
+    {"name": "Dial in (syntetisk)", "slug": "tc-phone", "day": 1, "time": "20:00", "types": ["TC", "X"],
+     "conference_phone": "+4712345678", "postal_code": "5003", "city": "Bergen"}
   ])x", "feed.json", source);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
-  BOOST_REQUIRE(read->size() == 3u);
+  BOOST_REQUIRE(read->size() == 5u);
   const Group& open = (*read)[0];
   BOOST_TEST((open.access == Access::kOpen));
   BOOST_TEST(open.wheelchair);
@@ -186,6 +190,17 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
   BOOST_TEST(IsContactPoint(contact));
   BOOST_TEST(contact.meetings.empty());
   BOOST_TEST(!IsContactPoint(open));
+  // TC closes the place, not the meeting: with a conference link or phone it goes on online.
+  for (size_t i : {3u, 4u}) {
+    const Group& moved = (*read)[i];
+    BOOST_TEST_CONTEXT(moved.id) {
+      BOOST_TEST(!moved.temporarily_closed);
+      BOOST_TEST((moved.format == Format::kDigital));
+      BOOST_TEST(moved.address.municipality.empty());  // no place to go to
+    }
+  }
+  BOOST_TEST((*read)[3].website == "https://meet.example/aa");
+  BOOST_TEST((*read)[4].phone == "+4712345678");
 }
 
 BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways) {
