@@ -46,7 +46,7 @@ function groupCsv(source) {
 // Meeting Guide has no age limit or reopening date: a meeting without a day is "by appointment"
 // (a contact point), C/O/X/EN/TC its type codes, feedback_url its report link.
 const meetingGuide = (source) => [
-  { name: contactName(source), slug: 'cp', types: ['C', 'X', 'EN', 'NB'], postal_code: '5003', city: 'Bergen',
+  { name: contactName(source), slug: 'cp', types: ['C', 'X', 'EN', 'NO', 'NB'], postal_code: '5003', city: 'Bergen',
     email: 'link@selvhjelp.example', feedback_url: 'https://feed.example/report' },
   { name: closedName(source), slug: 'closed', day: 2, time: '19:00', types: ['O', 'TC'], postal_code: '5003', city: 'Bergen' },
 ];

@@ -162,9 +162,9 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
   MeetingGuideSource source{"aa-feed", "AA", {"alcohol"}, &*types, &*geography};
   auto read = ParseMeetingGuide(R"x([
     {"name": "Open meeting (syntetisk)", "slug": "open", "day": 2, "time": "19:00", "end_time": "20:30",
-     "types": ["O", "X", "EN", "TC"], "postal_code": "5003", "city": "Bergen",
+     "types": ["O", "X", "EN", "NB", "TC"], "postal_code": "5003", "city": "Bergen",
      "feedback_url": "https://feed.example/feedback?meeting=open"},
-    {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL"],
+    {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL", "NO"],
      "postal_code": "5003", "city": "Bergen"},
     {"name": "Kontakt for nye grupper (syntetisk)", "slug": "contact", "email": "kontakt@feed.example",
      "postal_code": "5003", "city": "Bergen"},
@@ -180,11 +180,11 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
   BOOST_TEST(open.wheelchair);
   BOOST_TEST(open.temporarily_closed);
   BOOST_TEST(open.closed_until.empty());  // TC says no date: closed until the feed says otherwise
-  BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));
+  BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));  // NB is Non-Binary, not bokmål
   BOOST_TEST(open.report_to == "https://feed.example/feedback?meeting=open");
   const Group& closed = (*read)[1];
   BOOST_TEST((closed.access == Access::kClosed));
-  BOOST_TEST(closed.languages == (std::vector<std::string>{"pl"}));
+  BOOST_TEST(closed.languages == (std::vector<std::string>{"nb", "pl"}));  // NO: Norwegian
   BOOST_TEST(!closed.temporarily_closed);
   const Group& contact = (*read)[2];
   BOOST_TEST(IsContactPoint(contact));
