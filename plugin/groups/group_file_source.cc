@@ -89,10 +89,14 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
       p.Add(item, FieldPath(field, "phone"), "a contact point needs a phone, email or website to contact");
     }
   }
-  g.areas = p.Strings(item, "areas", field, false);
-  for (size_t i = 0; i < g.areas.size(); ++i) {
-    if (!mappings::IsDigits(g.areas[i], 4)) {
-      p.Add(item.Find("areas")->items()[i], FieldPath(FieldPath(field, "areas"), i), "expected a 4-digit municipality number");
+  g.areas = p.Strings(item, "areas", field, false);  // a non-string element is a problem there
+  if (const JsonValue* areas = item.Find("areas"); areas && areas->is_array()) {
+    // By the element's own index: Strings leaves out the elements that are not strings.
+    for (size_t i = 0; i < areas->items().size(); ++i) {
+      std::optional<std::string_view> area = areas->items()[i].AsString();
+      if (area && !mappings::IsDigits(*area, 4)) {
+        p.Add(areas->items()[i], FieldPath(FieldPath(field, "areas"), i), "expected a 4-digit municipality number");
+      }
     }
   }
   if (!g.areas.empty() && !IsContactPoint(g)) p.Add(*item.Find("areas"), FieldPath(field, "areas"), "only a contact point covers areas");

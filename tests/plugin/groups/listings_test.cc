@@ -118,6 +118,15 @@ BOOST_AUTO_TEST_CASE(json_group_file_reads_and_writes_contact_points_and_attribu
      "scope": "global", "kind": "club"}
   ]})x", "groups.json", "region");
   BOOST_REQUIRE(!bad.ok());
+  // An element that is not a string does not shift the index named for a later bad one.
+  auto shifted = ParseGroupDocument(R"x({"groups": [
+    {"id": "d", "name": "D", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
+     "kind": "contact-point", "website": "https://x.example", "areas": [4601, "4624", "Bergen"]}
+  ]})x", "groups.json", "region");
+  BOOST_REQUIRE(!shifted.ok());
+  BOOST_TEST(shifted.status().message().find("groups[0].areas[2]: expected a 4-digit municipality number") !=
+                 std::string::npos, shifted.status().message());
+  BOOST_TEST(shifted.status().message().find("areas[1]") == std::string::npos, shifted.status().message());
   const std::string& m = bad.status().message();
   for (const char* expected :
        {"groups.json:3: groups[0].meetings: a contact point has no schedule",
