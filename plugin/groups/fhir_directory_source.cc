@@ -125,7 +125,7 @@ void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataPr
         if (years && *years >= 1 && *years <= 120) g.min_age = static_cast<int>(*years);
         else p.Add(ext, FieldPath(efield, "valueUnsignedInt"), "expected an age in years, 1 to 120");
       } else if (ext.FindString("url") == kListingReportToExtension) {
-        g.report_to = ReadLink(ext, "valueUrl", efield, p);
+        g.report_to = ReadReportLink(ext, "valueUrl", efield, p);
       }
     }
   }

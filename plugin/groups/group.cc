@@ -56,6 +56,13 @@ bool IsSafeLink(std::string_view url) {
   return (scheme == "mailto" || scheme == "tel") && !rest.empty();
 }
 
+bool IsReportLink(std::string_view url) {
+  if (!IsSafeLink(url)) return false;
+  std::string scheme;
+  for (char c : url.substr(0, url.find(':'))) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return scheme != "tel";
+}
+
 bool IsLatitude(double degrees) { return std::isfinite(degrees) && degrees >= -90 && degrees <= 90; }
 bool IsLongitude(double degrees) { return std::isfinite(degrees) && degrees >= -180 && degrees <= 180; }
 

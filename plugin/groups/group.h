@@ -81,6 +81,9 @@ std::optional<int> DurationMinutes(std::string_view iso);
 // True for a link that may be republished: an absolute http, https, mailto or tel URL (scheme in
 // any case) without spaces or control characters. javascript:, data: and the like are false.
 bool IsSafeLink(std::string_view url);
+// True for a place to report wrong information (Group::report_to): a safe link that is http,
+// https or mailto. tel: is not one: the card, the app and the exports show only these.
+bool IsReportLink(std::string_view url);
 // True for degrees of latitude (-90 to 90) and longitude (-180 to 180).
 bool IsLatitude(double degrees);
 bool IsLongitude(double degrees);

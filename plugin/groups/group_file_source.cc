@@ -118,7 +118,7 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
     else if (*scope != "local") p.Add(*item.Find("scope"), FieldPath(field, "scope"), "expected local or national");
   }
   g.report_to = p.String(item, "reportTo", field, false).value_or("");
-  if (!g.report_to.empty() && !IsSafeLink(g.report_to)) {
+  if (!g.report_to.empty() && !IsReportLink(g.report_to)) {
     p.Add(*item.Find("reportTo"), FieldPath(field, "reportTo"), "expected a mailto: or http(s) URL");
   }
 }

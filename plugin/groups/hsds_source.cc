@@ -87,7 +87,7 @@ void ReadValuedAttribute(const JsonValue& attribute, std::string_view code, cons
     g.temporarily_closed = true;
     g.closed_until = until;
   } else if (code == kHsdsReportToTerm) {
-    g.report_to = ReadLink(attribute, "value", field, p);
+    g.report_to = ReadReportLink(attribute, "value", field, p);
   }
 }
 

@@ -106,7 +106,7 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     ReadCoordinates(m, "latitude", "longitude", field, p, g);
   }
   g.website = ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p);
-  g.report_to = ReadLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
+  g.report_to = ReadReportLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
   g.email = std::string(m.FindString("email").value_or(""));
   g.phone = std::string(m.FindString("phone").value_or(m.FindString("conference_phone").value_or("")));
   if (auto updated = m.FindString("updated"); updated && updated->size() >= 10) {

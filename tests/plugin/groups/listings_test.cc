@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(json_group_file_reads_and_writes_contact_points_and_attribu
     {"id": "b", "name": "B", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
      "kind": "contact-point"},
     {"id": "c", "name": "C", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
-     "closedUntil": "in December", "reportTo": "javascript:alert(1)", "access": "sometimes", "minAge": 0, "areas": ["4601"],
+     "closedUntil": "in December", "reportTo": "tel:+4712345678", "access": "sometimes", "minAge": 0, "areas": ["4601"],
      "scope": "global", "kind": "club"}
   ]})x", "groups.json", "region");
   BOOST_REQUIRE(!bad.ok());
@@ -209,6 +209,12 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
     }
   }
   BOOST_TEST((*read)[3].website == "https://meet.example/aa");
+  // A report link is http(s) or mailto: a tel: feedback_url is a problem and left out.
+  auto tel = ParseMeetingGuide(R"x([{"name": "T (syntetisk)", "slug": "t", "day": 1, "time": "19:00",
+    "postal_code": "5003", "city": "Bergen", "feedback_url": "tel:+4712345678"}])x", "feed.json", source);
+  BOOST_REQUIRE(!tel.ok());
+  BOOST_TEST(tel.status().message().find("[0].feedback_url: expected an http(s) or mailto URL") != std::string::npos,
+             tel.status().message());
   BOOST_TEST((*read)[4].phone == "+4712345678");
 }
 
