@@ -86,7 +86,7 @@ std::vector<Term> TermsOf(const Group& g) {
   if (g.format == Format::kDigital) terms.push_back({"online", "Meets online"});
   if (IsContactPoint(g)) terms.push_back({"contact-point", "Contact point: whom to contact to join or start a group"});
   if (g.access == Access::kOpen) terms.push_back({"open-group", "Open group: anyone may come"});
-  if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed group: the same members each time"});
+  if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed: not open to everyone (members only, or only those with the problem)"});
   if (g.wheelchair) terms.push_back({"wheelchair-accessible", "Wheelchair accessible"});
   if (g.national) terms.push_back({"national-service", "National service"});
   if (!g.closed_until.empty()) {

@@ -220,7 +220,7 @@ describe('the demo Bergen patient\'s card', () => {
     assert.equal(r.status, 200, r.text);
     const [patient, relatives] = r.json.cards;
     const detail = patient.detail;
-    assert.match(detail, /\*\*LINK Bergen og omegn: kontaktpunkt for selvhjelpsgrupper \(syntetisk\)\*\*: Selvhjelp Norge starter lukkede grupper her \(18\+\); kontakt /);
+    assert.match(detail, /\*\*LINK Bergen og omegn: kontaktpunkt for selvhjelpsgrupper \(syntetisk\)\*\*: Selvhjelp Norge hjelper den som vil bli med i eller starte en gruppe \(lukket, 18\+\); kontakt /);
     assert.match(detail, /\[Meld feil\]\(mailto:katalog@selvhjelp\.example\)/);
     const national = detail.indexOf('**Nasjonale tilbud');
     assert.ok(national > detail.indexOf('LINK Bergen og omegn'), 'national services after the local listings');

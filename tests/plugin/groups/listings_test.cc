@@ -257,6 +257,14 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   const Group closed = ClosedMeeting("m1", "2099-01-01");
   const std::vector<const Group*> groups = {&want, &closed, &national};
   BOOST_REQUIRE(WriteHsdsPackage(groups, &*geography, dir).ok());
+  {
+    // "Closed" is Meeting Guide's C (those with the problem) and Selvhjelp Norge's (members): the
+    // term says neither alone.
+    std::ifstream in(dir / "taxonomy_terms.csv");
+    std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(csv.find("closed-group,closed-group,\"Closed: not open to everyone (members only, or only those with the problem)\"") !=
+                   std::string::npos, csv);
+  }
   auto package = LoadHsdsPackage(dir, source);
   BOOST_REQUIRE_MESSAGE(package.ok(), package.status().message());
   BOOST_REQUIRE(package->size() == 3u);
