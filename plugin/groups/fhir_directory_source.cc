@@ -12,6 +12,7 @@
 #include "fhir/r4/fhir_id.h"
 #include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/healthcare_service.h"
 #include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
@@ -101,21 +102,44 @@ void ReadSchedule(const JsonValue& hs, const std::string& field, DataProblems& p
   }
 }
 
-// notAvailable (temporarily closed; during.end: the day it opens again) and our
-// listing-minimum-age and listing-report-to extensions. A malformed value is a problem (the
-// record is left out, as for any malformed element it needs).
-void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
-  if (const JsonValue* closed = hs.Find("notAvailable")) {
-    for (size_t i = 0; i < closed->items().size(); ++i) {
-      const JsonValue& period = closed->items()[i];
-      g.temporarily_closed = true;
-      if (const JsonValue* end = period.FindPath({"during", "end"})) {
-        std::string_view day = end->AsString().value_or("");
-        if (day.size() >= 10 && IsIsoDate(day.substr(0, 10))) g.closed_until = std::string(day.substr(0, 10));
-        else p.Add(*end, FieldPath(FieldPath(FieldPath(field, "notAvailable"), i), "during.end"), "expected a FHIR dateTime");
+// notAvailable: a closure is a `during` period (start and end of any precision, the end its last
+// unavailable moment); one with only a description ("not on public holidays") closes nothing. Of
+// several, the group keeps the one that is on today, else the next to come (a Group holds one);
+// those over are left. A malformed date is a problem (the record is left out).
+void ReadClosure(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* closed = hs.Find("notAvailable");
+  if (closed == nullptr) return;
+  const std::string today = TodayUtc();
+  // Orders closures: one on today ("") first, then those to come by their first day.
+  auto order = [&today](const std::string& from) { return from <= today ? std::string() : from; };
+  for (size_t i = 0; i < closed->items().size(); ++i) {
+    const JsonValue* during = closed->items()[i].Find("during");
+    if (during == nullptr) continue;
+    const std::string pfield = FieldPath(FieldPath(FieldPath(field, "notAvailable"), i), "during");
+    std::optional<std::string> from, until;
+    bool ok = true;
+    for (auto [key, day] : {std::pair{"start", &from}, std::pair{"end", &until}}) {
+      const JsonValue* value = during->Find(key);
+      if (value == nullptr) continue;
+      std::string_view text = value->AsString().value_or("");
+      *day = std::string_view(key) == "start" ? FirstDayOf(text) : DayAfterLastOf(text);
+      if (!*day) {
+        p.Add(*value, FieldPath(pfield, key), "expected a FHIR dateTime");
+        ok = false;
       }
     }
+    if (!ok || (!from && !until) || (until && *until <= today)) continue;  // malformed, empty or over
+    if (g.temporarily_closed && order(from.value_or("")) >= order(g.closed_from)) continue;
+    g.temporarily_closed = true;
+    g.closed_from = from.value_or("");
+    g.closed_until = until.value_or("");
   }
+}
+
+// Our listing-minimum-age and listing-report-to extensions. A malformed value is a problem (the
+// record is left out, as for any malformed element it needs).
+void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
+  ReadClosure(hs, field, p, g);
   if (const JsonValue* extensions = hs.Find("extension")) {
     for (size_t i = 0; i < extensions->items().size(); ++i) {
       const JsonValue& ext = extensions->items()[i];

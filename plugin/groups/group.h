@@ -57,9 +57,11 @@ struct Group {
   Access access = Access::kUnknown;
   int min_age = 0;          // the age limit (18 for Selvhjelp Norge's groups); 0: none given
   bool wheelchair = false;  // the place is wheelchair accessible (false: not said)
-  // Temporarily closed (no meetings for now), until `closed_until` (YYYY-MM-DD, the day it opens
-  // again) or, without a date, until the source says otherwise.
+  // Temporarily closed (no meetings), from `closed_from` (YYYY-MM-DD, the first day closed; empty:
+  // closed already) until `closed_until` (YYYY-MM-DD, the day it opens again) or, without that
+  // date, until the source says otherwise. A closure may lie ahead (a FHIR notAvailable period).
   bool temporarily_closed = false;
+  std::string closed_from;
   std::string closed_until;
   // A national service (a helpline, a national organisation's digital groups): for everyone,
   // shown after every local listing.
@@ -93,8 +95,8 @@ bool ServesRelatives(const Group& g);
 bool IsDigital(const Group& g);
 bool MeetsInPerson(const Group& g);
 bool IsContactPoint(const Group& g);
-// True when `g` is temporarily closed on `today` (YYYY-MM-DD): closed without a date, or before
-// its closed_until.
+// True when `g` is temporarily closed on `today` (YYYY-MM-DD): on or after its closed_from (when
+// it has one) and before its closed_until (when it has one).
 bool IsClosedOn(const Group& g, std::string_view today);
 // True for a calendar date written YYYY-MM-DD (month 01-12, day 01-31).
 bool IsIsoDate(std::string_view date);

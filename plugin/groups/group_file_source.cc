@@ -108,6 +108,11 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
   g.min_age = static_cast<int>(p.Int(item, "minAge", field, false, 1, 120).value_or(0));
   g.wheelchair = p.Bool(item, "wheelchair", field).value_or(false);
   g.temporarily_closed = p.Bool(item, "temporarilyClosed", field).value_or(false);
+  if (auto from = p.String(item, "closedFrom", field, false)) {
+    if (!IsIsoDate(*from)) p.Add(*item.Find("closedFrom"), FieldPath(field, "closedFrom"), "expected a date, YYYY-MM-DD");
+    g.closed_from = *from;
+    g.temporarily_closed = true;
+  }
   if (auto until = p.String(item, "closedUntil", field, false)) {
     if (!IsIsoDate(*until)) p.Add(*item.Find("closedUntil"), FieldPath(field, "closedUntil"), "expected a date, YYYY-MM-DD");
     g.closed_until = *until;
@@ -132,7 +137,7 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   p.RejectUnknown(item, field, {"id", "name", "organisation", "organisationNumber", "themes", "audience", "twelveStep",
                                 "format", "languages", "meetings", "address", "phone", "email",
                                 "website", "lastConfirmed", "synthetic", "kind", "areas", "access", "minAge",
-                                "wheelchair", "temporarilyClosed", "closedUntil", "scope", "reportTo"});
+                                "wheelchair", "temporarilyClosed", "closedFrom", "closedUntil", "scope", "reportTo"});
   Group g;
   g.source = source;
   size_t before = p.lines().size();
@@ -245,6 +250,7 @@ void WriteListingAttributes(fhir::JsonStreamWriter& w, const Group& g) {
     w.Key("temporarilyClosed");
     w.Bool(true);
   }
+  if (!g.closed_from.empty()) w.Member("closedFrom", g.closed_from);
   if (!g.closed_until.empty()) w.Member("closedUntil", g.closed_until);
   if (g.national) w.Member("scope", "national");
   if (!g.report_to.empty()) w.Member("reportTo", g.report_to);

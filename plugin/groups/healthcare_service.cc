@@ -6,6 +6,7 @@
 #include "fhir/r4/coding.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/vocabulary.h"
+#include "plugin/groups/closure_period.h"
 
 namespace selvhjelp::plugin {
 
@@ -187,7 +188,15 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
   if (g.temporarily_closed) {
     JsonValue& closed = hs.Set("notAvailable", JsonValue::Array()).Append(JsonValue::Object());
     closed.Set("description", "Temporarily closed");
-    if (!g.closed_until.empty()) closed.Set("during", JsonValue::Object()).Set("end", g.closed_until);
+    // Period.end is the last unavailable moment: the day before it opens again. A closure without
+    // either date is written from the day the source last confirmed it (today when unknown): a
+    // notAvailable without `during` closes nothing.
+    JsonValue& during = closed.Set("during", JsonValue::Object());
+    const std::optional<std::string> last = DayBefore(g.closed_until);
+    std::string from = g.closed_from;
+    if (from.empty() && !last) from = confirmation.at > 0 ? fhir::IsoInstant(confirmation.at).substr(0, 10) : TodayUtc();
+    if (!from.empty()) during.Set("start", from);
+    if (last) during.Set("end", *last);
   }
   auto extension = [&hs](std::string_view url) -> JsonValue& {
     JsonValue* list = hs.MutableFind("extension");

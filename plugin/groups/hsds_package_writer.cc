@@ -6,6 +6,7 @@
 
 #include "fhir/json/json_writer.h"
 #include "plugin/csv/csv_cell.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/hsds_package.h"
 #include "plugin/groups/hsds_tables.h"
 #include "plugin/groups/stable_uuid.h"
@@ -89,7 +90,7 @@ std::vector<Term> TermsOf(const Group& g) {
   if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed: not open to everyone (members only, or only those with the problem)"});
   if (g.wheelchair) terms.push_back({"wheelchair-accessible", "Wheelchair accessible"});
   if (g.national) terms.push_back({"national-service", "National service"});
-  if (!g.closed_until.empty()) {
+  if (IsClosedOn(g, TodayUtc()) && !g.closed_until.empty()) {
     terms.push_back({std::string(kHsdsClosedUntilTerm), "Temporarily closed until the date in the value", g.closed_until});
   }
   if (!g.report_to.empty()) {
@@ -108,7 +109,7 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
     rows["organization"].push_back({organization, g.organisation, g.organisation});
   }
   rows["service"].push_back({service, organization, g.name, g.name, g.website, g.email,
-                             g.temporarily_closed ? "temporarily closed" : "active", g.last_confirmed,
+                             IsClosedOn(g, TodayUtc()) ? "temporarily closed" : "active", g.last_confirmed,
                              g.min_age > 0 ? std::to_string(g.min_age) : ""});
   if (MeetsInPerson(g)) {
     const std::string location = RowId("location", g);

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "fhir/json/json_reader.h"
 #include "mappings/category_map.h"
 #include "mappings/geography.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_directory.h"
@@ -76,6 +78,7 @@ void CheckSameListing(const Group& got, const Group& want, const std::string& wh
     BOOST_TEST(got.min_age == want.min_age);
     BOOST_TEST(got.wheelchair == want.wheelchair);
     BOOST_TEST(got.temporarily_closed == want.temporarily_closed);
+    BOOST_TEST(got.closed_from == want.closed_from);
     BOOST_TEST(got.closed_until == want.closed_until);
     BOOST_TEST(got.national == want.national);
     BOOST_TEST(got.report_to == want.report_to);
@@ -286,7 +289,8 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   national.min_age = 0;
   national.wheelchair = false;
   Group link = LinkCentre();
-  link.temporarily_closed = true;  // closed without a date
+  link.temporarily_closed = true;  // closed from a day, without a day it opens again
+  link.closed_from = "2026-11-01";
   const std::vector<Group> groups = {link, ClosedMeeting("m1", "2099-01-01"), national};
   std::vector<const Group*> pointers;
   for (const Group& g : groups) pointers.push_back(&g);
@@ -294,10 +298,71 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   const fhir::JsonValue& first = *bundle.Find("entry")->items()[0].Find("resource");
   BOOST_TEST(first.Find("availableTime") == nullptr);  // a contact point has no schedule
   BOOST_TEST(*first.FindPath({"notAvailable"})->items()[0].FindString("description") == "Temporarily closed");
+  BOOST_TEST(*first.FindPath({"notAvailable"})->items()[0].FindPath({"during", "start"})->AsString() == "2026-11-01");
+  // Period.end is the last unavailable moment: the day before the one it opens again.
+  const fhir::JsonValue& second = *bundle.Find("entry")->items()[1].Find("resource");
+  BOOST_TEST(*second.FindPath({"notAvailable"})->items()[0].FindPath({"during", "end"})->AsString() == "2098-12-31");
   auto read = GroupsFromFhirBundle(bundle, "region", nullptr);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
   BOOST_REQUIRE(read->groups.size() == 3u);
   for (size_t i = 0; i < groups.size(); ++i) CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+}
+
+BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
+  BOOST_TEST(*FirstDayOf("2098") == "2098-01-01");
+  BOOST_TEST(*FirstDayOf("2098-12") == "2098-12-01");
+  BOOST_TEST(*FirstDayOf("2098-12-10T18:00:00+01:00") == "2098-12-10");
+  BOOST_TEST(*DayAfterLastOf("2098") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2024-02") == "2024-03-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12-31") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12-10T12:00:00Z") == "2098-12-11");
+  BOOST_TEST(*DayBefore("2024-03-01") == "2024-02-29");
+  for (const char* bad : {"", "in December", "2098-13", "2098-02-30", "2098-12-10T18:00", "209"}) {
+    BOOST_TEST(!FirstDayOf(bad), bad);
+    BOOST_TEST(!DayAfterLastOf(bad), bad);
+  }
+
+  // One service per case: a description only, a closure ahead, partial dates, an open-ended
+  // closure on now, one over, and of several the one on now.
+  auto service = [](const std::string& id, const std::string& not_available) {
+    return R"({"resource": {"resourceType": "HealthcareService", "id": ")" + id + R"(", "name": ")" + id +
+           R"(", "notAvailable": )" + not_available + "}}";
+  };
+  const std::string bundle_text = R"({"resourceType": "Bundle", "type": "searchset", "entry": [)" +
+      service("holidays", R"([{"description": "Not on public holidays"}])") + "," +
+      service("ahead", R"([{"description": "Closed", "during": {"start": "2099-01-01"}}])") + "," +
+      service("partial", R"([{"description": "Closed", "during": {"start": "2000", "end": "2098-12"}}])") + "," +
+      service("open-ended", R"([{"description": "Closed", "during": {"start": "2000-01-01"}}])") + "," +
+      service("over", R"([{"description": "Closed", "during": {"start": "2000-01-01", "end": "2000-02-01"}}])") + "," +
+      service("several", R"([{"description": "Later", "during": {"start": "2099-03-01", "end": "2099-03-10"}},
+                             {"description": "Now", "during": {"end": "2098-06-30T12:00:00+02:00"}},
+                             {"description": "Soon", "during": {"start": "2099-02-01"}}])") + "]}";
+  auto bundle = fhir::ParseJson(bundle_text);
+  BOOST_REQUIRE_MESSAGE(bundle.ok(), bundle.status().message());
+  auto read = GroupsFromFhirBundle(*bundle, "region", nullptr);
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE_MESSAGE(read->groups.size() == 6u, read->rejected.size() ? read->rejected[0] : "");
+  const std::string today = TodayUtc();
+  std::map<std::string, const Group*> by_id;
+  for (const Group& g : read->groups) by_id[g.id] = &g;
+  BOOST_TEST(!by_id["holidays"]->temporarily_closed);
+  BOOST_TEST(by_id["ahead"]->closed_from == "2099-01-01");
+  BOOST_TEST(!IsClosedOn(*by_id["ahead"], today));  // not hidden now
+  BOOST_TEST(IsClosedOn(*by_id["ahead"], "2099-01-01"));
+  BOOST_TEST(by_id["partial"]->closed_from == "2000-01-01");
+  BOOST_TEST(by_id["partial"]->closed_until == "2099-01-01");  // December 2098 is closed, all of it
+  BOOST_TEST(IsClosedOn(*by_id["partial"], today));
+  BOOST_TEST(IsClosedOn(*by_id["open-ended"], today));
+  BOOST_TEST(!by_id["over"]->temporarily_closed);
+  BOOST_TEST(by_id["several"]->closed_until == "2098-07-01");
+  BOOST_TEST(by_id["several"]->closed_from.empty());
+
+  // A closure without dates is written from a day (here today), so a reader sees it on now.
+  Group undated = ClosedMeeting("undated", "");
+  fhir::JsonValue hs = ToHealthcareService(undated);
+  BOOST_TEST(*hs.FindPath({"notAvailable"})->items()[0].FindPath({"during", "start"})->AsString() == today);
+  BOOST_TEST(hs.FindPath({"notAvailable"})->items()[0].FindPath({"during", "end"}) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(directory_shows_national_services_last_skips_closed_groups_and_covers_contact_point_areas) {
