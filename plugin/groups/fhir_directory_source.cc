@@ -39,6 +39,18 @@ std::vector<std::string> CodesIn(const JsonValue* concepts, std::string_view sys
   return codes;
 }
 
+// The municipality code on a Location's address (no-basis's extension on address.district).
+std::string MunicipalityOf(const JsonValue& location) {
+  std::string municipality;
+  if (const JsonValue* extensions = location.FindPath({"address", "_district", "extension"})) {
+    for (const JsonValue& ext : extensions->items()) {
+      if (ext.FindString("url") != vocabulary::kMunicipalityExtension) continue;
+      if (auto code = ext.FindPath({"valueCoding", "code"})) municipality = std::string(code->AsString().value_or(""));
+    }
+  }
+  return municipality;
+}
+
 void ReadPlace(const JsonValue& location, const std::string& field, DataProblems& p, Group& g) {
   if (const JsonValue* address = location.Find("address")) {
     if (const JsonValue* lines = address->Find("line"); lines && !lines->items().empty()) {
@@ -46,12 +58,7 @@ void ReadPlace(const JsonValue& location, const std::string& field, DataProblems
     }
     g.address.city = std::string(address->FindString("city").value_or(""));
     g.address.postal_code = std::string(address->FindString("postalCode").value_or(""));
-    if (const JsonValue* extensions = address->FindPath({"_district", "extension"})) {
-      for (const JsonValue& ext : extensions->items()) {
-        if (ext.FindString("url") != vocabulary::kMunicipalityExtension) continue;
-        if (auto code = ext.FindPath({"valueCoding", "code"})) g.address.municipality = std::string(code->AsString().value_or(""));
-      }
-    }
+    g.address.municipality = MunicipalityOf(location);
   }
   if (const JsonValue* position = location.Find("position")) {
     ReadCoordinates(*position, "latitude", "longitude", FieldPath(field, "position"), p, g);
@@ -169,6 +176,42 @@ void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categorie
   }
 }
 
+// The Location a Reference names: contained ("#id") or included in the bundle; nullptr if neither.
+const JsonValue* ReferencedLocation(const JsonValue& hs, const JsonValue& reference,
+                                    const std::map<std::string, const JsonValue*>& included) {
+  std::string ref(reference.FindString("reference").value_or(""));
+  if (ref.rfind('#', 0) == 0) {
+    if (const JsonValue* contained = hs.Find("contained")) {
+      for (const JsonValue& c : contained->items()) {
+        if (c.FindString("id") == std::string_view(ref).substr(1)) return &c;
+      }
+    }
+    return nullptr;
+  }
+  auto it = included.find(ref);
+  return it == included.end() ? nullptr : it->second;
+}
+
+// coverageArea: the municipalities a contact point covers beside its address's (Group::areas),
+// each a Location with a municipality code; an area we cannot resolve to one is left out.
+void ReadCoverageAreas(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
+                       const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* coverage = hs.Find("coverageArea");
+  if (coverage == nullptr) return;
+  for (size_t i = 0; i < coverage->items().size(); ++i) {
+    const JsonValue* area = ReferencedLocation(hs, coverage->items()[i], included);
+    if (area == nullptr) continue;
+    const std::string municipality = MunicipalityOf(*area);
+    if (municipality.empty()) continue;
+    if (!mappings::IsDigits(municipality, 4)) {
+      p.Add(coverage->items()[i], FieldPath(FieldPath(field, "coverageArea"), i), "expected a 4-digit municipality number");
+    } else if (municipality != g.address.municipality &&
+               std::find(g.areas.begin(), g.areas.end(), municipality) == g.areas.end()) {
+      g.areas.push_back(municipality);
+    }
+  }
+}
+
 // The group of one HealthcareService; nullopt, with its problems in `p`, when an element it needs
 // is malformed. An unsafe link is left out (and reported) without rejecting the service.
 std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
@@ -222,19 +265,11 @@ std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<s
     }
   }
   if (const JsonValue* locations = hs.Find("location"); locations && !locations->items().empty()) {
-    std::string ref(locations->items()[0].FindString("reference").value_or(""));
-    const JsonValue* place = nullptr;
-    if (ref.rfind('#', 0) == 0) {
-      if (const JsonValue* contained = hs.Find("contained")) {
-        for (const JsonValue& c : contained->items()) {
-          if (c.FindString("id") == std::string_view(ref).substr(1)) place = &c;
-        }
-      }
-    } else if (auto it = included.find(ref); it != included.end()) {
-      place = it->second;
+    if (const JsonValue* place = ReferencedLocation(hs, locations->items()[0], included)) {
+      ReadPlace(*place, FieldPath(field, "location[0]"), p, g);
     }
-    if (place) ReadPlace(*place, FieldPath(field, "location[0]"), p, g);
   }
+  ReadCoverageAreas(hs, included, field, p, g);
   ReadSchedule(hs, field, p, g);
   if (categories != nullptr) ApplyCategories(hs, *categories, g);
   if (p.lines().size() != before) return std::nullopt;

@@ -132,6 +132,13 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
     rows["language"].push_back({RowId("language", g, language), service, language});
   }
   if (!g.phone.empty()) rows["phone"].push_back({RowId("phone", g), service, g.phone});
+  // A contact point's other municipalities: a service area each, named by the municipality's name
+  // (its number when the geography tables lack it), which the import resolves either way.
+  for (const std::string& area : g.areas) {
+    std::optional<std::string> name = geography != nullptr ? geography->MunicipalityName(area) : std::nullopt;
+    rows["service_area"].push_back({RowId("service_area", g, area), service, name.value_or(area),
+                                    "Municipality " + area + " (kommunenummer)"});
+  }
   for (const Term& term : TermsOf(g)) {
     const std::string term_id = Uuid5(kIdNamespace, "taxonomy_term\x1f" + term.code);
     if (terms.insert(term_id).second) rows["taxonomy_term"].push_back({term_id, term.code, term.code, term.description});

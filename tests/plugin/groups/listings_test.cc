@@ -258,7 +258,9 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   national.national = true;
   national.wheelchair = false;
   const Group closed = ClosedMeeting("m1", "2099-01-01");
-  const std::vector<const Group*> groups = {&want, &closed, &national};
+  Group covering = want;  // and the municipalities it covers: service areas
+  covering.areas = {"4624", "4627"};
+  const std::vector<const Group*> groups = {&covering, &closed, &national};
   BOOST_REQUIRE(WriteHsdsPackage(groups, &*geography, dir).ok());
   {
     // "Closed" is Meeting Guide's C (those with the problem) and Selvhjelp Norge's (members): the
@@ -275,6 +277,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
     auto it = std::find_if(package->begin(), package->end(), [&](const Group& r) { return r.name == g->name; });
     BOOST_REQUIRE(it != package->end());
     CheckSameListing(*it, *g, "hsds package " + g->id);
+    BOOST_TEST(it->areas == g->areas, g->id);
   }
   fs::remove_all(dir);
 }
@@ -291,6 +294,7 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   Group link = LinkCentre();
   link.temporarily_closed = true;  // closed from a day, without a day it opens again
   link.closed_from = "2026-11-01";
+  link.areas = {"4624", "4627"};  // coverageArea
   const std::vector<Group> groups = {link, ClosedMeeting("m1", "2099-01-01"), national};
   std::vector<const Group*> pointers;
   for (const Group& g : groups) pointers.push_back(&g);
@@ -305,7 +309,10 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   auto read = GroupsFromFhirBundle(bundle, "region", nullptr);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
   BOOST_REQUIRE(read->groups.size() == 3u);
-  for (size_t i = 0; i < groups.size(); ++i) CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+  for (size_t i = 0; i < groups.size(); ++i) {
+    CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+    BOOST_TEST(read->groups[i].areas == groups[i].areas, i);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
