@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
   BOOST_REQUIRE_MESSAGE(bundle.ok(), bundle.status().message());
   auto read = GroupsFromFhirBundle(*bundle, "region", nullptr);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
-  BOOST_REQUIRE_MESSAGE(read->groups.size() == 6u, read->rejected.size() ? read->rejected[0] : "");
+  BOOST_REQUIRE_MESSAGE(read->groups.size() == 6u, (read->rejected.empty() ? std::string() : read->rejected[0]));
   const std::string today = TodayUtc();
   std::map<std::string, const Group*> by_id;
   for (const Group& g : read->groups) by_id[g.id] = &g;
