@@ -84,11 +84,10 @@ void AppendLinkTarget(std::string& md, std::string_view url) {
   }
 }
 
-// What people choose by, compactly: ", closed, 18+, wheelchair access, language: en" (without
-// open/closed when `with_access` is false: the line has said it already).
+// What people choose by, compactly: ", closed, 18+, wheelchair access, language: en".
 void AppendAttributes(std::string& line, const Group& g, const std::string& language,
-                      const mappings::TextCatalog& texts, bool with_access = true) {
-  if (with_access && g.access != Access::kUnknown) line += ", " + texts.Get(language, g.access == Access::kOpen ? "group.open" : "group.closed");
+                      const mappings::TextCatalog& texts) {
+  if (g.access != Access::kUnknown) line += ", " + texts.Get(language, g.access == Access::kOpen ? "group.open" : "group.closed");
   if (g.min_age > 0) line += ", " + std::to_string(g.min_age) + "+";
   if (g.wheelchair) line += ", " + texts.Get(language, "group.wheelchair");
   const bool only_norwegian = std::all_of(g.languages.begin(), g.languages.end(),
@@ -109,11 +108,12 @@ std::string GroupLine(const Group& g, const std::string& language, const mapping
       if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
     }
   } else if (IsContactPoint(g)) {
-    // Worded for the clinician: who starts groups here and how to reach them (no schedule).
-    line += ": " + texts.Get(language, g.access == Access::kClosed ? "contactPoint.closed" : "contactPoint.open",
-                             {{"organisation", EscapeMarkdown(g.organisation)}});
+    // Worded for the clinician: who helps people join or start a group, and how to reach them (no
+    // schedule). One wording for every organisation: "closed" means members only for Selvhjelp
+    // Norge but "for those with the problem" for AA (Meeting Guide C), so it is an attribute here.
+    line += ": " + texts.Get(language, "contactPoint.line", {{"organisation", EscapeMarkdown(g.organisation)}});
     std::string attributes;
-    AppendAttributes(attributes, g, language, texts, /*with_access=*/g.access != Access::kClosed);
+    AppendAttributes(attributes, g, language, texts);
     if (!attributes.empty()) line += " (" + attributes.substr(2) + ")";
     line += "; " + texts.Get(language, "contactPoint.contact");
     for (const std::string* contact : {&g.phone, &g.email, &g.website}) {

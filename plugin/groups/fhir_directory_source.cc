@@ -12,6 +12,7 @@
 #include "fhir/r4/fhir_id.h"
 #include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/healthcare_service.h"
 #include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
@@ -38,6 +39,18 @@ std::vector<std::string> CodesIn(const JsonValue* concepts, std::string_view sys
   return codes;
 }
 
+// The municipality code on a Location's address (no-basis's extension on address.district).
+std::string MunicipalityOf(const JsonValue& location) {
+  std::string municipality;
+  if (const JsonValue* extensions = location.FindPath({"address", "_district", "extension"})) {
+    for (const JsonValue& ext : extensions->items()) {
+      if (ext.FindString("url") != vocabulary::kMunicipalityExtension) continue;
+      if (auto code = ext.FindPath({"valueCoding", "code"})) municipality = std::string(code->AsString().value_or(""));
+    }
+  }
+  return municipality;
+}
+
 void ReadPlace(const JsonValue& location, const std::string& field, DataProblems& p, Group& g) {
   if (const JsonValue* address = location.Find("address")) {
     if (const JsonValue* lines = address->Find("line"); lines && !lines->items().empty()) {
@@ -45,12 +58,7 @@ void ReadPlace(const JsonValue& location, const std::string& field, DataProblems
     }
     g.address.city = std::string(address->FindString("city").value_or(""));
     g.address.postal_code = std::string(address->FindString("postalCode").value_or(""));
-    if (const JsonValue* extensions = address->FindPath({"_district", "extension"})) {
-      for (const JsonValue& ext : extensions->items()) {
-        if (ext.FindString("url") != vocabulary::kMunicipalityExtension) continue;
-        if (auto code = ext.FindPath({"valueCoding", "code"})) g.address.municipality = std::string(code->AsString().value_or(""));
-      }
-    }
+    g.address.municipality = MunicipalityOf(location);
   }
   if (const JsonValue* position = location.Find("position")) {
     ReadCoordinates(*position, "latitude", "longitude", FieldPath(field, "position"), p, g);
@@ -101,21 +109,44 @@ void ReadSchedule(const JsonValue& hs, const std::string& field, DataProblems& p
   }
 }
 
-// notAvailable (temporarily closed; during.end: the day it opens again) and our
-// listing-minimum-age and listing-report-to extensions. A malformed value is a problem (the
-// record is left out, as for any malformed element it needs).
-void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
-  if (const JsonValue* closed = hs.Find("notAvailable")) {
-    for (size_t i = 0; i < closed->items().size(); ++i) {
-      const JsonValue& period = closed->items()[i];
-      g.temporarily_closed = true;
-      if (const JsonValue* end = period.FindPath({"during", "end"})) {
-        std::string_view day = end->AsString().value_or("");
-        if (day.size() >= 10 && IsIsoDate(day.substr(0, 10))) g.closed_until = std::string(day.substr(0, 10));
-        else p.Add(*end, FieldPath(FieldPath(FieldPath(field, "notAvailable"), i), "during.end"), "expected a FHIR dateTime");
+// notAvailable: a closure is a `during` period (start and end of any precision, the end its last
+// unavailable moment); one with only a description ("not on public holidays") closes nothing. Of
+// several, the group keeps the one that is on today, else the next to come (a Group holds one);
+// those over are left. A malformed date is a problem (the record is left out).
+void ReadClosure(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* closed = hs.Find("notAvailable");
+  if (closed == nullptr) return;
+  const std::string today = TodayUtc();
+  // Orders closures: one on today ("") first, then those to come by their first day.
+  auto order = [&today](const std::string& from) { return from <= today ? std::string() : from; };
+  for (size_t i = 0; i < closed->items().size(); ++i) {
+    const JsonValue* during = closed->items()[i].Find("during");
+    if (during == nullptr) continue;
+    const std::string pfield = FieldPath(FieldPath(FieldPath(field, "notAvailable"), i), "during");
+    std::optional<std::string> from, until;
+    bool ok = true;
+    for (auto [key, day] : {std::pair{"start", &from}, std::pair{"end", &until}}) {
+      const JsonValue* value = during->Find(key);
+      if (value == nullptr) continue;
+      std::string_view text = value->AsString().value_or("");
+      *day = std::string_view(key) == "start" ? FirstDayOf(text) : DayAfterLastOf(text);
+      if (!*day) {
+        p.Add(*value, FieldPath(pfield, key), "expected a FHIR dateTime");
+        ok = false;
       }
     }
+    if (!ok || (!from && !until) || (until && *until <= today)) continue;  // malformed, empty or over
+    if (g.temporarily_closed && order(from.value_or("")) >= order(g.closed_from)) continue;
+    g.temporarily_closed = true;
+    g.closed_from = from.value_or("");
+    g.closed_until = until.value_or("");
   }
+}
+
+// Our listing-minimum-age and listing-report-to extensions. A malformed value is a problem (the
+// record is left out, as for any malformed element it needs).
+void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataProblems& p, Group& g) {
+  ReadClosure(hs, field, p, g);
   if (const JsonValue* extensions = hs.Find("extension")) {
     for (size_t i = 0; i < extensions->items().size(); ++i) {
       const JsonValue& ext = extensions->items()[i];
@@ -125,7 +156,7 @@ void ReadListingExtensions(const JsonValue& hs, const std::string& field, DataPr
         if (years && *years >= 1 && *years <= 120) g.min_age = static_cast<int>(*years);
         else p.Add(ext, FieldPath(efield, "valueUnsignedInt"), "expected an age in years, 1 to 120");
       } else if (ext.FindString("url") == kListingReportToExtension) {
-        g.report_to = ReadLink(ext, "valueUrl", efield, p);
+        g.report_to = ReadReportLink(ext, "valueUrl", efield, p);
       }
     }
   }
@@ -141,6 +172,42 @@ void ApplyCategories(const JsonValue& hs, const mappings::CategoryMap& categorie
       for (const fhir::Coding& c : fhir::CodingsOf(concept_json)) {
         if (const mappings::CategoryMeaning* meaning = categories.Find(c.system + "|" + c.code)) ApplyCategory(*meaning, g);
       }
+    }
+  }
+}
+
+// The Location a Reference names: contained ("#id") or included in the bundle; nullptr if neither.
+const JsonValue* ReferencedLocation(const JsonValue& hs, const JsonValue& reference,
+                                    const std::map<std::string, const JsonValue*>& included) {
+  std::string ref(reference.FindString("reference").value_or(""));
+  if (ref.rfind('#', 0) == 0) {
+    if (const JsonValue* contained = hs.Find("contained")) {
+      for (const JsonValue& c : contained->items()) {
+        if (c.FindString("id") == std::string_view(ref).substr(1)) return &c;
+      }
+    }
+    return nullptr;
+  }
+  auto it = included.find(ref);
+  return it == included.end() ? nullptr : it->second;
+}
+
+// coverageArea: the municipalities a contact point covers beside its address's (Group::areas),
+// each a Location with a municipality code; an area we cannot resolve to one is left out.
+void ReadCoverageAreas(const JsonValue& hs, const std::map<std::string, const JsonValue*>& included,
+                       const std::string& field, DataProblems& p, Group& g) {
+  const JsonValue* coverage = hs.Find("coverageArea");
+  if (coverage == nullptr) return;
+  for (size_t i = 0; i < coverage->items().size(); ++i) {
+    const JsonValue* area = ReferencedLocation(hs, coverage->items()[i], included);
+    if (area == nullptr) continue;
+    const std::string municipality = MunicipalityOf(*area);
+    if (municipality.empty()) continue;
+    if (!mappings::IsDigits(municipality, 4)) {
+      p.Add(coverage->items()[i], FieldPath(FieldPath(field, "coverageArea"), i), "expected a 4-digit municipality number");
+    } else if (municipality != g.address.municipality &&
+               std::find(g.areas.begin(), g.areas.end(), municipality) == g.areas.end()) {
+      g.areas.push_back(municipality);
     }
   }
 }
@@ -198,19 +265,11 @@ std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<s
     }
   }
   if (const JsonValue* locations = hs.Find("location"); locations && !locations->items().empty()) {
-    std::string ref(locations->items()[0].FindString("reference").value_or(""));
-    const JsonValue* place = nullptr;
-    if (ref.rfind('#', 0) == 0) {
-      if (const JsonValue* contained = hs.Find("contained")) {
-        for (const JsonValue& c : contained->items()) {
-          if (c.FindString("id") == std::string_view(ref).substr(1)) place = &c;
-        }
-      }
-    } else if (auto it = included.find(ref); it != included.end()) {
-      place = it->second;
+    if (const JsonValue* place = ReferencedLocation(hs, locations->items()[0], included)) {
+      ReadPlace(*place, FieldPath(field, "location[0]"), p, g);
     }
-    if (place) ReadPlace(*place, FieldPath(field, "location[0]"), p, g);
   }
+  ReadCoverageAreas(hs, included, field, p, g);
   ReadSchedule(hs, field, p, g);
   if (categories != nullptr) ApplyCategories(hs, *categories, g);
   if (p.lines().size() != before) return std::nullopt;

@@ -56,6 +56,13 @@ bool IsSafeLink(std::string_view url) {
   return (scheme == "mailto" || scheme == "tel") && !rest.empty();
 }
 
+bool IsReportLink(std::string_view url) {
+  if (!IsSafeLink(url)) return false;
+  std::string scheme;
+  for (char c : url.substr(0, url.find(':'))) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return scheme != "tel";
+}
+
 bool IsLatitude(double degrees) { return std::isfinite(degrees) && degrees >= -90 && degrees <= 90; }
 bool IsLongitude(double degrees) { return std::isfinite(degrees) && degrees >= -180 && degrees <= 180; }
 
@@ -66,7 +73,8 @@ bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
 bool IsContactPoint(const Group& g) { return g.kind == ListingKind::kContactPoint; }
 
 bool IsClosedOn(const Group& g, std::string_view today) {
-  return g.temporarily_closed && (g.closed_until.empty() || today < std::string_view(g.closed_until));
+  return g.temporarily_closed && (g.closed_from.empty() || std::string_view(g.closed_from) <= today) &&
+         (g.closed_until.empty() || today < std::string_view(g.closed_until));
 }
 
 bool IsIsoDate(std::string_view d) {

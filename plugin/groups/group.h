@@ -57,9 +57,11 @@ struct Group {
   Access access = Access::kUnknown;
   int min_age = 0;          // the age limit (18 for Selvhjelp Norge's groups); 0: none given
   bool wheelchair = false;  // the place is wheelchair accessible (false: not said)
-  // Temporarily closed (no meetings for now), until `closed_until` (YYYY-MM-DD, the day it opens
-  // again) or, without a date, until the source says otherwise.
+  // Temporarily closed (no meetings), from `closed_from` (YYYY-MM-DD, the first day closed; empty:
+  // closed already) until `closed_until` (YYYY-MM-DD, the day it opens again) or, without that
+  // date, until the source says otherwise. A closure may lie ahead (a FHIR notAvailable period).
   bool temporarily_closed = false;
+  std::string closed_from;
   std::string closed_until;
   // A national service (a helpline, a national organisation's digital groups): for everyone,
   // shown after every local listing.
@@ -81,6 +83,9 @@ std::optional<int> DurationMinutes(std::string_view iso);
 // True for a link that may be republished: an absolute http, https, mailto or tel URL (scheme in
 // any case) without spaces or control characters. javascript:, data: and the like are false.
 bool IsSafeLink(std::string_view url);
+// True for a place to report wrong information (Group::report_to): a safe link that is http,
+// https or mailto. tel: is not one: the card, the app and the exports show only these.
+bool IsReportLink(std::string_view url);
 // True for degrees of latitude (-90 to 90) and longitude (-180 to 180).
 bool IsLatitude(double degrees);
 bool IsLongitude(double degrees);
@@ -90,8 +95,8 @@ bool ServesRelatives(const Group& g);
 bool IsDigital(const Group& g);
 bool MeetsInPerson(const Group& g);
 bool IsContactPoint(const Group& g);
-// True when `g` is temporarily closed on `today` (YYYY-MM-DD): closed without a date, or before
-// its closed_until.
+// True when `g` is temporarily closed on `today` (YYYY-MM-DD): on or after its closed_from (when
+// it has one) and before its closed_until (when it has one).
 bool IsClosedOn(const Group& g, std::string_view today);
 // True for a calendar date written YYYY-MM-DD (month 01-12, day 01-31).
 bool IsIsoDate(std::string_view date);

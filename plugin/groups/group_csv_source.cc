@@ -20,7 +20,7 @@ constexpr const char* kColumns[] = {
     "id", "name", "organisation", "themes", "audience", "twelve_step", "format", "languages",
     "rrule", "start_time", "duration", "address_line", "municipality", "postal_code", "city",
     "latitude", "longitude", "phone", "email", "website", "last_confirmed", "synthetic", "kind", "areas",
-    "access", "min_age", "wheelchair", "temporarily_closed", "closed_until", "scope", "report_to"};
+    "access", "min_age", "wheelchair", "temporarily_closed", "closed_from", "closed_until", "scope", "report_to"};
 constexpr const char* kRequired[] = {"id", "name", "organisation", "themes", "audience", "format"};
 
 JsonValue At(JsonValue value, int line) {
@@ -67,7 +67,7 @@ JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
   if (!cell("twelve_step").empty()) g.Set("twelveStep", Flag(cell("twelve_step"), line));
   if (!cell("synthetic").empty()) g.Set("synthetic", Flag(cell("synthetic"), line));
   for (const auto& [column, key] : {std::pair<const char*, const char*>{"kind", "kind"}, {"access", "access"},
-                                    {"closed_until", "closedUntil"}, {"scope", "scope"}, {"report_to", "reportTo"}}) {
+                                    {"closed_from", "closedFrom"}, {"closed_until", "closedUntil"}, {"scope", "scope"}, {"report_to", "reportTo"}}) {
     if (!cell(column).empty()) g.Set(key, At(JsonValue::String(cell(column)), line));
   }
   if (!cell("areas").empty()) g.Set("areas", List(cell("areas"), line));

@@ -89,10 +89,14 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
       p.Add(item, FieldPath(field, "phone"), "a contact point needs a phone, email or website to contact");
     }
   }
-  g.areas = p.Strings(item, "areas", field, false);
-  for (size_t i = 0; i < g.areas.size(); ++i) {
-    if (!mappings::IsDigits(g.areas[i], 4)) {
-      p.Add(item.Find("areas")->items()[i], FieldPath(FieldPath(field, "areas"), i), "expected a 4-digit municipality number");
+  g.areas = p.Strings(item, "areas", field, false);  // a non-string element is a problem there
+  if (const JsonValue* areas = item.Find("areas"); areas && areas->is_array()) {
+    // By the element's own index: Strings leaves out the elements that are not strings.
+    for (size_t i = 0; i < areas->items().size(); ++i) {
+      std::optional<std::string_view> area = areas->items()[i].AsString();
+      if (area && !mappings::IsDigits(*area, 4)) {
+        p.Add(areas->items()[i], FieldPath(FieldPath(field, "areas"), i), "expected a 4-digit municipality number");
+      }
     }
   }
   if (!g.areas.empty() && !IsContactPoint(g)) p.Add(*item.Find("areas"), FieldPath(field, "areas"), "only a contact point covers areas");
@@ -104,6 +108,11 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
   g.min_age = static_cast<int>(p.Int(item, "minAge", field, false, 1, 120).value_or(0));
   g.wheelchair = p.Bool(item, "wheelchair", field).value_or(false);
   g.temporarily_closed = p.Bool(item, "temporarilyClosed", field).value_or(false);
+  if (auto from = p.String(item, "closedFrom", field, false)) {
+    if (!IsIsoDate(*from)) p.Add(*item.Find("closedFrom"), FieldPath(field, "closedFrom"), "expected a date, YYYY-MM-DD");
+    g.closed_from = *from;
+    g.temporarily_closed = true;
+  }
   if (auto until = p.String(item, "closedUntil", field, false)) {
     if (!IsIsoDate(*until)) p.Add(*item.Find("closedUntil"), FieldPath(field, "closedUntil"), "expected a date, YYYY-MM-DD");
     g.closed_until = *until;
@@ -114,7 +123,7 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
     else if (*scope != "local") p.Add(*item.Find("scope"), FieldPath(field, "scope"), "expected local or national");
   }
   g.report_to = p.String(item, "reportTo", field, false).value_or("");
-  if (!g.report_to.empty() && !IsSafeLink(g.report_to)) {
+  if (!g.report_to.empty() && !IsReportLink(g.report_to)) {
     p.Add(*item.Find("reportTo"), FieldPath(field, "reportTo"), "expected a mailto: or http(s) URL");
   }
 }
@@ -128,7 +137,7 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   p.RejectUnknown(item, field, {"id", "name", "organisation", "organisationNumber", "themes", "audience", "twelveStep",
                                 "format", "languages", "meetings", "address", "phone", "email",
                                 "website", "lastConfirmed", "synthetic", "kind", "areas", "access", "minAge",
-                                "wheelchair", "temporarilyClosed", "closedUntil", "scope", "reportTo"});
+                                "wheelchair", "temporarilyClosed", "closedFrom", "closedUntil", "scope", "reportTo"});
   Group g;
   g.source = source;
   size_t before = p.lines().size();
@@ -241,6 +250,7 @@ void WriteListingAttributes(fhir::JsonStreamWriter& w, const Group& g) {
     w.Key("temporarilyClosed");
     w.Bool(true);
   }
+  if (!g.closed_from.empty()) w.Member("closedFrom", g.closed_from);
   if (!g.closed_until.empty()) w.Member("closedUntil", g.closed_until);
   if (g.national) w.Member("scope", "national");
   if (!g.report_to.empty()) w.Member("reportTo", g.report_to);

@@ -6,6 +6,7 @@
 #include "fhir/r4/coding.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/cds/vocabulary.h"
+#include "plugin/groups/closure_period.h"
 
 namespace selvhjelp::plugin {
 
@@ -81,6 +82,15 @@ void AddSchedule(const Group& g, JsonValue& hs) {
   if (!exceptions.empty()) hs.Set("availabilityExceptions", exceptions);
 }
 
+// The municipality of an address as no-basis writes it: the municipality code extension on
+// address.district.
+void SetMunicipality(JsonValue& address, const std::string& municipality) {
+  JsonValue& district = address.Set("_district", JsonValue::Object());
+  JsonValue& extension = district.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
+  extension.Set("url", vocabulary::kMunicipalityExtension);
+  extension.Set("valueCoding", fhir::MakeCoding(vocabulary::kKommunenummerSystem, municipality));
+}
+
 JsonValue PlaceOf(const Group& g) {
   JsonValue location = JsonValue::Object();
   location.Set("resourceType", "Location");
@@ -89,10 +99,7 @@ JsonValue PlaceOf(const Group& g) {
   JsonValue& address = location.Set("address", JsonValue::Object());
   if (!g.address.line.empty()) address.Set("line", JsonValue::Array()).Append(JsonValue::String(g.address.line));
   if (!g.address.city.empty()) address.Set("city", g.address.city);
-  JsonValue& district = address.Set("_district", JsonValue::Object());
-  JsonValue& extension = district.Set("extension", JsonValue::Array()).Append(JsonValue::Object());
-  extension.Set("url", vocabulary::kMunicipalityExtension);
-  extension.Set("valueCoding", fhir::MakeCoding(vocabulary::kKommunenummerSystem, g.address.municipality));
+  SetMunicipality(address, g.address.municipality);
   if (!g.address.postal_code.empty()) address.Set("postalCode", g.address.postal_code);
   address.Set("country", "NO");
   if (g.address.latitude && g.address.longitude) {
@@ -101,6 +108,27 @@ JsonValue PlaceOf(const Group& g) {
     position.Set("latitude", JsonValue::RawNumber(std::to_string(*g.address.latitude)));
   }
   return location;
+}
+
+// A contact point's other municipalities (Group::areas) as coverageArea: one contained Location
+// per municipality, a jurisdiction with the municipality on its address as no-basis writes it.
+void AddCoverageAreas(const Group& g, JsonValue& hs) {
+  if (g.areas.empty()) return;
+  JsonValue* contained = hs.MutableFind("contained");
+  if (contained == nullptr) contained = &hs.Set("contained", JsonValue::Array());
+  JsonValue& coverage = hs.Set("coverageArea", JsonValue::Array());
+  for (const std::string& area : g.areas) {
+    JsonValue& location = contained->Append(JsonValue::Object());
+    location.Set("resourceType", "Location");
+    location.Set("id", "area-" + area);
+    location.Set("mode", "instance");
+    location.Set("physicalType", fhir::MakeConcept(fhir::MakeCoding(
+                                     "http://terminology.hl7.org/CodeSystem/location-physical-type", "jdn", "Jurisdiction")));
+    JsonValue& address = location.Set("address", JsonValue::Object());
+    SetMunicipality(address, area);
+    address.Set("country", "NO");
+    coverage.Append(JsonValue::Object()).Set("reference", "#area-" + area);
+  }
 }
 
 // Organisasjonsnummer in Enhetsregisteret (ENH), as no-basis names it.
@@ -162,6 +190,7 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
     JsonValue& location = hs.Set("location", JsonValue::Array()).Append(JsonValue::Object());
     location.Set("reference", "#place");
   }
+  AddCoverageAreas(g, hs);
   hs.Set("name", g.name);
   JsonValue& telecom = hs.Set("telecom", JsonValue::Array());
   for (const auto& [system, value] : {std::pair<const char*, const std::string*>{"phone", &g.phone},
@@ -187,7 +216,15 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
   if (g.temporarily_closed) {
     JsonValue& closed = hs.Set("notAvailable", JsonValue::Array()).Append(JsonValue::Object());
     closed.Set("description", "Temporarily closed");
-    if (!g.closed_until.empty()) closed.Set("during", JsonValue::Object()).Set("end", g.closed_until);
+    // Period.end is the last unavailable moment: the day before it opens again. A closure without
+    // either date is written from the day the source last confirmed it (today when unknown): a
+    // notAvailable without `during` closes nothing.
+    JsonValue& during = closed.Set("during", JsonValue::Object());
+    const std::optional<std::string> last = DayBefore(g.closed_until);
+    std::string from = g.closed_from;
+    if (from.empty() && !last) from = confirmation.at > 0 ? fhir::IsoInstant(confirmation.at).substr(0, 10) : TodayUtc();
+    if (!from.empty()) during.Set("start", from);
+    if (last) during.Set("end", *last);
   }
   auto extension = [&hs](std::string_view url) -> JsonValue& {
     JsonValue* list = hs.MutableFind("extension");

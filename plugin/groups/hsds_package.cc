@@ -129,6 +129,7 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
   auto terms = by("taxonomy_term", "id");
   auto attributes = by("attribute", "link_id");
   auto accessibility = by("accessibility", "location_id");
+  auto areas = by("service_area", "service_id");
   // Join the tables into compiled services, each value carrying its CSV line.
   JsonValue services = JsonValue::Array();
   for (const Row& s : t["service"]) {
@@ -160,6 +161,11 @@ Result<std::vector<Group>> ParseHsdsPackage(const std::map<std::string, std::str
     JsonValue& phone_list = service.Set("phones", JsonValue::Array());
     for (auto [it, end] = phones.equal_range(id); it != end; ++it) {
       phone_list.Append(JsonValue::Object()).Set("number", Str((*it->second)["number"]));
+    }
+    JsonValue& area_list = service.Set("service_areas", JsonValue::Array());
+    for (auto [it, end] = areas.equal_range(id); it != end; ++it) {
+      JsonValue& area = area_list.Append(at(JsonValue::Object()));
+      for (const char* column : {"name", "description"}) area.Set(column, at(Str((*it->second)[column])));
     }
     JsonValue& attrs = service.Set("attributes", JsonValue::Array());
     for (auto [it, end] = attributes.equal_range(id); it != end; ++it) {

@@ -6,6 +6,7 @@
 
 #include "fhir/json/json_writer.h"
 #include "plugin/csv/csv_cell.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/hsds_package.h"
 #include "plugin/groups/hsds_tables.h"
 #include "plugin/groups/stable_uuid.h"
@@ -86,10 +87,10 @@ std::vector<Term> TermsOf(const Group& g) {
   if (g.format == Format::kDigital) terms.push_back({"online", "Meets online"});
   if (IsContactPoint(g)) terms.push_back({"contact-point", "Contact point: whom to contact to join or start a group"});
   if (g.access == Access::kOpen) terms.push_back({"open-group", "Open group: anyone may come"});
-  if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed group: the same members each time"});
+  if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed: not open to everyone (members only, or only those with the problem)"});
   if (g.wheelchair) terms.push_back({"wheelchair-accessible", "Wheelchair accessible"});
   if (g.national) terms.push_back({"national-service", "National service"});
-  if (!g.closed_until.empty()) {
+  if (IsClosedOn(g, TodayUtc()) && !g.closed_until.empty()) {
     terms.push_back({std::string(kHsdsClosedUntilTerm), "Temporarily closed until the date in the value", g.closed_until});
   }
   if (!g.report_to.empty()) {
@@ -108,7 +109,7 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
     rows["organization"].push_back({organization, g.organisation, g.organisation});
   }
   rows["service"].push_back({service, organization, g.name, g.name, g.website, g.email,
-                             g.temporarily_closed ? "temporarily closed" : "active", g.last_confirmed,
+                             IsClosedOn(g, TodayUtc()) ? "temporarily closed" : "active", g.last_confirmed,
                              g.min_age > 0 ? std::to_string(g.min_age) : ""});
   if (MeetsInPerson(g)) {
     const std::string location = RowId("location", g);
@@ -131,6 +132,13 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
     rows["language"].push_back({RowId("language", g, language), service, language});
   }
   if (!g.phone.empty()) rows["phone"].push_back({RowId("phone", g), service, g.phone});
+  // A contact point's other municipalities: a service area each, named by the municipality's name
+  // (its number when the geography tables lack it), which the import resolves either way.
+  for (const std::string& area : g.areas) {
+    std::optional<std::string> name = geography != nullptr ? geography->MunicipalityName(area) : std::nullopt;
+    rows["service_area"].push_back({RowId("service_area", g, area), service, name.value_or(area),
+                                    "Municipality " + area + " (kommunenummer)"});
+  }
   for (const Term& term : TermsOf(g)) {
     const std::string term_id = Uuid5(kIdNamespace, "taxonomy_term\x1f" + term.code);
     if (terms.insert(term_id).second) rows["taxonomy_term"].push_back({term_id, term.code, term.code, term.description});

@@ -1,11 +1,13 @@
 #include "plugin/groups/hsds_source.h"
 
+#include <algorithm>
 #include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "fhir/r4/date_time.h"
+#include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
 #include "plugin/groups/hsds_tables.h"
 #include "plugin/groups/source_values.h"
@@ -87,7 +89,7 @@ void ReadValuedAttribute(const JsonValue& attribute, std::string_view code, cons
     g.temporarily_closed = true;
     g.closed_until = until;
   } else if (code == kHsdsReportToTerm) {
-    g.report_to = ReadLink(attribute, "value", field, p);
+    g.report_to = ReadReportLink(attribute, "value", field, p);
   }
 }
 
@@ -137,6 +139,23 @@ void ReadPlace(const JsonValue& service, const std::string& field, DataProblems&
   g.address.municipality = *municipality;
 }
 
+// service_areas: the municipalities a contact point covers beside its address's (Group::areas),
+// each named by its 4-digit number or a name the geography tables know. An area that is neither
+// (a county, "all of Vestland") is left out: the directory matches municipalities.
+void ReadServiceAreas(const JsonValue& service, const HsdsSource& source, Group& g) {
+  const JsonValue* areas = service.Find("service_areas");
+  if (areas == nullptr || !areas->is_array()) return;
+  for (const JsonValue& area : areas->items()) {
+    const std::string name(area.FindString("name").value_or(""));
+    std::optional<std::string> municipality;
+    if (mappings::IsDigits(name, 4)) municipality = name;
+    else if (source.geography) municipality = source.geography->MunicipalityByName(name);
+    if (municipality && std::find(g.areas.begin(), g.areas.end(), *municipality) == g.areas.end()) {
+      g.areas.push_back(*municipality);
+    }
+  }
+}
+
 std::optional<Group> ReadService(const JsonValue& service, const std::string& field, DataProblems& p,
                                  const HsdsSource& source) {
   if (!service.is_object()) {
@@ -183,6 +202,7 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
     else if (!years || *years != 0) p.Add(*age, FieldPath(field, "minimum_age"), "expected an age in years, 1 to 120");
   }
   ReadAccessibility(service, source, g);
+  ReadServiceAreas(service, source, g);
   ReadSchedules(service, field, p, g);
   if (g.format != Format::kDigital) ReadPlace(service, field, p, source, g);
   if (p.lines().size() != before) return std::nullopt;

@@ -1,5 +1,5 @@
 #pragma once
-// The eleven HSDS 3.0 tables the directory writes and reads, named as Open Referral's
+// The twelve HSDS 3.0 tables the directory writes and reads, named as Open Referral's
 // datapackage.json names them: the resource ("service"), its file ("services.csv",
 // "service_at_location.csv") and, for each column written, the Table Schema type, format and
 // whether the spec requires it (its JSON schema's "required" and "tabular_required").

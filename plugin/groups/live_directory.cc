@@ -206,6 +206,10 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.refused_groups = 0;
   if (changes_since == 0) s.last_full_read = now;
   if (fetched->not_modified) return false;  // what we have is current
+  // The snapshot keeps what the source said, before the source's configured defaults (national,
+  // reportTo): those are applied on load as after every read, so a changed configuration takes
+  // effect at once, also for a source served from its snapshot.
+  std::string snapshot = ledger_ != nullptr ? GroupsToJson(fetched->groups) : std::string();
   ApplySourceDefaults(config, fetched->groups);
   s.state.rejected = std::move(fetched->rejected);
   s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
@@ -216,7 +220,6 @@ bool LiveDirectory::Refresh(size_t index) {
   if (ledger_ == nullptr) return true;
   // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
   // refresh interval away, so snapshots of one source are never written concurrently.
-  std::string snapshot = GroupsToJson(*s.groups);
   lock.unlock();
   (void)ledger_->SaveSnapshot(config.name, snapshot, now);
   return true;
@@ -257,7 +260,7 @@ void LiveDirectory::LoadSnapshots() {
     auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
                                      sources_[i].config.name);
     if (!groups.ok()) continue;
-    ApplySourceDefaults(sources_[i].config, *groups);  // the configuration may have changed since
+    ApplySourceDefaults(sources_[i].config, *groups);  // as configured now: the snapshot has none
     std::lock_guard<std::mutex> lock(mutex_);
     Source& s = sources_[i];
     // The last good content: the shrink guard's measure, and what is served until the source is

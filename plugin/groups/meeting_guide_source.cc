@@ -69,7 +69,8 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
 
   // Format: attendance_option, then an online link, then type codes.
   std::string attendance(m.FindString("attendance_option").value_or(""));
-  const bool online = m.Find("conference_url") != nullptr;
+  // Meeting Guide: a meeting is online when it has a conference_url or a conference_phone.
+  const bool online = m.Find("conference_url") != nullptr || m.Find("conference_phone") != nullptr;
   g.format = attendance == "online" ? Format::kDigital : attendance == "hybrid" ? Format::kBoth
              : online && attendance.empty()            ? Format::kBoth
                                                        : Format::kInPerson;
@@ -78,6 +79,12 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     if (const mappings::CategoryMeaning* meaning = source.types ? source.types->Find(code) : nullptr) {
       ApplyCategory(*meaning, g);
     }
+  }
+  // TC ("Location Temporarily Closed") closes the place, not the meeting: with an online option
+  // it goes on online only (TSML UI's rule); only a TC meeting without one is closed.
+  if (g.temporarily_closed && online) {
+    g.temporarily_closed = false;
+    g.format = Format::kDigital;
   }
   if (g.languages.empty()) g.languages = {"nb"};
 
@@ -99,9 +106,9 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     ReadCoordinates(m, "latitude", "longitude", field, p, g);
   }
   g.website = ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p);
-  g.report_to = ReadLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
+  g.report_to = ReadReportLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
   g.email = std::string(m.FindString("email").value_or(""));
-  g.phone = std::string(m.FindString("phone").value_or(""));
+  g.phone = std::string(m.FindString("phone").value_or(m.FindString("conference_phone").value_or("")));
   if (auto updated = m.FindString("updated"); updated && updated->size() >= 10) {
     g.last_confirmed = std::string(updated->substr(0, 10));
   }

@@ -5,16 +5,30 @@ namespace selvhjelp::plugin {
 using fhir::FieldPath;
 using fhir::JsonValue;
 
-std::string ReadLink(const JsonValue& object, std::string_view key, std::string_view field,
-                     fhir::DataProblems& problems) {
+namespace {
+
+std::string ReadCheckedLink(const JsonValue& object, std::string_view key, std::string_view field,
+                            fhir::DataProblems& problems, bool (*accept)(std::string_view), const char* expected) {
   const JsonValue* value = object.Find(key);
   if (value == nullptr) return {};
   std::optional<std::string_view> link = value->AsString();
-  if (!link || (!link->empty() && !IsSafeLink(*link))) {
-    problems.Add(*value, FieldPath(field, key), "expected an http(s), mailto or tel URL (left out)");
+  if (!link || (!link->empty() && !accept(*link))) {
+    problems.Add(*value, FieldPath(field, key), expected);
     return {};
   }
   return std::string(*link);
+}
+
+}  // namespace
+
+std::string ReadLink(const JsonValue& object, std::string_view key, std::string_view field,
+                     fhir::DataProblems& problems) {
+  return ReadCheckedLink(object, key, field, problems, IsSafeLink, "expected an http(s), mailto or tel URL (left out)");
+}
+
+std::string ReadReportLink(const JsonValue& object, std::string_view key, std::string_view field,
+                           fhir::DataProblems& problems) {
+  return ReadCheckedLink(object, key, field, problems, IsReportLink, "expected an http(s) or mailto URL (left out)");
 }
 
 void ReadCoordinates(const JsonValue& object, std::string_view lat_key, std::string_view lon_key,

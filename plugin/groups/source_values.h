@@ -16,6 +16,11 @@ namespace selvhjelp::plugin {
 std::string ReadLink(const fhir::JsonValue& object, std::string_view key, std::string_view field,
                      fhir::DataProblems& problems);
 
+// The same for a place to report wrong information: a link that is not IsReportLink (a tel:
+// link too) is a problem and gives empty.
+std::string ReadReportLink(const fhir::JsonValue& object, std::string_view key, std::string_view field,
+                           fhir::DataProblems& problems);
+
 // Sets g.address.latitude/longitude from the number members `lat_key` and `lon_key` of
 // `object` when they are present and in range; a problem for each that is not.
 void ReadCoordinates(const fhir::JsonValue& object, std::string_view lat_key, std::string_view lon_key,

@@ -12,16 +12,35 @@ namespace {
 using handout_internal::Block;
 using handout_internal::Document;
 
-// "organisation · 12-step · online": what kind of group it is, in one line.
+// "organisation · 12-step · online": what kind of group it is, in one line. A contact point is
+// not a meeting: "organisation · contact point for self-help groups (no regular meeting times)".
 std::string KindLine(const Group& g, const Handout& h) {
   const mappings::TextCatalog& t = *h.texts;
   std::string line = g.organisation;
   auto add = [&](const std::string& part) { line += (line.empty() ? "" : " · ") + part; };
+  if (g.national) add(t.Get(h.language, "group.national"));
+  if (IsContactPoint(g)) {
+    if (!g.national) add(t.Get(h.language, "group.contactPoint"));
+    return line;
+  }
   if (g.twelve_step) add(t.Get(h.language, "group.twelveStep"));
   add(t.Get(h.language, g.format == Format::kInPerson ? "group.inPerson"
                         : g.format == Format::kDigital ? "group.digital"
                                                         : "group.inPersonAndDigital"));
   return line;
+}
+
+// How to join: a national service when it suits you; a contact point by getting in touch to join
+// or start a group; an open 12-step meeting by coming; any other group by asking when and where.
+std::string JoinWords(const Group& g, const Handout& h) {
+  const mappings::TextCatalog& t = *h.texts;
+  const std::string organisation = g.organisation.empty() ? g.name : g.organisation;
+  if (IsContactPoint(g)) {
+    return g.national ? t.Get(h.language, "group.join.national")
+                      : t.Get(h.language, "group.join.contactPoint", {{"organisation", organisation}});
+  }
+  if (g.twelve_step && !g.meetings.empty()) return t.Get(h.language, "group.join.dropIn");
+  return t.Get(h.language, "group.join.contact", {{"organisation", organisation}});
 }
 
 std::string WebLink(const std::string& website) {
@@ -38,18 +57,15 @@ void AddGroup(Document& doc, const Group& g, const Handout& h) {
                t.Get(lang, g.audience == Audience::kPerson      ? "group.for.person"
                            : g.audience == Audience::kRelatives ? "group.for.relatives"
                                                                 : "group.for.both"));
-  std::string when;
-  for (const Meeting& m : g.meetings) {
-    if (std::string words = MeetingWords(m, lang, t); !words.empty()) when += (when.empty() ? "" : "; ") + words;
+  if (!IsContactPoint(g)) {  // a contact point has no meeting times: the kind line says so
+    std::string when;
+    for (const Meeting& m : g.meetings) {
+      if (std::string words = MeetingWords(m, lang, t); !words.empty()) when += (when.empty() ? "" : "; ") + words;
+    }
+    doc.AddField(t.Get(lang, "group.label.when"), when.empty() ? t.Get(lang, "group.when.none") : when);
   }
-  doc.AddField(t.Get(lang, "group.label.when"), when.empty() ? t.Get(lang, "group.when.none") : when);
   if (std::string place = PlaceWords(g); !place.empty()) doc.AddField(t.Get(lang, "group.label.where"), place);
-  // A contact point (no meetings listed, as Selvhjelp Norge's closed groups) is joined by getting
-  // in touch; an open 12-step meeting by coming.
-  const bool drop_in = g.twelve_step && !g.meetings.empty();
-  doc.AddField(t.Get(lang, "group.label.join"),
-               drop_in ? t.Get(lang, "group.join.dropIn")
-                       : t.Get(lang, "group.join.contact", {{"organisation", g.organisation.empty() ? g.name : g.organisation}}));
+  doc.AddField(t.Get(lang, "group.label.join"), JoinWords(g, h));
   if (!g.phone.empty()) doc.AddField(t.Get(lang, "group.label.phone"), g.phone);
   if (!g.email.empty()) doc.AddField(t.Get(lang, "group.label.email"), g.email, "mailto:" + g.email);
   if (!g.website.empty()) doc.AddField(t.Get(lang, "group.label.web"), g.website, WebLink(g.website));
@@ -71,7 +87,17 @@ Document BuildHandout(const Handout& h) {
 
   doc.Add(Block::Kind::kHeading, t.Get(lang, relatives ? "groups.heading.relatives" : "groups.heading.patient"));
   if (h.groups.empty()) doc.AddProse(t.Get(lang, "groups.none"));
-  for (const Group& g : h.groups) AddGroup(doc, g, h);
+  // Local listings in the order chosen, then the national services under their own heading.
+  for (const Group& g : h.groups) {
+    if (!g.national) AddGroup(doc, g, h);
+  }
+  bool national_heading = false;
+  for (const Group& g : h.groups) {
+    if (!g.national) continue;
+    if (!national_heading) doc.Add(Block::Kind::kHeading, t.Get(lang, "groups.heading.national"));
+    national_heading = true;
+    AddGroup(doc, g, h);
+  }
 
   for (const char* section : {"about", "not", "first", "worries"}) {
     doc.Add(Block::Kind::kHeading, t.Get(lang, std::string(section) + ".heading"));

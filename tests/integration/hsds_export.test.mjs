@@ -55,10 +55,11 @@ test('the export validates against the HSDS 3.0 schemas and as a Frictionless Ta
     exportTo(path.join(dir, 'a'));
     const names = fs.readdirSync(path.join(dir, 'a')).sort();
     assert.deepEqual(names, ['accessibility.csv', 'addresses.csv', 'attributes.csv', 'datapackage.json', 'languages.csv', 'locations.csv',
-      'organizations.csv', 'phones.csv', 'schedules.csv', 'service_at_location.csv', 'services.csv', 'taxonomy_terms.csv']);
+      'organizations.csv', 'phones.csv', 'schedules.csv', 'service_areas.csv', 'service_at_location.csv', 'services.csv',
+      'taxonomy_terms.csv']);
     const checked = jsonSchemaCheck(path.join(dir, 'a'));
     assert.equal(checked.status, 0, checked.stdout + checked.stderr);
-    assert.match(checked.stdout, /11 tables, \d+ rows valid/);
+    assert.match(checked.stdout, /12 tables, \d+ rows valid/);
     assert.deepEqual(await tableSchemaProblems(path.join(dir, 'a')), []);
     const schedules = fs.readFileSync(path.join(dir, 'a', 'schedules.csv'), 'utf8');
     assert.match(schedules, /,\d\d:\d\d:00,\d\d:\d\d:00\r?\n/, 'times as hh:mm:ss');

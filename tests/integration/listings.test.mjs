@@ -18,8 +18,9 @@ const CHAR = 'https://selvhjelp.example/fhir/CodeSystem/group-characteristic';
 const MIN_AGE = 'https://selvhjelp.example/fhir/StructureDefinition/listing-minimum-age';
 const REPORT_TO = 'https://selvhjelp.example/fhir/StructureDefinition/listing-report-to';
 
-// Per source: a contact point in Bergen (closed groups, 18+, wheelchair access, English and
-// Norwegian, a report link) and a meeting group temporarily closed until 2099.
+// Per source: a contact point in Bergen that also covers Bjørnafjorden and Askøy (closed groups,
+// 18+, wheelchair access, English and Norwegian, a report link) and a meeting group temporarily
+// closed until 2099.
 const contactName = (source) => `Kontaktpunkt ${source} (syntetisk)`;
 const closedName = (source) => `Stengt gruppe ${source} (syntetisk)`;
 
@@ -28,7 +29,7 @@ function groupFile(source) {
     address: { line: 'Eksempelkaien 6', municipality: '4601', postalCode: '5003', city: 'Bergen' }, synthetic: true };
   return { groups: [
     { ...base, id: 'cp', name: contactName(source), languages: ['en', 'nb'], kind: 'contact-point', access: 'closed',
-      minAge: 18, wheelchair: true, email: 'link@selvhjelp.example', website: JOIN, reportTo: REPORT },
+      minAge: 18, wheelchair: true, email: 'link@selvhjelp.example', website: JOIN, reportTo: REPORT, areas: ['4624', '4627'] },
     { ...base, id: 'closed', name: closedName(source), languages: ['nb'], access: 'open', closedUntil: '2099-01-01',
       meetings: [{ rrule: 'FREQ=WEEKLY;BYDAY=TU', startTime: '19:00', duration: 'PT90M' }] },
   ] };
@@ -36,17 +37,17 @@ function groupFile(source) {
 
 function groupCsv(source) {
   return 'id,name,organisation,themes,audience,format,languages,rrule,start_time,address_line,municipality,postal_code,city,' +
-    'email,website,kind,access,min_age,wheelchair,closed_until,report_to,synthetic\n' +
+    'email,website,kind,access,min_age,wheelchair,closed_until,report_to,synthetic,areas\n' +
     `cp,${contactName(source)},Selvhjelp Norge,alcohol,person,in-person,en;nb,,,Eksempelkaien 6,4601,5003,Bergen,` +
-    `link@selvhjelp.example,${JOIN},contact-point,closed,18,yes,,${REPORT},yes\n` +
+    `link@selvhjelp.example,${JOIN},contact-point,closed,18,yes,,${REPORT},yes,4624;4627\n` +
     `closed,${closedName(source)},Selvhjelp Norge,alcohol,person,in-person,nb,FREQ=WEEKLY;BYDAY=TU,19:00,Eksempelkaien 6,` +
-    '4601,5003,Bergen,,,,open,,,2099-01-01,,yes\n';
+    '4601,5003,Bergen,,,,open,,,2099-01-01,,yes,\n';
 }
 
 // Meeting Guide has no age limit or reopening date: a meeting without a day is "by appointment"
 // (a contact point), C/O/X/EN/TC its type codes, feedback_url its report link.
 const meetingGuide = (source) => [
-  { name: contactName(source), slug: 'cp', types: ['C', 'X', 'EN', 'NB'], postal_code: '5003', city: 'Bergen',
+  { name: contactName(source), slug: 'cp', types: ['C', 'X', 'EN', 'NO', 'NB'], postal_code: '5003', city: 'Bergen',
     email: 'link@selvhjelp.example', feedback_url: 'https://feed.example/report' },
   { name: closedName(source), slug: 'closed', day: 2, time: '19:00', types: ['O', 'TC'], postal_code: '5003', city: 'Bergen' },
 ];
@@ -60,6 +61,7 @@ function hsdsServices(source) {
     { id: `${source}-cp`, name: contactName(source), status: 'active', minimum_age: 18, email: 'link@selvhjelp.example',
       organization: org, schedules: [], languages: [{ code: 'en' }, { code: 'nb' }],
       attributes: [term('self-help-alcohol'), term('contact-point'), term('closed-group'), term('report-wrong-information', REPORT)],
+      service_areas: [{ name: 'Bjørnafjorden' }, { name: '4627' }],  // by name or number
       service_at_locations: place([{ description: 'wheelchair' }]) },
     { id: `${source}-closed`, name: closedName(source), status: 'temporarily closed', organization: org,
       schedules: [{ freq: 'WEEKLY', byday: 'TU', opens_at: '19:00' }], languages: [{ code: 'nb' }],
@@ -71,7 +73,8 @@ function hsdsServices(source) {
 // What every source type must have kept (Meeting Guide: what it can say).
 function expected(source) {
   const mg = source === 'meeting-guide';
-  return { minAge: mg ? undefined : 18, report: mg ? 'https://feed.example/report' : REPORT, closedUntil: mg ? undefined : '2099-01-01' };
+  return { minAge: mg ? undefined : 18, report: mg ? 'https://feed.example/report' : REPORT, closedUntil: mg ? undefined : '2099-01-01',
+    areas: mg ? [] : ['4624', '4627'] };
 }
 
 const codes = (hs) => (hs.characteristic ?? []).flatMap((c) => c.coding).filter((c) => c.system === CHAR).map((c) => c.code);
@@ -166,10 +169,16 @@ describe('contact points and attributes through every source type', () => {
       assert.deepEqual(read.communication.map((c) => c.coding[0].code), ['en', 'nb'], `${source}: languages`);
       assert.equal(ext(read, MIN_AGE)?.valueUnsignedInt, want.minAge, `${source}: age limit`);
       assert.equal(ext(read, REPORT_TO)?.valueUrl, want.report, `${source}: report link`);
+      // The municipalities it covers: coverageArea, a contained Location with the municipality code each.
+      const areaCode = (ref) => read.contained?.find((c) => `#${c.id}` === ref.reference)?.address?._district?.extension
+        ?.find((e) => e.url === 'http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode')?.valueCoding?.code;
+      assert.deepEqual((read.coverageArea ?? []).map(areaCode), want.areas, `${source}: areas`);
       const closed = (await (await fetch(byName.get(closedName(source)).fullUrl)).json());
       assert.ok(codes(closed).includes('open-group'), `${source}: open`);
       assert.equal(closed.notAvailable?.[0]?.description, 'Temporarily closed', `${source}: temporarily closed`);
-      assert.equal(closed.notAvailable[0].during?.end, want.closedUntil, `${source}: until`);
+      // Period.end is the last unavailable moment: the day before it opens again (2099-01-01).
+      assert.equal(closed.notAvailable[0].during?.end, want.closedUntil && '2098-12-31', `${source}: until`);
+      if (!want.closedUntil) assert.ok(closed.notAvailable[0].during?.start, `${source}: closed from a day`);
     }
   });
 
@@ -196,6 +205,7 @@ describe('contact points and attributes through every source type', () => {
     const terms = new Map(table('taxonomy_terms.csv').map((t) => [t.id, t.code]));
     const attributes = table('attributes.csv');
     const services = table('services.csv');
+    const areas = table('service_areas.csv');
     for (const source of SOURCES) {
       const want = expected(source);
       const cp = services.find((s) => s.name === contactName(source));
@@ -203,6 +213,8 @@ describe('contact points and attributes through every source type', () => {
       const its = attributes.filter((a) => a.link_id === cp.id).map((a) => [terms.get(a.taxonomy_term_id), a.value]);
       for (const code of ['contact-point', 'closed-group', 'wheelchair-accessible']) assert.ok(its.some(([c]) => c === code), `${source}: ${code}`);
       assert.ok(its.some(([c, v]) => c === 'report-wrong-information' && v === want.report), `${source}: report link`);
+      assert.deepEqual(areas.filter((a) => a.service_id === cp.id).map((a) => a.name).sort(),
+        want.areas.length ? ['Askøy', 'Bjørnafjorden'] : [], `${source}: service areas`);
       const closed = services.find((s) => s.name === closedName(source));
       assert.equal(closed.status, 'temporarily closed', `${source}: status`);
     }
@@ -220,7 +232,7 @@ describe('the demo Bergen patient\'s card', () => {
     assert.equal(r.status, 200, r.text);
     const [patient, relatives] = r.json.cards;
     const detail = patient.detail;
-    assert.match(detail, /\*\*LINK Bergen og omegn: kontaktpunkt for selvhjelpsgrupper \(syntetisk\)\*\*: Selvhjelp Norge starter lukkede grupper her \(18\+\); kontakt /);
+    assert.match(detail, /\*\*LINK Bergen og omegn: kontaktpunkt for selvhjelpsgrupper \(syntetisk\)\*\*: Selvhjelp Norge hjelper den som vil bli med i eller starte en gruppe \(lukket, 18\+\); kontakt /);
     assert.match(detail, /\[Meld feil\]\(mailto:katalog@selvhjelp\.example\)/);
     const national = detail.indexOf('**Nasjonale tilbud');
     assert.ok(national > detail.indexOf('LINK Bergen og omegn'), 'national services after the local listings');

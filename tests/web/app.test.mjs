@@ -423,6 +423,12 @@ test('filters narrow the lists; the handout opens for the ticked groups, its PDF
   // Listings, once each: a national service for patient and relatives is in both lists.
   const listings = async () => new Set(await page.locator('.group input[data-group]').evaluateAll((els) => els.map((e) => e.dataset.group))).size;
   const all = await listings();
+  // A contact point says how to join or start a group; open/closed is a tag (its meaning varies
+  // by organisation), not "X starts closed groups here".
+  const point = await page.locator('.group:has(.contact-point)').first().innerText();
+  assert.match(point, /ta kontakt for å bli med i eller starte en gruppe/);
+  assert.match(point, /Lukket/);
+  assert.ok(!/starter lukkede/.test(point), point);
   await page.selectOption('select >> nth=1', 'digital');
   const digital = await listings();
   assert.ok(digital > 0 && digital < all, `the format filter narrows ${all} groups to ${digital}`);

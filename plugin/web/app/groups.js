@@ -89,8 +89,7 @@ function groupCard(state, kind, group) {
   ].filter(Boolean);
   const contactPoint = group.kind === 'contact-point' && !group.national;
   const how = contactPoint
-    ? h('p', { class: 'contact-point' }, group.access === 'closed'
-      ? t('groups.contactPointClosed', { organisation: group.organisation }) : t('groups.contactPoint'))
+    ? h('p', { class: 'contact-point' }, t('groups.contactPoint'))  // open/closed is a tag: its meaning varies
     : null;
   const links = contact(group);
   return h('li', { class: 'group' },

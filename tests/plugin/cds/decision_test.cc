@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(card_words_contact_points_attributes_report_links_and_natio
   input.municipality_name = "Bergen";
   input.now_iso = "2026-11-23T10:00:00Z";
   const std::string detail(*Card(request, input, texts).FindString("detail"));
-  BOOST_TEST(detail.find("- **LINK Bergen (syntetisk)**: Selvhjelp Norge starts closed groups here (18+, wheelchair access); "
+  BOOST_TEST(detail.find("- **LINK Bergen (syntetisk)**: Selvhjelp Norge helps people join or start a group (closed, 18+, wheelchair access); "
                          "contact link@selvhjelp.example, Bergen · [Report wrong information](https://report.example/form?%28x%29)") !=
                  std::string::npos, detail);
   BOOST_TEST(detail.find("- **AA English** (AA, 12-step, open, language: en/nb): ") != std::string::npos, detail);

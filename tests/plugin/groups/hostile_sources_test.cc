@@ -96,6 +96,13 @@ BOOST_AUTO_TEST_CASE(unsafe_links_are_left_out_and_reported) {
   for (const char* bad : {"javascript:alert(1)", "vbscript:x", "data:,x", "https:x", "https://a b", "//x.example", "x"}) {
     BOOST_TEST(!IsSafeLink(bad), bad);
   }
+  // A report link: http(s) and mailto only, the rule of the card, the app and the config.
+  for (const char* ok : {"https://x.example/a", "HTTP://x.example", "mailto:a@b.example", "MailTo:a@b.example"}) {
+    BOOST_TEST(IsReportLink(ok), ok);
+  }
+  for (const char* bad : {"tel:+4712345678", "TEL:+47", "javascript:alert(1)", "https://a b", "x"}) {
+    BOOST_TEST(!IsReportLink(bad), bad);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(coordinates_out_of_range_are_refused_at_import) {

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "fhir/json/json_reader.h"
 #include "mappings/category_map.h"
 #include "mappings/geography.h"
+#include "plugin/groups/closure_period.h"
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
 #include "plugin/groups/group_directory.h"
@@ -76,6 +78,7 @@ void CheckSameListing(const Group& got, const Group& want, const std::string& wh
     BOOST_TEST(got.min_age == want.min_age);
     BOOST_TEST(got.wheelchair == want.wheelchair);
     BOOST_TEST(got.temporarily_closed == want.temporarily_closed);
+    BOOST_TEST(got.closed_from == want.closed_from);
     BOOST_TEST(got.closed_until == want.closed_until);
     BOOST_TEST(got.national == want.national);
     BOOST_TEST(got.report_to == want.report_to);
@@ -114,10 +117,19 @@ BOOST_AUTO_TEST_CASE(json_group_file_reads_and_writes_contact_points_and_attribu
     {"id": "b", "name": "B", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
      "kind": "contact-point"},
     {"id": "c", "name": "C", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
-     "closedUntil": "in December", "reportTo": "javascript:alert(1)", "access": "sometimes", "minAge": 0, "areas": ["4601"],
+     "closedUntil": "in December", "reportTo": "tel:+4712345678", "access": "sometimes", "minAge": 0, "areas": ["4601"],
      "scope": "global", "kind": "club"}
   ]})x", "groups.json", "region");
   BOOST_REQUIRE(!bad.ok());
+  // An element that is not a string does not shift the index named for a later bad one.
+  auto shifted = ParseGroupDocument(R"x({"groups": [
+    {"id": "d", "name": "D", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
+     "kind": "contact-point", "website": "https://x.example", "areas": [4601, "4624", "Bergen"]}
+  ]})x", "groups.json", "region");
+  BOOST_REQUIRE(!shifted.ok());
+  BOOST_TEST(shifted.status().message().find("groups[0].areas[2]: expected a 4-digit municipality number") !=
+                 std::string::npos, shifted.status().message());
+  BOOST_TEST(shifted.status().message().find("areas[1]") == std::string::npos, shifted.status().message());
   const std::string& m = bad.status().message();
   for (const char* expected :
        {"groups.json:3: groups[0].meetings: a contact point has no schedule",
@@ -162,30 +174,51 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
   MeetingGuideSource source{"aa-feed", "AA", {"alcohol"}, &*types, &*geography};
   auto read = ParseMeetingGuide(R"x([
     {"name": "Open meeting (syntetisk)", "slug": "open", "day": 2, "time": "19:00", "end_time": "20:30",
-     "types": ["O", "X", "EN", "TC"], "postal_code": "5003", "city": "Bergen",
+     "types": ["O", "X", "EN", "NB", "TC"], "postal_code": "5003", "city": "Bergen",
      "feedback_url": "https://feed.example/feedback?meeting=open"},
-    {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL"],
+    {"name": "Closed meeting (syntetisk)", "slug": "closed", "day": 4, "time": "18:00", "types": ["C", "POL", "NO"],
      "postal_code": "5003", "city": "Bergen"},
     {"name": "Kontakt for nye grupper (syntetisk)", "slug": "contact", "email": "kontakt@feed.example",
-     "postal_code": "5003", "city": "Bergen"}
+     "postal_code": "5003", "city": "Bergen"},
+    {"name": "Moved online (syntetisk)", "slug": "tc-url", "day": 1, "time": "19:00", "types": ["TC"],
+     "conference_url": "https://meet.example/aa", "postal_code": "5003", "city": "Bergen"},
+    {"name": "Dial in (syntetisk)", "slug": "tc-phone", "day": 1, "time": "20:00", "types": ["TC", "X"],
+     "conference_phone": "+4712345678", "postal_code": "5003", "city": "Bergen"}
   ])x", "feed.json", source);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
-  BOOST_REQUIRE(read->size() == 3u);
+  BOOST_REQUIRE(read->size() == 5u);
   const Group& open = (*read)[0];
   BOOST_TEST((open.access == Access::kOpen));
   BOOST_TEST(open.wheelchair);
   BOOST_TEST(open.temporarily_closed);
   BOOST_TEST(open.closed_until.empty());  // TC says no date: closed until the feed says otherwise
-  BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));
+  BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));  // NB is Non-Binary, not bokmål
   BOOST_TEST(open.report_to == "https://feed.example/feedback?meeting=open");
   const Group& closed = (*read)[1];
   BOOST_TEST((closed.access == Access::kClosed));
-  BOOST_TEST(closed.languages == (std::vector<std::string>{"pl"}));
+  BOOST_TEST(closed.languages == (std::vector<std::string>{"nb", "pl"}));  // NO: Norwegian
   BOOST_TEST(!closed.temporarily_closed);
   const Group& contact = (*read)[2];
   BOOST_TEST(IsContactPoint(contact));
   BOOST_TEST(contact.meetings.empty());
   BOOST_TEST(!IsContactPoint(open));
+  // TC closes the place, not the meeting: with a conference link or phone it goes on online.
+  for (size_t i : {3u, 4u}) {
+    const Group& moved = (*read)[i];
+    BOOST_TEST_CONTEXT(moved.id) {
+      BOOST_TEST(!moved.temporarily_closed);
+      BOOST_TEST((moved.format == Format::kDigital));
+      BOOST_TEST(moved.address.municipality.empty());  // no place to go to
+    }
+  }
+  BOOST_TEST((*read)[3].website == "https://meet.example/aa");
+  // A report link is http(s) or mailto: a tel: feedback_url is a problem and left out.
+  auto tel = ParseMeetingGuide(R"x([{"name": "T (syntetisk)", "slug": "t", "day": 1, "time": "19:00",
+    "postal_code": "5003", "city": "Bergen", "feedback_url": "tel:+4712345678"}])x", "feed.json", source);
+  BOOST_REQUIRE(!tel.ok());
+  BOOST_TEST(tel.status().message().find("[0].feedback_url: expected an http(s) or mailto URL") != std::string::npos,
+             tel.status().message());
+  BOOST_TEST((*read)[4].phone == "+4712345678");
 }
 
 BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways) {
@@ -225,8 +258,18 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   national.national = true;
   national.wheelchair = false;
   const Group closed = ClosedMeeting("m1", "2099-01-01");
-  const std::vector<const Group*> groups = {&want, &closed, &national};
+  Group covering = want;  // and the municipalities it covers: service areas
+  covering.areas = {"4624", "4627"};
+  const std::vector<const Group*> groups = {&covering, &closed, &national};
   BOOST_REQUIRE(WriteHsdsPackage(groups, &*geography, dir).ok());
+  {
+    // "Closed" is Meeting Guide's C (those with the problem) and Selvhjelp Norge's (members): the
+    // term says neither alone.
+    std::ifstream in(dir / "taxonomy_terms.csv");
+    std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(csv.find("closed-group,closed-group,\"Closed: not open to everyone (members only, or only those with the problem)\"") !=
+                   std::string::npos, csv);
+  }
   auto package = LoadHsdsPackage(dir, source);
   BOOST_REQUIRE_MESSAGE(package.ok(), package.status().message());
   BOOST_REQUIRE(package->size() == 3u);
@@ -234,6 +277,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
     auto it = std::find_if(package->begin(), package->end(), [&](const Group& r) { return r.name == g->name; });
     BOOST_REQUIRE(it != package->end());
     CheckSameListing(*it, *g, "hsds package " + g->id);
+    BOOST_TEST(it->areas == g->areas, g->id);
   }
   fs::remove_all(dir);
 }
@@ -248,7 +292,9 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   national.min_age = 0;
   national.wheelchair = false;
   Group link = LinkCentre();
-  link.temporarily_closed = true;  // closed without a date
+  link.temporarily_closed = true;  // closed from a day, without a day it opens again
+  link.closed_from = "2026-11-01";
+  link.areas = {"4624", "4627"};  // coverageArea
   const std::vector<Group> groups = {link, ClosedMeeting("m1", "2099-01-01"), national};
   std::vector<const Group*> pointers;
   for (const Group& g : groups) pointers.push_back(&g);
@@ -256,10 +302,74 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   const fhir::JsonValue& first = *bundle.Find("entry")->items()[0].Find("resource");
   BOOST_TEST(first.Find("availableTime") == nullptr);  // a contact point has no schedule
   BOOST_TEST(*first.FindPath({"notAvailable"})->items()[0].FindString("description") == "Temporarily closed");
+  BOOST_TEST(*first.FindPath({"notAvailable"})->items()[0].FindPath({"during", "start"})->AsString() == "2026-11-01");
+  // Period.end is the last unavailable moment: the day before the one it opens again.
+  const fhir::JsonValue& second = *bundle.Find("entry")->items()[1].Find("resource");
+  BOOST_TEST(*second.FindPath({"notAvailable"})->items()[0].FindPath({"during", "end"})->AsString() == "2098-12-31");
   auto read = GroupsFromFhirBundle(bundle, "region", nullptr);
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
   BOOST_REQUIRE(read->groups.size() == 3u);
-  for (size_t i = 0; i < groups.size(); ++i) CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+  for (size_t i = 0; i < groups.size(); ++i) {
+    CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
+    BOOST_TEST(read->groups[i].areas == groups[i].areas, i);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
+  BOOST_TEST(*FirstDayOf("2098") == "2098-01-01");
+  BOOST_TEST(*FirstDayOf("2098-12") == "2098-12-01");
+  BOOST_TEST(*FirstDayOf("2098-12-10T18:00:00+01:00") == "2098-12-10");
+  BOOST_TEST(*DayAfterLastOf("2098") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2024-02") == "2024-03-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12-31") == "2099-01-01");
+  BOOST_TEST(*DayAfterLastOf("2098-12-10T12:00:00Z") == "2098-12-11");
+  BOOST_TEST(*DayBefore("2024-03-01") == "2024-02-29");
+  for (const char* bad : {"", "in December", "2098-13", "2098-02-30", "2098-12-10T18:00", "209"}) {
+    BOOST_TEST(!FirstDayOf(bad), bad);
+    BOOST_TEST(!DayAfterLastOf(bad), bad);
+  }
+
+  // One service per case: a description only, a closure ahead, partial dates, an open-ended
+  // closure on now, one over, and of several the one on now.
+  auto service = [](const std::string& id, const std::string& not_available) {
+    return R"({"resource": {"resourceType": "HealthcareService", "id": ")" + id + R"(", "name": ")" + id +
+           R"(", "notAvailable": )" + not_available + "}}";
+  };
+  const std::string bundle_text = R"({"resourceType": "Bundle", "type": "searchset", "entry": [)" +
+      service("holidays", R"([{"description": "Not on public holidays"}])") + "," +
+      service("ahead", R"([{"description": "Closed", "during": {"start": "2099-01-01"}}])") + "," +
+      service("partial", R"([{"description": "Closed", "during": {"start": "2000", "end": "2098-12"}}])") + "," +
+      service("open-ended", R"([{"description": "Closed", "during": {"start": "2000-01-01"}}])") + "," +
+      service("over", R"([{"description": "Closed", "during": {"start": "2000-01-01", "end": "2000-02-01"}}])") + "," +
+      service("several", R"([{"description": "Later", "during": {"start": "2099-03-01", "end": "2099-03-10"}},
+                             {"description": "Now", "during": {"end": "2098-06-30T12:00:00+02:00"}},
+                             {"description": "Soon", "during": {"start": "2099-02-01"}}])") + "]}";
+  auto bundle = fhir::ParseJson(bundle_text);
+  BOOST_REQUIRE_MESSAGE(bundle.ok(), bundle.status().message());
+  auto read = GroupsFromFhirBundle(*bundle, "region", nullptr);
+  BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
+  BOOST_REQUIRE_MESSAGE(read->groups.size() == 6u, (read->rejected.empty() ? std::string() : read->rejected[0]));
+  const std::string today = TodayUtc();
+  std::map<std::string, const Group*> by_id;
+  for (const Group& g : read->groups) by_id[g.id] = &g;
+  BOOST_TEST(!by_id["holidays"]->temporarily_closed);
+  BOOST_TEST(by_id["ahead"]->closed_from == "2099-01-01");
+  BOOST_TEST(!IsClosedOn(*by_id["ahead"], today));  // not hidden now
+  BOOST_TEST(IsClosedOn(*by_id["ahead"], "2099-01-01"));
+  BOOST_TEST(by_id["partial"]->closed_from == "2000-01-01");
+  BOOST_TEST(by_id["partial"]->closed_until == "2099-01-01");  // December 2098 is closed, all of it
+  BOOST_TEST(IsClosedOn(*by_id["partial"], today));
+  BOOST_TEST(IsClosedOn(*by_id["open-ended"], today));
+  BOOST_TEST(!by_id["over"]->temporarily_closed);
+  BOOST_TEST(by_id["several"]->closed_until == "2098-07-01");
+  BOOST_TEST(by_id["several"]->closed_from.empty());
+
+  // A closure without dates is written from a day (here today), so a reader sees it on now.
+  Group undated = ClosedMeeting("undated", "");
+  fhir::JsonValue hs = ToHealthcareService(undated);
+  BOOST_TEST(*hs.FindPath({"notAvailable"})->items()[0].FindPath({"during", "start"})->AsString() == today);
+  BOOST_TEST(hs.FindPath({"notAvailable"})->items()[0].FindPath({"during", "end"}) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(directory_shows_national_services_last_skips_closed_groups_and_covers_contact_point_areas) {

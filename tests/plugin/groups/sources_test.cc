@@ -131,6 +131,48 @@ BOOST_AUTO_TEST_CASE(a_failing_source_keeps_its_last_good_snapshot_across_restar
   fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(a_changed_source_default_applies_to_groups_served_from_the_snapshot) {
+  fs::path dir = TempDir("selvhjelp-defaults");
+  Group g;
+  g.id = "g1";
+  g.name = "Digital gruppe (syntetisk)";
+  g.organisation = "AA";
+  g.themes = {"alcohol"};
+  g.format = Format::kDigital;
+  g.languages = {"nb"};
+  g.website = "https://x.example/g1";
+  g.source = "region";
+  std::ofstream(dir / "groups.json") << GroupsToJson({g});
+  selvhjelp::config::GroupSourceConfig source;
+  source.name = "region";
+  source.type = "json";
+  source.path = dir / "groups.json";
+  source.national = true;
+  source.report_to = "mailto:old@selvhjelp.example";
+  int64_t now = 1000;
+  auto clock = [&now] { return now; };
+  {
+    auto ledger = Ledger::Open(dir / "store.db");
+    BOOST_REQUIRE(ledger.ok());
+    LiveDirectory live({source}, {}, ledger->get(), clock);
+    BOOST_TEST(live.LoadAll().empty());
+    BOOST_REQUIRE(live.Current()->size() == 1u);
+    BOOST_TEST((*live.Current()->groups().begin()).national);
+  }
+  std::ofstream(dir / "groups.json") << "{ not json";  // served from the snapshot after the restart
+  source.national = false;
+  source.report_to = "mailto:new@selvhjelp.example";
+  auto ledger = Ledger::Open(dir / "store.db");
+  BOOST_REQUIRE(ledger.ok());
+  LiveDirectory restarted({source}, {}, ledger->get(), clock);
+  (void)restarted.LoadAll();
+  BOOST_REQUIRE(restarted.Current()->size() == 1u);
+  const Group& served = *restarted.Current()->groups().begin();
+  BOOST_TEST(!served.national);
+  BOOST_TEST(served.report_to == "mailto:new@selvhjelp.example");
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(a_source_that_suddenly_answers_an_empty_list_does_not_empty_the_directory) {
   fs::path dir = TempDir("selvhjelp-shrink");
   fs::copy(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo/groups.json", dir / "groups.json");

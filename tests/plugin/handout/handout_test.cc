@@ -49,6 +49,56 @@ BOOST_AUTO_TEST_CASE(patient_handout_in_every_language_names_the_groups_and_the_
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_contact_point_reads_as_one_and_national_services_come_last) {
+  // As the demo's LINK Bergen listing and its national service RUSinfo (config/demo).
+  Group link;
+  link.id = "bgo-sh-1";
+  link.name = "LINK Bergen og omegn (syntetisk)";
+  link.organisation = "Selvhjelp Norge";
+  link.kind = ListingKind::kContactPoint;
+  link.access = Access::kClosed;
+  link.min_age = 18;
+  link.address = {"Eksempelkaien 6", "4601", "5014", "Bergen", std::nullopt, std::nullopt};
+  link.email = "link-bergen@selvhjelp.example";
+  link.website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
+  Group rusinfo;
+  rusinfo.id = "rusinfo";
+  rusinfo.name = "RUSinfo: nasjonal informasjonstjeneste om rus";
+  rusinfo.organisation = "RUSinfo";
+  rusinfo.kind = ListingKind::kContactPoint;
+  rusinfo.audience = Audience::kBoth;
+  rusinfo.format = Format::kDigital;
+  rusinfo.national = true;
+  rusinfo.website = "https://www.helsenorge.no/en/parorende/substance-abuse-services-next-of-kin/";
+  const mappings::TextCatalog& t = ShippedTexts();
+  for (const std::string& lang : {std::string("nb"), std::string("nn"), std::string("en")}) {
+    Handout h;
+    h.texts = &t;
+    h.language = lang;
+    h.audience = HandoutAudience::kPatient;
+    h.groups = {rusinfo, link, SyntheticGroups()[0]};  // the national service ticked first
+    auto pdf = RenderHandoutPdf(h);
+    BOOST_REQUIRE_MESSAGE(pdf.ok(), pdf.status().message());
+    const std::string text = PdfText(*pdf, "contact-point-" + lang + ".pdf");
+    BOOST_TEST_CONTEXT(lang << ":\n" << text) {
+      // Who to contact to join or start a group, and no meeting times.
+      BOOST_TEST(Has(text, "Selvhjelp Norge · " + Squeeze(t.Get(lang, "group.contactPoint"))));
+      BOOST_TEST(Has(text, Squeeze(t.Get(lang, "group.join.contactPoint", {{"organisation", "Selvhjelp Norge"}}))));
+      BOOST_TEST(!Has(text, Squeeze(t.Get(lang, "group.when.none"))));
+      BOOST_TEST(!Has(text, "Selvhjelp Norge · " + t.Get(lang, "group.inPerson")));
+      BOOST_TEST(!Has(text, Squeeze(t.Get(lang, "group.join.contact", {{"organisation", "Selvhjelp Norge"}}))));
+      // The national service last, under its own heading, reached when it suits.
+      const size_t heading = text.find(Squeeze(t.Get(lang, "groups.heading.national")));
+      BOOST_TEST(heading != std::string::npos);
+      BOOST_TEST(text.find("LINK Bergen og omegn") < heading);
+      BOOST_TEST(text.find("AA Nygårdsgruppen") < heading);
+      BOOST_TEST((text.find("RUSinfo: nasjonal") > heading && text.find("RUSinfo: nasjonal") != std::string::npos));
+      BOOST_TEST(Has(text, "RUSinfo · " + t.Get(lang, "group.national")));
+      BOOST_TEST(Has(text, Squeeze(t.Get(lang, "group.join.national"))));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(relatives_handout_has_their_groups_and_section) {
   const mappings::TextCatalog& t = ShippedTexts();
   for (const std::string& lang : t.languages()) {
