@@ -17,6 +17,7 @@
 #include <string>
 
 #include "fhir/json/json_reader.h"
+#include "fhir/json/utf8.h"
 
 namespace selvhjelp::fhir {
 
@@ -93,45 +94,6 @@ JsonRef::Items JsonRef::items() const {
 }
 
 namespace {
-
-// True when `text` is well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, surrogates
-// or code points past U+10FFFF), which is what RapidJSON's validating parse checks in strings.
-bool IsUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  auto in = [](unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; };
-  while (p != end) {
-    if (end - p >= 8) {  // ASCII, eight bytes at a time
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int tail;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (in(c, 0xC2, 0xDF)) tail = 1;
-    else if (c == 0xE0) tail = 2, low = 0xA0;
-    else if (c == 0xED) tail = 2, high = 0x9F;
-    else if (in(c, 0xE1, 0xEF)) tail = 2;
-    else if (c == 0xF0) tail = 3, low = 0x90;
-    else if (c == 0xF4) tail = 3, high = 0x8F;
-    else if (in(c, 0xF1, 0xF3)) tail = 3;
-    else return false;
-    if (end - p <= tail || !in(p[1], low, high)) return false;
-    for (int i = 2; i <= tail; ++i) {
-      if (!in(p[i], 0x80, 0xBF)) return false;
-    }
-    p += tail + 1;
-  }
-  return true;
-}
 
 // The reason for a rejected text, worded and placed exactly as ParseJson words it: the fast
 // parse below accepts the same texts, so ParseJson is asked only to explain a failure.
