@@ -1,11 +1,15 @@
 // RapidJSON's SSE2 paths (whitespace skipped and strings scanned 16 bytes at a time), where the
 // compiler targets SSE2 (every x86-64 CPU). Only here: this parse's buffer is padded for the
-// aligned reads SIMD makes past a string's end, and its parse flags are its own, so no
-// instantiation is shared with the other parsers (json_reader.cc reads through its own stream,
-// which SIMD does not touch; json_view.cc parses NDJSON lines in buffers without that padding).
+// aligned reads SIMD makes past a string's end, while json_view.cc parses NDJSON lines in buffers
+// without that padding. The macro changes the bodies of inline functions and templates
+// (SkipWhitespace(InsituStringStream&), the string scans) that other files instantiate without
+// it, so this file's RapidJSON lives in a namespace of its own: one definition per name, and the
+// linker cannot hand a SIMD body to json_view.cc's parse or a scalar one to this one.
+// (tests/fhir/rapidjson_odr_test.sh checks that no RapidJSON symbol of this file is shared.)
 #if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
 #define RAPIDJSON_SSE2
 #endif
+#define RAPIDJSON_NAMESPACE selvhjelp_rapidjson_sse2
 
 #include "fhir/json/parsed_json.h"
 
@@ -18,6 +22,8 @@
 
 #include "fhir/json/json_reader.h"
 #include "fhir/json/utf8.h"
+
+namespace rapidjson = RAPIDJSON_NAMESPACE;
 
 namespace selvhjelp::fhir {
 
