@@ -109,8 +109,10 @@ Status ParseError(std::string_view text) {
   return InternalError("the JSON parsers disagree");  // a bug: both read the same grammar
 }
 
-// Documents released on this thread, kept for the next Parse here (their buffers stay
-// allocated). Large ones are freed instead, so a big request does not pin memory.
+// A document released on the thread that parsed it is kept for that thread's next Parse (its
+// buffers stay allocated); one released elsewhere (a FHIR client's pool thread, when the hook
+// waited for a read) is freed, so threads that never parse hold no spare. Large ones are freed
+// too, so a big request does not pin memory.
 constexpr size_t kMaxKeptText = 256 << 10;
 constexpr size_t kMaxKeptNodes = 16 << 10;
 
@@ -205,9 +207,11 @@ Result<std::shared_ptr<const ParsedJson>> ParsedJson::Parse(std::string_view tex
     spare = std::move(document);
     return parsed;
   }
-  return std::shared_ptr<const ParsedJson>(document.release(), [](const ParsedJson* released) {
+  // &spare names the calling thread's slot: the deleter keeps the document only in that one.
+  return std::shared_ptr<const ParsedJson>(document.release(), [home = &spare](const ParsedJson* released) {
     std::unique_ptr<ParsedJson> owned(const_cast<ParsedJson*>(released));
-    if (!spare && owned->text_capacity_ <= kMaxKeptText && owned->nodes_.capacity() <= kMaxKeptNodes) {
+    if (home == &spare && !spare && owned->text_capacity_ <= kMaxKeptText &&
+        owned->nodes_.capacity() <= kMaxKeptNodes) {
       spare = std::move(owned);
     }
   });
