@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   (void)(*runtime)->directory->LoadAll();
   const auto& service = *selvhjelp::plugin::FindHookService("selvhjelp-patient-view");
   const int warm_up = iterations / 10 + 1;  // not timed: first calls fill caches
+  const selvhjelp::plugin::TraceContext trace = selvhjelp::plugin::TraceContext::Fresh();
   for (int i = -warm_up; i < iterations; ++i) {
     for (Request& request : requests) {
       const auto t0 = Clock::now();
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
       auto json = selvhjelp::fhir::ParsedJson::Parse(request.body);  // as the hook route reads it
       const double c1 = CpuMicros();
       selvhjelp::Result<std::string> answer = selvhjelp::InternalError("no answer");
-      (*runtime)->service->Handle(service, std::move(json).value(), "",
+      (*runtime)->service->Handle(service, std::move(json).value(), "", trace,
                                   [&answer](auto result) { answer = std::move(result); });
       const double c2 = CpuMicros();
       const auto t2 = Clock::now();

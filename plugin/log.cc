@@ -6,6 +6,7 @@
 
 #include "fhir/json/json_value.h"
 #include "fhir/json/json_writer.h"
+#include "fhir/json/utf8.h"
 #include "fhir/r4/date_time.h"
 
 namespace selvhjelp::plugin {
@@ -48,16 +49,18 @@ void Log(LogLevel level, std::string_view event, std::string_view message, std::
     fhir::JsonValue json = fhir::JsonValue::Object();
     json.Set("time", NowRfc3339());
     json.Set("level", LevelName(level));
-    json.Set("event", event);
-    json.Set("message", message);
-    if (!trace.empty()) json.Set("trace", trace);
+    // What a request sent (a path with raw bytes ≥ 0x80) need not be UTF-8, and a JSON line must
+    // be: ill-formed bytes become U+FFFD. The writer copies bytes ≥ 0x80 as they are.
+    json.Set("event", fhir::ToUtf8Lossy(event));
+    json.Set("message", fhir::ToUtf8Lossy(message));
+    if (!trace.empty()) json.Set("trace", fhir::ToUtf8Lossy(trace));
     if (fields.size() > 0) {
       fhir::JsonValue& object = json.Set("fields", fhir::JsonValue::Object());
-      for (const LogField& f : fields) object.Set(std::string(f.name), f.value);
+      for (const LogField& f : fields) object.Set(fhir::ToUtf8Lossy(f.name), fhir::ToUtf8Lossy(f.value));
     }
     line = fhir::WriteJson(json);  // compact: no line breaks inside (strings are escaped)
   } else {
-    line = message;
+    line = fhir::ToUtf8Lossy(message);  // text lines too stay readable text
     if (!trace.empty()) line.append(" trace=").append(trace);
   }
   line.push_back('\n');

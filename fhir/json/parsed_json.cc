@@ -1,11 +1,15 @@
 // RapidJSON's SSE2 paths (whitespace skipped and strings scanned 16 bytes at a time), where the
 // compiler targets SSE2 (every x86-64 CPU). Only here: this parse's buffer is padded for the
-// aligned reads SIMD makes past a string's end, and its parse flags are its own, so no
-// instantiation is shared with the other parsers (json_reader.cc reads through its own stream,
-// which SIMD does not touch; json_view.cc parses NDJSON lines in buffers without that padding).
+// aligned reads SIMD makes past a string's end, while json_view.cc parses NDJSON lines in buffers
+// without that padding. The macro changes the bodies of inline functions and templates
+// (SkipWhitespace(InsituStringStream&), the string scans) that other files instantiate without
+// it, so this file's RapidJSON lives in a namespace of its own: one definition per name, and the
+// linker cannot hand a SIMD body to json_view.cc's parse or a scalar one to this one.
+// (tests/fhir/rapidjson_odr_test.sh checks that no RapidJSON symbol of this file is shared.)
 #if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
 #define RAPIDJSON_SSE2
 #endif
+#define RAPIDJSON_NAMESPACE selvhjelp_rapidjson_sse2
 
 #include "fhir/json/parsed_json.h"
 
@@ -17,6 +21,9 @@
 #include <string>
 
 #include "fhir/json/json_reader.h"
+#include "fhir/json/utf8.h"
+
+namespace rapidjson = RAPIDJSON_NAMESPACE;
 
 namespace selvhjelp::fhir {
 
@@ -94,45 +101,6 @@ JsonRef::Items JsonRef::items() const {
 
 namespace {
 
-// True when `text` is well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, surrogates
-// or code points past U+10FFFF), which is what RapidJSON's validating parse checks in strings.
-bool IsUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  auto in = [](unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; };
-  while (p != end) {
-    if (end - p >= 8) {  // ASCII, eight bytes at a time
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int tail;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (in(c, 0xC2, 0xDF)) tail = 1;
-    else if (c == 0xE0) tail = 2, low = 0xA0;
-    else if (c == 0xED) tail = 2, high = 0x9F;
-    else if (in(c, 0xE1, 0xEF)) tail = 2;
-    else if (c == 0xF0) tail = 3, low = 0x90;
-    else if (c == 0xF4) tail = 3, high = 0x8F;
-    else if (in(c, 0xF1, 0xF3)) tail = 3;
-    else return false;
-    if (end - p <= tail || !in(p[1], low, high)) return false;
-    for (int i = 2; i <= tail; ++i) {
-      if (!in(p[i], 0x80, 0xBF)) return false;
-    }
-    p += tail + 1;
-  }
-  return true;
-}
-
 // The reason for a rejected text, worded and placed exactly as ParseJson words it: the fast
 // parse below accepts the same texts, so ParseJson is asked only to explain a failure.
 Status ParseError(std::string_view text) {
@@ -141,8 +109,10 @@ Status ParseError(std::string_view text) {
   return InternalError("the JSON parsers disagree");  // a bug: both read the same grammar
 }
 
-// Documents released on this thread, kept for the next Parse here (their buffers stay
-// allocated). Large ones are freed instead, so a big request does not pin memory.
+// A document released on the thread that parsed it is kept for that thread's next Parse (its
+// buffers stay allocated); one released elsewhere (a FHIR client's pool thread, when the hook
+// waited for a read) is freed, so threads that never parse hold no spare. Large ones are freed
+// too, so a big request does not pin memory.
 constexpr size_t kMaxKeptText = 256 << 10;
 constexpr size_t kMaxKeptNodes = 16 << 10;
 
@@ -237,9 +207,11 @@ Result<std::shared_ptr<const ParsedJson>> ParsedJson::Parse(std::string_view tex
     spare = std::move(document);
     return parsed;
   }
-  return std::shared_ptr<const ParsedJson>(document.release(), [](const ParsedJson* released) {
+  // &spare names the calling thread's slot: the deleter keeps the document only in that one.
+  return std::shared_ptr<const ParsedJson>(document.release(), [home = &spare](const ParsedJson* released) {
     std::unique_ptr<ParsedJson> owned(const_cast<ParsedJson*>(released));
-    if (!spare && owned->text_capacity_ <= kMaxKeptText && owned->nodes_.capacity() <= kMaxKeptNodes) {
+    if (home == &spare && !spare && owned->text_capacity_ <= kMaxKeptText &&
+        owned->nodes_.capacity() <= kMaxKeptNodes) {
       spare = std::move(owned);
     }
   });

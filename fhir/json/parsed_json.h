@@ -3,7 +3,8 @@
 //
 // ParsedJson copies the text into its own buffer and parses it there, in place, into one flat
 // array of nodes: no allocation per value, strings point into the buffer, and a document's
-// buffers are reused by the next parse on the same thread once it is released. It accepts
+// buffers are reused by the next parse on the thread that parsed it, when it is released on that
+// thread (released elsewhere, it is freed: other threads hold no spare). It accepts
 // exactly what ParseJson (json_reader.h) accepts and fails with the same messages, line and
 // column included; it keeps no line numbers of its own.
 //
@@ -111,8 +112,8 @@ class ParsedJson {
  public:
   // Parses `text` (copied first; the caller's text is not changed). InvalidArgument exactly as
   // ParseJson: "line L, column C: <what>" for malformed text, nesting deeper than kMaxJsonDepth
-  // or content after the value. The document is handed back for reuse by a later Parse on the
-  // thread that releases it.
+  // or content after the value. Released on the thread that parsed it, the document is kept for
+  // that thread's next Parse; released on another thread, it is freed.
   [[nodiscard]] static Result<std::shared_ptr<const ParsedJson>> Parse(std::string_view text);
 
   JsonRef root() const { return JsonRef(nodes_.data()); }

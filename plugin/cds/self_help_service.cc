@@ -15,7 +15,7 @@ namespace selvhjelp::plugin {
 using fhir::JsonValue;
 
 void SelfHelpService::Handle(const HookService& service, std::shared_ptr<const fhir::ParsedJson> body,
-                             const std::string& accept_language,
+                             const std::string& accept_language, const TraceContext& trace,
                              std::function<void(Result<std::string>)> done) {
   Result<CdsRequest> request = ParseCdsRequest(std::move(body), service, deps_.config->allow_http_fhir_server);
   if (!request.ok()) {
@@ -24,6 +24,7 @@ void SelfHelpService::Handle(const HookService& service, std::shared_ptr<const f
   }
   fhir::FhirReadOptions options;
   options.timeout = std::chrono::milliseconds(deps_.config->fhir_timeout_ms);
+  options.headers = {{"traceparent", trace.Traceparent()}};  // the FHIR server's logs can find this call
   auto shared_request = std::make_shared<CdsRequest>(std::move(request).value());
   ResolvePrefetch(*shared_request, service, *deps_.fhir_client, options,
                   [this, &service, shared_request, accept_language,

@@ -11,6 +11,7 @@
 #include "mappings/text_catalog.h"
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/groups/live_directory.h"
+#include "plugin/net/trace_context.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
 
@@ -35,9 +36,11 @@ class SelfHelpService {
   // Answers a hook call with the JSON text {"cards": [...]} (empty when the patient is out of
   // scope or was recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a
   // bad request; FailedPrecondition when required data cannot be had (412). `done` is called
-  // exactly once, possibly on another thread; this never blocks on the FHIR server.
+  // exactly once, possibly on another thread; this never blocks on the FHIR server. The reads
+  // of data the prefetch lacks carry `trace` (W3C traceparent).
   void Handle(const HookService& service, std::shared_ptr<const fhir::ParsedJson> body,
-              const std::string& accept_language, std::function<void(Result<std::string>)> done);
+              const std::string& accept_language, const TraceContext& trace,
+              std::function<void(Result<std::string>)> done);
 
   // Stores a feedback body ({"feedback": [...]}) idempotently and durably.
   // InvalidArgument "feedback[i].<field>: <what>" when any entry is malformed (nothing stored).

@@ -12,6 +12,7 @@
 #include "fhir/json/json_file.h"
 #include "fhir/r4/date_time.h"
 #include "plugin/log.h"
+#include "plugin/net/url_redaction.h"
 
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
@@ -93,7 +94,7 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
     return out;
   }
   if (response.status != 200) return UnavailableError(c.url + ": HTTP " + std::to_string(response.status));
-  SELVHJELP_ASSIGN_OR_RETURN(out.groups, ParseByType(c, readers, response.body, c.url));
+  SELVHJELP_ASSIGN_OR_RETURN(out.groups, ParseByType(c, readers, response.body, RedactUrls(c.url)));
   out.etag = response.etag;
   out.last_modified = response.last_modified;
   return out;
@@ -181,7 +182,7 @@ bool LiveDirectory::Refresh(size_t index) {
   s.next_refresh = now + config.refresh_seconds;
   if (!fetched.ok()) {
     ++s.state.failures;
-    s.state.last_error = fetched.status().message();
+    s.state.last_error = RedactUrls(fetched.status().message());  // logged and shown: no query, no userinfo
     s.state.stale = true;
     s.state.shrink_refused = false;
     return false;
@@ -212,6 +213,7 @@ bool LiveDirectory::Refresh(size_t index) {
   std::string snapshot = ledger_ != nullptr ? GroupsToJson(fetched->groups) : std::string();
   ApplySourceDefaults(config, fetched->groups);
   s.state.rejected = std::move(fetched->rejected);
+  for (std::string& line : s.state.rejected) line = RedactUrls(line);  // logged and shown, as last_error
   s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
   s.etag = std::move(fetched->etag);
   s.last_modified = std::move(fetched->last_modified);

@@ -29,6 +29,7 @@
 #include "plugin/http/error_response.h"
 #include "plugin/http/request_target.h"
 #include "plugin/log.h"
+#include "plugin/metrics/request_metrics.h"
 
 namespace selvhjelp::plugin {
 namespace {
@@ -415,15 +416,21 @@ class Session : public SessionBase {
     const HttpRequest& request = current_->request();
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - current_->start());
     if (options().on_answered) options().on_answered(request, status, elapsed);
-    // Codes, ids and paths only: never bodies, queries, tokens or patient identifiers.
+    // Codes, ids and paths only: never bodies, queries, tokens or patient identifiers. A path
+    // outside every route class ("/Patient/<fødselsnummer>" sent to the wrong server) is not
+    // written: its route class ("other") is.
     const std::string micros = std::to_string(elapsed.count());
     const TraceContext& trace = current_->trace();
+    const size_t route = RequestMetrics::RouteClass(request.path);
+    const std::string_view route_name = RequestMetrics::kRouteClasses[route];
+    const bool known = route_name != "other" || request.path == "-";  // "-": the listener's own answer
+    const std::string path = known ? request.path : "(" + std::string(route_name) + ")";
     Log(status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http.request",
-        "request " + current_->id() + " " + request.method + " " + request.path + " " + std::to_string(status) + " " +
+        "request " + current_->id() + " " + request.method + " " + path + " " + std::to_string(status) + " " +
             micros + "us",
         trace.trace_id,
         {{"request", current_->id()}, {"requestId", trace.request_id}, {"method", request.method},
-         {"path", request.path}, {"status", std::to_string(status)}, {"micros", micros}});
+         {"path", path}, {"route", route_name}, {"status", std::to_string(status)}, {"micros", micros}});
     current_.reset();
     response_.reset();
     if (ec) return Close();

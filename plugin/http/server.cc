@@ -358,7 +358,7 @@ class RouteServer : public HttpServer {
     Result<std::shared_ptr<const fhir::ParsedJson>> json = fhir::ParsedJson::Parse(body);
     if (!json.ok()) return ReplyError(ex, InvalidArgumentError("(body): malformed JSON at " + json.status().message()));
     const std::string accept_language(ex->request().Header("Accept-Language"));
-    rt_.service->Handle(service, std::move(json).value(), accept_language, [ex](Result<std::string> result) {
+    rt_.service->Handle(service, std::move(json).value(), accept_language, ex->trace(), [ex](Result<std::string> result) {
       try {
         if (!result.ok()) return ReplyError(ex, result.status());
         Reply(ex, 200, std::move(*result));

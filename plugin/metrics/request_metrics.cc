@@ -23,10 +23,7 @@ size_t RequestMetrics::RouteClass(std::string_view path) {
   if (Under(path, "/directory")) return 2;
   if (Under(path, "/app")) return 3;
   if (Under(path, "/fhir/Measure")) return 4;
-  if (Under(path, "/health") || Under(path, "/livez") || Under(path, "/readyz") || Under(path, "/ready") ||
-      Under(path, "/live")) {
-    return 5;
-  }
+  if (Under(path, "/health") || Under(path, "/livez") || Under(path, "/readyz")) return 5;
   if (path == "/metrics") return 6;
   return 7;
 }

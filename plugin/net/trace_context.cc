@@ -54,6 +54,9 @@ TraceContext TraceContext::FromHeaders(std::string_view traceparent, std::string
     }
   }
   if (t.trace_id.empty()) t.trace_id = RandomHex(32);
+  do {
+    t.span_id = RandomHex(16);
+  } while (AllZero(t.span_id));  // all zero is not a valid parent id
   t.request_id = ValidRequestId(request_id) ? std::string(request_id) : t.trace_id;
   return t;
 }
@@ -61,7 +64,7 @@ TraceContext TraceContext::FromHeaders(std::string_view traceparent, std::string
 TraceContext TraceContext::Fresh() { return FromHeaders("", ""); }
 
 std::string TraceContext::Traceparent() const {
-  return "00-" + trace_id + "-" + RandomHex(16) + (sampled ? "-01" : "-00");
+  return "00-" + trace_id + "-" + span_id + (sampled ? "-01" : "-00");
 }
 
 }  // namespace selvhjelp::plugin

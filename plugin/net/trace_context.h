@@ -13,6 +13,8 @@ namespace selvhjelp::plugin {
 struct TraceContext {
   std::string trace_id;    // 32 lowercase hex digits, not all zero
   std::string request_id;  // the caller's X-Request-Id, else trace_id
+  std::string span_id;     // 16 hex digits: our span for this request (made once), in traceresponse
+                           // and as the parent id of every call made for it
   bool sampled = false;    // the caller's traceparent flag (01), passed on as given
 
   // From the request's header values (empty when absent). An invalid traceparent is ignored.
@@ -20,8 +22,9 @@ struct TraceContext {
   // A new trace (background work that no request caused).
   static TraceContext Fresh();
 
-  // A `traceparent` value for a call made for this trace: version 00, this trace id, a new span
-  // id, the sampled flag.
+  // A `traceparent` value for this trace: version 00, this trace id, this span id, the sampled
+  // flag. The same value for the answer's traceresponse and for each call made for the request,
+  // so the EHR's and the FHIR server's logs name the span that our answer names.
   std::string Traceparent() const;
 };
 

@@ -14,6 +14,7 @@ describe('HTTP sources', () => {
   let service;
   const seen = [];
   let defunct = false;  // flips the relatives' group to defunct in the API
+  const FEED_KEY = 'feed-key-5d1c0a77';
   const feed = JSON.stringify([{ name: 'Online English (synthetic)', slug: 'online-en', day: 1, time: '20:00', types: ['EN', 'ONL'], attendance_option: 'online' }]);
 
   before(async () => {
@@ -40,14 +41,18 @@ describe('HTTP sources', () => {
         return json(200, { total_items: 2, total_pages: 2, page_number: page, first_page: page === 1, last_page: page === 2, contents });
       }
       if (url.pathname === `/hsds/services/${HSDS[1].id}`) return json(200, HSDS[1]);
+      if (url.pathname === '/keyed.json') return json(503, {});  // a feed that is down
       return json(404, {});
     });
     const port = await listenOnFreePort(server);
     const base = `http://127.0.0.1:${port}`;
+    process.env.SELVHJELP_IT_FEED_KEY = FEED_KEY;  // the child inherits it: `${env:...}` in a source URL
     service = await startService((config) => {
       config.groups.sources = [
         { name: 'region-hsds', type: 'hsds-api', url: `${base}/hsds`, refreshSeconds: 1 },
         { name: 'aa-feed', type: 'meeting-guide', url: `${base}/feed.json`, organisation: 'AA', themes: ['alcohol'], refreshSeconds: 1 },
+        { name: 'keyed-feed', type: 'meeting-guide', url: `${base}/keyed.json?api_key=\${env:SELVHJELP_IT_FEED_KEY}`,
+          organisation: 'AA', themes: ['alcohol'], refreshSeconds: 60 },
       ];
     });
   });
@@ -60,11 +65,21 @@ describe('HTTP sources', () => {
 
   test('the HSDS API is read page by page, with details for listed services', async () => {
     const s = await status();
-    assert.deepEqual(s.sources.map((x) => [x.name, x.groups, x.stale]), [['region-hsds', 2, false], ['aa-feed', 1, false]]);
+    assert.deepEqual(s.sources.slice(0, 2).map((x) => [x.name, x.groups, x.stale]), [['region-hsds', 2, false], ['aa-feed', 1, false]]);
     assert.ok(seen.some((r) => r.path === `/hsds/services/${HSDS[1].id}`), 'detail fetched');
     const trondheim = await (await fetch(`${service.base}/directory/groups?municipality=5001&audience=relatives`)).json();
     const monthly = trondheim.entry.map((e) => e.resource).find((r) => r.name.startsWith('Pårørendegruppe rus, annenhver'));
     assert.match(monthly.availabilityExceptions, /FREQ=MONTHLY;BYDAY=2TU/);
+  });
+
+  test('a source that fails is named in the log and on the status page without its URL\'s query (a secret)', async () => {
+    const keyed = (await status()).sources[2];
+    assert.equal(keyed.name, 'keyed-feed');
+    assert.match(keyed.lastError, /^http:\/\/127\.0\.0\.1:\d+\/keyed\.json: HTTP 503$/);
+    assert.ok(seen.some((r) => r.path === '/keyed.json' && r.query === `?api_key=${FEED_KEY}`), 'the key was sent to the feed');
+    await waitFor(() => service.log.includes('group source keyed-feed not read'), 'the failure logged');
+    assert.ok(!service.log.includes(FEED_KEY), 'the key is not in the log');
+    assert.ok(!JSON.stringify(await status()).includes(FEED_KEY), 'the key is not on the status page');
   });
 
   test('refreshes are incremental (modified_after) and conditional (304)', async () => {

@@ -4,24 +4,29 @@
 // here. The log of the whole run names no synthetic patient id or fødselsnummer.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { post, startFhirPeer, startService, waitFor } from './harness.mjs';
-import { bergen, fullPrefetch, hookRequest } from './fixtures.mjs';
+import { F10, bergen, condition, fullPrefetch, hookRequest, patient } from './fixtures.mjs';
 import { FNR, delivered, record, recordsConfig } from './records_helpers.mjs';
 
 const HOOK_PATIENT = 'obs-patient-7';
 const HOOK_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const RECORD_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const FETCH_PATIENT = 'obs-fetched-3';
+const FETCH_TRACE = '5ce0e9a56015fec5aadfa328ae398115';
 const traceparent = (trace) => `00-${trace}-b7ad6b7169203331-01`;
 
 let peer;
 let service;
+const rawOut = [];  // stdout as bytes (service.out is decoded, which hides bytes that are not UTF-8)
 before(async () => {
   peer = await startFhirPeer();
   service = await startService((config) => {
     recordsConfig(peer.base)(config);
     config.logging = { format: 'json', stream: 'stdout' };
   });
+  service.child.stdout.on('data', (d) => rawOut.push(d));
 });
 after(async () => {
   await service?.cleanup();
@@ -51,6 +56,56 @@ test('a hook call under a caller\'s traceparent: its trace id in the answer and 
   assert.equal(line.fields.path, '/cds-services/selvhjelp-patient-view');
   assert.equal(line.fields.status, '200');
   assert.equal(line.fields.requestId, 'lb-obs-1');
+});
+
+test('a hook call whose data is read from the FHIR server: the reads carry the trace and span of the answer', async () => {
+  await peer.put(patient(FETCH_PATIENT, bergen));
+  await peer.put(condition(`c-${FETCH_PATIENT}`, FETCH_PATIENT, F10));
+  const r = await post(service, '/cds-services/selvhjelp-patient-view', hookRequest('patient-view', FETCH_PATIENT, { fhirServer: peer.base }),
+    { headers: { traceparent: traceparent(FETCH_TRACE) } });
+  assert.equal(r.status, 200, r.text);
+  const span = r.headers.get('traceresponse').match(new RegExp(`^00-${FETCH_TRACE}-([0-9a-f]{16})-01$`))?.[1];
+  assert.ok(span && span !== 'b7ad6b7169203331', r.headers.get('traceresponse'));  // our span, not the caller's
+  const reads = (await peer.seenAuthorizations()).filter((s) => s.method === 'GET' && s.traceparent?.includes(FETCH_TRACE));
+  assert.ok(reads.length >= 2, `the patient and the conditions read under the trace: ${JSON.stringify(reads)}`);
+  for (const read of reads) assert.equal(read.traceparent, `00-${FETCH_TRACE}-${span}-01`);
+});
+
+// Sends `target` as sent (bytes, not a URL a client would normalise) and waits for the answer.
+function rawGet(target) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(service.base).port), '127.0.0.1');
+    const chunks = [];
+    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from('GET '), target,
+      Buffer.from(' HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')])));
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+  });
+}
+
+test('log lines stay UTF-8 JSON for raw bytes in a path; no query and no path outside the routes is written', async () => {
+  const answer = await rawGet(Buffer.from([...Buffer.from('/records/'), 0xff, 0xfe]));
+  assert.match(answer, /^HTTP\/1\.1 4\d\d /);  // 401: GET /records/{id} asks for a token first
+  assert.match(await rawGet(Buffer.from(`/Patient/${FNR}`)), /^HTTP\/1\.1 404 /);  // a misdirected FHIR read
+  assert.match(await rawGet(Buffer.from(`/records?patient=${FNR}`)), /^HTTP\/1\.1 /);
+  const raw = await waitFor(() => {
+    const all = Buffer.concat(rawOut);
+    return all.includes(Buffer.from('"path":"(other)"')) && all.includes(Buffer.from('"path":"/records"')) && all;
+  }, 'the three requests logged');
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const lines = [];
+  for (let at = 0; at < raw.length;) {
+    const end = raw.indexOf(0x0a, at);
+    assert.ok(end >= 0, 'every line ends with a line feed');
+    lines.push(JSON.parse(strict.decode(raw.subarray(at, end))));  // throws on bytes that are not UTF-8
+    at = end + 1;
+  }
+  const requests = lines.filter((e) => e.event === 'http.request');
+  assert.ok(requests.some((e) => e.fields.path === '/records/\ufffd\ufffd' && e.fields.route === 'records'),
+    JSON.stringify(requests.map((e) => e.fields.path)));
+  assert.ok(requests.some((e) => e.fields.path === '(other)' && e.fields.route === 'other' && e.fields.status === '404'));
+  // FNR in the path and in the query: the last test checks that the whole log never names it.
 });
 
 test('a request without a trace gets one of its own, echoed', async () => {
@@ -123,11 +178,11 @@ test('/metrics after real calls: valid exposition with the hook, request, record
     return found[0].value;
   };
   assert.equal(families.get('selvhjelp_hook_duration_seconds').type, 'histogram');
-  assert.equal(one('selvhjelp_hook_duration_seconds_count', { service: 'selvhjelp-patient-view' }), 1);
+  assert.equal(one('selvhjelp_hook_duration_seconds_count', { service: 'selvhjelp-patient-view' }), 2);  // prefetched, fetched
   const buckets = find(samples, 'selvhjelp_hook_duration_seconds_bucket', { service: 'selvhjelp-patient-view' });
   for (let i = 1; i < buckets.length; ++i) assert.ok(buckets[i].value >= buckets[i - 1].value, 'cumulative buckets');
   assert.equal(buckets.at(-1).labels.le, '+Inf');
-  assert.equal(buckets.at(-1).value, 1);
+  assert.equal(buckets.at(-1).value, 2);
   assert.ok(one('selvhjelp_http_requests_total', { route: 'cds-hooks', code: '2xx' }) >= 1);
   assert.ok(one('selvhjelp_http_requests_total', { route: 'records', code: '2xx' }) >= 1);
   assert.equal(one('selvhjelp_outbox_records', { state: 'delivered' }), 1);  // the name kept from before
@@ -144,5 +199,5 @@ test('/metrics after real calls: valid exposition with the hook, request, record
 test('the log of the run names no patient: neither the ids nor the fødselsnummer', () => {
   const log = service.out + service.log;
   assert.ok(logLines().length > 0);
-  for (const secret of [FNR, HOOK_PATIENT, 'pat-1', 'opaque-token']) assert.ok(!log.includes(secret), `the log contains ${secret}`);
+  for (const secret of [FNR, HOOK_PATIENT, FETCH_PATIENT, 'pat-1', 'opaque-token']) assert.ok(!log.includes(secret), `the log contains ${secret}`);
 });

@@ -88,6 +88,10 @@ BOOST_AUTO_TEST_CASE(requests_are_classed_by_route) {
   BOOST_TEST(route("/directory/groups") == "directory");
   BOOST_TEST(route("/app/api/context") == "app");
   BOOST_TEST(route("/health") == "health");
+  BOOST_TEST(route("/livez") == "health");
+  BOOST_TEST(route("/readyz") == "health");
+  BOOST_TEST(route("/ready") == "other");  // not routed (the probes are /livez and /readyz)
+  BOOST_TEST(route("/live") == "other");
   BOOST_TEST(route("/metrics") == "metrics");
   BOOST_TEST(route("/") == "other");
 }

@@ -28,6 +28,18 @@ BOOST_AUTO_TEST_CASE(a_valid_traceparent_gives_its_trace_id) {
   BOOST_TEST(sent.substr(52) == "-01");
 }
 
+// One span per request: the answer's traceresponse and every call made for the request name the
+// same parent id, so a caller's logs and the FHIR server's logs meet at our span.
+BOOST_AUTO_TEST_CASE(one_span_id_per_request_in_every_traceparent_it_sends) {
+  const TraceContext t = TraceContext::FromHeaders("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "");
+  BOOST_TEST(t.span_id.size() == 16u);
+  BOOST_TEST(t.span_id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  BOOST_TEST(t.span_id != "0000000000000000");
+  BOOST_TEST(t.Traceparent() == t.Traceparent());
+  BOOST_TEST(t.Traceparent().substr(36, 16) == t.span_id);
+  BOOST_TEST(TraceContext::Fresh().span_id != TraceContext::Fresh().span_id);
+}
+
 BOOST_AUTO_TEST_CASE(a_later_version_may_carry_more_fields) {
   BOOST_TEST(TraceContext::FromHeaders("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-more", "").trace_id == kTrace);
 }
