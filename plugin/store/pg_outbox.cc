@@ -104,7 +104,8 @@ Status PgOutboxBackend::Finish(const std::string& record_id, DeliveryEnd end, co
   SELVHJELP_ASSIGN_OR_RETURN(PgRows updated,
                              conn->Exec(sql, {text, number, record_id, owner_}, "cannot update the record's state"));
   if (updated.affected() == 0 && end != DeliveryEnd::kRetry) {
-    LogLine("outbox: record " + record_id + ": its lease was taken over by another instance; this outcome is dropped");
+    Log(LogLevel::kWarning, "record.lease_lost",
+        "outbox: record " + record_id + ": its lease was taken over by another instance; this outcome is dropped");
   }
   return OkStatus();
 }
