@@ -14,18 +14,20 @@
 #      commit loops on the same disk (bench/records_bench).
 # Then a summary with each figure's range over the runs. Builds in build-bench/ (bench/build.sh),
 # never touching build/; servers bind free ports; processes and temp files go on exit.
-# Usage: bash bench/run.sh [--runs N] [--quick] [SECONDS]
+# Usage: bash bench/run.sh [--runs N] [--sections LIST] [--quick] [SECONDS]
 #   SECONDS  each wrk measurement (default 8); --runs N repeats sections 1-5 N times (default 1);
+#   --sections LIST  only these sections, e.g. 1,4 (the hook's figures; default all);
 #   --quick  small sizes, 1 s, few calls: checks the script works (figures mean little).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=1 secs=8 quick=0
+runs=1 secs=8 quick=0 sections=1,2,3,4,5
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --sections) sections=$2; shift 2 ;;
     --quick) quick=1; shift ;;
     [0-9]*) secs=$1; shift ;;
-    *) echo "usage: bash bench/run.sh [--runs N] [--quick] [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: bash bench/run.sh [--runs N] [--sections LIST] [--quick] [SECONDS]" >&2; exit 2 ;;
   esac
 done
 sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=100 records=1000
@@ -42,6 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+want() { [[ ",$sections," == *",$1,"* ]]; }  # SECTION: whether --sections has it
 run=0 last_section=""
 figure() {  # SECTION LABEL VALUE: printed now, summarised with the other runs' at the end
   printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >> "$work/figures.tsv"
@@ -79,7 +82,9 @@ fresh_store() { rm -f "$1/store.db" "$1/store.db-wal" "$1/store.db-shm"; }
 to_us() { awk '{ v = $1 + 0; if ($1 ~ /ms$/) v *= 1000; else if ($1 ~ /[^mu]s$/) v *= 1000000; printf "%.0f", v }'; }
 
 hook_path=/cds-services/selvhjelp-patient-view
-for n in "${sizes[@]}" "$hook_groups"; do
+generate=("$hook_groups")
+if want 2; then generate+=("${sizes[@]}"); fi
+for n in "${generate[@]}"; do
   [ -d "$work/g$n" ] && continue
   "$build/bench/directory_bench" generate "$work/g$n" "$n"
   python3 bench/hook_setup.py "$work/g$n" "$work/g$n/groups.json" "$PWD"
@@ -117,7 +122,7 @@ instructions() {  # NAME URL COMMAND...
 for (( run = 1; run <= runs; run++ )); do
   printf '\n##### run %d of %d (%s)\n' "$run" "$runs" "$(date -u +'%Y-%m-%d %H:%M UTC')"
 
-  section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  # The hook's answers (the bare listener answers the same bytes), from a fresh server left running.
   fresh_store "$hook"
   start "$work/serve.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
   serve=$started hook_port=$port
@@ -126,26 +131,32 @@ for (( run = 1; run <= runs; run++ )); do
     curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$hook/$body.json" \
       "http://127.0.0.1:$hook_port$hook_path" > "$work/answer-$body.json"
   done
-  if [ "$run" = 1 ]; then
+  if ! want 1; then stop "$serve"; fi
+
+  section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  if want 1 && [ "$run" = 1 ]; then
     echo "request $(wc -c < "$hook/with-position.json") bytes; answer $(wc -c < "$work/answer-with-position.json") bytes," \
          "$(grep -o '"summary"' "$work/answer-with-position.json" | wc -l) cards; answers with and without" \
          "the patient's position $(cmp -s "$work"/answer-with*.json && echo 'are the same (position unused?)' || echo differ)"
   fi
-  start "$work/bare.log" "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
-  bare=$started bare_port=$port
-  measure "$section" "bare listener (floor), 1 connection" "http://127.0.0.1:$bare_port/" 1
-  measure "$section" "hook, 1 connection" "http://127.0.0.1:$hook_port$hook_path" 1
-  measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16
-  measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16
-  stop "$serve"
-  stop "$bare"
-  figure "$section" "hook / bare req/s, 1 connection" \
-    "$(ratio "$(rps 'hook, 1 connection')" "$(rps 'bare listener (floor), 1 connection')")"
-  figure "$section" "hook / bare req/s, 16 connections (target >= 0.6)" \
-    "$(ratio "$(rps 'hook, 16 connections')" "$(rps 'bare listener (floor), 16 connections')")"
+  if want 1; then
+    start "$work/bare.log" "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
+    bare=$started bare_port=$port
+    measure "$section" "bare listener (floor), 1 connection" "http://127.0.0.1:$bare_port/" 1
+    measure "$section" "hook, 1 connection" "http://127.0.0.1:$hook_port$hook_path" 1
+    measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16
+    measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16
+    stop "$serve"
+    stop "$bare"
+    figure "$section" "hook / bare req/s, 1 connection" \
+      "$(ratio "$(rps 'hook, 1 connection')" "$(rps 'bare listener (floor), 1 connection')")"
+    figure "$section" "hook / bare req/s, 16 connections (target >= 0.6)" \
+      "$(ratio "$(rps 'hook, 16 connections')" "$(rps 'bare listener (floor), 16 connections')")"
+  fi
 
   section="2. Growth: hook call in process, patient with position vs without (floor); $iterations calls each"
   for n in "${sizes[@]}"; do
+    want 2 || break
     fresh_store "$work/g$n"
     "$build/bench/decision_bench" "$work/g$n/config.json" "$iterations" \
       "$work/g$n/with-position.json" "$work/g$n/without-position.json" > "$work/decision.txt"
@@ -156,7 +167,8 @@ for (( run = 1; run <= runs; run++ )); do
   done
 
   section="3. Growth: place query alone, 100,000 queries, with position vs without (floor)"
-  "$build/bench/directory_bench" growth mappings/data/geography.json "${sizes[@]}" > "$work/growth.txt"
+  : > "$work/growth.txt"
+  if want 3; then "$build/bench/directory_bench" growth mappings/data/geography.json "${sizes[@]}" > "$work/growth.txt"; fi
   while IFS=$'\t' read -r n _ p50 _ near50 near99 r; do
     figure "$section" "$n groups: p50 µs without position (floor)" "$p50"
     figure "$section" "$n groups: p50 µs with position" "$near50"
@@ -165,15 +177,18 @@ for (( run = 1; run <= runs; run++ )); do
   done < <(tail -n +2 "$work/growth.txt")
 
   section="4. Instructions per call (callgrind, $calls calls of the same request)"
-  instructions bare / "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
-  bare_ir=$ir
-  instructions hook "$hook_path" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
-  hook_ir=$ir
-  figure "$section" "bare listener (floor)" "$bare_ir"
-  figure "$section" "hook" "$hook_ir"
-  figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
+  if want 4; then
+    instructions bare / "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
+    bare_ir=$ir
+    instructions hook "$hook_path" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
+    hook_ir=$ir
+    figure "$section" "bare listener (floor)" "$bare_ir"
+    figure "$section" "hook" "$hook_ir"
+    figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
+  fi
 
   section="5. Records committed per second (synchronous=FULL, $records records each, same disk)"
+  want 5 || continue
   "$build/bench/records_bench" "$work/records" "$records" 1 > "$work/records.txt"
   while IFS=$'\t' read -r label value; do
     figure "$section" "${label#  }" "$value"
