@@ -196,6 +196,24 @@ void ReadPostgresStore(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   if (auto v = p.Int(s, "timeoutSeconds", "store", false, 1, 300)) c.postgres.timeout_seconds = static_cast<int>(*v);
 }
 
+// With store.url, a record's lease must outlast one delivery attempt (the token calls and the
+// POST, each up to records.timeoutMs), the write of its outcome (1 s) and the clocks' skew, or a
+// second instance takes the record over while the first still delivers it.
+void CheckLeaseCoversDelivery(const JsonValue& root, DataProblems& p, const ServiceConfig& c) {
+  const JsonValue* store = root.Find("store");
+  if (c.postgres.url.empty() || c.records.fhir_server.empty() || store == nullptr) return;
+  const ClientAuthConfig& auth = c.records.auth;
+  const int64_t token_calls = auth.type != "smart-backend-services" ? 0 : auth.token_endpoint.empty() ? 2 : 1;
+  const int64_t needed_ms = (token_calls + 1) * int64_t{c.records.timeout_ms} +
+                            2 * int64_t{PostgresStoreConfig::kMaxClockSkewMs} + 1000;
+  if (int64_t{c.postgres.lease_seconds} * 1000 > needed_ms) return;
+  const JsonValue* at = store->Find("leaseSeconds");
+  p.Add(at != nullptr ? *at : *store, "store.leaseSeconds",
+        "must be longer than a delivery attempt: " + std::to_string(token_calls + 1) + " x records.timeoutMs + " +
+            std::to_string(2 * PostgresStoreConfig::kMaxClockSkewMs + 1000) + " ms = " + std::to_string(needed_ms) +
+            " ms (raise it or lower records.timeoutMs)");
+}
+
 void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   p.RejectUnknown(s, "cards", {"language", "informedIntervalDays", "declinedReofferDays",
                                "sourceUrl", "maxGroupsPerSection"});
@@ -584,6 +602,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "app", "", false)) ReadApp(*s, p, c.app, dir);
   if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
   if (const JsonValue* s = p.Object(root, "logging", "", false)) ReadLogging(*s, p, c.logging);
+  CheckLeaseCoversDelivery(root, p, c);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }

@@ -7,7 +7,8 @@
 //                   trailing newline dropped, as systemd credentials, Kubernetes Secrets and
 //                   `echo` write them
 //   "$${"           a literal "${"
-// A reference may be part of a longer value ("postgresql://selvhjelp:${file:/run/secrets/pg}@db/x").
+// A reference may be part of a longer value ("https://${env:EHR_HOST}/fhir"); it is put in as is,
+// not encoded: a PostgreSQL password belongs in PGPASSFILE, not in store.url (docs/operations.md).
 // The values put in are never quoted in a problem, so a check-config run or a log line cannot
 // show a secret.
 #include <filesystem>

@@ -23,4 +23,14 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return {};
 }
 
+std::string HttpRequest::JoinedHeader(std::string_view name) const {
+  std::string joined;
+  for (const HttpHeader& h : headers) {
+    if (!EqualsIgnoreCase(h.name, name)) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += h.value;
+  }
+  return joined;
+}
+
 }  // namespace selvhjelp::plugin

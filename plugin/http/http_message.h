@@ -29,6 +29,9 @@ struct HttpRequest {
 
   // The first header named `name` (ASCII case-insensitive), or empty when there is none.
   std::string_view Header(std::string_view name) const;
+  // Every field line named `name` joined with ", ", in order (RFC 9110 §5.3: a list sent on
+  // several lines is one list), or empty when there is none. For list headers a proxy appends to.
+  std::string JoinedHeader(std::string_view name) const;
 };
 
 struct HttpReply {

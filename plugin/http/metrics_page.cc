@@ -35,6 +35,8 @@ void WriteDelivery(Runtime& rt, Exposition& out) {
       {"selvhjelp_delivery_parked_total", "Records parked since start.", stats.parked},
       {"selvhjelp_token_requests_total", "Token endpoint calls since start.", stats.token_requests},
       {"selvhjelp_card_write_failures_total", "Background card writes that failed.", rt.ledger->card_write_failures()},
+      {"selvhjelp_cards_dropped_total", "Cards dropped unwritten: too many queued while the store failed.",
+       rt.ledger->cards_dropped()},
   };
   for (const auto& c : counters) {
     out.Family(c.name, "counter", c.help);

@@ -14,8 +14,8 @@
 namespace selvhjelp::plugin {
 
 // Adds /livez and /readyz to `router`. `runtime` must outlive the router; it must have been loaded
-// with its store open (a ledger and a directory). The handlers answer on the calling thread; the
-// store probe writes one row at most every 10 s (Ledger::Readiness).
+// with its store open (a ledger and a directory). The handlers answer on the calling thread and
+// never wait for the store: they read its latest write's outcome (Ledger::Readiness).
 void AddProbeRoutes(Router& router, Runtime& runtime);
 
 }  // namespace selvhjelp::plugin

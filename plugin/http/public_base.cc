@@ -34,9 +34,13 @@ std::string RequestBaseUrl(const config::ServiceConfig& config, const HttpReques
   if (!config.public_base_url.empty() || config.trusted_proxies.empty() || !FromTrustedProxy(config, request)) {
     return config.BaseUrl();
   }
-  const std::string_view host = LastElement(request.Header("X-Forwarded-Host"));
+  // A proxy may append its own field line rather than extend the client's: all lines are one list,
+  // and the last element is the trusted proxy's.
+  const std::string hosts = request.JoinedHeader("X-Forwarded-Host");
+  const std::string protos = request.JoinedHeader("X-Forwarded-Proto");
+  const std::string_view host = LastElement(hosts);
   if (!IsHost(host)) return config.BaseUrl();
-  std::string_view proto = LastElement(request.Header("X-Forwarded-Proto"));
+  std::string_view proto = LastElement(protos);
   if (proto != "http" && proto != "https") proto = config.tls_certificate.empty() ? "http" : "https";
   return std::string(proto) + "://" + std::string(host);
 }

@@ -233,6 +233,7 @@ class RouteServer : public HttpServer {
     Result<int64_t> feedback = rt_.ledger->CountFeedback();
     health.Set("feedbackStored", feedback.ok() ? JsonValue::Int(*feedback) : JsonValue());
     health.Set("cardWriteFailures", JsonValue::Int(rt_.ledger->card_write_failures()));
+    health.Set("cardsDropped", JsonValue::Int(rt_.ledger->cards_dropped()));
     health.Set("records", RecordsHealth());
     Reply(ex, 200, fhir::WriteJson(health));
   }

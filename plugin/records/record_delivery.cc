@@ -98,10 +98,12 @@ void RecordDelivery::WorkerLoop() {
       Status marked;
       switch (outcome.verdict) {
         case Verdict::kDelivered: {
-          ++delivered_;
           const int64_t delivered_ms = clock_ms_();
           marked = outbox_.MarkDelivered(record.record_id, outcome.location, delivered_ms);
-          if (marked.ok()) ObserveDelivered(record, delivered_ms);
+          if (marked.ok()) {
+            ++delivered_;  // once per record: a lease lost meanwhile means the new holder counts it
+            ObserveDelivered(record, delivered_ms);
+          }
           traces_.Forget(record.record_id);
           Log(LogLevel::kInfo, "record.delivered", "record " + record.record_id + " delivered (" + outcome.log_note + ")",
               trace.trace_id, {{"record", record.record_id}, {"attempts", std::to_string(record.attempts + 1)}});
@@ -127,7 +129,8 @@ void RecordDelivery::WorkerLoop() {
               {{"record", record.record_id}});
           break;
       }
-      if (marked.ok()) {
+      // FailedPrecondition: the record's lease went to another instance, which owns its outcome.
+      if (marked.ok() || marked.code() == StatusCode::kFailedPrecondition) {
         store_failures = 0;
         continue;
       }

@@ -67,6 +67,7 @@ void Ledger::QueueCards(std::vector<CardIssued> cards) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     for (CardIssued& card : cards) queue_.push_back(std::move(card));
+    TrimQueueLocked();
   }
   queue_changed_.notify_one();
 }
@@ -85,28 +86,58 @@ Status Ledger::DrainQueueLocked() {
   if (batch.empty()) return OkStatus();
   Status written = WriteCardsLocked(batch);
   write_health_.Note(written);
+  card_failures_in_a_row_ = written.ok() ? 0 : card_failures_in_a_row_ + 1;
   if (!written.ok()) {
     card_write_failures_.fetch_add(1);
     std::lock_guard<std::mutex> lock(queue_mutex_);
     queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
                   std::make_move_iterator(batch.end()));
+    TrimQueueLocked();
   }
   return written;
 }
 
+void Ledger::TrimQueueLocked() {
+  if (queue_.size() <= kMaxQueuedCards) return;
+  const size_t excess = queue_.size() - kMaxQueuedCards;
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(excess));
+  cards_dropped_.fetch_add(static_cast<int64_t>(excess));
+}
+
+std::chrono::milliseconds Ledger::CardRetryPause() {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  std::chrono::milliseconds pause = kCardFlushInterval;
+  for (int i = 0; i < card_failures_in_a_row_ && pause < kMaxCardRetryInterval; ++i) pause *= 2;
+  return std::min(pause, kMaxCardRetryInterval);
+}
+
 void Ledger::CardWriterLoop() {
+  using namespace std::chrono_literals;
   std::unique_lock<std::mutex> lock(queue_mutex_);
   while (true) {
-    queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    queue_changed_.wait_for(lock, kProbeCheckInterval, [this] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
-    // Let a batch gather, then write it in one transaction.
-    queue_changed_.wait_for(lock, kCardFlushInterval, [this] { return stopping_; });
-    lock.unlock();
-    {
-      std::lock_guard<std::mutex> write_lock(write_mutex_);
-      (void)DrainQueueLocked();  // failures are counted and retried on the next round
+    if (!queue_.empty()) {
+      // Let a batch gather, then write it in one transaction; after failures, wait longer (up to
+      // kMaxCardRetryInterval) so a store that is down is not asked again and again.
+      lock.unlock();
+      const std::chrono::milliseconds pause = CardRetryPause();
+      lock.lock();
+      queue_changed_.wait_for(lock, pause, [this] { return stopping_; });
+      lock.unlock();
+      {
+        std::lock_guard<std::mutex> write_lock(write_mutex_);
+        (void)DrainQueueLocked();  // failures are counted and retried on the next round
+      }
+      lock.lock();
     }
-    lock.lock();
+    // The probe write is made here, never on a request's thread: a store that does not answer
+    // delays this thread only, and readiness reads the latest outcome.
+    if (write_health_.ProbeDue(WriteHealth::Clock::now(), 10s, 1s)) {
+      lock.unlock();
+      write_health_.Note(Probe());
+      lock.lock();
+    }
   }
 }
 
@@ -158,11 +189,7 @@ Result<std::optional<Ledger::Snapshot>> Ledger::LoadSnapshot(const std::string& 
   return backend_->LoadSnapshot(source);
 }
 
-Status Ledger::Readiness() {
-  using namespace std::chrono_literals;
-  if (write_health_.ProbeDue(WriteHealth::Clock::now(), 10s, 1s)) write_health_.Note(Probe());
-  return write_health_.Latest();
-}
+Status Ledger::Readiness() const { return write_health_.Latest(); }
 
 Status Ledger::Probe() { return backend_->Probe(NowMs()); }
 

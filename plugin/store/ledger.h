@@ -48,6 +48,9 @@ class Ledger {
   Status FlushCards();
   // Background writes that failed since Open (their cards are kept queued and retried).
   int64_t card_write_failures() const { return card_write_failures_.load(); }
+  // Cards dropped unwritten, oldest first, because kMaxQueuedCards were waiting (the store failed
+  // for long); their feedback is then counted as for an unknown card.
+  int64_t cards_dropped() const { return cards_dropped_.load(); }
   // Stores each entry once: the same (card, outcome, suggestions, timestamp) again is a no-op.
   // All entries are committed in one transaction, durably, before this returns.
   // Returns how many entries named a card this store did not issue (kept, and flagged).
@@ -70,14 +73,21 @@ class Ledger {
   std::string SubjectKey(const std::string& fhir_server, const std::string& patient_id) const;
 
   // Readiness: OK when the store can write, else why not (Unavailable: "store: write probe: the
-  // disk is full..."). From the latest write of the ledger or the outbox (when it was opened with
-  // write_health()); a probe write (one row, durable) when that is more than 10 s old, or more
-  // than 1 s old and failed, so a recovered store is ready again within a second.
-  Status Readiness();
+  // disk is full..."). The latest outcome of a write of the ledger or the outbox (when it was
+  // opened with write_health()); never waits for the store. The card writer's thread makes a
+  // probe write (one row, durable) when that outcome is more than 10 s old, or more than 1 s old
+  // and failed, so a recovered store is ready again within about a second.
+  Status Readiness() const;
   // Where the outbox notes its writes (Outbox::Open), so readiness sees them too.
   WriteHealth& write_health() { return write_health_; }
 
   static constexpr std::chrono::milliseconds kCardFlushInterval{20};
+  // Cards kept in memory while the store cannot write them; beyond this the oldest go.
+  static constexpr size_t kMaxQueuedCards = 100000;
+  // The card writer's pause after a failed write grows to this (from kCardFlushInterval).
+  static constexpr std::chrono::milliseconds kMaxCardRetryInterval{5000};
+  // How often the card writer's thread looks whether a probe write is due.
+  static constexpr std::chrono::milliseconds kProbeCheckInterval{250};
 
  private:
   Ledger() = default;
@@ -89,6 +99,11 @@ class Ledger {
   // write_mutex_.
   Status WriteCardsLocked(const std::vector<CardIssued>& cards);
   Status Probe();
+  // Drops the oldest queued cards beyond kMaxQueuedCards (counted). Caller holds queue_mutex_.
+  void TrimQueueLocked();
+  // How long the card writer lets a batch gather: kCardFlushInterval, doubled per failed write in
+  // a row, at most kMaxCardRetryInterval.
+  std::chrono::milliseconds CardRetryPause();
 
   std::unique_ptr<LedgerBackend> backend_;
   std::mutex queue_mutex_;  // guards queue_ and stopping_; never held while taking write_mutex_
@@ -96,6 +111,8 @@ class Ledger {
   std::vector<CardIssued> queue_;
   bool stopping_ = false;
   std::atomic<int64_t> card_write_failures_{0};
+  std::atomic<int64_t> cards_dropped_{0};
+  int card_failures_in_a_row_ = 0;  // guarded by write_mutex_
   WriteHealth write_health_;
   std::thread writer_;
   std::mutex write_mutex_;  // orders card writes before the feedback that may name them

@@ -65,6 +65,10 @@ Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
     for (Waiter* w : batch) w->done = true;
     committed_.notify_all();
   }
+  lock.unlock();
+  // Retention after the batch's answers are out, so a purge delays no other caller's commit
+  // (records kept, never sent, with writeBack none expire too).
+  if (self.result->ok()) PurgeIfDue(r.created_ms);
   return std::move(*self.result);
 }
 
@@ -73,6 +77,7 @@ void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
   records.reserve(batch.size());
   for (const Waiter* w : batch) records.push_back(&w->record);
   Result<std::vector<std::optional<std::string>>> stored = backend_->InsertBatch(records);
+  batches_committed_.fetch_add(1, std::memory_order_relaxed);
   NoteWrite(stored.status());
   if (!stored.ok()) {
     for (Waiter* w : batch) w->result = stored.status();
@@ -91,7 +96,6 @@ void Outbox::CommitBatch(const std::vector<Waiter*>& batch) {
                                             " is already stored with different content");
     }
   }
-  if (!batch.empty()) PurgeIfDue(batch.back()->record.created_ms);  // records kept, never sent (writeBack none), expire too
 }
 
 Result<std::optional<Outbox::Claimed>> Outbox::ClaimDue(int64_t now_ms) { return backend_->Claim(now_ms); }
@@ -142,7 +146,8 @@ Result<Outbox::Marked> Outbox::MarkEnteredInError(const std::string& record_id, 
 }
 
 void Outbox::PurgeIfDue(int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(purge_mutex_);
+  std::unique_lock<std::mutex> lock(purge_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another thread is purging: nobody waits for it
   if (options_.retention_ms <= 0 || now_ms - last_purge_ms_ < 3600 * 1000) return;  // 0: records are kept
   last_purge_ms_ = now_ms;
   NoteWrite(backend_->PurgeDelivered(now_ms - options_.retention_ms).status());  // tried again in an hour

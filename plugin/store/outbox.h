@@ -8,6 +8,7 @@
 // open the same file while the service runs; its changes are seen within a poll interval), or
 // PostgreSQL shared by several instances (store_factory.h), where a claim is a database lease.
 // Thread-safe.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -64,7 +65,7 @@ class Outbox {
   std::optional<int64_t> NextDueMs();
 
   // The outcome of a held record's delivery; only the holder's counts (a record whose lease was
-  // taken over is left to the instance that holds it now).
+  // taken over is left to the instance that holds it now, and FailedPrecondition says so).
   Status MarkDelivered(const std::string& record_id, const std::string& location, int64_t now_ms);
   Status MarkRetry(const std::string& record_id, int64_t next_attempt_ms, const std::string& error);
   Status MarkParked(const std::string& record_id, const std::string& reason);
@@ -79,6 +80,9 @@ class Outbox {
   // Returns how many changed.
   Result<int64_t> Retry(const std::vector<std::string>& record_ids);
   Result<OutboxCounts> Counts();
+  // Transactions Enqueue has committed (or tried) since open: fewer than records under concurrent
+  // load is group commit at work.
+  int64_t batches_committed() const { return batches_committed_.load(std::memory_order_relaxed); }
 
   // The latest record for this patient (subject key) and recipient kind, read from the store (an
   // indexed query, so changes made by another process count at once). Records marked
@@ -123,6 +127,7 @@ class Outbox {
   std::mutex queue_mutex_;      // guards queue_, committing_ and each queued Waiter's `done`
   std::condition_variable committed_;  // a batch has been committed (or has failed)
   std::condition_variable arrived_;    // a record was queued while committing_
+  std::atomic<int64_t> batches_committed_{0};
   size_t last_batch_ = 0;              // records in the latest batch
   std::chrono::steady_clock::duration last_commit_{};  // how long it took (at most 10 ms)
   std::vector<Waiter*> queue_;  // waiting for the next commit, in arrival order

@@ -92,7 +92,8 @@ class OutboxBackend {
   // When the next sendable record not held by this process falls due (ms); nullopt when none.
   virtual std::optional<int64_t> NextDueMs() = 0;
   // Records how a held record's delivery ended and lets it go. Only the holder's outcome counts:
-  // a record whose hold was taken over by another instance is left as that instance has it.
+  // a record whose hold was taken over by another instance is left as that instance has it, and
+  // FailedPrecondition says so (the outcome was dropped: count nothing).
   [[nodiscard]] virtual Status Finish(const std::string& record_id, DeliveryEnd end, const std::string& text,
                                       int64_t number) = 0;
   // Lets a held record go unchanged.

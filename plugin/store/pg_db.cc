@@ -15,9 +15,17 @@ std::string Reason(pg_conn* conn, PGresult* result) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state == nullptr) return "the database is unreachable";
   const std::string code = state;
+  // Worded so WriteHealth counts each kind apart (disk is full, read-only, locked, unreachable).
+  const std::string sqlstate = " (SQLSTATE " + code + ")";
   if (code == "57014") return "the statement timed out (store.timeoutSeconds)";
-  if (code.rfind("53", 0) == 0) return "the database is out of resources (SQLSTATE " + code + ")";
-  return "the database refused it (SQLSTATE " + code + ")";
+  if (code == "53100") return "the database server's disk is full" + sqlstate;
+  if (code.rfind("53", 0) == 0) return "the database is out of resources" + sqlstate;
+  if (code == "25006") return "the database is read-only" + sqlstate;
+  if (code == "55P03" || code == "40P01") return "a row or table it needs is locked" + sqlstate;
+  if (code.rfind("08", 0) == 0 || code == "57P01" || code == "57P02" || code == "57P03") {
+    return "the database is unreachable" + sqlstate;
+  }
+  return "the database refused it" + sqlstate;
 }
 
 }  // namespace
@@ -27,7 +35,15 @@ int64_t PgRows::Int(size_t row, size_t col) const { return std::strtoll(rows_[ro
 Result<PgRows> PgConnection::Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what) {
   std::vector<const char*> values;
   values.reserve(args.size());
-  for (const PgArg& a : args) values.push_back(a.value.c_str());
+  for (const PgArg& a : args) {
+    // libpq sends a parameter up to its first NUL, and PostgreSQL's text cannot hold one: refused
+    // rather than cut short (a cut jti or id could match another's).
+    if (a.value.find('\0') != std::string::npos) {
+      return InvalidArgumentError("store: " + what + ": a value holds a NUL character, which the database cannot "
+                                  "keep; nothing was written");
+    }
+    values.push_back(a.value.c_str());
+  }
   PGresult* result = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                                   nullptr, 0);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;

@@ -46,7 +46,8 @@ class PgRows {
 // A connection taken from the pool. Not thread-safe: one user at a time.
 class PgConnection {
  public:
-  // Runs `sql` ($1, $2, ... for `args`). Unavailable "store: <what>: ..." on any failure.
+  // Runs `sql` ($1, $2, ... for `args`). Unavailable "store: <what>: ..." on any failure;
+  // InvalidArgument, sending nothing, when an argument holds a NUL character.
   [[nodiscard]] Result<PgRows> Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what);
   // Runs one or more statements without parameters.
   [[nodiscard]] Status Script(const char* sql, const std::string& what);
@@ -83,16 +84,13 @@ class PgPool {
   // Unavailable when none comes or a new one cannot be made.
   [[nodiscard]] Result<Lease> Acquire();
 
-  // Where the store is, for messages: host and database, never user or password.
-  const std::string& where() const { return where_; }
-
  private:
   PgPool() = default;
   Result<std::unique_ptr<PgConnection>> Connect();
   void GiveBack(std::unique_ptr<PgConnection> conn);
 
   std::vector<std::string> keywords_, values_;
-  std::string where_;
+  std::string where_;  // where the store is, for messages: host and database, never user or password
   int size_ = 8;
   int timeout_seconds_ = 5;
   std::mutex mutex_;

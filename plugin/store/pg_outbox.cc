@@ -15,6 +15,21 @@ namespace {
 #define SELVHJELP_PG_ENTRY_COLUMNS \
   "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location, subject_key "
 
+// `ids` as a PostgreSQL text[] literal ({"a","b"}), for `= ANY($n::text[])`.
+std::string TextArray(const std::set<std::string>& ids) {
+  std::string out = "{";
+  for (const std::string& id : ids) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : id) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 OutboxEntry ReadEntry(const PgRows& rows, size_t r) {
   return OutboxEntry{rows.Text(r, 0), rows.Text(r, 1), rows.Int(r, 2), rows.Int(r, 3), rows.Int(r, 4),
                      rows.Int(r, 5), rows.Text(r, 6), rows.Text(r, 7), rows.Text(r, 8)};
@@ -60,15 +75,20 @@ Result<std::vector<std::optional<std::string>>> PgOutboxBackend::InsertBatch(
 
 Result<std::optional<OutboxClaim>> PgOutboxBackend::Claim(int64_t now_ms) {
   SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  // The claim and the held set change together: a record this process still delivers is never
+  // claimed again by another of its workers, even once its lease has run out.
+  std::lock_guard<std::mutex> lock(held_mutex_);
   // One statement: the due row nobody holds (a held row is locked or has a live lease: skipped),
   // leased to this process.
   SELVHJELP_ASSIGN_OR_RETURN(PgRows claimed, conn->Exec(
       "UPDATE outbox SET lease_owner=$1, lease_until=$2 WHERE record_id=("
       "SELECT c.record_id FROM outbox c WHERE " SELVHJELP_PG_SENDABLE " AND c.next_attempt_ms<=$3 "
-      "AND c.lease_until<=$3 ORDER BY c.next_attempt_ms LIMIT 1 FOR UPDATE OF c SKIP LOCKED) "
+      "AND c.lease_until<=$3 AND NOT (c.record_id=ANY($4::text[])) "
+      "ORDER BY c.next_attempt_ms LIMIT 1 FOR UPDATE OF c SKIP LOCKED) "
       "RETURNING record_id, bundle, attempts",
-      {owner_, now_ms + lease_ms_, now_ms}, "cannot claim a record"));
+      {owner_, now_ms + lease_ms_, now_ms, TextArray(held_)}, "cannot claim a record"));
   if (claimed.empty()) return std::optional<OutboxClaim>();
+  held_.insert(claimed.Text(0, 0));
   return std::optional<OutboxClaim>(OutboxClaim{claimed.Text(0, 0), claimed.Text(0, 1), claimed.Int(0, 2)});
 }
 
@@ -100,17 +120,26 @@ Status PgOutboxBackend::Finish(const std::string& record_id, DeliveryEnd end, co
             "lease_owner='', lease_until=0 WHERE record_id=$3 AND lease_owner=$4";
       break;
   }
-  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
-  SELVHJELP_ASSIGN_OR_RETURN(PgRows updated,
-                             conn->Exec(sql, {text, number, record_id, owner_}, "cannot update the record's state"));
-  if (updated.affected() == 0 && end != DeliveryEnd::kRetry) {
+  Result<PgPool::Lease> conn = pool_->Acquire();
+  Result<PgRows> updated = conn.ok()
+      ? (*conn)->Exec(sql, {text, number, record_id, owner_}, "cannot update the record's state") : conn.status();
+  Forget(record_id);  // not delivering it any more: once its lease lapses, any worker may take it
+  if (!updated.ok()) return updated.status();
+  if (updated->affected() == 0) {
     Log(LogLevel::kWarning, "record.lease_lost",
         "outbox: record " + record_id + ": its lease was taken over by another instance; this outcome is dropped");
+    return FailedPreconditionError("outbox: record " + record_id + ": its lease was lost to another instance; outcome dropped");
   }
   return OkStatus();
 }
 
+void PgOutboxBackend::Forget(const std::string& record_id) {
+  std::lock_guard<std::mutex> lock(held_mutex_);
+  held_.erase(record_id);
+}
+
 void PgOutboxBackend::Release(const std::string& record_id) {
+  Forget(record_id);
   Result<PgPool::Lease> conn = pool_->Acquire();
   if (!conn.ok()) return;  // the lease then simply expires
   (void)(*conn)->Exec("UPDATE outbox SET lease_owner='', lease_until=0 WHERE record_id=$1 AND lease_owner=$2",

@@ -7,6 +7,8 @@
 // Batches commit with synchronous_commit=on: durable when InsertBatch returns.
 // Thread-safe (each call takes a connection from the pool).
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "plugin/store/outbox_backend.h"
@@ -37,9 +39,13 @@ class PgOutboxBackend : public OutboxBackend {
   Result<int64_t> PurgeDelivered(int64_t before_ms) override;
 
  private:
+  void Forget(const std::string& record_id);  // no longer held by a worker here
+
   std::shared_ptr<PgPool> pool_;
   const std::string owner_;
   const int64_t lease_ms_;
+  std::mutex held_mutex_;
+  std::set<std::string> held_;  // claimed by a worker of this process and not yet finished or released
 };
 
 }  // namespace selvhjelp::plugin

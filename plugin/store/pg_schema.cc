@@ -53,9 +53,13 @@ constexpr int kVersions = static_cast<int>(sizeof kMigrations / sizeof kMigratio
 
 Status MigrateLocked(PgConnection& conn) {
   const std::string what = "cannot migrate the schema";
-  SELVHJELP_RETURN_IF_ERROR(conn.Script(
-      "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", what));
+  // CREATE only on a new database: a role without the CREATE privilege runs a migrated one.
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows table, conn.Exec("SELECT to_regclass('schema_migrations') IS NULL", {}, what));
+  if (table.Text(0, 0) == "t") {
+    SELVHJELP_RETURN_IF_ERROR(conn.Script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", what));
+  }
   SELVHJELP_ASSIGN_OR_RETURN(PgRows at, conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, what));
   const int64_t version = at.Int(0, 0);
   if (version > kVersions) {

@@ -20,7 +20,8 @@ struct PgBackends {
 };
 
 // Unavailable (naming the server, never the password) when the database cannot be reached or
-// migrated within config.timeout_seconds.
+// migrated within config.timeout_seconds; FailedPrecondition when this machine's clock is further
+// than PostgresStoreConfig::kMaxClockSkewMs from the database server's.
 [[nodiscard]] Result<PgBackends> OpenPgBackends(const config::PostgresStoreConfig& config);
 
 }  // namespace selvhjelp::plugin

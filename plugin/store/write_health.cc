@@ -10,7 +10,8 @@ size_t FailureKind(const Status& write) {
   if (m.find("read-only") != std::string::npos) return 1;
   if (m.find("I/O error") != std::string::npos) return 2;
   if (m.find("locked") != std::string::npos) return 3;
-  if (m.find("cannot be opened") != std::string::npos) return 4;
+  // SQLite's file that cannot be opened; PostgreSQL's server that cannot be reached.
+  if (m.find("cannot be opened") != std::string::npos || m.find("unreachable") != std::string::npos) return 4;
   return 5;
 }
 

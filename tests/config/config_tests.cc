@@ -260,3 +260,30 @@ BOOST_AUTO_TEST_CASE(the_logging_section_is_text_on_stderr_unless_set_and_names_
   BOOST_TEST(m.find(f + ":7: logging.level: unknown setting") != std::string::npos, m);
   fs::remove(file);
 }
+
+// A record's lease outlasts a delivery attempt, or a second instance takes it over mid-delivery.
+BOOST_AUTO_TEST_CASE(a_lease_shorter_than_a_delivery_attempt_is_refused_at_its_line) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-lease-config.json";
+  auto load = [&file](int lease_seconds, int timeout_ms, const std::string& auth) {
+    std::ofstream(file) << "{\"mappings\": {\"directory\": \"m\"}, \"groups\": {\"sources\": []},\n"
+                        << "  \"store\": {\"url\": \"postgresql://db.example/selvhjelp\",\n"
+                        << "    \"leaseSeconds\": " << lease_seconds << "},\n"
+                        << "  \"records\": {\"fhirServer\": \"https://ehr.example/fhir\", \"timeoutMs\": " << timeout_ms
+                        << auth << "}, \"auth\": {\"required\": false}}";
+    return LoadConfig(file);
+  };
+  BOOST_TEST(load(60, 15000, "").ok());  // the defaults
+  BOOST_TEST(load(5, 1500, "").ok());    // 1.5 s + 3 s margin < 5 s
+  auto tight = load(5, 2000, "");       // 2 s + 3 s margin = 5 s: no room
+  BOOST_REQUIRE(!tight.ok());
+  BOOST_TEST(tight.status().message().find(file.string() + ":3: store.leaseSeconds: must be longer") != std::string::npos,
+             tight.status().message());
+  // A token fetched from the discovered endpoint adds two calls of records.timeoutMs.
+  const std::string sbs = R"(, "auth": {"type": "smart-backend-services", "clientId": "c", "privateKeyFile": "k.pem"})";
+  auto with_token = load(20, 6000, sbs);
+  BOOST_REQUIRE(!with_token.ok());
+  BOOST_TEST(with_token.status().message().find("3 x records.timeoutMs") != std::string::npos,
+             with_token.status().message());
+  BOOST_TEST(load(30, 6000, "").ok());
+  fs::remove(file);
+}

@@ -38,6 +38,14 @@ BOOST_AUTO_TEST_CASE(the_last_element_of_a_list_is_the_trusted_proxys_own) {
   BOOST_TEST(RequestBaseUrl(c, r) == "https://selvhjelp.helse.example:8443");
 }
 
+BOOST_AUTO_TEST_CASE(a_proxy_that_appends_its_own_field_line_wins_over_the_clients) {
+  const ServiceConfig c = BehindProxy();
+  const HttpRequest r = From("10.1.2.3", {{"X-Forwarded-Host", "evil.example"}, {"X-Forwarded-Proto", "http"},
+                                          {"X-Forwarded-Host", "selvhjelp.helse.example"},
+                                          {"x-forwarded-proto", "https"}});
+  BOOST_TEST(RequestBaseUrl(c, r) == "https://selvhjelp.helse.example");
+}
+
 BOOST_AUTO_TEST_CASE(any_other_peer_is_not_believed) {
   const ServiceConfig c = BehindProxy();
   const HttpRequest r = From("192.0.2.9", {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil.example"}});

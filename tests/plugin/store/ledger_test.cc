@@ -94,3 +94,27 @@ BOOST_AUTO_TEST_CASE(readiness_follows_the_stores_writes) {
   }
   fs::remove_all(dir);
 }
+
+// While the store cannot write cards, at most Ledger::kMaxQueuedCards wait in memory: the oldest
+// beyond that are dropped and counted.
+BOOST_AUTO_TEST_CASE(the_card_queue_is_capped_while_the_store_fails) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-cap-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    auto ledger = Ledger::Open(dir / "store.db");
+    BOOST_REQUIRE(ledger.ok());
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open((dir / "store.db").c_str(), &db) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON cards BEGIN SELECT RAISE(FAIL, 'refused'); END",
+                               nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    std::vector<CardIssued> cards;
+    for (size_t i = 0; i < Ledger::kMaxQueuedCards + 5; ++i) {
+      cards.push_back(CardIssued{"c-" + std::to_string(i), "svc", "key", "", "patient", 1});
+    }
+    (*ledger)->QueueCards(std::move(cards));
+    BOOST_TEST(!(*ledger)->FlushCards().ok());  // refused: the cards go back to the queue, capped
+    BOOST_TEST((*ledger)->cards_dropped() == 5);
+  }
+  fs::remove_all(dir);
+}

@@ -134,6 +134,9 @@ BOOST_AUTO_TEST_CASE(concurrent_records_commit_together_and_retries_are_recognis
   }
   for (std::thread& t : clients) t.join();
   BOOST_TEST(fresh.load() == kClients * kEach);
+  // Group commit: the records shared transactions (one per record without it).
+  BOOST_TEST(a.outbox->batches_committed() < kClients * kEach / 2,
+             std::to_string(a.outbox->batches_committed()) + " commits");
   BOOST_TEST(a.outbox->Counts()->pending == kClients * kEach);
   BOOST_TEST((*a.outbox->Enqueue(Entry("c0-0", "h", 100)) == Outbox::Enqueued::kAlreadyStored));
   BOOST_TEST((a.outbox->Enqueue(Entry("c0-0", "other", 100)).status().code() == StatusCode::kAlreadyExists));
@@ -165,8 +168,8 @@ BOOST_AUTO_TEST_CASE(a_claim_is_a_lease_that_another_instance_takes_over_when_it
   auto taken = b.outbox->ClaimDue(now + 5001);
   BOOST_REQUIRE(taken.ok() && taken->has_value());
   BOOST_TEST((*taken)->record_id == "r1");
-  // A's late outcome does not count; B's does.
-  BOOST_TEST(a.outbox->MarkDelivered("r1", "Communication/late", now + 6000).ok());
+  // A's late outcome does not count (and says so: A counts no delivery); B's does.
+  BOOST_TEST((a.outbox->MarkDelivered("r1", "Communication/late", now + 6000).code() == StatusCode::kFailedPrecondition));
   BOOST_TEST((*a.outbox->Get("r1"))->state == "pending");
   BOOST_TEST(b.outbox->MarkDelivered("r1", "Communication/1", now + 6000).ok());
   auto r1 = *b.outbox->Get("r1");
@@ -178,8 +181,25 @@ BOOST_AUTO_TEST_CASE(a_claim_is_a_lease_that_another_instance_takes_over_when_it
   BOOST_TEST((*r2)->record_id == "r2");
   BOOST_TEST(a.outbox->MarkRetry("r2", now + 60'000, "HTTP 503").ok());
   BOOST_TEST((*b.outbox->Get("r2"))->next_attempt_ms == now + 60'000);
-  BOOST_TEST(a.outbox->MarkParked("r2", "HTTP 422").ok() == true);  // no longer held by A: no change
+  BOOST_TEST((a.outbox->MarkParked("r2", "HTTP 422").code() == StatusCode::kFailedPrecondition));  // not A's: no change
   BOOST_TEST((*b.outbox->Get("r2"))->state == "pending");
+}
+
+BOOST_AUTO_TEST_CASE(a_record_this_instance_still_delivers_is_not_claimed_again_when_its_lease_runs_out,
+                     *utf::precondition(PostgresUp())) {
+  Instance a(TestPostgres::Get().NewDatabase());
+  BOOST_REQUIRE(a.outbox->Enqueue(Entry("r1", "h", 1)).ok());
+  const int64_t now = 10'000;
+  auto first = a.outbox->ClaimDue(now);
+  BOOST_REQUIRE(first.ok() && first->has_value());
+  // The first worker is still sending r1 when its lease lapses: another worker here keeps off it.
+  auto second = a.outbox->ClaimDue(now + 5001);
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(!second->has_value());
+  BOOST_TEST(a.outbox->MarkRetry("r1", now + 5001, "HTTP 503").ok());
+  auto again = a.outbox->ClaimDue(now + 5001);  // finished: due again
+  BOOST_REQUIRE(again.ok() && again->has_value());
+  BOOST_TEST((*again)->record_id == "r1");
 }
 
 BOOST_AUTO_TEST_CASE(a_token_used_on_one_instance_is_refused_on_another, *utf::precondition(PostgresUp())) {
@@ -189,6 +209,10 @@ BOOST_AUTO_TEST_CASE(a_token_used_on_one_instance_is_refused_on_another, *utf::p
   BOOST_TEST(*b.used_jtis->Claim("https://ehr.example", "jti-1", 1300, 1000) == false);
   BOOST_TEST(*b.used_jtis->Claim("https://other.example", "jti-1", 1300, 1000) == true);  // per issuer
   BOOST_TEST(*b.used_jtis->Claim("https://ehr.example", "jti-1", 2000, 1301) == true);    // expired: new use
+  // A NUL would cut the value short in libpq ("jti-1\0x" would be "jti-1"): refused, nothing written.
+  auto nul = b.used_jtis->Claim("https://ehr.example", std::string("jti-2\0x", 7), 2000, 1302);
+  BOOST_TEST((nul.status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(*b.used_jtis->Claim("https://ehr.example", "jti-2", 2000, 1302) == true);
 }
 
 BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp())) {
@@ -235,6 +259,26 @@ BOOST_AUTO_TEST_CASE(the_schema_is_migrated_once_and_a_newer_one_is_refused, *ut
   auto newer = OpenPgBackends(Config(url));
   BOOST_TEST((newer.status().code() == StatusCode::kFailedPrecondition));
   BOOST_TEST(newer.status().message().find("newer than this selvhjelp knows") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_migrated_schema_needs_no_create_privilege, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  BOOST_REQUIRE(OpenPgBackends(Config(url)).ok());  // migrated by its owner
+  {
+    auto pool = PgPool::Open(Config(url));
+    BOOST_REQUIRE(pool.ok());
+    auto conn = (*pool)->Acquire();
+    BOOST_REQUIRE(conn.ok());
+    // A role that may read and write the tables, and create nothing.
+    BOOST_REQUIRE((*conn)->Script(
+        "DO $$BEGIN IF NOT EXISTS(SELECT 1 FROM pg_roles WHERE rolname='app') THEN CREATE ROLE app LOGIN; END IF; END$$;"
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app;"
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO app", "test").ok());
+  }
+  const std::string as_app = "postgresql://app@" + url.substr(url.find('@') + 1);
+  auto opened = OpenPgBackends(Config(as_app));
+  BOOST_TEST(opened.ok(), opened.status().message());
 }
 
 BOOST_AUTO_TEST_CASE(a_database_that_goes_away_is_unavailable_and_never_a_commit, *utf::precondition(PostgresUp())) {
