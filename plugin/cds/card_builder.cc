@@ -66,8 +66,6 @@ std::string EscapeMarkdown(std::string_view text) {
 namespace {
 
 using vocabulary::LevelInfo;
-constexpr const char* kOverrideCodes[] = {"declined", "already-attends", "not-relevant-now",
-                                          "informed-elsewhere"};
 
 // A link target that cannot end the markdown link early: spaces, parentheses and angle brackets
 // percent-encoded (the sources check links at import; this keeps the markdown well formed).
@@ -85,21 +83,20 @@ void AppendLinkTarget(std::string& md, std::string_view url) {
 }
 
 // What people choose by, compactly: ", closed, 18+, wheelchair access, language: en".
-void AppendAttributes(std::string& line, const Group& g, const std::string& language,
-                      const mappings::TextCatalog& texts) {
-  if (g.access != Access::kUnknown) line += ", " + texts.Get(language, g.access == Access::kOpen ? "group.open" : "group.closed");
+void AppendAttributes(std::string& line, const Group& g, const CardTexts& t) {
+  if (g.access != Access::kUnknown) line.append(", ").append(g.access == Access::kOpen ? t.open : t.closed);
   if (g.min_age > 0) line += ", " + std::to_string(g.min_age) + "+";
-  if (g.wheelchair) line += ", " + texts.Get(language, "group.wheelchair");
+  if (g.wheelchair) line.append(", ").append(t.wheelchair);
   const bool only_norwegian = std::all_of(g.languages.begin(), g.languages.end(),
                                           [](const std::string& l) { return l == "nb" || l == "nn" || l == "no"; });
   if (!only_norwegian) {
     std::string codes;
     for (const std::string& l : g.languages) codes += (codes.empty() ? "" : "/") + l;
-    line += ", " + texts.Get(language, "group.languages", {{"languages", EscapeMarkdown(codes)}});
+    line += ", " + t.languages.With(EscapeMarkdown(codes));
   }
 }
 
-std::string GroupLine(const Group& g, const std::string& language, const mappings::TextCatalog& texts) {
+std::string GroupLine(const Group& g, const CardTexts& t) {
   std::string line = "- **" + EscapeMarkdown(g.name) + "**";
   std::vector<std::string> parts;
   if (g.national) {
@@ -111,22 +108,22 @@ std::string GroupLine(const Group& g, const std::string& language, const mapping
     // Worded for the clinician: who helps people join or start a group, and how to reach them (no
     // schedule). One wording for every organisation: "closed" means members only for Selvhjelp
     // Norge but "for those with the problem" for AA (Meeting Guide C), so it is an attribute here.
-    line += ": " + texts.Get(language, "contactPoint.line", {{"organisation", EscapeMarkdown(g.organisation)}});
+    line += ": " + t.contact_point.With(EscapeMarkdown(g.organisation));
     std::string attributes;
-    AppendAttributes(attributes, g, language, texts);
+    AppendAttributes(attributes, g, t);
     if (!attributes.empty()) line += " (" + attributes.substr(2) + ")";
-    line += "; " + texts.Get(language, "contactPoint.contact");
+    line.append("; ").append(t.contact);
     for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
       if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
     }
     if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
   } else {
     line += " (" + EscapeMarkdown(g.organisation);
-    if (g.twelve_step) line += ", " + texts.Get(language, "group.twelveStep");
-    if (IsDigital(g)) line += ", " + texts.Get(language, "group.digital");
-    AppendAttributes(line, g, language, texts);
+    if (g.twelve_step) line.append(", ").append(t.twelve_step);
+    if (IsDigital(g)) line.append(", ").append(t.digital);
+    AppendAttributes(line, g, t);
     line += ")";
-    for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, language, texts));
+    for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, t.meetings));
     if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
     if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
     else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
@@ -134,35 +131,32 @@ std::string GroupLine(const Group& g, const std::string& language, const mapping
   const bool worded = IsContactPoint(g) && !g.national;  // the line already ends "...; contact"
   for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? (worded ? " " : ": ") : ", ") + parts[i];
   if (!g.report_to.empty()) {
-    line += " · [" + texts.Get(language, "group.report") + "](";
+    line.append(" · [").append(t.report).append("](");
     AppendLinkTarget(line, g.report_to);
     line += ")";
   }
   return line;
 }
 
-std::string Detail(const CardInput& in, const mappings::TextCatalog& texts) {
-  const std::string& lang = in.language;
+std::string Detail(const CardInput& in, const CardTexts& t) {
   std::string md;
-  if (in.recipient == Recipient::kPatient) {
-    md = texts.Get(lang, "detail.guideline") + "\n\n" + texts.Get(lang, "detail.evidence") + "\n\n" +
-         texts.Get(lang, "detail.objections") + "\n";
-  } else {
-    md = texts.Get(lang, "detail.relatives") + "\n";
-  }
-  auto section = [&](const char* heading, const std::string& place, const std::vector<const Group*>& groups) {
+  md.reserve(4096);  // the texts and a few groups: one allocation instead of a doubling series
+  md += in.recipient == Recipient::kPatient ? t.detail_patient : t.detail_relatives;
+  auto section = [&](const std::string& heading, const std::string& place, const std::vector<const Group*>& groups) {
     if (groups.empty()) return;
-    md += "\n**" + texts.Get(lang, heading) + (place.empty() ? "" : ": " + EscapeMarkdown(place)) + "**\n\n";
-    for (const Group* g : groups) md += GroupLine(*g, lang, texts) + "\n";
+    md.append("\n**").append(heading);
+    if (!place.empty()) md.append(": ").append(EscapeMarkdown(place));
+    md += "**\n\n";
+    for (const Group* g : groups) md.append(GroupLine(*g, t)).append("\n");
   };
-  section("heading.municipality", in.municipality_name, in.groups->municipality);
-  section("heading.county", in.county_name, in.groups->county);
-  section("heading.region", in.region_name, in.groups->region);
-  section("heading.digital", "", in.groups->digital);
-  section("heading.alternatives", "", in.groups->alternatives);
-  if (in.groups->size() == in.groups->national.size()) md += "\n" + texts.Get(lang, "group.none") + "\n";
-  section("heading.national", "", in.groups->national);
-  if (in.ehr_records_unknown) md += "\n_" + texts.Get(lang, "detail.storeRecords") + "_\n";
+  section(t.heading_municipality, in.municipality_name, in.groups->municipality);
+  section(t.heading_county, in.county_name, in.groups->county);
+  section(t.heading_region, in.region_name, in.groups->region);
+  section(t.heading_digital, "", in.groups->digital);
+  section(t.heading_alternatives, "", in.groups->alternatives);
+  if (in.groups->size() == in.groups->national.size()) md.append("\n").append(t.group_none).append("\n");
+  section(t.heading_national, "", in.groups->national);
+  if (in.ehr_records_unknown) md.append("\n_").append(t.store_records).append("_\n");
   return md;
 }
 
@@ -252,35 +246,33 @@ void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, co
 }  // namespace
 
 void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
-               const std::string& card_uuid, const mappings::TextCatalog& texts) {
-  const std::string& lang = in.language;
+               const std::string& card_uuid, const CardTextCache& card_texts) {
+  const CardTexts& t = card_texts.For(in.language);
   const bool patient = in.recipient == Recipient::kPatient;
   w.StartObject();
   w.Member("uuid", card_uuid);
-  std::string summary_key = !patient ? "relatives.summary"
-                            : in.discharge ? "patient.summary.discharge"
-                                           : "patient.summary";
-  w.Member("summary", texts.Get(lang, summary_key, {{"count", std::to_string(in.groups->size())}}));
-  w.Member("detail", Detail(in, texts));
+  const TextTemplate& summary = !patient ? t.summary_relatives : in.discharge ? t.summary_discharge : t.summary_patient;
+  w.Member("summary", summary.With(std::to_string(in.groups->size())));
+  w.Member("detail", Detail(in, t));
   w.Member("indicator", "info");
   w.Key("source");
   w.StartObject();
-  w.Member("label", texts.Get(lang, "source.label"));
+  w.Member("label", t.source_label);
   w.Member("url", in.source_url);
   w.Key("topic");
   WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
   w.EndObject();
 
-  const std::string recipient_text = texts.Get(lang, patient ? "recipient.patient" : "recipient.relatives");
   const std::string names = GroupNames(*in.groups);
-  const std::string payload = texts.Get(lang, "payload", {{"groups", names.empty() ? "-" : names}});
+  const std::string payload = t.payload.With(names.empty() ? "-" : names);
   w.Key("suggestions");
   w.StartArray();
-  for (const LevelInfo& level : vocabulary::kLevels) {
+  for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
+    const LevelInfo& level = vocabulary::kLevels[i];
     if (!patient && level.code == "brokered") continue;  // consent is the patient's
     const std::string suggestion_uuid = NewUuid();
     w.StartObject();
-    w.Member("label", texts.Get(lang, "level." + std::string(level.code) + ".label"));
+    w.Member("label", t.level_label[i]);
     w.Member("uuid", suggestion_uuid);
     if (level.code == "conversation") {
       w.Key("isRecommended");
@@ -290,8 +282,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.StartArray();
     w.StartObject();
     w.Member("type", "create");
-    w.Member("description", texts.Get(lang, "level." + std::string(level.code) + ".description",
-                                      {{"recipient", recipient_text}}));
+    w.Member("description", patient ? t.level_for_patient[i] : t.level_for_relatives[i]);
     w.Key("resource");
     WriteCommunication(w, request, in, level, suggestion_uuid, payload);
     w.EndObject();
@@ -302,15 +293,15 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.Member("selectionBehavior", "at-most-one");
   w.Key("overrideReasons");
   w.StartArray();
-  for (const char* code : kOverrideCodes) {
-    WriteCoding(w, vocabulary::kOverrideSystem, code, texts.Get(lang, std::string("override.") + code));
+  for (size_t i = 0; i < std::size(kOverrideCodes); ++i) {
+    WriteCoding(w, vocabulary::kOverrideSystem, kOverrideCodes[i], t.override_display[i]);
   }
   w.EndArray();
   w.Key("links");
   w.StartArray();
   if (!in.app_launch_url.empty()) {
     w.StartObject();
-    w.Member("label", texts.Get(lang, "link.app"));
+    w.Member("label", t.link_app);
     w.Member("url", in.app_launch_url);
     w.Member("type", "smart");
     // A string (CDS Hooks 2.0): the EHR hands it to the app in the token response.

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "fhir/json/json_stream_writer.h"
-#include "mappings/text_catalog.h"
+#include "plugin/cds/card_texts.h"
 #include "plugin/cds/cds_request.h"
 #include "plugin/groups/group_directory.h"
 
@@ -31,9 +31,10 @@ struct CardInput {
 // one suggestion per intervention level (each creating the Communication that records it),
 // selectionBehavior at-most-one, override reasons with displays in the card's language, and links
 // (Selvhjelp Norge; the clinician app as a SMART link when configured).
-// Streams straight into `out` (hook answers are built on the hot path).
+// Streams straight into `out` (hook answers are built on the hot path), with the texts of
+// input.language from `texts`.
 void WriteCard(fhir::JsonStreamWriter& out, const CdsRequest& request, const CardInput& input,
-               const std::string& card_uuid, const mappings::TextCatalog& texts);
+               const std::string& card_uuid, const CardTextCache& texts);
 
 // A time-ordered random UUID (version 7). Unique, not secret: do not use it as a credential.
 std::string NewUuid();

@@ -68,7 +68,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     input.now_iso = fhir::IsoInstant(now);
     input.ehr_records_unknown = decision.ehr_records_unknown;
     std::string card_uuid = NewUuid();
-    WriteCard(out, request, input, card_uuid, *deps_.texts);
+    WriteCard(out, request, input, card_uuid, card_texts_);
     issued.push_back({std::move(card_uuid), service.id, decision.subject_key, request.encounter_id, r.name, now});
   }
   out.EndArray();

@@ -9,6 +9,7 @@
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
 #include "mappings/text_catalog.h"
+#include "plugin/cds/card_texts.h"
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/net/trace_context.h"
@@ -31,7 +32,8 @@ struct ServiceDeps {
 
 class SelfHelpService {
  public:
-  explicit SelfHelpService(ServiceDeps deps) : deps_(std::move(deps)) {}
+  // Precondition: deps.texts is set.
+  explicit SelfHelpService(ServiceDeps deps) : deps_(std::move(deps)), card_texts_(*deps_.texts) {}
 
   // Answers a hook call with the JSON text {"cards": [...]} (empty when the patient is out of
   // scope or was recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a
@@ -51,6 +53,7 @@ class SelfHelpService {
                                  const class ResolvedData& data,
                                  const std::string& accept_language);
   ServiceDeps deps_;
+  const CardTextCache card_texts_;  // the cards' texts per language, from deps_.texts
 };
 
 }  // namespace selvhjelp::plugin

@@ -43,7 +43,10 @@ OutboxEntry ReadEntry(Statement& s) {
 
 }  // namespace
 
-SqliteOutboxBackend::~SqliteOutboxBackend() { sqlite3_close_v2(db_); }
+SqliteOutboxBackend::~SqliteOutboxBackend() {
+  sqlite3_close_v2(db_);  // each closes once statements_ has finalized its statements
+  sqlite3_close_v2(read_db_);
+}
 
 Result<std::unique_ptr<OutboxBackend>> SqliteOutboxBackend::Open(const std::filesystem::path& file) {
   std::unique_ptr<SqliteOutboxBackend> backend(new SqliteOutboxBackend());
@@ -52,6 +55,7 @@ Result<std::unique_ptr<OutboxBackend>> SqliteOutboxBackend::Open(const std::file
   if (sqlite3_stmt* probe = backend->statements_.Get(backend->db_, "SELECT corrects FROM outbox LIMIT 0"); probe == nullptr) {
     SELVHJELP_RETURN_IF_ERROR(Exec(backend->db_, kCorrectsColumn));
   }
+  SELVHJELP_ASSIGN_OR_RETURN(backend->read_db_, OpenConnection(file, "FULL"));
   return std::unique_ptr<OutboxBackend>(std::move(backend));
 }
 
@@ -315,9 +319,9 @@ Result<int64_t> SqliteOutboxBackend::PurgeDelivered(int64_t before_ms) {
 
 std::optional<LocalOutcome> SqliteOutboxBackend::LatestOutcome(const std::string& subject_key,
                                                                const std::string& recipient) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   // Corrections carry no outcome; records marked entered-in-error do not count.
-  Statement latest(statements_.Get(db_,
+  Statement latest(statements_.Get(read_db_,
       "SELECT outcome, override_code, encounter_id, outcome_at FROM outbox WHERE subject_key=? AND recipient=? "
       "AND corrects='' AND NOT EXISTS(SELECT 1 FROM record_facts f WHERE f.record_id=outbox.record_id "
       "AND f.status='entered-in-error') "

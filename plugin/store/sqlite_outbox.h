@@ -3,7 +3,9 @@
 // WAL mode with synchronous=FULL (durable at COMMIT). One serving process per file (the command
 // line may open it beside the service): claims are held in this process's memory, so a record is
 // never claimed twice here, and a crash frees them all.
-// Thread-safe (one connection, one mutex).
+// Thread-safe: one connection for writes and operators' reads, under one mutex; the hook's read
+// (LatestOutcome) on a connection of its own under another, so it never waits for a commit's
+// fsync (WAL: a reader sees the last commit and does not wait for the writer).
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -45,6 +47,8 @@ class SqliteOutboxBackend : public OutboxBackend {
 
   std::mutex mutex_;  // serialises use of db_ and its statements
   sqlite3* db_ = nullptr;
+  std::mutex read_mutex_;  // serialises use of read_db_ and its statements; never held with mutex_
+  sqlite3* read_db_ = nullptr;  // LatestOutcome only
   StatementCache statements_;
   std::set<std::string> held_;  // claimed by a worker of this process; guarded by mutex_
 };
