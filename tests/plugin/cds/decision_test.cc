@@ -29,7 +29,8 @@ struct Tables {
 // Writes one card and reads it back: what the record system receives.
 JsonValue Card(const CdsRequest& request, const CardInput& input, const mappings::TextCatalog& texts) {
   fhir::JsonStreamWriter out;
-  WriteCard(out, request, input, "card-uuid", texts);
+  const CardTextCache card_texts(texts);
+  WriteCard(out, request, input, "card-uuid", card_texts);
   auto parsed = fhir::ParseJson(out.Take());
   BOOST_REQUIRE(parsed.ok());
   return std::move(parsed).value();
