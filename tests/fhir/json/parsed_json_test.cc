@@ -7,7 +7,15 @@
 #include <string>
 #include <thread>
 #include <vector>
+// GCC says ASan with __SANITIZE_ADDRESS__, clang with __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
+#define SELVHJELP_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SELVHJELP_TEST_ASAN 1
+#endif
+#endif
+#if defined(SELVHJELP_TEST_ASAN)
 #include <sanitizer/allocator_interface.h>
 #endif
 
@@ -163,7 +171,7 @@ BOOST_AUTO_TEST_CASE(documents_are_independent_and_reused) {
 namespace {
 // Bytes the allocator has handed out and not had back (ASan's allocator replaces glibc's).
 size_t AllocatedBytes() {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SELVHJELP_TEST_ASAN)
   return __sanitizer_get_current_allocated_bytes();
 #else
   const struct mallinfo2 info = mallinfo2();
