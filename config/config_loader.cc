@@ -5,6 +5,7 @@
 #include <set>
 
 #include "config/config_references.h"
+#include "fhir/base/link.h"
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 
@@ -91,8 +92,7 @@ void ReadSourceListingDefaults(const JsonValue& item, const std::string& field, 
                                GroupSourceConfig& source) {
   source.national = p.Bool(item, "national", field).value_or(false);
   source.report_to = p.String(item, "reportTo", field, false).value_or("");
-  const bool link = IsHttpUrl(source.report_to) || (source.report_to.rfind("mailto:", 0) == 0 && source.report_to.size() > 7);
-  if (!source.report_to.empty() && (!link || source.report_to.find_first_of(" \t\r\n") != std::string::npos)) {
+  if (!source.report_to.empty() && !fhir::IsReportLink(source.report_to)) {
     p.Add(*item.Find("reportTo"), FieldPath(field, "reportTo"), "expected a mailto: or http(s) URL");
   }
 }

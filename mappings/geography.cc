@@ -4,6 +4,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/json/utf8.h"
 #include "mappings/municipality_changes.h"
 
 namespace selvhjelp::mappings {
@@ -143,24 +144,9 @@ std::vector<std::string> Geography::TodaysNumbers(std::string_view number) const
 
 namespace {
 
-// True when `text` is valid UTF-8 (ASCII included).
-bool IsUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) continue;
-    int follow = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (follow < 0) return false;
-    for (int k = 1; k <= follow; ++k) {
-      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<size_t>(follow);
-  }
-  return true;
-}
-
 // Latin-1 text as UTF-8 (Bring publishes the register in ISO-8859-1); valid UTF-8 is kept.
 std::string ToUtf8(std::string_view text) {
-  const bool ascii_or_utf8 = IsUtf8(text);
+  const bool ascii_or_utf8 = fhir::IsUtf8(text);
   if (ascii_or_utf8) return std::string(text);
   std::string out;
   for (char ch : text) {

@@ -43,26 +43,6 @@ std::optional<int> DurationMinutes(std::string_view iso) {
   return minutes;
 }
 
-bool IsSafeLink(std::string_view url) {
-  size_t colon = url.find(':');
-  if (colon == std::string_view::npos) return false;
-  std::string scheme;
-  for (char c : url.substr(0, colon)) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  std::string_view rest = url.substr(colon + 1);
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
-  }
-  if (scheme == "http" || scheme == "https") return rest.size() > 2 && rest.substr(0, 2) == "//";
-  return (scheme == "mailto" || scheme == "tel") && !rest.empty();
-}
-
-bool IsReportLink(std::string_view url) {
-  if (!IsSafeLink(url)) return false;
-  std::string scheme;
-  for (char c : url.substr(0, url.find(':'))) scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return scheme != "tel";
-}
-
 bool IsLatitude(double degrees) { return std::isfinite(degrees) && degrees >= -90 && degrees <= 90; }
 bool IsLongitude(double degrees) { return std::isfinite(degrees) && degrees >= -180 && degrees <= 180; }
 

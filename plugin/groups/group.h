@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fhir/base/link.h"
+
 namespace selvhjelp::plugin {
 
 enum class Audience { kPerson, kRelatives, kBoth };  // who the group is for
@@ -80,12 +82,9 @@ std::optional<int> MinutesOfDay(std::string_view text);
 // Minutes of an ISO 8601 duration of the form "PT#H#M" (either part may be left out), from 1
 // minute to 24 hours; nullopt for anything else, including numbers too large to add up.
 std::optional<int> DurationMinutes(std::string_view iso);
-// True for a link that may be republished: an absolute http, https, mailto or tel URL (scheme in
-// any case) without spaces or control characters. javascript:, data: and the like are false.
-bool IsSafeLink(std::string_view url);
-// True for a place to report wrong information (Group::report_to): a safe link that is http,
-// https or mailto. tel: is not one: the card, the app and the exports show only these.
-bool IsReportLink(std::string_view url);
+// IsSafeLink and IsReportLink: fhir/base/link.h (one rule for sources and the config).
+using fhir::IsReportLink;
+using fhir::IsSafeLink;
 // True for degrees of latitude (-90 to 90) and longitude (-180 to 180).
 bool IsLatitude(double degrees);
 bool IsLongitude(double degrees);

@@ -287,3 +287,29 @@ BOOST_AUTO_TEST_CASE(a_lease_shorter_than_a_delivery_attempt_is_refused_at_its_l
   BOOST_TEST(load(30, 6000, "").ok());
   fs::remove(file);
 }
+
+BOOST_AUTO_TEST_CASE(a_sources_report_link_follows_the_listings_rule) {
+  // The same rule as a listing's reportTo (fhir::IsReportLink): scheme in any case, no tel:, no
+  // spaces; each refused link is named at its line.
+  fs::path file = fs::temp_directory_path() / "selvhjelp-report-link-config.json";
+  std::ofstream(file) << "{\"store\": {\"path\": \"s.db\"}, \"mappings\": {\"directory\": \"m\"}, \"auth\": {\"required\": false},\n"
+                         " \"groups\": {\"sources\": [\n"
+                         "  {\"name\": \"a\", \"type\": \"json\", \"path\": \"a.json\", \"reportTo\": \"MAILTO:feil@example.no\"},\n"
+                         "  {\"name\": \"b\", \"type\": \"json\", \"path\": \"b.json\", \"reportTo\": \"Https://example.no/feil\"}]}}\n";
+  auto ok = LoadConfig(file);
+  BOOST_REQUIRE_MESSAGE(ok.ok(), ok.status().message());
+  BOOST_TEST(ok->group_sources.at(0).report_to == "MAILTO:feil@example.no");
+  std::ofstream(file) << "{\"store\": {\"path\": \"s.db\"}, \"mappings\": {\"directory\": \"m\"}, \"auth\": {\"required\": false},\n"
+                         " \"groups\": {\"sources\": [\n"
+                         "  {\"name\": \"a\", \"type\": \"json\", \"path\": \"a.json\", \"reportTo\": \"tel:+4722000000\"},\n"
+                         "  {\"name\": \"b\", \"type\": \"json\", \"path\": \"b.json\", \"reportTo\": \"javascript:alert(1)\"},\n"
+                         "  {\"name\": \"c\", \"type\": \"json\", \"path\": \"c.json\", \"reportTo\": \"mailto:feil@example.no x\"}]}}\n";
+  auto bad = LoadConfig(file);
+  BOOST_REQUIRE(!bad.ok());
+  const std::string& m = bad.status().message();
+  const std::string f = file.string();
+  for (const char* line : {":3: groups.sources[0].reportTo", ":4: groups.sources[1].reportTo", ":5: groups.sources[2].reportTo"}) {
+    BOOST_TEST(m.find(f + line + ": expected a mailto: or http(s) URL") != std::string::npos, m);
+  }
+  fs::remove(file);
+}
