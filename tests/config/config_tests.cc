@@ -320,7 +320,9 @@ BOOST_AUTO_TEST_CASE(the_session_key_is_required_with_store_url_and_the_app_and_
     auto refused = load(url + ",\n \"sessionKey\": \"" + bad + "\"", true);
     BOOST_REQUIRE(!refused.ok());
     const std::string& m = refused.status().message();
-    BOOST_TEST(m.find(file.string() + ":3: store.sessionKey: expected 32 random bytes in Base64") != std::string::npos, m);
+    BOOST_TEST(m.find(file.string() + ":3: store.sessionKey: expected " + (bad.empty() ? "a non-empty string" : "32 random bytes in Base64")) !=
+                   std::string::npos,
+               m);
     if (!bad.empty()) BOOST_TEST(m.find(bad) == std::string::npos, m);  // a secret is never quoted
   }
   fs::remove(file);
