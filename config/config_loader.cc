@@ -8,6 +8,7 @@
 #include "fhir/base/link.h"
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
+#include "fhir/r4/base64_binary.h"
 
 namespace selvhjelp::config {
 
@@ -194,6 +195,24 @@ void ReadPostgresStore(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   if (auto v = p.Int(s, "poolSize", "store", false, 1, 256)) c.postgres.pool_size = static_cast<int>(*v);
   if (auto v = p.Int(s, "leaseSeconds", "store", false, 5, 3600)) c.postgres.lease_seconds = static_cast<int>(*v);
   if (auto v = p.Int(s, "timeoutSeconds", "store", false, 1, 300)) c.postgres.timeout_seconds = static_cast<int>(*v);
+  if (auto v = p.String(s, "sessionKey", "store", false)) {
+    std::optional<std::string> key = fhir::Base64Decode(*v);  // the value is a secret: never quoted
+    if (!key || key->size() != 32) {
+      p.Add(*s.Find("sessionKey"), "store.sessionKey", "expected 32 random bytes in Base64 (openssl rand -base64 32)");
+    } else {
+      c.postgres.session_key = std::move(*key);
+    }
+  }
+}
+
+// With store.url, the app's sessions are kept in the database, encrypted with store.sessionKey:
+// the app needs one.
+void CheckSessionKey(const JsonValue& root, DataProblems& p, const ServiceConfig& c) {
+  const JsonValue* store = root.Find("store");
+  if (c.postgres.url.empty() || c.app.client_id.empty() || store == nullptr || store->Find("sessionKey") != nullptr) return;
+  p.Add(*store, "store.sessionKey",
+        "required with store.url when the app is on (app.clientId): the sessions' encryption key, 32 random bytes "
+        "in Base64, e.g. \"${file:/etc/selvhjelp/session.key}\" (docs/store.md)");
 }
 
 // With store.url, a record's lease must outlast one delivery attempt (the token calls and the
@@ -569,7 +588,8 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "service", "", false)) ReadService(*s, p, c, dir);
   if (const JsonValue* s = p.Object(root, "cards", "", false)) ReadCards(*s, p, c);
   if (const JsonValue* s = p.Object(root, "store", "", true)) {
-    p.RejectUnknown(*s, "store", {"path", "cardRetentionDays", "url", "poolSize", "leaseSeconds", "timeoutSeconds"});
+    p.RejectUnknown(*s, "store", {"path", "cardRetentionDays", "url", "poolSize", "leaseSeconds", "timeoutSeconds",
+                                  "sessionKey"});
     ReadPostgresStore(*s, p, c);
     if (auto v = p.String(*s, "path", "store", c.postgres.url.empty())) c.store_path = Resolve(dir, *v);
     if (auto v = p.Int(*s, "cardRetentionDays", "store", false, 1, 3650)) c.card_retention_days = static_cast<int>(*v);
@@ -603,6 +623,7 @@ Status ReadConfig(const std::filesystem::path& path, ServiceConfig& c, DataProbl
   if (const JsonValue* s = p.Object(root, "audit", "", false)) ReadAudit(*s, p, c.audit, dir);
   if (const JsonValue* s = p.Object(root, "logging", "", false)) ReadLogging(*s, p, c.logging);
   CheckLeaseCoversDelivery(root, p, c);
+  CheckSessionKey(root, p, c);
   if (c.auth_required && c.issuers.empty()) {
     p.Add(root, "auth.trustedIssuers", "auth.required is true but no issuer is trusted");
   }

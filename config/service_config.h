@@ -160,6 +160,10 @@ struct PostgresStoreConfig {
   int pool_size = 8;          // store.poolSize: connections at most, per instance
   int lease_seconds = 60;     // store.leaseSeconds: how long a claimed record is held before another instance may take it
   int timeout_seconds = 5;    // store.timeoutSeconds: connecting, waiting for a connection, each statement
+  // store.sessionKey, decoded: the 32-byte AES-256-GCM key of the app's sessions in the store
+  // (plugin/store/pg_app_sessions.h). Required when the app is on (app.clientId); a restart with
+  // another key ends every session.
+  std::string session_key;
   // An instance refuses to start when its clock is further than this from the database's (leases
   // are compared across machines); leaseSeconds must leave twice this beyond a delivery attempt.
   static constexpr int kMaxClockSkewMs = 1000;

@@ -247,6 +247,7 @@ Result<std::unique_ptr<Runtime>> LoadRuntime(const std::filesystem::path& config
   if (!store.ok()) return store.status();
   rt->ledger = std::move(store->ledger);
   rt->outbox = std::move(store->outbox);
+  rt->app_sessions = std::move(store->app_sessions);
   // Used tokens and DPoP proofs are kept in the store, so one used before a restart, or with
   // another instance over the same store, is refused.
   const std::shared_ptr<JtiStore> shared_jtis = std::move(store->used_jtis);

@@ -22,6 +22,7 @@
 #include "mappings/category_map.h"
 #include "mappings/record_codes.h"
 #include "mappings/text_catalog.h"
+#include "plugin/app/session_backend.h"
 #include "plugin/auth/access_token_verifier.h"
 #include "plugin/auth/jwt_verifier.h"
 #include "plugin/cds/self_help_service.h"
@@ -67,6 +68,7 @@ struct Runtime {
   std::unique_ptr<AccessTokenSource> write_tokens;  // only when open_store and records.fhirServer is set
   std::unique_ptr<RecordDelivery> delivery;         // the same; started by the caller
   std::unique_ptr<RecordService> records;           // only when open_store
+  std::unique_ptr<SessionBackend> app_sessions;     // the clinician app's; only when open_store (store_factory.h)
   std::unique_ptr<WriteBackMode> write_back;        // records.writeBack (plugin/records/write_back.h)
   HttpSend write_send;                              // to records.fhirServer, when set, with records.auth.headers (no token)
   std::jthread capability_probe;  // StartWorkers: reads the EHR's CapabilityStatement once and logs what it says

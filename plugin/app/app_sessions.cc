@@ -3,7 +3,9 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "fhir/base/status_macros.h"
 #include "plugin/auth/base64url.h"
 
 namespace selvhjelp::plugin {
@@ -12,47 +14,33 @@ namespace {
 constexpr std::string_view kCookieName = "selvhjelp_session";
 }  // namespace
 
-AppSessions::AppSessions(AppSessionSettings settings, Clock clock, RandomBytes random_bytes)
-    : settings_(settings), clock_(std::move(clock)), random_bytes_(std::move(random_bytes)) {}
+AppSessions::AppSessions(AppSessionSettings settings, SessionBackend& backend, Clock clock, RandomBytes random_bytes)
+    : settings_(settings), backend_(backend), clock_(std::move(clock)), random_bytes_(std::move(random_bytes)) {}
 
-bool AppSessions::Expired(const AppSession& session, int64_t now) const {
-  return now >= session.context.expires_at || now - session.last_used > settings_.idle_seconds ||
-         now - session.created > settings_.max_seconds;
-}
-
-std::shared_ptr<const AppSession> AppSessions::Create(LaunchContext context) {
+Result<std::shared_ptr<const AppSession>> AppSessions::Create(LaunchContext context) {
   auto session = std::make_shared<AppSession>();
   session->id = Base64UrlEncode(random_bytes_(32));
   session->csrf = Base64UrlEncode(random_bytes_(32));
   session->context = std::move(context);
   session->created = session->last_used = clock_();
-  std::lock_guard<std::mutex> lock(mutex_);
-  const int64_t now = clock_();
-  std::erase_if(sessions_, [&](const auto& entry) { return Expired(*entry.second, now); });
-  while (sessions_.size() >= settings_.max_sessions) {
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second->last_used < b.second->last_used;
-    });
-    sessions_.erase(oldest);
-  }
-  sessions_.emplace(session->id, session);
-  return session;
+  SELVHJELP_RETURN_IF_ERROR(backend_.Add(*session, settings_, session->created));
+  return std::shared_ptr<const AppSession>(std::move(session));
 }
 
 Result<std::shared_ptr<const AppSession>> AppSessions::Find(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return UnauthenticatedError("app: no session (launch the app from the record system)");
+  if (id.empty()) return UnauthenticatedError("app: no session (launch the app from the record system)");
+  SELVHJELP_ASSIGN_OR_RETURN(std::optional<AppSession> kept, backend_.Get(id));
+  if (!kept) return UnauthenticatedError("app: no session (launch the app from the record system)");
   const int64_t now = clock_();
-  if (Expired(*it->second, now)) {
-    sessions_.erase(it);
+  if (SessionEnded(*kept, settings_, now)) {
+    (void)backend_.Remove(id);  // else dropped with the ended ones at the next launch
     return UnauthenticatedError("app: the session has ended (launch the app again from the record system)");
   }
-  // Replace rather than mutate: callers may hold the previous snapshot on other threads.
-  auto renewed = std::make_shared<AppSession>(*it->second);
-  renewed->last_used = now;
-  it->second = renewed;
-  return std::shared_ptr<const AppSession>(renewed);
+  if (now - kept->last_used >= settings_.renew_seconds) {
+    SELVHJELP_RETURN_IF_ERROR(backend_.Touch(id, now));
+    kept->last_used = now;
+  }
+  return std::shared_ptr<const AppSession>(std::make_shared<AppSession>(std::move(*kept)));
 }
 
 Result<std::shared_ptr<const AppSession>> AppSessions::FindForChange(std::string_view id, std::string_view csrf_header) {
@@ -65,15 +53,7 @@ Result<std::shared_ptr<const AppSession>> AppSessions::FindForChange(std::string
   return session;
 }
 
-void AppSessions::End(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = sessions_.find(id); it != sessions_.end()) sessions_.erase(it);
-}
-
-size_t AppSessions::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return sessions_.size();
-}
+Status AppSessions::End(std::string_view id) { return backend_.Remove(id); }
 
 std::string SessionCookie(std::string_view id, bool secure, int64_t max_age_seconds) {
   std::string cookie = std::string(kCookieName) + "=" + std::string(id) + "; Path=/app/; HttpOnly; SameSite=Lax; Max-Age=" +

@@ -67,7 +67,7 @@ class AppRoutesImpl : public AppRoutes {
         launch_(Settings(rt.config), MakeHttpSender(rt.config.ca_file, std::chrono::milliseconds(rt.config.fhir_timeout_ms * 2)),
                 NowSeconds, RandomBytes),
         sessions_(AppSessionSettings{int64_t{rt.config.app.session_idle_minutes} * 60, int64_t{rt.config.app.session_max_hours} * 3600},
-                  NowSeconds, RandomBytes) {}
+                  *rt.app_sessions, NowSeconds, RandomBytes) {}
 
   void AddTo(Router& router) override {
     router.Add("GET", "/app/launch", [this](const Exchange& ex, const auto&) { Launch(ex); });
@@ -79,6 +79,7 @@ class AppRoutesImpl : public AppRoutes {
     router.Add("POST", "/app/api/records", [this](const Exchange& ex, const auto&) { PostRecord(ex); });
     router.Add("GET", "/app/api/records/{id}", [this](const Exchange& ex, const auto& c) { GetRecord(ex, c[0]); });
     router.Add("GET", "/app/api/handout", [this](const Exchange& ex, const auto&) { HandoutRoute(ex); });
+    router.Add("DELETE", "/app/api/session", [this](const Exchange& ex, const auto&) { EndSession(ex); });
   }
 
  private:
@@ -133,19 +134,32 @@ class AppRoutesImpl : public AppRoutes {
     const std::string code = query.count("code") ? query.at("code") : "";
     pplx::create_task([this, ex, state, code] {
       Result<LaunchContext> context = launch_.Complete(state, code);
-      if (!context.ok()) {
-        Log(LogLevel::kWarning, "app.launch_incomplete",
-            "request " + ex->id() + " launch not completed: " + context.status().message(), ex->trace().trace_id);
-        return Reply(ex, context.status().code() == StatusCode::kUnavailable ? 503 : 401,
-                     "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>selvhjelp</title>"
-                     "<p>Innloggingen ble ikke fullført. Start appen på nytt fra journalen.</p>"
-                     "<p lang=\"en\">The sign-in was not completed. Launch the app again from the record system.</p></html>",
-                     "text/html; charset=utf-8", PageHeaders());
-      }
+      if (!context.ok()) return LaunchNotCompleted(ex, context.status());
       const int64_t max_age = std::max<int64_t>(0, context->expires_at - NowSeconds());
-      auto session = sessions_.Create(std::move(context).value());
-      Reply(ex, 302, "", kJson, {{"Location", "/app/"}, {"Set-Cookie", SessionCookie(session->id, Secure(), max_age)}});
+      Result<std::shared_ptr<const AppSession>> session = sessions_.Create(std::move(context).value());
+      if (!session.ok()) return LaunchNotCompleted(ex, session.status());  // the store: 503
+      Reply(ex, 302, "", kJson, {{"Location", "/app/"}, {"Set-Cookie", SessionCookie((*session)->id, Secure(), max_age)}});
     });
+  }
+
+  // The short page of a launch that did not end in a session: 503 when the EHR or the store could
+  // not be reached, else 401.
+  void LaunchNotCompleted(const Exchange& ex, const Status& why) {
+    Log(LogLevel::kWarning, "app.launch_incomplete", "request " + ex->id() + " launch not completed: " + why.message(),
+        ex->trace().trace_id);
+    Reply(ex, why.code() == StatusCode::kUnavailable ? 503 : 401,
+          "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>selvhjelp</title>"
+          "<p>Innloggingen ble ikke fullført. Start appen på nytt fra journalen.</p>"
+          "<p lang=\"en\">The sign-in was not completed. Launch the app again from the record system.</p></html>",
+          "text/html; charset=utf-8", PageHeaders());
+  }
+
+  // DELETE /app/api/session (X-CSRF-Token): ends the session on every instance, clears the cookie.
+  void EndSession(const Exchange& ex) {
+    std::shared_ptr<const AppSession> session = SessionOf(ex, true);
+    if (!session) return;
+    if (Status ended = sessions_.End(session->id); !ended.ok()) return ReplyError(ex, ended);
+    Reply(ex, 204, "", kJson, {{"Set-Cookie", SessionCookie("", Secure(), 0)}});
   }
 
   void File(const Exchange& ex, const std::string& name) {
@@ -156,7 +170,8 @@ class AppRoutesImpl : public AppRoutes {
     Reply(ex, 200, std::move(text).value(), it->second, PageHeaders());
   }
 
-  // The session of this request, or a 401 already answered.
+  // The session of this request, or an error already answered: 401 without a live session, 403
+  // for a change without its CSRF token, 503 when the session store cannot be reached.
   std::shared_ptr<const AppSession> SessionOf(const Exchange& ex, bool for_change) {
     const std::string id = SessionIdFromCookies(ex->request().Header("Cookie"));
     Result<std::shared_ptr<const AppSession>> session =
@@ -288,7 +303,7 @@ class AppRoutesImpl : public AppRoutes {
 }  // namespace
 
 std::unique_ptr<AppRoutes> MakeAppRoutes(Runtime& runtime) {
-  if (runtime.config.app.client_id.empty()) return nullptr;
+  if (runtime.config.app.client_id.empty() || !runtime.app_sessions) return nullptr;
   return std::make_unique<AppRoutesImpl>(runtime);
 }
 

@@ -18,7 +18,8 @@ class AppRoutes {
   virtual void AddTo(Router& router) = 0;
 };
 
-// Null when the app is not configured (no app.clientId): /app/ is then not found.
+// Null when the app is not configured (no app.clientId), or the runtime has no session store
+// (runtime.app_sessions): /app/ is then not found.
 std::unique_ptr<AppRoutes> MakeAppRoutes(Runtime& runtime);
 
 }  // namespace selvhjelp::plugin

@@ -9,7 +9,8 @@ namespace {
 
 // Migrations in order; version i + 1 is kMigrations[i]. Never edit one that has shipped: add the
 // next. The tables mirror the SQLite store's (sqlite_ledger.cc, sqlite_outbox.cc, jti_table.cc),
-// plus the outbox's leases (lease_owner, lease_until) and an insertion order (seq).
+// plus the outbox's leases (lease_owner, lease_until) and an insertion order (seq); then what
+// only a shared store needs.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,6 +47,14 @@ CREATE TABLE record_facts(
 CREATE INDEX record_facts_subject ON record_facts(subject_key, sent_seconds);
 CREATE TABLE used_jtis(key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
 CREATE INDEX used_jtis_expiry ON used_jtis(expires_at);
+)sql",
+    // 2: the clinician app's sessions (pg_app_sessions.h): keyed by the SHA-256 of the cookie
+    // value, the session sealed with store.sessionKey; the times in clear to drop ended ones.
+    R"sql(
+CREATE TABLE app_sessions(
+  id_hash TEXT PRIMARY KEY, sealed TEXT NOT NULL,
+  created BIGINT NOT NULL, last_used BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX app_sessions_last_used ON app_sessions(last_used);
 )sql",
 };
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "fhir/base/status_macros.h"
+#include "plugin/store/pg_app_sessions.h"
 #include "plugin/store/pg_jti_store.h"
 #include "plugin/store/pg_ledger.h"
 #include "plugin/store/pg_outbox.h"
@@ -59,6 +60,7 @@ Result<PgBackends> OpenPgBackends(const config::PostgresStoreConfig& config) {
   backends.ledger = std::make_unique<PgLedgerBackend>(pool);
   backends.outbox = std::make_unique<PgOutboxBackend>(pool, owner, int64_t{config.lease_seconds} * 1000);
   backends.used_jtis = std::make_shared<PgJtiStore>(pool);
+  if (!config.session_key.empty()) backends.app_sessions = std::make_unique<PgSessionBackend>(pool, config.session_key);
   return backends;
 }
 

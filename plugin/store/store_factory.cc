@@ -25,12 +25,14 @@ Result<Store> OpenStore(const config::ServiceConfig& config) {
     SELVHJELP_ASSIGN_OR_RETURN(store.outbox, Outbox::Create(std::move(backends.outbox), &store.ledger->write_health(),
                                                             OutboxOptionsOf(config)));
     store.used_jtis = std::move(backends.used_jtis);
+    store.app_sessions = std::move(backends.app_sessions);
     return store;
   }
   SELVHJELP_ASSIGN_OR_RETURN(store.ledger, Ledger::Open(config.store_path, LedgerOptionsOf(config)));
   // Used tokens and DPoP proofs are kept in the store, so one used before a restart is refused.
   SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<JtiTable> used_jtis, JtiTable::Open(config.store_path));
   store.used_jtis = std::move(used_jtis);
+  store.app_sessions = MakeMemorySessionBackend();  // one serving process per file
   SELVHJELP_ASSIGN_OR_RETURN(store.outbox, Outbox::Open(config.store_path, &store.ledger->write_health(),
                                                         OutboxOptionsOf(config)));
   return store;

@@ -3,13 +3,15 @@
 // default: one serving process per file), or the PostgreSQL database at store.url (shared by
 // several instances: docs/store.md). Callers get the same classes whichever it is: the Ledger
 // (cards, feedback, latest outcomes, subject-key salt, source snapshots), the Outbox (records,
-// their facts, delivery claims) and the JtiStore (used tokens and DPoP proofs). The clinician
-// app's sessions stay in each process's memory (plugin/app/app_sessions.h): with several
-// instances, the load balancer keeps a clinician on one (docs/store.md).
+// their facts, delivery claims), the JtiStore (used tokens and DPoP proofs) and the clinician
+// app's SessionBackend: in this process's memory with SQLite (one serving process), in the
+// database, encrypted with store.sessionKey, with PostgreSQL, so a clinician's requests may land
+// on any instance (plugin/store/pg_app_sessions.h, docs/store.md).
 #include <memory>
 
 #include "config/service_config.h"
 #include "fhir/base/result.h"
+#include "plugin/app/session_backend.h"
 #include "plugin/auth/jti_store.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
@@ -20,6 +22,8 @@ struct Store {
   std::unique_ptr<Ledger> ledger;  // declared first: the outbox notes its writes in ledger->write_health()
   std::unique_ptr<Outbox> outbox;
   std::shared_ptr<JtiStore> used_jtis;
+  // Null with store.url and no store.sessionKey (the config requires one when the app is on).
+  std::unique_ptr<SessionBackend> app_sessions;
 };
 
 // Opens (creating; for PostgreSQL, migrating the schema under an advisory lock) the store of

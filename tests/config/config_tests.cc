@@ -310,6 +310,43 @@ BOOST_AUTO_TEST_CASE(a_sources_report_link_follows_the_listings_rule) {
   const std::string f = file.string();
   for (const char* line : {":3: groups.sources[0].reportTo", ":4: groups.sources[1].reportTo", ":5: groups.sources[2].reportTo"}) {
     BOOST_TEST(m.find(f + line + ": expected a mailto: or http(s) URL") != std::string::npos, m);
+
+// The app's sessions in PostgreSQL are encrypted with store.sessionKey: required there, checked,
+// never quoted back.
+BOOST_AUTO_TEST_CASE(the_session_key_is_required_with_store_url_and_the_app_and_must_be_32_bytes) {
+  fs::path file = fs::temp_directory_path() / "selvhjelp-session-key-config.json";
+  auto load = [&file](const std::string& store, bool app) {
+    std::ofstream(file) << "{\"mappings\": {\"directory\": \"m\"}, \"groups\": {\"sources\": []},\n"
+                        << "  \"store\": {" << store << "},\n"
+                        << "  \"auth\": {\"required\": false}"
+                        << (app ? ", \"app\": {\"clientId\": \"c\", \"allowedIssuers\": [\"https://ehr.example/fhir\"], "
+                                  "\"webDirectory\": \"web\"}"
+                                : "")
+                        << "}";
+    return LoadConfig(file);
+  };
+  const std::string url = "\"url\": \"postgresql://db.example/selvhjelp\"";
+  const std::string key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";  // bytes 0..31
+  BOOST_TEST(load(url, false).ok());                  // no app: no sessions to keep
+  BOOST_TEST(load("\"path\": \"s.db\"", true).ok());  // SQLite: sessions stay in memory
+  auto missing = load(url, true);
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().message().find(file.string() + ":2: store.sessionKey: required with store.url") !=
+                 std::string::npos,
+             missing.status().message());
+  auto with_key = load(url + ", \"sessionKey\": \"" + key + "\"", true);
+  BOOST_REQUIRE_MESSAGE(with_key.ok(), with_key.status().message());
+  BOOST_TEST(with_key->postgres.session_key.size() == 32u);
+  BOOST_TEST(with_key->postgres.session_key[31] == '\x1f');
+  for (const std::string bad : {"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd", "not base64 at all, not at all....",
+                                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", ""}) {
+    auto refused = load(url + ",\n \"sessionKey\": \"" + bad + "\"", true);
+    BOOST_REQUIRE(!refused.ok());
+    const std::string& m = refused.status().message();
+    BOOST_TEST(m.find(file.string() + ":3: store.sessionKey: expected " + (bad.empty() ? "a non-empty string" : "32 random bytes in Base64")) !=
+                   std::string::npos,
+               m);
+    if (!bad.empty()) BOOST_TEST(m.find(bad) == std::string::npos, m);  // a secret is never quoted
   }
   fs::remove(file);
 }

@@ -19,3 +19,16 @@ BOOST_AUTO_TEST_CASE(base64_uses_the_standard_alphabet_for_high_bytes) {
   BOOST_TEST(Base64Encode(std::string("\xfb\xff\xbf", 3)) == "+/+/");
   BOOST_TEST(Base64Encode("%PDF-") == "JVBERi0=");
 }
+
+BOOST_AUTO_TEST_CASE(base64_decodes_its_own_form_and_nothing_else) {
+  using selvhjelp::fhir::Base64Decode;
+  for (const char* s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xfb\xff\xbf"}) {
+    BOOST_TEST(Base64Decode(Base64Encode(s)).value_or("?") == s);
+  }
+  BOOST_TEST(!Base64Decode("Zg=").has_value());      // not a multiple of 4
+  BOOST_TEST(!Base64Decode("Zg=a").has_value());     // padding inside
+  BOOST_TEST(!Base64Decode("Z===").has_value());
+  BOOST_TEST(!Base64Decode("Zm9v\n").has_value());   // whitespace
+  BOOST_TEST(!Base64Decode("Zm9-").has_value());     // base64url's alphabet
+  BOOST_TEST(!Base64Decode("Zh==").has_value());     // bits after the last byte
+}

@@ -1,8 +1,8 @@
 // The PostgreSQL store against a real PostgreSQL server, started for these tests in a temporary
 // folder (tests/pg/pg_server.sh): group commit and the idempotency decision, leases between two
 // instances (one holder; a dead holder's lease taken over; only the holder's outcome counts), the
-// shared replay cache, the shared ledger, migrations run once and a newer schema refused, and a
-// database that goes away answered as Unavailable. Skipped, saying so, only when PostgreSQL's
+// shared replay cache, the shared ledger, the app's sessions shared and kept encrypted, migrations
+// run once and a newer schema refused, and a database that goes away answered as Unavailable. Skipped, saying so, only when PostgreSQL's
 // server binaries are absent (scripts/install-deps.sh --tests installs them).
 #define BOOST_TEST_MODULE pg_store_tests
 #include <boost/test/unit_test.hpp>
@@ -16,11 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "plugin/app/app_sessions.h"
+#include "plugin/app/sealed_session.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
 #include "plugin/store/pg_db.h"
 #include "plugin/store/pg_schema.h"
 #include "plugin/store/pg_store.h"
+#include "plugin/auth/sha256.h"
 
 using namespace selvhjelp;
 using namespace selvhjelp::plugin;
@@ -83,9 +86,12 @@ struct PostgresUp {
   }
 };
 
-config::PostgresStoreConfig Config(const std::string& url) {
+const std::string kSessionKey(32, '\x11');
+
+config::PostgresStoreConfig Config(const std::string& url, const std::string& session_key = kSessionKey) {
   config::PostgresStoreConfig c;
   c.url = url;
+  c.session_key = session_key;
   c.pool_size = 4;
   c.lease_seconds = 5;
   c.timeout_seconds = 5;
@@ -94,17 +100,62 @@ config::PostgresStoreConfig Config(const std::string& url) {
 
 // One "instance" of the service over the database at `url`: its own pool, ledger and outbox.
 struct Instance {
-  explicit Instance(const std::string& url) {
-    auto backends = OpenPgBackends(Config(url));
+  explicit Instance(const std::string& url, const std::string& session_key = kSessionKey) {
+    auto backends = OpenPgBackends(Config(url, session_key));
     BOOST_REQUIRE_MESSAGE(backends.ok(), backends.status().message());
     ledger = std::move(Ledger::Create(std::move(backends->ledger))).value();
     outbox = std::move(Outbox::Create(std::move(backends->outbox), &ledger->write_health())).value();
     used_jtis = backends->used_jtis;
+    app_sessions = std::move(backends->app_sessions);
+    BOOST_REQUIRE(app_sessions != nullptr);
+  }
+  // The app's sessions of this instance, at the clock `now`.
+  AppSessions Sessions(const int64_t& now, AppSessionSettings settings = {}) {
+    return AppSessions(settings, *app_sessions, [&now] { return now; }, [](size_t n) {
+      static int counter = 0;
+      return std::to_string(++counter) + std::string(n, 's');
+    });
   }
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Outbox> outbox;
   std::shared_ptr<JtiStore> used_jtis;
+  std::unique_ptr<SessionBackend> app_sessions;
 };
+
+LaunchContext Launch(int64_t now) {
+  LaunchContext c;
+  c.iss = "https://ehr.example/fhir";
+  c.access_token = "ehr-access-token-SECRET";
+  c.expires_at = now + 3600;
+  c.patient = "pat-1";
+  c.fhir_user = "Practitioner/prac-1";
+  return c;
+}
+
+// Every row of app_sessions, each column as text, joined.
+std::vector<std::string> SessionRows(const std::string& url) {
+  auto pool = PgPool::Open(Config(url));
+  BOOST_REQUIRE(pool.ok());
+  auto conn = (*pool)->Acquire();
+  BOOST_REQUIRE(conn.ok());
+  auto rows = (*conn)->Exec("SELECT id_hash || ' ' || sealed || ' ' || created || ' ' || last_used || ' ' || expires_at "
+                            "FROM app_sessions ORDER BY created", {}, "test");
+  BOOST_REQUIRE(rows.ok());
+  std::vector<std::string> out;
+  for (size_t r = 0; r < rows->size(); ++r) out.push_back(rows->Text(r, 0));
+  return out;
+}
+
+// Runs `sql` on the database at `url`.
+void Sql(const std::string& url, const std::string& sql) {
+  auto pool = PgPool::Open(Config(url));
+  BOOST_REQUIRE(pool.ok());
+  auto conn = (*pool)->Acquire();
+  BOOST_REQUIRE(conn.ok());
+  BOOST_REQUIRE((*conn)->Script(sql.c_str(), "test").ok());
+}
+
+int Code(const Status& s) { return static_cast<int>(s.code()); }
 
 NewOutboxRecord Entry(const std::string& id, const std::string& hash, int64_t at_seconds) {
   NewOutboxRecord r{id, hash, "{\"resourceType\":\"Bundle\"}", "key-1", "patient",
@@ -237,6 +288,90 @@ BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp()
   BOOST_TEST(a.ledger->Readiness().ok());
 }
 
+BOOST_AUTO_TEST_CASE(an_app_session_started_on_one_instance_is_used_and_ended_on_another, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  int64_t now = 1'800'000'000;
+  AppSessions on_a = a.Sessions(now), on_b = b.Sessions(now);
+  auto started = on_a.Create(Launch(now));
+  BOOST_REQUIRE(started.ok());
+  const AppSession& session = **started;
+  now += 30;
+  auto found = on_b.FindForChange(session.id, session.csrf);
+  BOOST_REQUIRE_MESSAGE(found.ok(), found.status().message());
+  BOOST_TEST((*found)->context.access_token == "ehr-access-token-SECRET");
+  BOOST_TEST((*found)->context.patient == "pat-1");
+  BOOST_TEST((*found)->created == session.created);
+  BOOST_TEST(Code(on_b.FindForChange(session.id, "another").status()) == static_cast<int>(StatusCode::kPermissionDenied));
+  // What the database holds: the id's hash, the sealed session, times; no cookie value, token or patient.
+  std::vector<std::string> rows = SessionRows(url);
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0].rfind(Sha256Hex(session.id) + " ", 0) == 0u, rows[0]);
+  for (const std::string& secret : {session.id, session.csrf, std::string("ehr-access-token"), std::string("pat-1"),
+                                    std::string("prac-1")}) {
+    BOOST_TEST(rows[0].find(secret) == std::string::npos, secret);
+  }
+  // Renewed at most once a minute: 30 s later the row is unchanged, 60 s later it is renewed.
+  BOOST_TEST(rows[0].find(" " + std::to_string(now - 30) + " " + std::to_string(now - 30) + " ") != std::string::npos);
+  now += 30;
+  BOOST_REQUIRE(on_b.Find(session.id).ok());
+  BOOST_TEST(SessionRows(url)[0].find(" " + std::to_string(now - 60) + " " + std::to_string(now) + " ") != std::string::npos,
+             SessionRows(url)[0]);
+  BOOST_REQUIRE(on_b.End(session.id).ok());  // ended on B: ended on A
+  BOOST_TEST(Code(on_a.Find(session.id).status()) == static_cast<int>(StatusCode::kUnauthenticated));
+  BOOST_TEST(SessionRows(url).empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_app_session_row_swapped_changed_or_read_with_another_key_is_no_session, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), rotated(url, std::string(32, '\x22'));
+  int64_t now = 1'800'000'000;
+  AppSessions sessions = a.Sessions(now);
+  auto first = sessions.Create(Launch(now)).value();
+  auto second = sessions.Create(Launch(now)).value();
+  const int unauthenticated = static_cast<int>(StatusCode::kUnauthenticated);
+  BOOST_TEST(Code(rotated.Sessions(now).Find(first->id).status()) == unauthenticated);  // a restart with a new key
+  BOOST_REQUIRE(sessions.Find(first->id).ok());
+  // One row's sealed session copied into the other's: it does not open there.
+  Sql(url, "UPDATE app_sessions SET sealed=(SELECT sealed FROM app_sessions WHERE id_hash='" + SessionIdHash(first->id) +
+               "') WHERE id_hash='" + SessionIdHash(second->id) + "'");
+  BOOST_TEST(Code(sessions.Find(second->id).status()) == unauthenticated);
+  BOOST_REQUIRE(sessions.Find(first->id).ok());
+  // A changed byte; and times moved in clear cannot lengthen the session past its sealed expiry.
+  Sql(url, "UPDATE app_sessions SET sealed=overlay(sealed placing (CASE WHEN substr(sealed, 30, 1)='A' THEN 'B' ELSE 'A' END) "
+           "from 30 for 1) WHERE id_hash='" + SessionIdHash(first->id) + "'");
+  BOOST_TEST(Code(sessions.Find(first->id).status()) == unauthenticated);
+  auto third = sessions.Create(Launch(now)).value();
+  Sql(url, "UPDATE app_sessions SET expires_at=expires_at+100000, created=created+100000");
+  now += 3600;
+  BOOST_TEST(Code(sessions.Find(third->id).status()) == unauthenticated);
+}
+
+BOOST_AUTO_TEST_CASE(app_sessions_are_bounded_across_instances_and_ended_ones_are_dropped, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  int64_t now = 1'800'000'000;
+  const AppSessionSettings settings{1800, 36000, 3};
+  AppSessions on_a = a.Sessions(now, settings), on_b = b.Sessions(now, settings);
+  auto oldest = on_a.Create(Launch(now)).value();
+  now += 1;
+  auto idle = on_b.Create(Launch(now)).value();
+  now += 100;
+  auto kept = on_a.Create(Launch(now)).value();
+  BOOST_REQUIRE(on_b.Find(oldest->id).ok());  // renewed: now the most recently used but one
+  now += 1;
+  auto newest = on_b.Create(Launch(now)).value();
+  BOOST_TEST(*a.app_sessions->Count() == 3u);
+  BOOST_TEST(Code(on_a.Find(idle->id).status()) == static_cast<int>(StatusCode::kUnauthenticated));  // least recently used
+  BOOST_TEST(on_a.Find(oldest->id).ok());
+  BOOST_TEST(on_a.Find(newest->id).ok());
+  now += 1801;  // all idle too long: dropped by the next launch
+  auto next = on_a.Create(Launch(now)).value();
+  BOOST_TEST(*b.app_sessions->Count() == 1u);
+  BOOST_TEST(on_b.Find(next->id).ok());
+  BOOST_TEST(!on_b.Find(kept->id).ok());
+}
+
 BOOST_AUTO_TEST_CASE(the_schema_is_migrated_once_and_a_newer_one_is_refused, *utf::precondition(PostgresUp())) {
   const std::string url = TestPostgres::Get().NewDatabase();
   {
@@ -301,6 +436,11 @@ BOOST_AUTO_TEST_CASE(a_database_that_goes_away_is_unavailable_and_never_a_commit
   BOOST_TEST(refused.status().message().find("store: ") == 0);
   BOOST_TEST((a.outbox->ClaimDue(10'000).status().code() == StatusCode::kUnavailable));
   BOOST_TEST((a.ledger->Readiness().code() == StatusCode::kUnavailable));
+  const int64_t now = 1'800'000'000;
+  AppSessions sessions = a.Sessions(now);
+  BOOST_TEST((sessions.Create(Launch(now)).status().code() == StatusCode::kUnavailable));
+  BOOST_TEST((sessions.Find("some-session").status().code() == StatusCode::kUnavailable));
+  BOOST_TEST((sessions.End("some-session").code() == StatusCode::kUnavailable));
   BOOST_TEST((OpenPgBackends(Config("postgresql://selvhjelp@127.0.0.1:1/none")).status().code() ==
               StatusCode::kUnavailable));
   {
