@@ -49,7 +49,7 @@ cleanup() {
   local pids
   pids=$(jobs -p)
   if [ -n "$pids" ]; then kill $pids 2>/dev/null || true; wait 2>/dev/null || true; fi
-  if [ -n "$pg" ]; then bash tests/pg/pg_server.sh stop "$pg"; rm -rf "$pg"; fi
+  if [ -n "$pg" ]; then bash tests/pg/pg_server.sh stop "$pg" || true; rm -rf "$pg"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
