@@ -3,6 +3,8 @@
 
   DIR/config.json                 selvhjelp serve's config: GROUPS_JSON as the one source, the
                                   store in DIR, no JWT check (every token is single-use: jti)
+  DIR/config-pg.json              the same with the PostgreSQL store at the URL in the
+                                  environment variable SELVHJELP_BENCH_STORE_URL (store.url)
   DIR/with-position.json          a patient-view request of about 9.5 KB: the Bergen example
                                   with 25 more conditions, its patient's home address carrying a
                                   geolocation near Bergen's centre (FHIR's geolocation extension,
@@ -31,6 +33,8 @@ def main():
     }
     with open(f"{work}/config.json", "w") as f:
         json.dump(config, f)
+    with open(f"{work}/config-pg.json", "w") as f:
+        json.dump({**config, "store": {"url": "${env:SELVHJELP_BENCH_STORE_URL}"}}, f)
 
     with open(f"{root}/docs/examples/patient-view-bergen.json") as f:
         request = json.load(f)

@@ -10,17 +10,26 @@
 #      groups in list order), calls alternating so both see the same load.
 #   3. Growth of the place query alone (bench/directory_bench growth), with and without position.
 #   4. Instructions per call (callgrind, the same request) for the hook and the bare listener.
-#   5. Records committed per second at 1 and 16 clients next to SQLite's own one-row and 16-rows-a-
-#      commit loops on the same disk (bench/records_bench).
+#   5. Records committed per second at 1 and 16 clients (Outbox::Enqueue on the SQLite store)
+#      next to a minimal program's one-row and 16-rows-a-commit loops on the same file and disk
+#      (bench/records_bench). The service's group commit cannot be switched off: the one-row loop
+#      is the ceiling without it.
+#   6. The same on the PostgreSQL store (store.url), next to a minimal libpq program's loops on the
+#      same server (plus 16 connections committing a row each: the server's own grouping).
+#   7. The hook (as in 1, wrk at 1 and 16 connections) with the PostgreSQL store next to the same
+#      with the SQLite store.
+# Sections 6 and 7 start a PostgreSQL server of their own (tests/pg/pg_server.sh) in a temporary
+# folder on the same disk, on a free loopback port, with the durability the service relies on
+# (fsync on; the service's connections set synchronous_commit=on), stopped and removed on exit.
 # Then a summary with each figure's range over the runs. Builds in build-bench/ (bench/build.sh),
 # never touching build/; servers bind free ports; processes and temp files go on exit.
 # Usage: bash bench/run.sh [--runs N] [--sections LIST] [--quick] [SECONDS]
-#   SECONDS  each wrk measurement (default 8); --runs N repeats sections 1-5 N times (default 1);
+#   SECONDS  each wrk measurement (default 8); --runs N repeats the sections N times (default 1);
 #   --sections LIST  only these sections, e.g. 1,4 (the hook's figures; default all);
 #   --quick  small sizes, 1 s, few calls: checks the script works (figures mean little).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=1 secs=8 quick=0 sections=1,2,3,4,5
+runs=1 secs=8 quick=0 sections=1,2,3,4,5,6,7
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -35,16 +44,23 @@ if [ "$quick" = 1 ]; then sizes=(500 1000) hook_groups=1000 iterations=100 calls
 
 bash scripts/install-deps.sh --bench
 build=$(bash bench/build.sh selvhjelp bare_listener decision_bench directory_bench records_bench)
-work=$(mktemp -d)
+work=$(mktemp -d) pg=""
 cleanup() {
   local pids
   pids=$(jobs -p)
   if [ -n "$pids" ]; then kill $pids 2>/dev/null || true; wait 2>/dev/null || true; fi
+  if [ -n "$pg" ]; then bash tests/pg/pg_server.sh stop "$pg" || true; rm -rf "$pg"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 want() { [[ ",$sections," == *",$1,"* ]]; }  # SECTION: whether --sections has it
+# PostgreSQL for sections 6 and 7, its folder apart from $work (as root the server runs as nobody,
+# who may not enter $work); `pg_server.sh createdb "$pg" NAME` gives each figure a new database.
+if want 6 || want 7; then
+  pg=$(mktemp -d)
+  bash tests/pg/pg_server.sh start "$pg" --durable > /dev/null
+fi
 run=0 last_section=""
 figure() {  # SECTION LABEL VALUE: printed now, summarised with the other runs' at the end
   printf '%s\t%s\t%s\t%s\n' "$run" "$1" "$2" "$3" >> "$work/figures.tsv"
@@ -79,10 +95,19 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 # Every server and decision_bench starts on an empty store: the bench patient's card rows pile up
 # by the ten thousand (a card every call), and the hook's cost grew with them from run to run.
 fresh_store() { rm -f "$1/store.db" "$1/store.db-wal" "$1/store.db-shm"; }
+# Section 5 or 6: bench/records_bench on STORE (a directory or a postgresql:// URL), its lines
+# as figures.
+records_figures() {  # SECTION STORE
+  "$build/bench/records_bench" "$2" "$records" 1 > "$work/records.txt"
+  while IFS=$'\t' read -r label value; do
+    figure "$1" "${label#  }" "$value"
+  done < <(grep -P '^  .*\t' "$work/records.txt")
+}
 to_us() { awk '{ v = $1 + 0; if ($1 ~ /ms$/) v *= 1000; else if ($1 ~ /[^mu]s$/) v *= 1000000; printf "%.0f", v }'; }
 
 hook_path=/cds-services/selvhjelp-patient-view
-generate=("$hook_groups")
+generate=()
+if want 1 || want 4 || want 7; then generate+=("$hook_groups"); fi
 if want 2; then generate+=("${sizes[@]}"); fi
 for n in "${generate[@]}"; do
   [ -d "$work/g$n" ] && continue
@@ -99,6 +124,7 @@ measure() {  # SECTION NAME URL CONNECTIONS
   figure "$1" "$2: req/s" "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")"
   figure "$1" "$2: p50 µs" "$(awk '$1 == "50%" { print $2 }' "$out" | to_us)"
   figure "$1" "$2: p99 µs" "$(awk '$1 == "99%" { print $2 }' "$out" | to_us)"
+  if grep -q 'Non-2xx' "$out"; then echo "$2: $(grep 'Non-2xx' "$out")" >&2; return 1; fi
 }
 rps() { awk -F'\t' -v r="$run" -v l="$1: req/s" '$1 == r && $3 == l { print $4 }' "$work/figures.tsv"; }
 
@@ -122,16 +148,19 @@ instructions() {  # NAME URL COMMAND...
 for (( run = 1; run <= runs; run++ )); do
   printf '\n##### run %d of %d (%s)\n' "$run" "$runs" "$(date -u +'%Y-%m-%d %H:%M UTC')"
 
-  # The hook's answers (the bare listener answers the same bytes), from a fresh server left running.
-  fresh_store "$hook"
-  start "$work/serve.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
-  serve=$started hook_port=$port
-  wait_groups "$hook_port" "$hook_groups" "$serve"
-  for body in with-position without-position; do
-    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$hook/$body.json" \
-      "http://127.0.0.1:$hook_port$hook_path" > "$work/answer-$body.json"
-  done
-  if ! want 1; then stop "$serve"; fi
+  # Sections 1 and 4: the hook's answers (the bare listener answers the same bytes), from a fresh
+  # server left running.
+  if want 1 || want 4; then
+    fresh_store "$hook"
+    start "$work/serve.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
+    serve=$started hook_port=$port
+    wait_groups "$hook_port" "$hook_groups" "$serve"
+    for body in with-position without-position; do
+      curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$hook/$body.json" \
+        "http://127.0.0.1:$hook_port$hook_path" > "$work/answer-$body.json"
+    done
+    if ! want 1; then stop "$serve"; fi
+  fi
 
   section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
   if want 1 && [ "$run" = 1 ]; then
@@ -187,11 +216,38 @@ for (( run = 1; run <= runs; run++ )); do
     figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
   fi
 
-  section="5. Records committed per second (synchronous=FULL, $records records each, same disk)"
-  want 5 || continue
-  "$build/bench/records_bench" "$work/records" "$records" 1 > "$work/records.txt"
-  while IFS=$'\t' read -r label value; do
-    figure "$section" "${label#  }" "$value"
-  done < <(grep -P '^  .*\t' "$work/records.txt")
+  section="5. Records committed per second, SQLite (synchronous=FULL, $records records each, same disk)"
+  if want 5; then records_figures "$section" "$work/records"; fi
+
+  section="6. Records committed per second, PostgreSQL (synchronous_commit=on, fsync on, $records records each, same disk)"
+  if want 6; then
+    url=$(bash tests/pg/pg_server.sh createdb "$pg" "records$run")
+    records_figures "$section" "$url"
+  fi
+
+  section="7. Hook with the PostgreSQL store vs the SQLite store ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  if want 7; then
+    fresh_store "$hook"
+    start "$work/serve-sqlite.log" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
+    sqlite_serve=$started sqlite_port=$port
+    url=$(bash tests/pg/pg_server.sh createdb "$pg" "hook$run")
+    start "$work/serve-pg.log" env SELVHJELP_BENCH_STORE_URL="$url" "$build/plugin/selvhjelp" serve \
+      --config "$hook/config-pg.json"
+    pg_serve=$started pg_port=$port
+    for p in "$sqlite_serve:$sqlite_port" "$pg_serve:$pg_port"; do
+      wait_groups "${p#*:}" "$hook_groups" "${p%:*}"
+      curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+        --data-binary @"$hook/with-position.json" "http://127.0.0.1:${p#*:}$hook_path"
+    done
+    for s in "1 connection" "16 connections"; do
+      measure "$section" "SQLite store, $s" "http://127.0.0.1:$sqlite_port$hook_path" "${s%% *}"
+      measure "$section" "PostgreSQL store, $s" "http://127.0.0.1:$pg_port$hook_path" "${s%% *}"
+    done
+    stop "$sqlite_serve"
+    stop "$pg_serve"
+    for s in "1 connection" "16 connections"; do
+      figure "$section" "PostgreSQL / SQLite req/s, $s" "$(ratio "$(rps "PostgreSQL store, $s")" "$(rps "SQLite store, $s")")"
+    done
+  fi
 done
 python3 bench/ranges.py "$work/figures.tsv"

@@ -13,13 +13,14 @@
 # dpkg-dev: dpkg-shlibdeps computes the Debian package's Depends (`cpack -G DEB`, docs/operations.md).
 # libpq-dev builds the PostgreSQL store (store.url).
 # With --bench what bench/run.sh uses besides: wrk (HTTP load on loopback), valgrind (callgrind
-# counts instructions per call) and python3 (its helpers).
+# counts instructions per call), python3 (its helpers) and postgresql (the PostgreSQL store's
+# figures, on a server the benchmark starts in a temporary folder).
 set -euo pipefail
 packages=(g++ cmake make pkg-config libcpprest-dev libboost-dev rapidjson-dev libssl-dev libboost-test-dev
           libsqlite3-dev openssl nodejs npm curl libcairo2-dev libpango1.0-dev fonts-dejavu-core
           fonts-noto-core dpkg-dev libpq-dev)
 if [ "${1:-}" = --tests ]; then packages+=(python3 python3-jwt python3-cryptography chromium clang libclang-rt-14-dev poppler-utils python3-jsonschema prometheus systemd postgresql); fi
-if [ "${1:-}" = --bench ]; then packages+=(wrk valgrind python3); fi
+if [ "${1:-}" = --bench ]; then packages+=(wrk valgrind python3 postgresql); fi
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi  # nodesource node ships npm
