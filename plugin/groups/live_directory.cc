@@ -40,18 +40,18 @@ Result<std::vector<Group>> ParseByType(const config::GroupSourceConfig& c, const
   return ParseHsds(text, where, {c.name, readers.hsds_taxonomy, readers.geography});
 }
 
-struct Fetched {
+}  // namespace
+
+struct LiveDirectory::Fetched {
   bool not_modified = false;  // a url answered 304: the content we have is current
   std::vector<Group> groups;
   std::vector<std::string> rejected;  // records left out, one line each
   std::string etag, last_modified;
 };
 
-// Reads one source. For a url: a conditional GET with the validators of the last good content;
-// for hsds-api: only the changes since `changes_since` when it is not 0.
-Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
-                      const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
-                      const std::string& last_modified) {
+Result<LiveDirectory::Fetched> LiveDirectory::Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                                                    const std::vector<Group>& previous, int64_t changes_since,
+                                                    const std::string& etag, const std::string& last_modified) {
   Fetched out;
   std::string token;
   if (!c.url.empty() && readers.token_for) {
@@ -100,6 +100,8 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   out.last_modified = response.last_modified;
   return out;
 }
+
+namespace {
 
 // Gives the heap's free pages back to the system: reading a source (its text, a JSON tree, a
 // snapshot string) takes several times the memory of the groups it yields, and glibc keeps the
@@ -217,62 +219,20 @@ LiveDirectory::Refreshed LiveDirectory::Refresh(size_t index) {
   const int64_t now = clock_();
   std::unique_lock<std::mutex> lock(mutex_);
   Source& s = sources_[index];
-  s.state.last_attempt = now;
-  s.state.loading = false;
-  s.next_refresh = now + config.refresh_seconds;
-  Refreshed result{false, true};
-  // The new content as the source said it, before the source's configured defaults (national,
-  // reportTo): those are applied on load as after every read, so a changed configuration takes
-  // effect at once, also for a source served from its snapshot.
-  std::string snapshot;
-  const size_t got = fetched.ok() ? fetched->groups.size() : 0;
-  if (!fetched.ok()) {
-    ++s.state.failures;
-    s.state.last_error = RedactUrls(fetched.status().message());  // logged and shown: no query, no userinfo
-    s.state.stale = true;
-    s.state.shrink_refused = false;
-  } else if (!fetched->not_modified && s.baseline > 0 &&
-             got * 100 < s.baseline * static_cast<size_t>(100 - config.max_shrink_percent)) {
-    ++s.state.failures;
-    s.state.last_error = "answered " + std::to_string(got) + " groups where it had " + std::to_string(s.baseline) +
-                         "; kept the previous content (more than maxShrinkPercent " +
-                         std::to_string(config.max_shrink_percent) + "% fewer)";
-    s.state.stale = true;
-    s.state.shrink_refused = true;
-    s.state.refused_groups = got;
-  } else {
-    s.state.last_success = now;
-    confirmations_->Confirm(config.name, now);
-    s.state.last_error.clear();
-    s.state.stale = false;
-    s.state.shrink_refused = false;
-    s.state.refused_groups = 0;
-    if (changes_since == 0) s.last_full_read = now;
-    if (!fetched->not_modified) {  // else what we have is current
-      if (ledger_ != nullptr) snapshot = GroupsToJson(fetched->groups);
-      ApplySourceDefaults(config, fetched->groups);
-      s.state.rejected = std::move(fetched->rejected);
-      for (std::string& line : s.state.rejected) line = RedactUrls(line);  // logged and shown, as last_error
-      s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
-      s.etag = std::move(fetched->etag);
-      s.last_modified = std::move(fetched->last_modified);
-      s.state.groups = s.groups->size();
-      s.baseline = s.groups->size();
-      result.changed = true;
-    }
-  }
+  std::optional<std::string> snapshot = ApplyRead(s, std::move(fetched), changes_since == 0, now);
+  const Refreshed result{snapshot.has_value(), true};
   if (ledger_ == nullptr || (shared && !claimed)) return result;  // nothing to save, or not ours to share
   // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
   // refresh interval away, so snapshots of one source are never written concurrently.
   if (!shared) {
     lock.unlock();
-    if (result.changed) (void)ledger_->SaveSnapshot(config.name, snapshot, now);
+    if (snapshot) (void)ledger_->SaveSnapshot(config.name, *snapshot, now);
     return result;
   }
   SourceReadReport report{now, s.next_refresh, s.state.last_error,
                           s.state.shrink_refused ? static_cast<int64_t>(s.state.refused_groups) : -1,
                           SharedRejected(s.state.rejected, kMaxSharedRejectedBytes), result.changed,
-                          std::move(snapshot), s.etag, s.last_modified};
+                          std::move(snapshot).value_or(""), s.etag, s.last_modified};
   lock.unlock();
   Result<int64_t> version = ledger_->FinishSourceRead(config.name, report);
   if (!version.ok()) {
@@ -287,6 +247,53 @@ LiveDirectory::Refreshed LiveDirectory::Refresh(size_t index) {
   return result;
 }
 
+std::optional<std::string> LiveDirectory::ApplyRead(Source& s, Result<Fetched> fetched, bool full_read, int64_t now) {
+  const config::GroupSourceConfig& config = s.config;
+  s.state.last_attempt = now;
+  s.state.loading = false;
+  s.next_refresh = now + config.refresh_seconds;
+  if (!fetched.ok()) {
+    ++s.state.failures;
+    s.state.last_error = RedactUrls(fetched.status().message());  // logged and shown: no query, no userinfo
+    s.state.stale = true;
+    s.state.shrink_refused = false;
+    return std::nullopt;
+  }
+  const size_t got = fetched->groups.size();
+  if (!fetched->not_modified && s.baseline > 0 &&
+      got * 100 < s.baseline * static_cast<size_t>(100 - config.max_shrink_percent)) {
+    ++s.state.failures;
+    s.state.last_error = "answered " + std::to_string(got) + " groups where it had " + std::to_string(s.baseline) +
+                         "; kept the previous content (more than maxShrinkPercent " +
+                         std::to_string(config.max_shrink_percent) + "% fewer)";
+    s.state.stale = true;
+    s.state.shrink_refused = true;
+    s.state.refused_groups = got;
+    return std::nullopt;
+  }
+  s.state.last_success = now;
+  confirmations_->Confirm(config.name, now);
+  s.state.last_error.clear();
+  s.state.stale = false;
+  s.state.shrink_refused = false;
+  s.state.refused_groups = 0;
+  if (full_read) s.last_full_read = now;
+  if (fetched->not_modified) return std::nullopt;  // what we have is current
+  // The snapshot keeps what the source said, before the source's configured defaults (national,
+  // reportTo): those are applied on load as after every read, so a changed configuration takes
+  // effect at once, also for a source served from its snapshot.
+  std::string snapshot = ledger_ != nullptr ? GroupsToJson(fetched->groups) : std::string();
+  ApplySourceDefaults(config, fetched->groups);
+  s.state.rejected = std::move(fetched->rejected);
+  for (std::string& line : s.state.rejected) line = RedactUrls(line);  // logged and shown, as last_error
+  s.groups = std::make_shared<const std::vector<Group>>(std::move(fetched->groups));
+  s.etag = std::move(fetched->etag);
+  s.last_modified = std::move(fetched->last_modified);
+  s.state.groups = s.groups->size();
+  s.baseline = s.groups->size();
+  return snapshot;
+}
+
 bool LiveDirectory::Follow(size_t index, const SharedSourceState& shared) {
   int64_t have = 0;
   std::string name;
@@ -296,9 +303,11 @@ bool LiveDirectory::Follow(size_t index, const SharedSourceState& shared) {
     name = sources_[index].config.name;
   }
   bool changed = false;
+  bool behind = false;  // the store has content we could not load
   if (shared.version != 0 && shared.version != have) {
     changed = AdoptSnapshot(index).has_value();
-    if (!changed) {
+    behind = !changed;
+    if (behind) {
       Log(LogLevel::kWarning, "groups.snapshot_not_loaded",
           "group source " + name + ": the content another instance read could not be loaded from the store; "
           "serving what this instance has", {}, {{"source", name}});
@@ -307,18 +316,22 @@ bool LiveDirectory::Follow(size_t index, const SharedSourceState& shared) {
   const int64_t now = clock_();
   std::lock_guard<std::mutex> lock(mutex_);
   Source& s = sources_[index];
-  // The reader's next read is due at next_read_at; until then its outcome is current. While it
-  // reads (or its claim runs out, when it died), look again shortly.
+  // The reader's next read is due at next_read_at (at most our own interval away: an instance
+  // may be configured otherwise); until then its outcome is current. While it reads (or its
+  // claim runs out, when it died), look again shortly.
   const bool current = shared.next_read_at > now;
-  s.next_refresh = current ? shared.next_read_at
+  s.next_refresh = current ? std::min<int64_t>(shared.next_read_at, now + s.config.refresh_seconds)
                            : now + std::min<int64_t>(s.config.refresh_seconds, kFollowPollSeconds);
+  if (behind) s.last_full_read = 0;  // hsds-api: our content is older than the reader's, so read it whole
   if (current) s.state.loading = false;
   if (shared.attempted_at == 0) return changed;  // never read yet
   s.state.last_attempt = shared.attempted_at;
-  s.state.last_success = shared.succeeded_at;
+  s.state.last_success = std::max(s.state.last_success, shared.succeeded_at);  // or its snapshot's
   if (shared.succeeded_at > 0) confirmations_->Confirm(name, shared.succeeded_at);
   s.state.last_error = shared.error;
-  s.state.stale = !shared.error.empty();
+  // Serving older content than the reader's is not fresh either.
+  if (behind && s.state.last_error.empty()) s.state.last_error = "the content read by another instance could not be loaded";
+  s.state.stale = !s.state.last_error.empty();
   s.state.shrink_refused = shared.refused_groups >= 0;
   s.state.refused_groups = s.state.shrink_refused ? static_cast<size_t>(shared.refused_groups) : 0;
   s.state.rejected = SplitLines(shared.rejected);

@@ -138,6 +138,13 @@ class LiveDirectory {
     size_t baseline = 0;  // groups it last had (here or in its snapshot): the shrink guard's measure
     int64_t version = 0;  // shared store: the version of the stored snapshot that `groups` is
   };
+  // One read's answer (live_directory.cc).
+  struct Fetched;
+  // Reads one source. For a url: a conditional GET with the validators of the last good content;
+  // for hsds-api: only the changes since `changes_since` when it is not 0.
+  static Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                               const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
+                               const std::string& last_modified);
   struct Refreshed {
     bool changed = false;  // the source's content changed
     bool read = false;     // this instance read it (else another did, or does now)
@@ -145,6 +152,10 @@ class LiveDirectory {
   // Fetches one source (outside the lock) and updates its state and snapshot; with a shared store,
   // when another instance holds its read, follows that instance instead (Follow).
   Refreshed Refresh(size_t index);
+  // Records how a read of `s` at `now` ended (a full read, or only changes): its state, and its
+  // content when that changed. Returns the new content's snapshot (empty without a store), or
+  // nullopt when the content stays. Caller holds mutex_.
+  std::optional<std::string> ApplyRead(Source& s, Result<Fetched> fetched, bool full_read, int64_t now);
   // Source `index` is read by another instance: takes the store's snapshot when its version
   // differs from ours, and its report of the latest read. True when the content changed.
   bool Follow(size_t index, const SharedSourceState& shared);
