@@ -61,7 +61,8 @@ struct SourceState {
   int64_t last_success = 0;
   std::string last_error;     // of the latest attempt; empty when it succeeded
   bool stale = false;         // the latest attempt failed: serving older content
-  bool loading = false;       // not read yet since start (serving its snapshot, if any)
+  bool loading = false;       // not read yet since start (serving its snapshot, if any); with a
+                              // shared store, until a read by any instance is current
   bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
   size_t refused_groups = 0;   // then: how many groups that read had
   int64_t failures = 0;        // reads by this instance that failed or were refused since start (for /metrics)
