@@ -13,6 +13,7 @@
 #include "fhir/r4/date_time.h"
 #include "plugin/log.h"
 #include "plugin/net/url_redaction.h"
+#include "plugin/store/record_facts.h"
 
 #include "plugin/groups/fhir_directory_source.h"
 #include "plugin/groups/group_csv_source.h"
@@ -39,18 +40,18 @@ Result<std::vector<Group>> ParseByType(const config::GroupSourceConfig& c, const
   return ParseHsds(text, where, {c.name, readers.hsds_taxonomy, readers.geography});
 }
 
-struct Fetched {
+}  // namespace
+
+struct LiveDirectory::Fetched {
   bool not_modified = false;  // a url answered 304: the content we have is current
   std::vector<Group> groups;
   std::vector<std::string> rejected;  // records left out, one line each
   std::string etag, last_modified;
 };
 
-// Reads one source. For a url: a conditional GET with the validators of the last good content;
-// for hsds-api: only the changes since `changes_since` when it is not 0.
-Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
-                      const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
-                      const std::string& last_modified) {
+Result<LiveDirectory::Fetched> LiveDirectory::Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                                                    const std::vector<Group>& previous, int64_t changes_since,
+                                                    const std::string& etag, const std::string& last_modified) {
   Fetched out;
   std::string token;
   if (!c.url.empty() && readers.token_for) {
@@ -100,6 +101,8 @@ Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& r
   return out;
 }
 
+namespace {
+
 // Gives the heap's free pages back to the system: reading a source (its text, a JSON tree, a
 // snapshot string) takes several times the memory of the groups it yields, and glibc keeps the
 // freed pages otherwise, so serve's resident size would stay at that peak.
@@ -107,6 +110,27 @@ void ReturnFreeMemory() {
 #ifdef __GLIBC__
   malloc_trim(0);
 #endif
+}
+
+// Sources read over the network (the ones an instance shares with the others); files on this
+// machine's disk are read by each instance.
+bool ReadOverNetwork(const config::GroupSourceConfig& c) {
+  return !c.url.empty() || c.type == "fhir" || c.type == "hsds-api";
+}
+
+// The records left out, as the reading instance shares them: one line each, at most `max_bytes`.
+std::string SharedRejected(const std::vector<std::string>& rejected, size_t max_bytes) {
+  std::vector<std::string> kept;
+  size_t bytes = 0;
+  for (const std::string& line : rejected) {
+    if (bytes + line.size() + 1 > max_bytes) {
+      kept.push_back("(" + std::to_string(rejected.size() - kept.size()) + " more records left out)");
+      break;
+    }
+    bytes += line.size() + 1;
+    kept.push_back(line);
+  }
+  return JoinLines(kept);
 }
 
 std::string MergeKey(const Group& g) {
@@ -157,7 +181,7 @@ std::vector<const Group*> LiveDirectory::Merge(const std::vector<std::shared_ptr
   return merged;
 }
 
-bool LiveDirectory::Refresh(size_t index) {
+LiveDirectory::Refreshed LiveDirectory::Refresh(size_t index) {
   config::GroupSourceConfig config;
   std::shared_ptr<const std::vector<Group>> previous;
   int64_t changes_since = 0;  // hsds-api: ask only for changes since then; 0 = a full read
@@ -172,11 +196,59 @@ bool LiveDirectory::Refresh(size_t index) {
     etag = s.etag;
     last_modified = s.last_modified;
   }
+  // Over the network, with a store: read by the instance that claims it (with a store of one
+  // process, always this one).
+  const bool shared = ledger_ != nullptr && ReadOverNetwork(config);
+  bool claimed = false;
+  if (shared) {
+    Result<SourceReadClaim> claim = ledger_->ClaimSourceRead(config.name, clock_());
+    if (!claim.ok()) {
+      // The store cannot say who reads it: read it here rather than serve older content.
+      Log(LogLevel::kWarning, "groups.claim_failed",
+          "group source " + config.name + ": cannot claim its read in the store (read here, not shared): " +
+              claim.status().message(),
+          {}, {{"source", config.name}});
+    } else if (!claim->claimed) {
+      return Refreshed{Follow(index, claim->shared), false};
+    } else {
+      claimed = true;
+    }
+  }
   // Slow: outside the lock.
   Result<Fetched> fetched = Fetch(config, readers_, *previous, changes_since, etag, last_modified);
   const int64_t now = clock_();
   std::unique_lock<std::mutex> lock(mutex_);
   Source& s = sources_[index];
+  std::optional<std::string> snapshot = ApplyRead(s, std::move(fetched), changes_since == 0, now);
+  const Refreshed result{snapshot.has_value(), true};
+  if (ledger_ == nullptr || (shared && !claimed)) return result;  // nothing to save, or not ours to share
+  // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
+  // refresh interval away, so snapshots of one source are never written concurrently.
+  if (!shared) {
+    lock.unlock();
+    if (snapshot) (void)ledger_->SaveSnapshot(config.name, *snapshot, now);
+    return result;
+  }
+  SourceReadReport report{now, s.next_refresh, s.state.last_error,
+                          s.state.shrink_refused ? static_cast<int64_t>(s.state.refused_groups) : -1,
+                          SharedRejected(s.state.rejected, kMaxSharedRejectedBytes), result.changed,
+                          std::move(snapshot).value_or(""), s.etag, s.last_modified};
+  lock.unlock();
+  Result<int64_t> version = ledger_->FinishSourceRead(config.name, report);
+  if (!version.ok()) {
+    // Served here all the same; the others keep what they have until the next read.
+    Log(LogLevel::kWarning, "groups.read_not_shared",
+        "group source " + config.name + ": read here, but its outcome is not shared: " + version.status().message(),
+        {}, {{"source", config.name}});
+  } else if (result.changed) {
+    lock.lock();
+    s.version = *version;  // our own content: nothing to load
+  }
+  return result;
+}
+
+std::optional<std::string> LiveDirectory::ApplyRead(Source& s, Result<Fetched> fetched, bool full_read, int64_t now) {
+  const config::GroupSourceConfig& config = s.config;
   s.state.last_attempt = now;
   s.state.loading = false;
   s.next_refresh = now + config.refresh_seconds;
@@ -185,7 +257,7 @@ bool LiveDirectory::Refresh(size_t index) {
     s.state.last_error = RedactUrls(fetched.status().message());  // logged and shown: no query, no userinfo
     s.state.stale = true;
     s.state.shrink_refused = false;
-    return false;
+    return std::nullopt;
   }
   const size_t got = fetched->groups.size();
   if (!fetched->not_modified && s.baseline > 0 &&
@@ -197,7 +269,7 @@ bool LiveDirectory::Refresh(size_t index) {
     s.state.stale = true;
     s.state.shrink_refused = true;
     s.state.refused_groups = got;
-    return false;
+    return std::nullopt;
   }
   s.state.last_success = now;
   confirmations_->Confirm(config.name, now);
@@ -205,8 +277,8 @@ bool LiveDirectory::Refresh(size_t index) {
   s.state.stale = false;
   s.state.shrink_refused = false;
   s.state.refused_groups = 0;
-  if (changes_since == 0) s.last_full_read = now;
-  if (fetched->not_modified) return false;  // what we have is current
+  if (full_read) s.last_full_read = now;
+  if (fetched->not_modified) return std::nullopt;  // what we have is current
   // The snapshot keeps what the source said, before the source's configured defaults (national,
   // reportTo): those are applied on load as after every read, so a changed configuration takes
   // effect at once, also for a source served from its snapshot.
@@ -219,12 +291,72 @@ bool LiveDirectory::Refresh(size_t index) {
   s.last_modified = std::move(fetched->last_modified);
   s.state.groups = s.groups->size();
   s.baseline = s.groups->size();
-  if (ledger_ == nullptr) return true;
-  // The snapshot is written (an fsync) outside the lock; the next refresh of this source is a
-  // refresh interval away, so snapshots of one source are never written concurrently.
-  lock.unlock();
-  (void)ledger_->SaveSnapshot(config.name, snapshot, now);
-  return true;
+  return snapshot;
+}
+
+bool LiveDirectory::Follow(size_t index, const SharedSourceState& shared) {
+  int64_t have = 0;
+  std::string name;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    have = sources_[index].version;
+    name = sources_[index].config.name;
+  }
+  bool changed = false;
+  bool behind = false;  // the store has content we could not load
+  if (shared.version != 0 && shared.version != have) {
+    changed = AdoptSnapshot(index).has_value();
+    behind = !changed;
+    if (behind) {
+      Log(LogLevel::kWarning, "groups.snapshot_not_loaded",
+          "group source " + name + ": the content another instance read could not be loaded from the store; "
+          "serving what this instance has", {}, {{"source", name}});
+    }
+  }
+  const int64_t now = clock_();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Source& s = sources_[index];
+  // The reader's next read is due at next_read_at (at most our own interval away: an instance
+  // may be configured otherwise); until then its outcome is current. While it reads (or its
+  // claim runs out, when it died), look again shortly.
+  const bool current = shared.next_read_at > now;
+  s.next_refresh = current ? std::min<int64_t>(shared.next_read_at, now + s.config.refresh_seconds)
+                           : now + std::min<int64_t>(s.config.refresh_seconds, kFollowPollSeconds);
+  if (behind) s.last_full_read = 0;  // hsds-api: our content is older than the reader's, so read it whole
+  if (current) s.state.loading = false;
+  if (shared.attempted_at == 0) return changed;  // never read yet
+  s.state.last_attempt = shared.attempted_at;
+  s.state.last_success = std::max(s.state.last_success, shared.succeeded_at);  // or its snapshot's
+  if (shared.succeeded_at > 0) confirmations_->Confirm(name, shared.succeeded_at);
+  s.state.last_error = shared.error;
+  // Serving older content than the reader's is not fresh either.
+  if (behind && s.state.last_error.empty()) s.state.last_error = "the content read by another instance could not be loaded";
+  s.state.stale = !s.state.last_error.empty();
+  s.state.shrink_refused = shared.refused_groups >= 0;
+  s.state.refused_groups = s.state.shrink_refused ? static_cast<size_t>(shared.refused_groups) : 0;
+  s.state.rejected = SplitLines(shared.rejected);
+  return changed;
+}
+
+std::optional<int64_t> LiveDirectory::AdoptSnapshot(size_t index) {
+  const config::GroupSourceConfig& config = sources_[index].config;  // never changes
+  auto snapshot = ledger_->LoadSnapshot(config.name);
+  if (!snapshot.ok() || !snapshot->has_value()) return std::nullopt;
+  auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + config.name, config.name);
+  if (!groups.ok()) return std::nullopt;
+  ApplySourceDefaults(config, *groups);  // as configured now: the snapshot has none
+  std::lock_guard<std::mutex> lock(mutex_);
+  Source& s = sources_[index];
+  // The last good content: the shrink guard's measure, and what is served until the source is
+  // read (or while it cannot be).
+  s.groups = std::make_shared<const std::vector<Group>>(std::move(groups).value());
+  s.state.groups = s.groups->size();
+  s.baseline = s.groups->size();
+  s.version = (*snapshot)->version;
+  // Its validators: whichever instance reads it next asks the source whether it changed since.
+  s.etag = std::move((*snapshot)->etag);
+  s.last_modified = std::move((*snapshot)->last_modified);
+  return (*snapshot)->saved_at;
 }
 
 void LiveDirectory::Rebuild() {
@@ -255,23 +387,12 @@ void LiveDirectory::Rebuild() {
 }
 
 void LiveDirectory::LoadSnapshots() {
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    if (ledger_ == nullptr) break;
-    auto snapshot = ledger_->LoadSnapshot(sources_[i].config.name);
-    if (!snapshot.ok() || !snapshot->has_value()) continue;
-    auto groups = ParseGroupDocument((*snapshot)->groups_json, "snapshot of " + sources_[i].config.name,
-                                     sources_[i].config.name);
-    if (!groups.ok()) continue;
-    ApplySourceDefaults(sources_[i].config, *groups);  // as configured now: the snapshot has none
+  for (size_t i = 0; ledger_ != nullptr && i < sources_.size(); ++i) {
+    const std::optional<int64_t> saved_at = AdoptSnapshot(i);
+    if (!saved_at) continue;
     std::lock_guard<std::mutex> lock(mutex_);
-    Source& s = sources_[i];
-    // The last good content: the shrink guard's measure, and what is served until the source is
-    // read (or while it cannot be).
-    s.groups = std::make_shared<const std::vector<Group>>(std::move(groups).value());
-    s.state.groups = s.groups->size();
-    s.state.last_success = (*snapshot)->saved_at;
-    confirmations_->Confirm(s.config.name, (*snapshot)->saved_at);
-    s.baseline = s.groups->size();
+    sources_[i].state.last_success = *saved_at;
+    confirmations_->Confirm(sources_[i].config.name, *saved_at);
   }
   Rebuild();
 }
@@ -280,7 +401,7 @@ std::string LiveDirectory::LoadAll() {
   LoadSnapshots();
   std::string problems;
   for (size_t i = 0; i < sources_.size(); ++i) {
-    if (Refresh(i)) continue;
+    if (Refresh(i).changed) continue;
     std::lock_guard<std::mutex> lock(mutex_);
     if (!sources_[i].state.last_error.empty()) problems += sources_[i].state.last_error + "\n";
   }
@@ -312,9 +433,8 @@ void LiveDirectory::LoadLocal() {
   LoadSnapshots();
   bool changed = false;
   for (size_t i = 0; i < sources_.size(); ++i) {
-    const config::GroupSourceConfig& c = sources_[i].config;
-    if (!c.url.empty() || c.type == "fhir" || c.type == "hsds-api") continue;
-    changed = Refresh(i) || changed;
+    if (ReadOverNetwork(sources_[i].config)) continue;
+    changed = Refresh(i).changed || changed;
     LogRead(i, /*with_rejected=*/true);
   }
   if (changed) Rebuild();
@@ -342,8 +462,9 @@ void LiveDirectory::Run() {
       if (!sources_[i].state.loading) continue;  // a local file, read by Start
     }
     guarded("reading a source", [&] {
-      if (Refresh(i)) Rebuild();
-      LogRead(i, /*with_rejected=*/true);
+      const Refreshed refreshed = Refresh(i);
+      if (refreshed.changed) Rebuild();
+      if (refreshed.read) LogRead(i, /*with_rejected=*/true);  // else the instance that read it logs
     });
   }
   std::unique_lock<std::mutex> lock(mutex_);
@@ -362,8 +483,9 @@ void LiveDirectory::Run() {
     guarded("a refresh", [&] {
       bool changed = stale_changed;
       for (size_t i : due) {
-        if (Refresh(i)) changed = true;
-        else LogRead(i, /*with_rejected=*/false);
+        const Refreshed refreshed = Refresh(i);
+        if (refreshed.changed) changed = true;
+        else if (refreshed.read) LogRead(i, /*with_rejected=*/false);
       }
       if (changed) Rebuild();
     });

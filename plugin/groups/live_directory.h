@@ -7,12 +7,18 @@
 // A source that fails (unreachable, invalid) keeps its last good content — from memory, or from
 // the snapshot in the store after a restart — and is reported as stale; it never stops the
 // service. So is a read that suddenly has far fewer groups than before (maxShrinkPercent).
+// With a store shared by several instances (PostgreSQL), each source read over the network is
+// read by one instance per refresh interval, which claims it in the store; the others serve the
+// snapshot it saved (loaded when its version changes) and report its read as their own status.
+// A source that cannot be claimed because the store fails is read here and not shared. Local
+// files are read by every instance. docs/store.md.
 // Thread-safe; Current() is cheap (a shared_ptr copy) and never waits behind a source read or a
 // snapshot write.
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -46,6 +52,8 @@ struct SourceReaders {
   std::stop_token stop;
 };
 
+// With a shared store, the times, error, stale, refusal and rejected records of a source read by
+// another instance are that instance's (the latest read by any instance).
 struct SourceState {
   std::string name, type;
   size_t groups = 0;          // in its current content
@@ -53,10 +61,11 @@ struct SourceState {
   int64_t last_success = 0;
   std::string last_error;     // of the latest attempt; empty when it succeeded
   bool stale = false;         // the latest attempt failed: serving older content
-  bool loading = false;       // not read yet since start (serving its snapshot, if any)
+  bool loading = false;       // not read yet since start (serving its snapshot, if any); with a
+                              // shared store, until a read by any instance is current
   bool shrink_refused = false;  // the latest read was refused as a sudden shrink (maxShrinkPercent)
   size_t refused_groups = 0;   // then: how many groups that read had
-  int64_t failures = 0;        // reads that failed or were refused since start (for /metrics)
+  int64_t failures = 0;        // reads by this instance that failed or were refused since start (for /metrics)
   // Records the current content left out as malformed (one line each naming source, record and
   // field), while the rest of the source is served.
   std::vector<std::string> rejected;
@@ -113,6 +122,11 @@ class LiveDirectory {
   // hsds-api sources read only changes (modified_after) between full reads this far apart, which
   // also catch services deleted outright.
   static constexpr int64_t kFullReadSeconds = 24 * 3600;
+  // While another instance holds a source's read (it reads, or died holding it), this instance
+  // looks at the store this often (at most every refresh interval) for its outcome.
+  static constexpr int64_t kFollowPollSeconds = 2;
+  // The records left out that a reading instance shares with the others, at most.
+  static constexpr size_t kMaxSharedRejectedBytes = 64 * 1024;
 
   struct Source {
     config::GroupSourceConfig config;
@@ -123,10 +137,32 @@ class LiveDirectory {
     std::string etag, last_modified;  // of the last good content read from a url
     int64_t last_full_read = 0;       // hsds-api: incremental reads only within a day of a full one
     size_t baseline = 0;  // groups it last had (here or in its snapshot): the shrink guard's measure
+    int64_t version = 0;  // shared store: the version of the stored snapshot that `groups` is
   };
-  // Fetches one source (outside the lock); updates its state and snapshot. True when the content
-  // changed.
-  bool Refresh(size_t index);
+  // One read's answer (live_directory.cc).
+  struct Fetched;
+  // Reads one source. For a url: a conditional GET with the validators of the last good content;
+  // for hsds-api: only the changes since `changes_since` when it is not 0.
+  static Result<Fetched> Fetch(const config::GroupSourceConfig& c, const SourceReaders& readers,
+                               const std::vector<Group>& previous, int64_t changes_since, const std::string& etag,
+                               const std::string& last_modified);
+  struct Refreshed {
+    bool changed = false;  // the source's content changed
+    bool read = false;     // this instance read it (else another did, or does now)
+  };
+  // Fetches one source (outside the lock) and updates its state and snapshot; with a shared store,
+  // when another instance holds its read, follows that instance instead (Follow).
+  Refreshed Refresh(size_t index);
+  // Records how a read of `s` at `now` ended (a full read, or only changes): its state, and its
+  // content when that changed. Returns the new content's snapshot (empty without a store), or
+  // nullopt when the content stays. Caller holds mutex_.
+  std::optional<std::string> ApplyRead(Source& s, Result<Fetched> fetched, bool full_read, int64_t now);
+  // Source `index` is read by another instance: takes the store's snapshot when its version
+  // differs from ours, and its report of the latest read. True when the content changed.
+  bool Follow(size_t index, const SharedSourceState& shared);
+  // Serves the store's snapshot of source `index`: its saved_at, or nullopt when there is none
+  // or it cannot be read (what is served stays).
+  std::optional<int64_t> AdoptSnapshot(size_t index);
   void Rebuild();
   // Serves each source's snapshot in the store (if any) until it is read.
   void LoadSnapshots();

@@ -59,7 +59,7 @@ void WriteSources(Runtime& rt, Exposition& out) {
       out.Sample("selvhjelp_group_source_last_success_age_seconds", {{"source", s.name}}, static_cast<double>(now - s.last_success));
     }
   }
-  out.Family("selvhjelp_group_source_errors_total", "counter", "Reads of each group source that failed or were refused, since start.");
+  out.Family("selvhjelp_group_source_errors_total", "counter", "Reads of each group source by this instance that failed or were refused, since start (with a shared store, another instance may read it).");
   for (const SourceState& s : states) {
     out.Sample("selvhjelp_group_source_errors_total", {{"source", s.name}}, static_cast<double>(s.failures));
   }

@@ -189,6 +189,18 @@ Result<std::optional<Ledger::Snapshot>> Ledger::LoadSnapshot(const std::string& 
   return backend_->LoadSnapshot(source);
 }
 
+Result<SourceReadClaim> Ledger::ClaimSourceRead(const std::string& source, int64_t now) {
+  Result<SourceReadClaim> claim = backend_->ClaimSourceRead(source, now);
+  write_health_.Note(claim.status());
+  return claim;
+}
+
+Result<int64_t> Ledger::FinishSourceRead(const std::string& source, const SourceReadReport& report) {
+  Result<int64_t> version = backend_->FinishSourceRead(source, report);
+  write_health_.Note(version.status());
+  return version;
+}
+
 Status Ledger::Readiness() const { return write_health_.Latest(); }
 
 Status Ledger::Probe() { return backend_->Probe(NowMs()); }

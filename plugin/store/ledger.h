@@ -67,6 +67,11 @@ class Ledger {
   using Snapshot = SourceSnapshot;
   Status SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at);
   Result<std::optional<Snapshot>> LoadSnapshot(const std::string& source);
+  // Who reads a group source over the network, when several instances share the store: as
+  // LedgerBackend::ClaimSourceRead and FinishSourceRead (docs/store.md). With a store of one
+  // process every claim is granted and a finished read saves its new content as SaveSnapshot.
+  Result<SourceReadClaim> ClaimSourceRead(const std::string& source, int64_t now);
+  Result<int64_t> FinishSourceRead(const std::string& source, const SourceReadReport& report);
 
   // A stable, non-reversible key for (fhirServer, patientId): hex SHA-256 over a per-store salt.
   // A trailing "/" on the server does not change the key.

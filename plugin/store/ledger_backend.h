@@ -2,7 +2,7 @@
 // LedgerBackend: the seam between the ledger's logic (plugin/store/ledger.h: the card queue and
 // its writer thread, the outcome cache, subject keys, readiness timing) and the database that
 // keeps its rows: cards, feedback, latest outcomes, the subject-key salt, group source snapshots
-// and the write probe. Implementations: SqliteLedgerBackend (embedded) and PgLedgerBackend
+// (and, for a shared store, who reads each source) and the write probe. Implementations: SqliteLedgerBackend (embedded) and PgLedgerBackend
 // (PostgreSQL, shared by several instances). Thread-safe; no method throws. Database failures are
 // Unavailable (or Internal), with messages free of data values.
 #include <cstdint>
@@ -53,6 +53,19 @@ class LedgerBackend {
   [[nodiscard]] virtual Status SaveSnapshot(const std::string& source, const std::string& groups_json,
                                             int64_t saved_at) = 0;
   [[nodiscard]] virtual Result<std::optional<SourceSnapshot>> LoadSnapshot(const std::string& source) = 0;
+
+  // Group sources read over the network are read by one instance at a time (docs/store.md).
+  // Claims the read of `source` at `now` (seconds) for this process: when it is due (the latest
+  // report's next_read_at has passed) and no other process holds a claim that is still running;
+  // otherwise answers what the store holds. A claim lasts the store's lease (store.leaseSeconds),
+  // so one whose holder died is taken by another instance after that. A store of one process
+  // always answers claimed.
+  [[nodiscard]] virtual Result<SourceReadClaim> ClaimSourceRead(const std::string& source, int64_t now) = 0;
+  // Reports the read this process claimed and lets the claim go, in one transaction: with
+  // report.changed the snapshot (saved_at = attempted_at) and its validators are replaced and
+  // given a new version. Returns the stored snapshot's version (0 for a store of one process);
+  // FailedPrecondition, writing nothing, when the claim was taken over meanwhile.
+  [[nodiscard]] virtual Result<int64_t> FinishSourceRead(const std::string& source, const SourceReadReport& report) = 0;
 
   // Writes one probe row durably: OK when the store can write.
   [[nodiscard]] virtual Status Probe(int64_t now_ms) = 0;

@@ -36,6 +36,42 @@ struct LocalOutcome {
 struct SourceSnapshot {
   int64_t saved_at = 0;
   std::string groups_json;
+  // A store shared by several instances: the content's version (it changes with each new content
+  // saved by FinishSourceRead) and the source's validators for it (ETag, Last-Modified), so any
+  // instance can make the next read conditional. 0 and empty otherwise.
+  int64_t version = 0;
+  std::string etag, last_modified;
+};
+
+// How one read of a group source ended, as the instance that read it tells the others sharing
+// the store (LedgerBackend::FinishSourceRead). Times are seconds since the epoch.
+struct SourceReadReport {
+  int64_t attempted_at = 0;
+  int64_t next_read_at = 0;     // when the source is due to be read again
+  std::string error;            // why the read failed or was refused; empty when it succeeded
+  int64_t refused_groups = -1;  // >= 0: refused as a sudden shrink, having this many groups
+  std::string rejected;         // records left out of the content, one line each
+  // New content: the snapshot (groups_json) and its validators replace the stored ones.
+  bool changed = false;
+  std::string groups_json, etag, last_modified;
+};
+
+// What the store knows of a group source's reads, for the instances that did not read it: the
+// latest report and the version of the stored snapshot.
+struct SharedSourceState {
+  int64_t version = 0;  // of the stored snapshot; 0 when none was saved through FinishSourceRead
+  int64_t next_read_at = 0;
+  int64_t attempted_at = 0;  // 0: never read
+  int64_t succeeded_at = 0;  // the latest read that succeeded; 0: none
+  std::string error;
+  int64_t refused_groups = -1;
+  std::string rejected;
+};
+
+// The answer to LedgerBackend::ClaimSourceRead.
+struct SourceReadClaim {
+  bool claimed = false;      // this process reads the source now, and reports with FinishSourceRead
+  SharedSourceState shared;  // when not claimed: what the store holds
 };
 
 }  // namespace selvhjelp::plugin

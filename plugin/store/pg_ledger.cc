@@ -1,8 +1,21 @@
 #include "plugin/store/pg_ledger.h"
 
+#include <string>
+
 #include "fhir/base/status_macros.h"
 
 namespace selvhjelp::plugin {
+
+namespace {
+
+// The report's text came from the source (a record's id in a rejected line, a header): a NUL,
+// which libpq cannot send, is left out rather than losing the whole report.
+std::string WithoutNul(std::string text) {
+  std::erase(text, '\0');
+  return text;
+}
+
+}  // namespace
 
 Result<std::string> PgLedgerBackend::Salt(const std::string& fresh) {
   const std::string what = "cannot read the salt";
@@ -109,10 +122,61 @@ Status PgLedgerBackend::SaveSnapshot(const std::string& source, const std::strin
 
 Result<std::optional<SourceSnapshot>> PgLedgerBackend::LoadSnapshot(const std::string& source) {
   SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  // One statement: the content and its version are of the same commit.
   SELVHJELP_ASSIGN_OR_RETURN(PgRows rows, conn->Exec(
-      "SELECT saved_at, groups_json FROM source_snapshots WHERE source=$1", {source}, "cannot read snapshot"));
+      "SELECT s.saved_at, s.groups_json, COALESCE(r.version, 0), COALESCE(r.etag, ''), COALESCE(r.last_modified, '') "
+      "FROM source_snapshots s LEFT JOIN source_refresh r ON r.source=s.source WHERE s.source=$1",
+      {source}, "cannot read snapshot"));
   if (rows.empty()) return std::optional<SourceSnapshot>();
-  return std::optional<SourceSnapshot>(SourceSnapshot{rows.Int(0, 0), rows.Text(0, 1)});
+  return std::optional<SourceSnapshot>(
+      SourceSnapshot{rows.Int(0, 0), rows.Text(0, 1), rows.Int(0, 2), rows.Text(0, 3), rows.Text(0, 4)});
+}
+
+Result<SourceReadClaim> PgLedgerBackend::ClaimSourceRead(const std::string& source, int64_t now) {
+  const std::string what = "cannot claim a group source's read";
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  // One statement, so two instances never both claim: the row is created claimed, or taken when
+  // it is due and its lease is ours or has run out (a concurrent claim waits for the row's lock
+  // and then finds the new lease).
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows claimed, conn->Exec(
+      "INSERT INTO source_refresh(source, lease_owner, lease_until) VALUES($1,$2,$3) ON CONFLICT(source) DO UPDATE "
+      "SET lease_owner=EXCLUDED.lease_owner, lease_until=EXCLUDED.lease_until WHERE source_refresh.next_read_at<=$4 "
+      "AND (source_refresh.lease_until<=$4 OR source_refresh.lease_owner=$2) RETURNING 1",
+      {source, owner_, now + lease_seconds_, now}, what));
+  if (!claimed.empty()) return SourceReadClaim{true, {}};
+  SELVHJELP_ASSIGN_OR_RETURN(PgRows row, conn->Exec(
+      "SELECT version, next_read_at, attempted_at, succeeded_at, last_error, refused_groups, rejected "
+      "FROM source_refresh WHERE source=$1", {source}, what));
+  if (row.empty()) return UnavailableError("store: " + what);  // rows are never deleted
+  return SourceReadClaim{false, SharedSourceState{row.Int(0, 0), row.Int(0, 1), row.Int(0, 2), row.Int(0, 3),
+                                                  row.Text(0, 4), row.Int(0, 5), row.Text(0, 6)}};
+}
+
+Result<int64_t> PgLedgerBackend::FinishSourceRead(const std::string& source, const SourceReadReport& r) {
+  const std::string what = "cannot record a group source's read";
+  SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  int64_t version = 0;
+  SELVHJELP_RETURN_IF_ERROR(InTransaction(*conn, what, [&]() -> Status {
+    SELVHJELP_ASSIGN_OR_RETURN(PgRows updated, conn->Exec(
+        "UPDATE source_refresh SET lease_owner='', lease_until=0, next_read_at=$3, attempted_at=$4, "
+        "succeeded_at=CASE WHEN $5='' THEN $4 ELSE succeeded_at END, last_error=$5, refused_groups=$6, rejected=$7, "
+        "version=version+$8, etag=CASE WHEN $8=1 THEN $9 ELSE etag END, "
+        "last_modified=CASE WHEN $8=1 THEN $10 ELSE last_modified END "
+        "WHERE source=$1 AND lease_owner=$2 RETURNING version",
+        {source, owner_, r.next_read_at, r.attempted_at, WithoutNul(r.error), r.refused_groups,
+         WithoutNul(r.rejected), int64_t{r.changed}, WithoutNul(r.etag), WithoutNul(r.last_modified)}, what));
+    if (updated.empty()) {
+      return FailedPreconditionError("store: group source " + source +
+                                     ": its read was taken over by another instance; this read is not shared");
+    }
+    version = updated.Int(0, 0);
+    if (!r.changed) return OkStatus();
+    return conn->Exec(
+        "INSERT INTO source_snapshots(source, saved_at, groups_json) VALUES($1,$2,$3) ON CONFLICT(source) "
+        "DO UPDATE SET saved_at=EXCLUDED.saved_at, groups_json=EXCLUDED.groups_json",
+        {source, r.attempted_at, r.groups_json}, "cannot save snapshot").status();
+  }));
+  return version;
 }
 
 Status PgLedgerBackend::Probe(int64_t now_ms) {

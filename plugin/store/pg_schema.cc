@@ -56,6 +56,18 @@ CREATE TABLE app_sessions(
   created BIGINT NOT NULL, last_used BIGINT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE INDEX app_sessions_last_used ON app_sessions(last_used);
 )sql",
+    // 3: who reads each group source over the network, and how its latest read ended, so one
+    // instance reads it per refresh interval and the others load the snapshot it saved when its
+    // version changes (docs/store.md). The snapshot's version and validators live here too.
+    R"sql(
+CREATE TABLE source_refresh(
+  source TEXT PRIMARY KEY,
+  lease_owner TEXT NOT NULL DEFAULT '', lease_until BIGINT NOT NULL DEFAULT 0,
+  next_read_at BIGINT NOT NULL DEFAULT 0, version BIGINT NOT NULL DEFAULT 0,
+  attempted_at BIGINT NOT NULL DEFAULT 0, succeeded_at BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', refused_groups BIGINT NOT NULL DEFAULT -1,
+  rejected TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '', last_modified TEXT NOT NULL DEFAULT '');
+)sql",
 };
 
 constexpr int kVersions = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

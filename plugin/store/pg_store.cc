@@ -21,7 +21,7 @@ int64_t NowMs() {
       .count();
 }
 
-// This process's name in the outbox's leases: random, so a restarted instance never mistakes
+// This process's name in the outbox's and the group sources' leases: random, so a restarted instance never mistakes
 // its predecessor's leases for its own.
 Result<std::string> NewLeaseOwner() {
   unsigned char bytes[12];
@@ -57,7 +57,7 @@ Result<PgBackends> OpenPgBackends(const config::PostgresStoreConfig& config) {
   }
   SELVHJELP_ASSIGN_OR_RETURN(std::string owner, NewLeaseOwner());
   PgBackends backends;
-  backends.ledger = std::make_unique<PgLedgerBackend>(pool);
+  backends.ledger = std::make_unique<PgLedgerBackend>(pool, owner, int64_t{config.lease_seconds});
   backends.outbox = std::make_unique<PgOutboxBackend>(pool, owner, int64_t{config.lease_seconds} * 1000);
   backends.used_jtis = std::make_shared<PgJtiStore>(pool);
   if (!config.session_key.empty()) backends.app_sessions = std::make_unique<PgSessionBackend>(pool, config.session_key);

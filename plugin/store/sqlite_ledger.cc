@@ -177,7 +177,15 @@ Result<std::optional<SourceSnapshot>> SqliteLedgerBackend::LoadSnapshot(const st
   int rc = s.Bind(1, source).Step();
   if (rc == SQLITE_DONE) return std::optional<SourceSnapshot>();
   if (rc != SQLITE_ROW) return InternalError("store: cannot read snapshot");
-  return std::optional<SourceSnapshot>(SourceSnapshot{s.Int(0), s.Text(1)});
+  SourceSnapshot snapshot;  // no version or validators: one process reads every source
+  snapshot.saved_at = s.Int(0);
+  snapshot.groups_json = s.Text(1);
+  return std::optional<SourceSnapshot>(std::move(snapshot));
+}
+
+Result<int64_t> SqliteLedgerBackend::FinishSourceRead(const std::string& source, const SourceReadReport& report) {
+  if (report.changed) SELVHJELP_RETURN_IF_ERROR(SaveSnapshot(source, report.groups_json, report.attempted_at));
+  return int64_t{0};
 }
 
 Status SqliteLedgerBackend::Probe(int64_t now_ms) {

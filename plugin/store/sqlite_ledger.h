@@ -29,6 +29,9 @@ class SqliteLedgerBackend : public LedgerBackend {
   Result<int64_t> CountFeedback() override;
   Status SaveSnapshot(const std::string& source, const std::string& groups_json, int64_t saved_at) override;
   Result<std::optional<SourceSnapshot>> LoadSnapshot(const std::string& source) override;
+  // One serving process per file: every read is this one's; a read with new content saves it.
+  Result<SourceReadClaim> ClaimSourceRead(const std::string&, int64_t) override { return SourceReadClaim{true, {}}; }
+  Result<int64_t> FinishSourceRead(const std::string& source, const SourceReadReport& report) override;
   Status Probe(int64_t now_ms) override;
 
  private:

@@ -48,6 +48,12 @@ class GatedProbeBackend : public LedgerBackend {
   Result<std::optional<SourceSnapshot>> LoadSnapshot(const std::string& source) override {
     return real_->LoadSnapshot(source);
   }
+  Result<SourceReadClaim> ClaimSourceRead(const std::string& source, int64_t now) override {
+    return real_->ClaimSourceRead(source, now);
+  }
+  Result<int64_t> FinishSourceRead(const std::string& source, const SourceReadReport& report) override {
+    return real_->FinishSourceRead(source, report);
+  }
   Status Probe(int64_t now_ms) override {
     std::unique_lock<std::mutex> lock(gate->mutex);
     gate->probing = true;

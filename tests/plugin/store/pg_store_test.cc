@@ -1,8 +1,10 @@
 // The PostgreSQL store against a real PostgreSQL server, started for these tests in a temporary
 // folder (tests/pg/pg_server.sh): group commit and the idempotency decision, leases between two
 // instances (one holder; a dead holder's lease taken over; only the holder's outcome counts), the
-// shared replay cache, the shared ledger, the app's sessions shared and kept encrypted, migrations
-// run once and a newer schema refused, and a database that goes away answered as Unavailable. Skipped, saying so, only when PostgreSQL's
+// shared replay cache, the shared ledger, the app's sessions shared and kept encrypted, group
+// sources read by one instance at a time (a claim per source, the others following the
+// snapshot's version), migrations run once and a newer schema refused, and a database that goes
+// away answered as Unavailable. Skipped, saying so, only when PostgreSQL's
 // server binaries are absent (scripts/install-deps.sh --tests installs them).
 #define BOOST_TEST_MODULE pg_store_tests
 #include <boost/test/unit_test.hpp>
@@ -12,12 +14,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "plugin/app/app_sessions.h"
 #include "plugin/app/sealed_session.h"
+#include "plugin/groups/group_file_source.h"
+#include "plugin/groups/live_directory.h"
 #include "plugin/store/ledger.h"
 #include "plugin/store/outbox.h"
 #include "plugin/store/pg_db.h"
@@ -93,7 +98,7 @@ config::PostgresStoreConfig Config(const std::string& url, const std::string& se
   c.url = url;
   c.session_key = session_key;
   c.pool_size = 4;
-  c.lease_seconds = 5;
+  c.lease_seconds = 5;  // also a group source read's claim
   c.timeout_seconds = 5;
   return c;
 }
@@ -370,6 +375,154 @@ BOOST_AUTO_TEST_CASE(app_sessions_are_bounded_across_instances_and_ended_ones_ar
   BOOST_TEST(*b.app_sessions->Count() == 1u);
   BOOST_TEST(on_b.Find(next->id).ok());
   BOOST_TEST(!on_b.Find(kept->id).ok());
+BOOST_AUTO_TEST_CASE(a_group_source_is_read_by_one_instance_at_a_time_and_the_others_follow_its_version,
+                     *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  // Never read: A claims it; B, at the same moment, does not, and learns nothing was read yet.
+  BOOST_TEST(a.ledger->ClaimSourceRead("feed", 100)->claimed);
+  auto b1 = b.ledger->ClaimSourceRead("feed", 100);
+  BOOST_REQUIRE(b1.ok());
+  BOOST_TEST(!b1->claimed);
+  BOOST_TEST(b1->shared.attempted_at == 0);
+  BOOST_TEST(b1->shared.version == 0);
+  // A reads new content: version 1, due again at 110. B follows it until then.
+  auto v1 = a.ledger->FinishSourceRead("feed", {100, 110, "", -1, "record 7: name: missing", true, "[1]", "\"v1\"", ""});
+  BOOST_REQUIRE(v1.ok());
+  BOOST_TEST(*v1 == 1);
+  auto b2 = b.ledger->ClaimSourceRead("feed", 105);
+  BOOST_REQUIRE(b2.ok());
+  BOOST_TEST(!b2->claimed);
+  BOOST_TEST(b2->shared.version == 1);
+  BOOST_TEST(b2->shared.next_read_at == 110);
+  BOOST_TEST(b2->shared.succeeded_at == 100);
+  BOOST_TEST(b2->shared.error == "");
+  BOOST_TEST(b2->shared.rejected == "record 7: name: missing");
+  auto snapshot = b.ledger->LoadSnapshot("feed");
+  BOOST_REQUIRE(snapshot.ok() && snapshot->has_value());
+  BOOST_TEST((*snapshot)->groups_json == "[1]");
+  BOOST_TEST((*snapshot)->version == 1);
+  BOOST_TEST((*snapshot)->etag == "\"v1\"");
+  BOOST_TEST((*snapshot)->saved_at == 100);
+  // Due: whoever claims first reads it (B); an unchanged answer (304) keeps version and validators.
+  BOOST_TEST(b.ledger->ClaimSourceRead("feed", 110)->claimed);
+  BOOST_TEST(!a.ledger->ClaimSourceRead("feed", 110)->claimed);
+  BOOST_TEST(*b.ledger->FinishSourceRead("feed", {110, 120, "", -1, "record 7: name: missing", false, "", "", ""}) == 1);
+  auto a1 = a.ledger->ClaimSourceRead("feed", 111);
+  BOOST_TEST(!a1->claimed);
+  BOOST_TEST(a1->shared.succeeded_at == 110);
+  BOOST_TEST(a1->shared.version == 1);
+  BOOST_TEST((*a.ledger->LoadSnapshot("feed"))->etag == "\"v1\"");
+  // B dies holding the next read: A takes it over once B's claim (5 s) ran out, and B's late
+  // report is refused, writing nothing.
+  BOOST_TEST(b.ledger->ClaimSourceRead("feed", 120)->claimed);
+  BOOST_TEST(!a.ledger->ClaimSourceRead("feed", 124)->claimed);
+  BOOST_TEST(a.ledger->ClaimSourceRead("feed", 125)->claimed);
+  auto late = b.ledger->FinishSourceRead("feed", {121, 131, "", -1, "", true, "[late]", "", ""});
+  BOOST_TEST((late.status().code() == StatusCode::kFailedPrecondition));
+  // A's read fails: the others see it stale (its error), with the last success and content kept.
+  // A NUL from the source (in a record's id) is left out, not the report.
+  BOOST_TEST(*a.ledger->FinishSourceRead("feed", {125, 135, "answered 0 groups where it had 1", 0,
+                                                  std::string("record \0x", 9), false, "", "", ""}) == 1);
+  auto b3 = b.ledger->ClaimSourceRead("feed", 126);
+  BOOST_REQUIRE(b3.ok());
+  BOOST_TEST(!b3->claimed);
+  BOOST_TEST(b3->shared.attempted_at == 125);
+  BOOST_TEST(b3->shared.succeeded_at == 110);
+  BOOST_TEST(b3->shared.error == "answered 0 groups where it had 1");
+  BOOST_TEST(b3->shared.refused_groups == 0);
+  BOOST_TEST(b3->shared.rejected == "record x");
+  BOOST_TEST((*b.ledger->LoadSnapshot("feed"))->groups_json == "[1]");
+  // Sources are claimed one by one.
+  BOOST_TEST(b.ledger->ClaimSourceRead("other", 126)->claimed);
+}
+
+namespace {
+
+// A group source over HTTP that counts its reads; `status` other than 200 answers that.
+struct CountingFeed {
+  std::mutex mutex;
+  std::vector<Group> groups;
+  int status = 200;
+  int reads = 0;
+  HttpSend Send() {
+    return [this](const HttpRequestSpec&) -> Result<HttpResponse> {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++reads;
+      return HttpResponse{status, status == 200 ? GroupsToJson(groups) : "", "", "", ""};
+    };
+  }
+  void Set(std::vector<Group> now) {
+    std::lock_guard<std::mutex> lock(mutex);
+    groups = std::move(now);
+  }
+  int Reads() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return reads;
+  }
+};
+
+Group DigitalGroup(const std::string& id) {
+  Group g;
+  g.id = id;
+  g.name = "Digital gruppe " + id + " (syntetisk)";
+  g.organisation = "AA";
+  g.themes = {"alcohol"};
+  g.format = Format::kDigital;
+  g.languages = {"nb"};
+  g.website = "https://x.example/" + id;
+  g.source = "feed";
+  return g;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(two_directories_on_one_store_read_a_source_once_per_interval_and_serve_the_same,
+                     *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  CountingFeed feed;
+  feed.Set({DigitalGroup("g1")});
+  config::GroupSourceConfig source;
+  source.name = "feed";
+  source.type = "json";
+  source.url = "http://feed.example/groups.json";
+  source.refresh_seconds = 10;
+  int64_t now = 1000;
+  auto clock = [&now] { return now; };
+  SourceReaders readers;
+  readers.http_send = feed.Send();
+  LiveDirectory da({source}, readers, a.ledger.get(), clock), db({source}, readers, b.ledger.get(), clock);
+  BOOST_TEST(da.LoadAll().empty());
+  BOOST_TEST(db.LoadAll().empty());
+  BOOST_TEST(feed.Reads() == 1);  // B served what A read
+  BOOST_TEST(db.Current()->size() == 1u);
+  BOOST_TEST(db.States()[0].last_success == 1000);
+  BOOST_TEST(!db.States()[0].loading);
+  // The source changes; when it is due, one of them reads it and both serve it.
+  feed.Set({DigitalGroup("g1"), DigitalGroup("g2")});
+  now = 1010;
+  BOOST_TEST(db.LoadAll().empty());
+  BOOST_TEST(da.LoadAll().empty());
+  BOOST_TEST(feed.Reads() == 2);
+  BOOST_TEST(da.Current()->size() == 2u);
+  BOOST_TEST(db.Current()->size() == 2u);
+  // The reader's read fails: stale on both, with its error and the last success, content kept.
+  feed.status = 503;
+  now = 1020;
+  BOOST_TEST(!da.LoadAll().empty());
+  (void)db.LoadAll();
+  BOOST_TEST(feed.Reads() == 3);
+  for (LiveDirectory* d : {&da, &db}) {
+    const SourceState state = d->States()[0];
+    BOOST_TEST(state.stale);
+    BOOST_TEST(state.last_error == "http://feed.example/groups.json: HTTP 503");
+    BOOST_TEST(state.last_success == 1010);
+    BOOST_TEST(state.last_attempt == 1020);
+    BOOST_TEST(d->Current()->size() == 2u);
+  }
+  BOOST_TEST(da.States()[0].failures == 1);  // counted by the instance that read it
+  BOOST_TEST(db.States()[0].failures == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_schema_is_migrated_once_and_a_newer_one_is_refused, *utf::precondition(PostgresUp())) {
@@ -435,6 +588,7 @@ BOOST_AUTO_TEST_CASE(a_database_that_goes_away_is_unavailable_and_never_a_commit
   BOOST_TEST((refused.status().code() == StatusCode::kUnavailable));
   BOOST_TEST(refused.status().message().find("store: ") == 0);
   BOOST_TEST((a.outbox->ClaimDue(10'000).status().code() == StatusCode::kUnavailable));
+  BOOST_TEST((a.ledger->ClaimSourceRead("feed", 1).status().code() == StatusCode::kUnavailable));
   BOOST_TEST((a.ledger->Readiness().code() == StatusCode::kUnavailable));
   const int64_t now = 1'800'000'000;
   AppSessions sessions = a.Sessions(now);
