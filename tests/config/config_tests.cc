@@ -310,6 +310,9 @@ BOOST_AUTO_TEST_CASE(a_sources_report_link_follows_the_listings_rule) {
   const std::string f = file.string();
   for (const char* line : {":3: groups.sources[0].reportTo", ":4: groups.sources[1].reportTo", ":5: groups.sources[2].reportTo"}) {
     BOOST_TEST(m.find(f + line + ": expected a mailto: or http(s) URL") != std::string::npos, m);
+  }
+  fs::remove(file);
+}
 
 // The app's sessions in PostgreSQL are encrypted with store.sessionKey: required there, checked,
 // never quoted back.
