@@ -375,6 +375,8 @@ BOOST_AUTO_TEST_CASE(app_sessions_are_bounded_across_instances_and_ended_ones_ar
   BOOST_TEST(*b.app_sessions->Count() == 1u);
   BOOST_TEST(on_b.Find(next->id).ok());
   BOOST_TEST(!on_b.Find(kept->id).ok());
+}
+
 BOOST_AUTO_TEST_CASE(a_group_source_is_read_by_one_instance_at_a_time_and_the_others_follow_its_version,
                      *utf::precondition(PostgresUp())) {
   const std::string url = TestPostgres::Get().NewDatabase();
