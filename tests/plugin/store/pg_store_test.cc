@@ -21,6 +21,7 @@
 #include "plugin/store/pg_db.h"
 #include "plugin/store/pg_schema.h"
 #include "plugin/store/pg_store.h"
+#include "tests/plugin/store/latest_outcomes_check.h"
 
 using namespace selvhjelp;
 using namespace selvhjelp::plugin;
@@ -235,6 +236,16 @@ BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp()
   BOOST_REQUIRE(snapshot.ok() && snapshot->has_value());
   BOOST_TEST((*snapshot)->groups_json == "[1]");
   BOOST_TEST(a.ledger->Readiness().ok());
+}
+
+BOOST_AUTO_TEST_CASE(latest_outcomes_at_once_are_the_four_reads, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  testing::CheckLatestOutcomes(*a.ledger, *a.outbox);
+  // Another instance reads the same at once (nothing cached).
+  const std::string k1 = b.ledger->SubjectKey("https://ehr.example", "p1");
+  auto seen = b.ledger->LatestOutcomes(k1, {"patient", "relatives"}, b.outbox.get());
+  BOOST_TEST(testing::Describe(seen[1]) == "accepted||enc-r2|1200");
 }
 
 BOOST_AUTO_TEST_CASE(the_schema_is_migrated_once_and_a_newer_one_is_refused, *utf::precondition(PostgresUp())) {
