@@ -120,7 +120,8 @@ Result<std::vector<PgRows>> PgConnection::ExecAll(const std::vector<PgStatement>
     if (known != prepared_.end()) {
       name = known->second;
     } else {
-      auto [it, fresh] = parsing.try_emplace(s.sql, "s" + std::to_string(prepared_.size() + parsing.size()));
+      auto [it, fresh] = parsing.try_emplace(s.sql, std::string());
+      if (fresh) it->second = "s" + std::to_string(names_++);
       name = it->second;
       parses[i] = fresh;
       if (fresh && PQsendPrepare(conn_, name.c_str(), s.sql, static_cast<int>(s.args.size()), nullptr) != 1) {
@@ -156,6 +157,7 @@ Result<std::vector<PgRows>> PgConnection::ExecAll(const std::vector<PgStatement>
     if (parses[i] && next(nullptr)) prepared_.emplace(statements[i].sql, parsing[statements[i].sql]);
     if (!broken) next(&rows);
   }
+  discard_ = broken || failure.has_value();
   if (broken) return failure.value_or(Failed(conn_, nullptr, what));
   PGresult* sync = PQgetResult(conn_);
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
@@ -176,7 +178,7 @@ Status PgConnection::Script(const char* sql, const std::string& what) {
 }
 
 bool PgConnection::Idle() const {
-  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+  return !discard_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
          PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
 }
 

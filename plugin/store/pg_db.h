@@ -85,13 +85,18 @@ class PgConnection {
                                                     const std::string& what);
   // Runs one or more statements without parameters.
   [[nodiscard]] Status Script(const char* sql, const std::string& what);
-  // True when the connection still works and no transaction is left open.
+  // True when the connection still works, no transaction or pipeline is left open and no
+  // statement of ExecAll failed on it.
   bool Idle() const;
 
  private:
   friend class PgPool;
   static PgRows ToRows(pg_result* result);
   pg_conn* conn_ = nullptr;
+  // A statement of ExecAll failed on the server: the pool closes this connection rather than
+  // keep prepared statements that may be broken (a plan whose tables another instance migrated).
+  bool discard_ = false;
+  int64_t names_ = 0;  // prepared statements named so far (s0, s1, ...)
   std::unordered_map<std::string, std::string> prepared_;  // sql -> its prepared statement's name here
 };
 

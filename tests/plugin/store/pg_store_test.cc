@@ -238,6 +238,40 @@ BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp()
   BOOST_TEST(a.ledger->Readiness().ok());
 }
 
+BOOST_AUTO_TEST_CASE(statements_sent_at_once_answer_in_order_and_a_failure_writes_nothing,
+                     *utf::precondition(PostgresUp())) {
+  auto pool = PgPool::Open(Config(TestPostgres::Get().NewDatabase()));
+  BOOST_REQUIRE(pool.ok());
+  {
+    auto conn = (*pool)->Acquire();
+    BOOST_REQUIRE(conn.ok());
+    BOOST_REQUIRE((*conn)->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)", {}, "t").ok());
+    auto all = (*conn)->ExecAll({{"BEGIN", {}}, {"INSERT INTO t VALUES($1, $2)", {1, "a"}},
+                                 {"INSERT INTO t VALUES($1, $2)", {2, "b"}}, {"SELECT v FROM t ORDER BY id", {}},
+                                 {"COMMIT", {}}}, "t");
+    BOOST_REQUIRE(all.ok());
+    BOOST_TEST(all->size() == 5u);
+    BOOST_TEST((*all)[1].affected() == 1);
+    BOOST_TEST((*all)[3].size() == 2u);
+    BOOST_TEST((*all)[3].Text(1, 0) == "b");
+    BOOST_TEST((*conn)->Idle());
+    // A duplicate key half-way: the failure is reported, the rest skipped, nothing committed.
+    auto failed = (*conn)->ExecAll({{"BEGIN", {}}, {"INSERT INTO t VALUES($1, $2)", {3, "c"}},
+                                    {"INSERT INTO t VALUES($1, $2)", {1, "again"}}, {"COMMIT", {}}}, "t");
+    BOOST_TEST((failed.status().code() == StatusCode::kUnavailable));
+    BOOST_TEST(!(*conn)->Idle());  // a failed statement: the pool closes this connection
+  }
+  auto conn = (*pool)->Acquire();  // a fresh one
+  BOOST_REQUIRE(conn.ok());
+  BOOST_TEST((*conn)->Idle());
+  auto rows = (*conn)->ExecPrepared("SELECT COUNT(*) FROM t WHERE id=ANY($1::int[])", {"{1,2,3}"}, "t");
+  BOOST_REQUIRE(rows.ok());
+  BOOST_TEST(rows->Int(0, 0) == 2);  // 3 was rolled back with the failed batch
+  auto again = (*conn)->ExecPrepared("SELECT COUNT(*) FROM t WHERE id=ANY($1::int[])", {"{1}"}, "t");  // prepared
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(again->Int(0, 0) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(latest_outcomes_at_once_are_the_four_reads, *utf::precondition(PostgresUp())) {
   const std::string url = TestPostgres::Get().NewDatabase();
   Instance a(url), b(url);
