@@ -57,12 +57,13 @@ PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data
   add(Recipient::kPatient, "patient", {"Patient/" + patient_id}, facts.latest_to_patient);
   if (!facts.relative_refs.empty()) add(Recipient::kRelatives, "relatives", facts.relative_refs, facts.latest_to_relatives);
   decision.directory = deps.directory->Current();
-  for (RecipientDecision& r : decision.recipients) {
-    r.local_record = deps.ledger->LatestOutcome(decision.subject_key, r.name);
-    if (deps.outbox != nullptr) {
-      std::optional<LocalOutcome> recorded = deps.outbox->LatestOutcome(decision.subject_key, r.name);
-      if (recorded && (!r.local_record || r.local_record->at < recorded->at)) r.local_record = recorded;
-    }
+  // Our feedback and records for every recipient at once (one round trip with PostgreSQL).
+  std::vector<std::string> names;
+  for (const RecipientDecision& r : decision.recipients) names.push_back(r.name);
+  std::vector<std::optional<LocalOutcome>> local = deps.ledger->LatestOutcomes(decision.subject_key, names, deps.outbox);
+  for (size_t i = 0; i < decision.recipients.size(); ++i) {
+    RecipientDecision& r = decision.recipients[i];
+    r.local_record = std::move(local[i]);
     NewerDecides(r.ehr_record, r.local_record);
     r.offer = ShouldOffer(r.ehr_record, r.local_record, encounter_id, now, policy);
     if (!r.offer && groups_for == GroupsFor::kOffered) continue;

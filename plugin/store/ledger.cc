@@ -7,6 +7,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "plugin/auth/sha256.h"
+#include "plugin/store/outbox.h"
 #include "plugin/store/sqlite_ledger.h"
 
 namespace selvhjelp::plugin {
@@ -175,6 +176,21 @@ std::optional<LocalOutcome> Ledger::LatestOutcome(const std::string& subject_key
   auto it = outcomes_.find(subject_key + "\n" + recipient);
   if (it == outcomes_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::optional<LocalOutcome>> Ledger::LatestOutcomes(const std::string& subject_key,
+                                                                const std::vector<std::string>& recipients,
+                                                                const Outbox* outbox) const {
+  if (!cache_outcomes_) {
+    auto at_once = backend_->ReadLatestOutcomes(subject_key, recipients, outbox ? &outbox->backend() : nullptr);
+    if (at_once) return std::move(*at_once);
+  }
+  std::vector<std::optional<LocalOutcome>> latest;
+  for (const std::string& recipient : recipients) {
+    std::optional<LocalOutcome>& slot = latest.emplace_back(LatestOutcome(subject_key, recipient));
+    if (outbox != nullptr) TakeLaterRecord(slot, outbox->LatestOutcome(subject_key, recipient));
+  }
+  return latest;
 }
 
 Result<int64_t> Ledger::CountFeedback() { return backend_->CountFeedback(); }

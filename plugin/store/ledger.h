@@ -25,6 +25,8 @@
 
 namespace selvhjelp::plugin {
 
+class Outbox;
+
 struct LedgerOptions {
   // Cards are kept this long after they were shown (feedback for an older card is stored and
   // flagged as for an unknown card); older rows are deleted as new cards are written, at most
@@ -60,6 +62,13 @@ class Ledger {
   // shared store read from it, so every instance answers the same.
   std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key,
                                             const std::string& recipient) const;
+  // What the hook goes by: for each of `recipients` ("patient", "relatives"), the later of
+  // LatestOutcome and, when `outbox` is given, outbox->LatestOutcome (TakeLaterRecord), in that
+  // order. With a shared store whose outbox is in the same database (PostgreSQL), one statement
+  // and one round trip for all; else each is read on its own (SQLite: the feedback from memory).
+  std::vector<std::optional<LocalOutcome>> LatestOutcomes(const std::string& subject_key,
+                                                          const std::vector<std::string>& recipients,
+                                                          const Outbox* outbox) const;
   Result<int64_t> CountFeedback();
 
   // The last good content of a group source, kept so a restart while the source is down still

@@ -16,6 +16,8 @@
 
 namespace selvhjelp::plugin {
 
+class OutboxBackend;
+
 class LedgerBackend {
  public:
   virtual ~LedgerBackend() = default;
@@ -31,6 +33,17 @@ class LedgerBackend {
   [[nodiscard]] virtual Result<std::vector<std::pair<std::string, LocalOutcome>>> LoadOutcomes() = 0;
   // The latest outcome for one patient and recipient; nullopt when none or unreadable.
   virtual std::optional<LocalOutcome> ReadOutcome(const std::string& subject_key, const std::string& recipient) = 0;
+
+  // For each of `recipients`, the latest outcome for this patient (subject key): the feedback's
+  // and, when `records` is given, the later of it and the records' (OutboxBackend::LatestOutcome,
+  // TakeLaterRecord), all read at once; nullopt in a slot when none or unreadable. nullopt when
+  // this backend cannot read them at once (the default; or `records` is in another database):
+  // Ledger::LatestOutcomes then reads each on its own.
+  virtual std::optional<std::vector<std::optional<LocalOutcome>>> ReadLatestOutcomes(
+      const std::string& subject_key, const std::vector<std::string>& recipients, const OutboxBackend* records) {
+    (void)subject_key, (void)recipients, (void)records;
+    return std::nullopt;
+  }
 
   // Writes `cards` (one transaction; a card already stored is left as it is). Cards need not be
   // durable against power loss: a lost card row only loses a flag.

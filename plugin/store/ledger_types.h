@@ -2,6 +2,7 @@
 // The values the ledger keeps (plugin/store/ledger.h) and its backends store: cards shown,
 // feedback received, the latest outcome per patient and recipient, and group source snapshots.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace selvhjelp::plugin {
@@ -31,6 +32,13 @@ struct LocalOutcome {
   std::string encounter_id;
   int64_t at = 0;             // when we received it (seconds since the epoch)
 };
+
+// Of the latest feedback (`feedback`, the ledger's) and the latest record (the outbox's) for one
+// patient and recipient, the one the hook goes by, left in `feedback`: the record when it is
+// strictly later (on a tie, the feedback).
+inline void TakeLaterRecord(std::optional<LocalOutcome>& feedback, std::optional<LocalOutcome> record) {
+  if (record && (!feedback || feedback->at < record->at)) feedback = std::move(record);
+}
 
 // The last good content of a group source.
 struct SourceSnapshot {

@@ -89,6 +89,9 @@ class Outbox {
   // entered-in-error do not count. nullopt also when the store cannot be read (readiness says so).
   std::optional<LocalOutcome> LatestOutcome(const std::string& subject_key, const std::string& recipient) const;
 
+  // The backend, for a read that joins the ledger's in one statement (Ledger::LatestOutcomes).
+  const OutboxBackend& backend() const { return *backend_; }
+
   // Our store as the system of record: the records of a patient (subject key; "" for every
   // patient's), oldest first, entered-in-error ones included with that status.
   Result<std::vector<StoredRecord>> Records(const std::string& subject_key) const;

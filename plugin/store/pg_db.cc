@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
+#include <unordered_map>
 
 namespace selvhjelp::plugin {
 namespace {
@@ -32,26 +34,38 @@ std::string Reason(pg_conn* conn, PGresult* result) {
 
 int64_t PgRows::Int(size_t row, size_t col) const { return std::strtoll(rows_[row][col].c_str(), nullptr, 10); }
 
-Result<PgRows> PgConnection::Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what) {
+namespace {
+
+// The values of `args` for libpq; InvalidArgument when one holds a NUL: libpq sends a parameter up
+// to its first NUL, and PostgreSQL's text cannot hold one, so it is refused rather than cut short
+// (a cut jti or id could match another's).
+template <typename Args>
+Result<std::vector<const char*>> Values(const Args& args, const std::string& what) {
   std::vector<const char*> values;
   values.reserve(args.size());
   for (const PgArg& a : args) {
-    // libpq sends a parameter up to its first NUL, and PostgreSQL's text cannot hold one: refused
-    // rather than cut short (a cut jti or id could match another's).
     if (a.value.find('\0') != std::string::npos) {
       return InvalidArgumentError("store: " + what + ": a value holds a NUL character, which the database cannot "
                                   "keep; nothing was written");
     }
     values.push_back(a.value.c_str());
   }
-  PGresult* result = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                  nullptr, 0);
+  return values;
+}
+
+bool Succeeded(PGresult* result) {
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    Status failed = UnavailableError("store: " + what + ": " + Reason(conn_, result) + "; nothing was written");
-    PQclear(result);
-    return failed;
-  }
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+Status Failed(pg_conn* conn, PGresult* result, const std::string& what) {
+  return UnavailableError("store: " + what + ": " + Reason(conn, result) + "; nothing was written");
+}
+
+}  // namespace
+
+// Reads a successful result's rows (a friend of PgRows: declared in PgConnection).
+PgRows PgConnection::ToRows(PGresult* result) {
   PgRows rows;
   const int n = PQntuples(result), cols = PQnfields(result);
   rows.rows_.resize(n);
@@ -61,7 +75,95 @@ Result<PgRows> PgConnection::Exec(const char* sql, std::initializer_list<PgArg> 
   }
   const char* affected = PQcmdTuples(result);
   rows.affected_ = affected && *affected ? std::strtoll(affected, nullptr, 10) : 0;
+  return rows;
+}
+
+Result<PgRows> PgConnection::Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what) {
+  Result<std::vector<const char*>> values = Values(args, what);
+  if (!values.ok()) return values.status();
+  PGresult* result = PQexecParams(conn_, sql, static_cast<int>(values->size()), nullptr, values->data(), nullptr,
+                                  nullptr, 0);
+  if (!Succeeded(result)) {
+    Status failed = Failed(conn_, result, what);
+    PQclear(result);
+    return failed;
+  }
+  PgRows rows = ToRows(result);
   PQclear(result);
+  return rows;
+}
+
+Result<PgRows> PgConnection::ExecPrepared(const char* sql, std::initializer_list<PgArg> args,
+                                          const std::string& what) {
+  Result<std::vector<PgRows>> all = ExecAll({PgStatement{sql, std::vector<PgArg>(args)}}, what);
+  if (!all.ok()) return all.status();
+  return std::move(all->front());
+}
+
+Result<std::vector<PgRows>> PgConnection::ExecAll(const std::vector<PgStatement>& statements,
+                                                  const std::string& what) {
+  std::vector<std::vector<const char*>> values;
+  for (const PgStatement& s : statements) {
+    Result<std::vector<const char*>> v = Values(s.args, what);
+    if (!v.ok()) return v.status();
+    values.push_back(std::move(v).value());
+  }
+  // A connection left in pipeline mode (it broke half-way) is not Idle(): the pool closes it.
+  if (PQenterPipelineMode(conn_) != 1) return Failed(conn_, nullptr, what);
+  // Each statement new to this connection is preceded by its Parse (PQsendPrepare), once.
+  std::unordered_map<std::string, std::string> parsing;  // sql -> name, prepared by this call
+  std::vector<bool> parses(statements.size(), false);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const PgStatement& s = statements[i];
+    auto known = prepared_.find(s.sql);
+    std::string name;
+    if (known != prepared_.end()) {
+      name = known->second;
+    } else {
+      auto [it, fresh] = parsing.try_emplace(s.sql, std::string());
+      if (fresh) it->second = "s" + std::to_string(names_++);
+      name = it->second;
+      parses[i] = fresh;
+      if (fresh && PQsendPrepare(conn_, name.c_str(), s.sql, static_cast<int>(s.args.size()), nullptr) != 1) {
+        return Failed(conn_, nullptr, what);
+      }
+    }
+    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values[i].size()), values[i].data(), nullptr,
+                            nullptr, 0) != 1) {
+      return Failed(conn_, nullptr, what);
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) return Failed(conn_, nullptr, what);
+  // One result per command, each followed by a null; then the sync's. After a failure the server
+  // skips the rest (PGRES_PIPELINE_ABORTED): the first failure is the one reported.
+  std::optional<Status> failure;
+  bool broken = false;  // a result missing or extra: the connection is out of step (the pool closes it)
+  auto next = [&](std::vector<PgRows>* rows) -> bool {
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) return !(broken = true);
+    const bool ok = Succeeded(result);
+    if (!ok && !failure) failure = Failed(conn_, result, what);
+    if (ok && rows != nullptr) rows->push_back(ToRows(result));
+    PQclear(result);
+    if (PGresult* extra = PQgetResult(conn_); extra != nullptr) {  // never more than one result each
+      PQclear(extra);
+      broken = true;
+    }
+    return ok && !broken;
+  };
+  std::vector<PgRows> rows;
+  rows.reserve(statements.size());
+  for (size_t i = 0; i < statements.size() && !broken; ++i) {
+    if (parses[i] && next(nullptr)) prepared_.emplace(statements[i].sql, parsing[statements[i].sql]);
+    if (!broken) next(&rows);
+  }
+  discard_ = broken || failure.has_value();
+  if (broken) return failure.value_or(Failed(conn_, nullptr, what));
+  PGresult* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) return failure.value_or(Failed(conn_, nullptr, what));
+  if (failure) return *failure;
   return rows;
 }
 
@@ -76,7 +178,8 @@ Status PgConnection::Script(const char* sql, const std::string& what) {
 }
 
 bool PgConnection::Idle() const {
-  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return !discard_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
 }
 
 PgPool::~PgPool() {

@@ -10,12 +10,14 @@
 #include <mutex>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "config/service_config.h"
 #include "fhir/base/result.h"
 
-struct pg_conn;  // libpq's connection (PGconn)
+struct pg_conn;    // libpq's connection (PGconn)
+struct pg_result;  // libpq's result (PGresult)
 
 namespace selvhjelp::plugin {
 
@@ -27,6 +29,28 @@ struct PgArg {
   PgArg(T n) : value(std::to_string(n)) {}
   std::string value;
 };
+
+// One statement of PgConnection::ExecAll: `sql` ($1, $2, ... for `args`).
+struct PgStatement {
+  const char* sql;
+  std::vector<PgArg> args;
+};
+
+// `values` as a PostgreSQL text[] literal ({"a","b"}), for `= ANY($n::text[])` or unnest($n::text[]).
+template <typename Strings>
+std::string PgTextArray(const Strings& values) {
+  std::string out = "{";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : value) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 
 // The rows of a statement, as text, and how many rows it changed.
 class PgRows {
@@ -49,14 +73,31 @@ class PgConnection {
   // Runs `sql` ($1, $2, ... for `args`). Unavailable "store: <what>: ..." on any failure;
   // InvalidArgument, sending nothing, when an argument holds a NUL character.
   [[nodiscard]] Result<PgRows> Exec(const char* sql, std::initializer_list<PgArg> args, const std::string& what);
+  // As Exec, but the statement is prepared on this connection the first time and then only bound
+  // (no parse or plan per call): for the statements of the hook's and the records' hot paths.
+  [[nodiscard]] Result<PgRows> ExecPrepared(const char* sql, std::initializer_list<PgArg> args, const std::string& what);
+  // Runs `statements` in order in one round trip (libpq pipeline mode), each prepared as for
+  // ExecPrepared; their rows, in order. On the first failure the server skips the rest and that
+  // failure is returned (Unavailable as Exec); a transaction begun by them is then left aborted,
+  // for the caller to roll back. All are sent before any result is read: meant for tens of
+  // statements with results of a few rows (larger results could fill both sides' buffers).
+  [[nodiscard]] Result<std::vector<PgRows>> ExecAll(const std::vector<PgStatement>& statements,
+                                                    const std::string& what);
   // Runs one or more statements without parameters.
   [[nodiscard]] Status Script(const char* sql, const std::string& what);
-  // True when the connection still works and no transaction is left open.
+  // True when the connection still works, no transaction or pipeline is left open and no
+  // statement of ExecAll failed on it.
   bool Idle() const;
 
  private:
   friend class PgPool;
+  static PgRows ToRows(pg_result* result);
   pg_conn* conn_ = nullptr;
+  // A statement of ExecAll failed on the server: the pool closes this connection rather than
+  // keep prepared statements that may be broken (a plan whose tables another instance migrated).
+  bool discard_ = false;
+  int64_t names_ = 0;  // prepared statements named so far (s0, s1, ...)
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> its prepared statement's name here
 };
 
 class PgPool {

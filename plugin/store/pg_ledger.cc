@@ -3,6 +3,7 @@
 #include <string>
 
 #include "fhir/base/status_macros.h"
+#include "plugin/store/pg_outbox.h"
 
 namespace selvhjelp::plugin {
 
@@ -44,11 +45,40 @@ Result<std::vector<std::pair<std::string, LocalOutcome>>> PgLedgerBackend::LoadO
 std::optional<LocalOutcome> PgLedgerBackend::ReadOutcome(const std::string& subject_key, const std::string& recipient) {
   Result<PgPool::Lease> conn = pool_->Acquire();
   if (!conn.ok()) return std::nullopt;
-  Result<PgRows> rows = (*conn)->Exec(
+  Result<PgRows> rows = (*conn)->ExecPrepared(
       "SELECT outcome, override_code, encounter_id, at FROM outcomes WHERE subject_key=$1 AND recipient=$2",
       {subject_key, recipient}, "cannot read outcomes");
   if (!rows.ok() || rows->empty()) return std::nullopt;
   return LocalOutcome{rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Int(0, 3)};
+}
+
+std::optional<std::vector<std::optional<LocalOutcome>>> PgLedgerBackend::ReadLatestOutcomes(
+    const std::string& subject_key, const std::vector<std::string>& recipients, const OutboxBackend* records) {
+  const auto* pg_records = dynamic_cast<const PgOutboxBackend*>(records);
+  if (records != nullptr && (pg_records == nullptr || !pg_records->Uses(*pool_))) return std::nullopt;
+  std::vector<std::optional<LocalOutcome>> latest(recipients.size());
+  Result<PgPool::Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return latest;  // unreadable: none, as each read on its own would say
+  // One row per recipient, in the order asked: the feedback's outcome (l) and, when $3, the
+  // latest record's (r); has_l / has_r say whether there is one.
+  Result<PgRows> rows = (*conn)->ExecPrepared(
+      "SELECT l.at IS NOT NULL, l.outcome, l.override_code, l.encounter_id, l.at, "
+      "r.outcome_at IS NOT NULL, r.outcome, r.override_code, r.encounter_id, r.outcome_at "
+      "FROM unnest($2::text[]) WITH ORDINALITY AS k(recipient, n) "
+      "LEFT JOIN outcomes l ON l.subject_key=$1 AND l.recipient=k.recipient "
+      "LEFT JOIN LATERAL (" SELVHJELP_PG_LATEST_RECORD("k.recipient") ") r ON $3::boolean "
+      "ORDER BY k.n",
+      {subject_key, PgTextArray(recipients), records != nullptr ? "true" : "false"}, "cannot read outcomes");
+  if (!rows.ok() || rows->size() != recipients.size()) return latest;
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    if (rows->Text(i, 0) == "t") {
+      latest[i] = LocalOutcome{rows->Text(i, 1), rows->Text(i, 2), rows->Text(i, 3), rows->Int(i, 4)};
+    }
+    if (rows->Text(i, 5) == "t") {
+      TakeLaterRecord(latest[i], LocalOutcome{rows->Text(i, 6), rows->Text(i, 7), rows->Text(i, 8), rows->Int(i, 9)});
+    }
+  }
+  return latest;
 }
 
 Status PgLedgerBackend::WriteCards(const std::vector<CardIssued>& cards) {

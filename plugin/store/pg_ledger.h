@@ -24,6 +24,10 @@ class PgLedgerBackend : public LedgerBackend {
   Result<std::string> Salt(const std::string& fresh) override;
   Result<std::vector<std::pair<std::string, LocalOutcome>>> LoadOutcomes() override;
   std::optional<LocalOutcome> ReadOutcome(const std::string& subject_key, const std::string& recipient) override;
+  // One prepared statement over both tables when `records` is a PgOutboxBackend on this pool.
+  std::optional<std::vector<std::optional<LocalOutcome>>> ReadLatestOutcomes(
+      const std::string& subject_key, const std::vector<std::string>& recipients,
+      const OutboxBackend* records) override;
   Status WriteCards(const std::vector<CardIssued>& cards) override;
   Status PurgeCards(int64_t issued_before) override;
   Result<FeedbackWritten> WriteFeedback(const std::vector<FeedbackEntry>& entries, int64_t received_at) override;

@@ -1,5 +1,7 @@
 #include "plugin/store/pg_outbox.h"
 
+#include <algorithm>
+
 #include "fhir/base/status_macros.h"
 #include "plugin/log.h"
 
@@ -15,20 +17,8 @@ namespace {
 #define SELVHJELP_PG_ENTRY_COLUMNS \
   "SELECT record_id, state, attempts, created_ms, next_attempt_ms, delivered_ms, last_error, location, subject_key "
 
-// `ids` as a PostgreSQL text[] literal ({"a","b"}), for `= ANY($n::text[])`.
-std::string TextArray(const std::set<std::string>& ids) {
-  std::string out = "{";
-  for (const std::string& id : ids) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : id) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
+// Records written per round trip (ExecAll), so each one's results stay small.
+constexpr size_t kRecordsPerRoundTrip = 64;
 
 OutboxEntry ReadEntry(const PgRows& rows, size_t r) {
   return OutboxEntry{rows.Text(r, 0), rows.Text(r, 1), rows.Int(r, 2), rows.Int(r, 3), rows.Int(r, 4),
@@ -41,35 +31,56 @@ Result<std::vector<std::optional<std::string>>> PgOutboxBackend::InsertBatch(
     const std::vector<const NewOutboxRecord*>& records) {
   const std::string what = "cannot write the record";
   SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  // The whole batch in one transaction, sent in one round trip per kRecordsPerRoundTrip records
+  // (BEGIN with the first, COMMIT with the last), each statement prepared once per connection.
+  // Per record: the outbox row and, only when it is new, its facts (one statement); then the
+  // content hash stored under its id, read by a statement of its own so that a row of another
+  // instance's batch, which the insert waited for, is seen once committed (and the same id
+  // earlier in this batch too).
   std::vector<std::optional<std::string>> existing;
-  SELVHJELP_RETURN_IF_ERROR(InTransaction(*conn, what, [&]() -> Status {
-    for (const NewOutboxRecord* r : records) {
-      // A row of another instance's uncommitted batch is waited for; the same id earlier in
-      // this batch is seen.
-      SELVHJELP_ASSIGN_OR_RETURN(PgRows inserted, conn->Exec(
-          "INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, subject_key, "
-          "recipient, outcome, override_code, encounter_id, outcome_at) VALUES($1,$2,$3,$4,$5,$5,$6,$7,$8,$9,$10,$11) "
-          "ON CONFLICT(record_id) DO NOTHING",
-          {r->record_id, r->content_hash, r->bundle_json, r->deliver ? "pending" : "stored", r->created_ms,
-           r->subject_key, r->recipient, r->outcome.outcome, r->outcome.override_code, r->outcome.encounter_id,
-           r->outcome.at}, what));
-      if (inserted.affected() == 0) {
-        SELVHJELP_ASSIGN_OR_RETURN(PgRows stored,
-            conn->Exec("SELECT content_hash FROM outbox WHERE record_id=$1", {r->record_id}, what));
-        if (stored.empty()) return UnavailableError("store: " + what + ": the row vanished; nothing was written");
-        existing.push_back(stored.Text(0, 0));
-        continue;
-      }
-      const RecordFacts& f = r->facts;
-      SELVHJELP_RETURN_IF_ERROR(conn->Exec(
+  existing.reserve(records.size());
+  for (size_t first = 0; first < records.size() || first == 0; first += kRecordsPerRoundTrip) {
+    const size_t last = std::min(records.size(), first + kRecordsPerRoundTrip);
+    std::vector<PgStatement> statements;
+    if (first == 0) statements.push_back({"BEGIN", {}});
+    for (size_t i = first; i < last; ++i) {
+      const NewOutboxRecord& r = *records[i];
+      const RecordFacts& f = r.facts;
+      statements.push_back({
+          "WITH row AS (INSERT INTO outbox(record_id, content_hash, bundle, state, created_ms, next_attempt_ms, "
+          "subject_key, recipient, outcome, override_code, encounter_id, outcome_at) "
+          "VALUES($1,$2,$3,$4,$5,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT(record_id) DO NOTHING RETURNING record_id) "
           "INSERT INTO record_facts(record_id, subject_key, recipient, sent, sent_seconds, level, response, "
-          "encounter_id, group_ids, group_names) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
-          {r->record_id, r->subject_key, r->recipient, f.sent, f.sent_seconds, f.level, f.response, f.encounter_id,
-           JoinLines(f.group_ids), JoinLines(f.group_names)}, "cannot write the record's facts").status());
-      existing.push_back(std::nullopt);
+          "encounter_id, group_ids, group_names) "
+          "SELECT record_id, $6, $7, $12::text, $13::bigint, $14::text, $15::text, $16::text, $17::text, $18::text "
+          "FROM row",
+          {r.record_id, r.content_hash, r.bundle_json, r.deliver ? "pending" : "stored", r.created_ms, r.subject_key,
+           r.recipient, r.outcome.outcome, r.outcome.override_code, r.outcome.encounter_id, r.outcome.at, f.sent,
+           f.sent_seconds, f.level, f.response, f.encounter_id, JoinLines(f.group_ids), JoinLines(f.group_names)}});
+      statements.push_back({"SELECT content_hash FROM outbox WHERE record_id=$1", {r.record_id}});
     }
-    return OkStatus();
-  }));
+    if (last == records.size()) statements.push_back({"COMMIT", {}});
+    Result<std::vector<PgRows>> done = conn->ExecAll(statements, what);
+    if (!done.ok()) {
+      if (conn->Idle()) return done.status();  // nothing was begun (a NUL in a value)
+      (void)conn->Exec("ROLLBACK", {}, what);  // else the pool closes it: the server rolls back
+      return done.status();
+    }
+    const size_t offset = first == 0 ? 1 : 0;  // BEGIN's
+    for (size_t i = first; i < last; ++i) {
+      const PgRows& inserted = (*done)[offset + 2 * (i - first)];
+      const PgRows& stored = (*done)[offset + 2 * (i - first) + 1];
+      if (inserted.affected() == 1) {
+        existing.push_back(std::nullopt);
+      } else if (stored.empty()) {
+        (void)conn->Exec("ROLLBACK", {}, what);
+        return UnavailableError("store: " + what + ": the row vanished; nothing was written");
+      } else {
+        existing.push_back(stored.Text(0, 0));
+      }
+    }
+    if (records.empty()) break;
+  }
   return existing;
 }
 
@@ -86,7 +97,7 @@ Result<std::optional<OutboxClaim>> PgOutboxBackend::Claim(int64_t now_ms) {
       "AND c.lease_until<=$3 AND NOT (c.record_id=ANY($4::text[])) "
       "ORDER BY c.next_attempt_ms LIMIT 1 FOR UPDATE OF c SKIP LOCKED) "
       "RETURNING record_id, bundle, attempts",
-      {owner_, now_ms + lease_ms_, now_ms, TextArray(held_)}, "cannot claim a record"));
+      {owner_, now_ms + lease_ms_, now_ms, PgTextArray(held_)}, "cannot claim a record"));
   if (claimed.empty()) return std::optional<OutboxClaim>();
   held_.insert(claimed.Text(0, 0));
   return std::optional<OutboxClaim>(OutboxClaim{claimed.Text(0, 0), claimed.Text(0, 1), claimed.Int(0, 2)});
@@ -209,12 +220,8 @@ std::optional<LocalOutcome> PgOutboxBackend::LatestOutcome(const std::string& su
                                                            const std::string& recipient) {
   Result<PgPool::Lease> conn = pool_->Acquire();
   if (!conn.ok()) return std::nullopt;
-  // Corrections carry no outcome; records marked entered-in-error do not count.
-  Result<PgRows> rows = (*conn)->Exec(
-      "SELECT outcome, override_code, encounter_id, outcome_at FROM outbox o WHERE subject_key=$1 AND recipient=$2 "
-      "AND corrects='' AND NOT EXISTS(SELECT 1 FROM record_facts f WHERE f.record_id=o.record_id "
-      "AND f.status='entered-in-error') ORDER BY outcome_at DESC, seq DESC LIMIT 1",
-      {subject_key, recipient}, "cannot read the outbox");
+  Result<PgRows> rows = (*conn)->ExecPrepared(SELVHJELP_PG_LATEST_RECORD("$2"), {subject_key, recipient},
+                                              "cannot read the outbox");
   if (!rows.ok() || rows->empty()) return std::nullopt;
   return LocalOutcome{rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Int(0, 3)};
 }

@@ -14,6 +14,15 @@
 #include "plugin/store/outbox_backend.h"
 #include "plugin/store/pg_db.h"
 
+// The latest record that counts for patient $1 and the recipient `recipient` (an SQL expression):
+// its outcome, override_code, encounter_id and outcome_at, or no row. Corrections carry no
+// outcome; records marked entered-in-error do not count. For PgOutboxBackend::LatestOutcome and
+// the ledger's read of both tables at once (PgLedgerBackend::ReadLatestOutcomes).
+#define SELVHJELP_PG_LATEST_RECORD(recipient)                                                                    \
+  "SELECT o.outcome, o.override_code, o.encounter_id, o.outcome_at FROM outbox o WHERE o.subject_key=$1 "       \
+  "AND o.recipient=" recipient " AND o.corrects='' AND NOT EXISTS(SELECT 1 FROM record_facts f "                \
+  "WHERE f.record_id=o.record_id AND f.status='entered-in-error') ORDER BY o.outcome_at DESC, o.seq DESC LIMIT 1"
+
 namespace selvhjelp::plugin {
 
 class PgOutboxBackend : public OutboxBackend {
@@ -37,6 +46,10 @@ class PgOutboxBackend : public OutboxBackend {
   Result<bool> MarkAndQueueCorrection(const std::string& record_id, int64_t now_ms, const std::string& bundle_json,
                                       const std::string& state) override;
   Result<int64_t> PurgeDelivered(int64_t before_ms) override;
+
+  // True when this backend's rows are in the database of `pool` (so one statement can read them
+  // with the ledger's).
+  bool Uses(const PgPool& pool) const { return pool_.get() == &pool; }
 
  private:
   void Forget(const std::string& record_id);  // no longer held by a worker here

@@ -29,6 +29,7 @@
 #include "plugin/store/pg_schema.h"
 #include "plugin/store/pg_store.h"
 #include "plugin/auth/sha256.h"
+#include "tests/plugin/store/latest_outcomes_check.h"
 
 using namespace selvhjelp;
 using namespace selvhjelp::plugin;
@@ -525,6 +526,50 @@ BOOST_AUTO_TEST_CASE(two_directories_on_one_store_read_a_source_once_per_interva
   }
   BOOST_TEST(da.States()[0].failures == 1);  // counted by the instance that read it
   BOOST_TEST(db.States()[0].failures == 0);
+}
+
+BOOST_AUTO_TEST_CASE(statements_sent_at_once_answer_in_order_and_a_failure_writes_nothing,
+                     *utf::precondition(PostgresUp())) {
+  auto pool = PgPool::Open(Config(TestPostgres::Get().NewDatabase()));
+  BOOST_REQUIRE(pool.ok());
+  {
+    auto conn = (*pool)->Acquire();
+    BOOST_REQUIRE(conn.ok());
+    BOOST_REQUIRE((*conn)->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)", {}, "t").ok());
+    auto all = (*conn)->ExecAll({{"BEGIN", {}}, {"INSERT INTO t VALUES($1, $2)", {1, "a"}},
+                                 {"INSERT INTO t VALUES($1, $2)", {2, "b"}}, {"SELECT v FROM t ORDER BY id", {}},
+                                 {"COMMIT", {}}}, "t");
+    BOOST_REQUIRE(all.ok());
+    BOOST_TEST(all->size() == 5u);
+    BOOST_TEST((*all)[1].affected() == 1);
+    BOOST_TEST((*all)[3].size() == 2u);
+    BOOST_TEST((*all)[3].Text(1, 0) == "b");
+    BOOST_TEST((*conn)->Idle());
+    // A duplicate key half-way: the failure is reported, the rest skipped, nothing committed.
+    auto failed = (*conn)->ExecAll({{"BEGIN", {}}, {"INSERT INTO t VALUES($1, $2)", {3, "c"}},
+                                    {"INSERT INTO t VALUES($1, $2)", {1, "again"}}, {"COMMIT", {}}}, "t");
+    BOOST_TEST((failed.status().code() == StatusCode::kUnavailable));
+    BOOST_TEST(!(*conn)->Idle());  // a failed statement: the pool closes this connection
+  }
+  auto conn = (*pool)->Acquire();  // a fresh one
+  BOOST_REQUIRE(conn.ok());
+  BOOST_TEST((*conn)->Idle());
+  auto rows = (*conn)->ExecPrepared("SELECT COUNT(*) FROM t WHERE id=ANY($1::int[])", {"{1,2,3}"}, "t");
+  BOOST_REQUIRE(rows.ok());
+  BOOST_TEST(rows->Int(0, 0) == 2);  // 3 was rolled back with the failed batch
+  auto again = (*conn)->ExecPrepared("SELECT COUNT(*) FROM t WHERE id=ANY($1::int[])", {"{1}"}, "t");  // prepared
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(again->Int(0, 0) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(latest_outcomes_at_once_are_the_four_reads, *utf::precondition(PostgresUp())) {
+  const std::string url = TestPostgres::Get().NewDatabase();
+  Instance a(url), b(url);
+  testing::CheckLatestOutcomes(*a.ledger, *a.outbox);
+  // Another instance reads the same at once (nothing cached).
+  const std::string k1 = b.ledger->SubjectKey("https://ehr.example", "p1");
+  auto seen = b.ledger->LatestOutcomes(k1, {"patient", "relatives"}, b.outbox.get());
+  BOOST_TEST(testing::Describe(seen[1]) == "accepted||enc-r2|1200");
 }
 
 BOOST_AUTO_TEST_CASE(the_schema_is_migrated_once_and_a_newer_one_is_refused, *utf::precondition(PostgresUp())) {
