@@ -127,19 +127,71 @@ void WriteConceptList(fhir::JsonStreamWriter& w, std::string_view key, std::stri
   w.EndArray();
 }
 
-// `payload` is escaped already (JsonEscape): the three suggestions share it.
+// The members `write` writes into an object, as JSON text without the braces (for Raw).
+template <typename Write>
+std::string MembersJson(const Write& write) {
+  fhir::JsonStreamWriter w;
+  w.StartObject();
+  write(w);
+  w.EndObject();
+  const std::string text = w.Take();
+  return text.substr(1, text.size() - 2);
+}
+
+// The parts of every card that depend on nothing, as JSON text, written once.
+struct FixedParts {
+  FixedParts() {
+    topic = MembersJson([](fhir::JsonStreamWriter& w) {
+      w.Key("topic");
+      WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
+    });
+    for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
+      const LevelInfo& level = vocabulary::kLevels[i];
+      level_head[i] = MembersJson([&level](fhir::JsonStreamWriter& w) {
+        w.Member("resourceType", "Communication");
+        w.Key("extension");
+        w.StartArray();
+        w.StartObject();
+        w.Member("url", vocabulary::kLevelExtension);
+        w.Key("valueCoding");
+        WriteCoding(w, vocabulary::kLevelSystem, level.code, level.display);
+        w.EndObject();
+        w.EndArray();
+      });
+      level_body[i] = MembersJson([&level](fhir::JsonStreamWriter& w) {
+        w.Member("status", "completed");
+        WriteConceptList(w, "category", vocabulary::kCategorySystem, vocabulary::kCategoryCode,
+                         "Information about self-help groups");
+        WriteConceptList(w, "medium", vocabulary::kParticipationModeSystem, level.medium, level.medium_display);
+      });
+    }
+    fhir::JsonStreamWriter w;
+    w.StartObject();
+    w.Member("label", "Selvhjelp Norge");
+    w.Member("url", "https://www.selvhjelp.no");
+    w.Member("type", "absolute");
+    w.EndObject();
+    organisation_link = w.Take();
+  }
+  std::string topic;  // the source's "topic"
+  // By vocabulary::kLevels entry, a Communication's members before its identifier
+  // ("resourceType", "extension") and after it ("status", "category", "medium").
+  std::array<std::string, std::size(vocabulary::kLevels)> level_head, level_body;
+  std::string organisation_link;  // the link to Selvhjelp Norge
+};
+
+const FixedParts& Fixed() {
+  static const FixedParts parts;
+  return parts;
+}
+
+// `level` is an entry of vocabulary::kLevels; `payload` is escaped already (JsonEscape): the three
+// suggestions share it.
 void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
                         const LevelInfo& level, const std::string& record_id, const std::string& payload) {
+  const size_t index = static_cast<size_t>(&level - vocabulary::kLevels);
   w.StartObject();
-  w.Member("resourceType", "Communication");
-  w.Key("extension");
-  w.StartArray();
-  w.StartObject();
-  w.Member("url", vocabulary::kLevelExtension);
-  w.Key("valueCoding");
-  WriteCoding(w, vocabulary::kLevelSystem, level.code, level.display);
-  w.EndObject();
-  w.EndArray();
+  w.Raw(Fixed().level_head[index]);
   w.Key("identifier");
   w.StartArray();
   w.StartObject();
@@ -147,10 +199,7 @@ void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, co
   w.Member("value", "urn:uuid:" + record_id);
   w.EndObject();
   w.EndArray();
-  w.Member("status", "completed");
-  WriteConceptList(w, "category", vocabulary::kCategorySystem, vocabulary::kCategoryCode,
-                   "Information about self-help groups");
-  WriteConceptList(w, "medium", vocabulary::kParticipationModeSystem, level.medium, level.medium_display);
+  w.Raw(Fixed().level_body[index]);
   WriteReference(w, "subject", "Patient/" + request.patient_id);
   if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
   w.Member("sent", in.now_iso);
@@ -189,8 +238,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.StartObject();
   w.Member("label", t.source_label);
   w.Member("url", in.source_url);
-  w.Key("topic");
-  WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
+  w.Raw(Fixed().topic);
   w.EndObject();
 
   const std::string names = GroupNames(*in.groups);
@@ -222,11 +270,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.EndArray();
   w.Member("selectionBehavior", "at-most-one");
   w.Key("overrideReasons");
-  w.StartArray();
-  for (size_t i = 0; i < std::size(kOverrideCodes); ++i) {
-    WriteCoding(w, vocabulary::kOverrideSystem, kOverrideCodes[i], t.override_display[i]);
-  }
-  w.EndArray();
+  w.Raw(t.override_reasons);
   w.Key("links");
   w.StartArray();
   if (!in.app_launch_url.empty()) {
@@ -238,11 +282,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.Member("appContext", "{\"card\":\"" + card_uuid + "\"}");
     w.EndObject();
   }
-  w.StartObject();
-  w.Member("label", "Selvhjelp Norge");
-  w.Member("url", "https://www.selvhjelp.no");
-  w.Member("type", "absolute");
-  w.EndObject();
+  w.Raw(Fixed().organisation_link);
   w.EndArray();
   w.EndObject();
 }

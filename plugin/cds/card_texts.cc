@@ -62,9 +62,17 @@ CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& lang
     level_for_patient[i] = texts.Get(language, level + ".description", {{"recipient", to_patient}});
     level_for_relatives[i] = texts.Get(language, level + ".description", {{"recipient", to_relatives}});
   }
-  for (size_t i = 0; i < std::size(kOverrideCodes); ++i) {
-    override_display[i] = get(std::string("override.") + kOverrideCodes[i]);
+  fhir::JsonStreamWriter reasons;
+  reasons.StartArray();
+  for (const char* code : kOverrideCodes) {
+    reasons.StartObject();
+    reasons.Member("system", vocabulary::kOverrideSystem);
+    reasons.Member("code", code);
+    reasons.Member("display", get(std::string("override.") + code));
+    reasons.EndObject();
   }
+  reasons.EndArray();
+  override_reasons = reasons.Take();
 }
 
 CardTextCache::CardTextCache(const mappings::TextCatalog& texts) {

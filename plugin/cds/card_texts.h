@@ -56,7 +56,8 @@ struct CardTexts {
   // By vocabulary::kLevels entry: its label, and its description for the patient and for the
   // relatives (recipient.* filled in).
   std::array<std::string, std::size(vocabulary::kLevels)> level_label, level_for_patient, level_for_relatives;
-  std::array<std::string, std::size(kOverrideCodes)> override_display;  // override.<code>
+  // The card's overrideReasons: a JSON array of Codings (kOverrideSystem, each code, override.<code>).
+  std::string override_reasons;
   MeetingVocabulary meetings;
 };
 
