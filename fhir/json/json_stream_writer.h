@@ -51,12 +51,6 @@ class JsonStreamWriter {
     out_.push_back('"');
     follows_ = true;
   }
-  // A whole string value escaped already (JsonEscape(text)): as String(text).
-  void EscapedString(std::string_view escaped) {
-    StartString();
-    EscapedPiece(escaped);
-    EndString();
-  }
 
   // Shortcuts for one object member.
   void Member(std::string_view key, std::string_view value) { Key(key); String(value); }
@@ -84,7 +78,7 @@ class JsonStreamWriter {
 };
 
 // `text` escaped as JsonStreamWriter::String escapes it, without the quotes: for
-// JsonStreamWriter::EscapedPiece and EscapedString.
+// JsonStreamWriter::EscapedPiece.
 std::string JsonEscape(std::string_view text);
 
 }  // namespace selvhjelp::fhir

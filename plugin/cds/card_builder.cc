@@ -185,10 +185,34 @@ const FixedParts& Fixed() {
   return parts;
 }
 
-// `level` is an entry of vocabulary::kLevels; `payload` is escaped already (JsonEscape): the three
-// suggestions share it.
-void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
-                        const LevelInfo& level, const std::string& record_id, const std::string& payload) {
+// The members every Communication of a card has alike (subject, encounter, sent, recipient, sender,
+// payload), as JSON text: written once per card, copied into each suggestion.
+std::string SharedCommunicationMembers(const CdsRequest& request, const CardInput& in, const std::string& payload) {
+  return MembersJson([&](fhir::JsonStreamWriter& w) {
+    WriteReference(w, "subject", "Patient/" + request.patient_id);
+    if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
+    w.Member("sent", in.now_iso);
+    w.Key("recipient");
+    w.StartArray();
+    for (const std::string& ref : in.recipient_refs) {
+      w.StartObject();
+      w.Member("reference", ref);
+      w.EndObject();
+    }
+    w.EndArray();
+    if (request.user_id.rfind("Practitioner", 0) == 0) WriteReference(w, "sender", request.user_id);
+    w.Key("payload");
+    w.StartArray();
+    w.StartObject();
+    w.Member("contentString", payload);
+    w.EndObject();
+    w.EndArray();
+  });
+}
+
+// `level` is an entry of vocabulary::kLevels; `shared` is SharedCommunicationMembers.
+void WriteCommunication(fhir::JsonStreamWriter& w, const LevelInfo& level, const std::string& record_id,
+                        const std::string& shared) {
   const size_t index = static_cast<size_t>(&level - vocabulary::kLevels);
   w.StartObject();
   w.Raw(Fixed().level_head[index]);
@@ -200,25 +224,7 @@ void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, co
   w.EndObject();
   w.EndArray();
   w.Raw(Fixed().level_body[index]);
-  WriteReference(w, "subject", "Patient/" + request.patient_id);
-  if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
-  w.Member("sent", in.now_iso);
-  w.Key("recipient");
-  w.StartArray();
-  for (const std::string& ref : in.recipient_refs) {
-    w.StartObject();
-    w.Member("reference", ref);
-    w.EndObject();
-  }
-  w.EndArray();
-  if (request.user_id.rfind("Practitioner", 0) == 0) WriteReference(w, "sender", request.user_id);
-  w.Key("payload");
-  w.StartArray();
-  w.StartObject();
-  w.Key("contentString");
-  w.EscapedString(payload);
-  w.EndObject();
-  w.EndArray();
+  w.Raw(shared);
   w.EndObject();
 }
 
@@ -242,7 +248,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.EndObject();
 
   const std::string names = GroupNames(*in.groups);
-  const std::string payload = fhir::JsonEscape(t.payload.With(names.empty() ? "-" : names));
+  const std::string shared = SharedCommunicationMembers(request, in, t.payload.With(names.empty() ? "-" : names));
   w.Key("suggestions");
   w.StartArray();
   for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
@@ -262,7 +268,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.Member("type", "create");
     w.Member("description", patient ? t.level_for_patient[i] : t.level_for_relatives[i]);
     w.Key("resource");
-    WriteCommunication(w, request, in, level, suggestion_uuid, payload);
+    WriteCommunication(w, level, suggestion_uuid, shared);
     w.EndObject();
     w.EndArray();
     w.EndObject();
