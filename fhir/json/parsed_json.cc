@@ -15,7 +15,6 @@
 
 #include <rapidjson/reader.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -67,9 +66,9 @@ JsonRef JsonRef::Find(std::string_view key) const {
   if (node_ == nullptr || node_->type != Type::kObject) return JsonRef();
   const JsonNode* end = node_ + node_->span;
   for (const JsonNode* name = node_ + 1; name != end; name += 1 + name[1].span) {
-    // Compared here rather than by a call to memcmp: names are short, and most names of the same
-    // length differ in their first bytes.
-    if (name->length == key.size() && std::equal(key.begin(), key.end(), name->text, [](char a, char b) { return a == b; })) {
+    // The first byte before the call to memcmp: most names of the same length differ there.
+    if (name->length == key.size() && (key.empty() || (name->text[0] == key[0] &&
+                                                       std::memcmp(name->text, key.data(), key.size()) == 0))) {
       return JsonRef(name + 1);
     }
   }
