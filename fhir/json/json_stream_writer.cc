@@ -41,7 +41,27 @@ size_t PlainPrefix(std::string_view text) {
   return i;
 }
 
+// Appends `text` escaped, its first `plain` bytes known to need no escaping.
+void AppendEscaped(std::string& out, std::string_view text, size_t plain) {
+  for (;;) {
+    out.append(text.data(), plain);
+    if (plain == text.size()) break;
+    const unsigned char c = static_cast<unsigned char>(text[plain]);
+    const char escape[6] = {'\\', kEscape[c], '0', '0', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
+    out.append(escape, kEscape[c] == 'u' ? 6 : 2);
+    text.remove_prefix(plain + 1);
+    plain = PlainPrefix(text);
+  }
+}
+
 }  // namespace
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  AppendEscaped(out, text, PlainPrefix(text));
+  return out;
+}
 
 void JsonStreamWriter::Open(char bracket) {
   Separate();
@@ -55,7 +75,7 @@ void JsonStreamWriter::Close(char bracket) {
 }
 
 void JsonStreamWriter::Escaped(std::string_view text) {
-  size_t plain = PlainPrefix(text);
+  const size_t plain = PlainPrefix(text);
   if (plain == text.size() && plain <= kShort) {  // most keys and many values: one append
     char quoted[kShort + 3];
     size_t n = 0;
@@ -69,17 +89,11 @@ void JsonStreamWriter::Escaped(std::string_view text) {
   }
   Separate();
   out_.push_back('"');
-  for (;;) {
-    out_.append(text.data(), plain);
-    if (plain == text.size()) break;
-    const unsigned char c = static_cast<unsigned char>(text[plain]);
-    const char escape[6] = {'\\', kEscape[c], '0', '0', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
-    out_.append(escape, kEscape[c] == 'u' ? 6 : 2);
-    text.remove_prefix(plain + 1);
-    plain = PlainPrefix(text);
-  }
+  AppendEscaped(out_, text, plain);
   out_.push_back('"');
 }
+
+void JsonStreamWriter::StringPiece(std::string_view text) { AppendEscaped(out_, text, PlainPrefix(text)); }
 
 void JsonStreamWriter::Key(std::string_view key) {
   Escaped(key);
@@ -131,9 +145,9 @@ void JsonStreamWriter::Int(int64_t value) {
   Raw(std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-void JsonStreamWriter::Raw(std::string_view number) {
+void JsonStreamWriter::Raw(std::string_view json) {
   Separate();
-  out_.append(number);
+  out_.append(json);
   follows_ = true;
 }
 

@@ -33,8 +33,24 @@ class JsonStreamWriter {
   void Bool(bool value);
   void Null();
   void Int(int64_t value);
-  // A number given as its JSON text (e.g. a decimal kept as a string). Precondition: valid JSON.
-  void Raw(std::string_view number);
+  // JSON text written as it is: a number given as its text (e.g. a decimal kept as a string), or a
+  // value rendered once and kept (JsonEscape'd strings inside). Precondition: valid JSON.
+  void Raw(std::string_view json);
+
+  // A string value written in pieces, for a long value assembled from parts escaped once and kept:
+  // StartString, then any number of StringPiece (escaped as String escapes) and EscapedPiece (text
+  // escaped already by JsonEscape, written as it is), then EndString. The pieces make the same
+  // text as String(all the pieces' unescaped text).
+  void StartString() {
+    Separate();
+    out_.push_back('"');
+  }
+  void StringPiece(std::string_view text);
+  void EscapedPiece(std::string_view escaped) { out_.append(escaped); }
+  void EndString() {
+    out_.push_back('"');
+    follows_ = true;
+  }
 
   // Shortcuts for one object member.
   void Member(std::string_view key, std::string_view value) { Key(key); String(value); }
@@ -60,5 +76,9 @@ class JsonStreamWriter {
   std::string out_;
   bool follows_ = false;
 };
+
+// `text` escaped as JsonStreamWriter::String escapes it, without the quotes: for
+// JsonStreamWriter::EscapedPiece.
+std::string JsonEscape(std::string_view text);
 
 }  // namespace selvhjelp::fhir

@@ -2,15 +2,6 @@
 
 namespace selvhjelp::fhir {
 
-bool AnyCoding(JsonRef codeable_concept, const std::function<bool(const CodingRef&)>& test) {
-  for (JsonRef c : codeable_concept.Find("coding").items()) {
-    auto code = c.FindString("code");
-    if (!code) continue;
-    if (test({c.FindString("system").value_or(""), *code, c.FindString("display").value_or("")})) return true;
-  }
-  return false;
-}
-
 std::vector<Coding> CodingsOf(JsonRef codeable_concept) {
   std::vector<Coding> codings;
   AnyCoding(codeable_concept, [&codings](const CodingRef& c) {

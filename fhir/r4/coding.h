@@ -1,6 +1,5 @@
 #pragma once
 // FHIR Coding / CodeableConcept reading.
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,9 +25,17 @@ struct CodingRef {
 // The codings of a CodeableConcept (`{"coding": [...]}`); codings without a code are skipped.
 std::vector<Coding> CodingsOf(JsonRef codeable_concept);
 
-// Whether `test` holds for any of those codings (tested in order; stops at the first that holds).
-// Copies nothing: for hot paths.
-bool AnyCoding(JsonRef codeable_concept, const std::function<bool(const CodingRef&)>& test);
+// Whether `test` (bool(const CodingRef&)) holds for any of those codings (tested in order; stops
+// at the first that holds). Copies nothing, and `test` is called directly: for hot paths.
+template <typename Test>
+bool AnyCoding(JsonRef codeable_concept, const Test& test) {
+  for (JsonRef c : codeable_concept.Find("coding").items()) {
+    auto code = c.FindString("code");
+    if (!code) continue;
+    if (test(CodingRef{c.FindString("system").value_or(""), *code, c.FindString("display").value_or("")})) return true;
+  }
+  return false;
+}
 
 // A JSON Coding {"system", "code", "display" (when not empty)}.
 JsonValue MakeCoding(std::string_view system, std::string_view code, std::string_view display = {});

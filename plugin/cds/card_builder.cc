@@ -10,7 +10,6 @@
 #include <random>
 
 #include "plugin/cds/vocabulary.h"
-#include "plugin/groups/meeting_words.h"
 
 namespace selvhjelp::plugin {
 
@@ -47,117 +46,46 @@ std::string NewUuid() {
   return out;
 }
 
-std::string EscapeMarkdown(std::string_view text) {
-  static constexpr auto kMarkup = [] {
-    std::array<bool, 256> markup{};
-    for (unsigned char c : std::string_view("\\`*_{}[]<>#+!|~")) markup[c] = true;
-    return markup;
-  }();
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    if (kMarkup[static_cast<unsigned char>(c)]) out.push_back('\\');
-    if (c == '\n' || c == '\r') c = ' ';
-    out.push_back(c);
-  }
-  return out;
-}
-
 namespace {
 
 using vocabulary::LevelInfo;
 
-// A link target that cannot end the markdown link early: spaces, parentheses and angle brackets
-// percent-encoded (the sources check links at import; this keeps the markdown well formed).
-void AppendLinkTarget(std::string& md, std::string_view url) {
-  for (char c : url) {
-    switch (c) {
-      case '(': md += "%28"; break;
-      case ')': md += "%29"; break;
-      case '<': md += "%3C"; break;
-      case '>': md += "%3E"; break;
-      case ' ': md += "%20"; break;
-      default: md.push_back(c);
-    }
-  }
-}
-
-// What people choose by, compactly: ", closed, 18+, wheelchair access, language: en".
-void AppendAttributes(std::string& line, const Group& g, const CardTexts& t) {
-  if (g.access != Access::kUnknown) line.append(", ").append(g.access == Access::kOpen ? t.open : t.closed);
-  if (g.min_age > 0) line += ", " + std::to_string(g.min_age) + "+";
-  if (g.wheelchair) line.append(", ").append(t.wheelchair);
-  const bool only_norwegian = std::all_of(g.languages.begin(), g.languages.end(),
-                                          [](const std::string& l) { return l == "nb" || l == "nn" || l == "no"; });
-  if (!only_norwegian) {
-    std::string codes;
-    for (const std::string& l : g.languages) codes += (codes.empty() ? "" : "/") + l;
-    line += ", " + t.languages.With(EscapeMarkdown(codes));
-  }
-}
-
-std::string GroupLine(const Group& g, const CardTexts& t) {
-  std::string line = "- **" + EscapeMarkdown(g.name) + "**";
-  std::vector<std::string> parts;
-  if (g.national) {
-    // A helpline or a national organisation's service: how to reach it.
-    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
-      if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
-    }
-  } else if (IsContactPoint(g)) {
-    // Worded for the clinician: who helps people join or start a group, and how to reach them (no
-    // schedule). One wording for every organisation: "closed" means members only for Selvhjelp
-    // Norge but "for those with the problem" for AA (Meeting Guide C), so it is an attribute here.
-    line += ": " + t.contact_point.With(EscapeMarkdown(g.organisation));
-    std::string attributes;
-    AppendAttributes(attributes, g, t);
-    if (!attributes.empty()) line += " (" + attributes.substr(2) + ")";
-    line.append("; ").append(t.contact);
-    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
-      if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
-    }
-    if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
-  } else {
-    line += " (" + EscapeMarkdown(g.organisation);
-    if (g.twelve_step) line.append(", ").append(t.twelve_step);
-    if (IsDigital(g)) line.append(", ").append(t.digital);
-    AppendAttributes(line, g, t);
-    line += ")";
-    for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, t.meetings));
-    if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
-    if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
-    else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
-  }
-  const bool worded = IsContactPoint(g) && !g.national;  // the line already ends "...; contact"
-  for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? (worded ? " " : ": ") : ", ") + parts[i];
-  if (!g.report_to.empty()) {
-    line.append(" · [").append(t.report).append("](");
-    AppendLinkTarget(line, g.report_to);
-    line += ")";
-  }
-  return line;
-}
-
-std::string Detail(const CardInput& in, const CardTexts& t) {
-  std::string md;
-  md.reserve(4096);  // the texts and a few groups: one allocation instead of a doubling series
-  md += in.recipient == Recipient::kPatient ? t.detail_patient : t.detail_relatives;
+// The markdown detail: the texts, then the groups section by section. Written in pieces, most of
+// them escaped already: the texts (CardTexts) and the groups' lines (GroupLineCache).
+void WriteDetail(fhir::JsonStreamWriter& w, const CardInput& in, const CardTexts& t) {
+  const GroupLineCache::Lines uncached;
+  const GroupLineCache::Lines& lines = in.group_lines ? *in.group_lines : uncached;
+  w.Key("detail");
+  w.StartString();
+  w.EscapedPiece(in.recipient == Recipient::kPatient ? t.detail_patient : t.detail_relatives);
   auto section = [&](const std::string& heading, const std::string& place, const std::vector<const Group*>& groups) {
     if (groups.empty()) return;
-    md.append("\n**").append(heading);
-    if (!place.empty()) md.append(": ").append(EscapeMarkdown(place));
-    md += "**\n\n";
-    for (const Group* g : groups) md.append(GroupLine(*g, t)).append("\n");
+    w.EscapedPiece("\\n**");
+    w.EscapedPiece(heading);
+    if (!place.empty()) {
+      w.EscapedPiece(": ");
+      w.StringPiece(EscapeMarkdown(place));
+    }
+    w.EscapedPiece("**\\n\\n");
+    for (const Group* g : groups) lines.Append(w, *g, t);
   };
   section(t.heading_municipality, in.municipality_name, in.groups->municipality);
   section(t.heading_county, in.county_name, in.groups->county);
   section(t.heading_region, in.region_name, in.groups->region);
   section(t.heading_digital, "", in.groups->digital);
   section(t.heading_alternatives, "", in.groups->alternatives);
-  if (in.groups->size() == in.groups->national.size()) md.append("\n").append(t.group_none).append("\n");
+  if (in.groups->size() == in.groups->national.size()) {
+    w.EscapedPiece("\\n");
+    w.EscapedPiece(t.group_none);
+    w.EscapedPiece("\\n");
+  }
   section(t.heading_national, "", in.groups->national);
-  if (in.ehr_records_unknown) md.append("\n_").append(t.store_records).append("_\n");
-  return md;
+  if (in.ehr_records_unknown) {
+    w.EscapedPiece("\\n_");
+    w.EscapedPiece(t.store_records);
+    w.EscapedPiece("_\\n");
+  }
+  w.EndString();
 }
 
 std::string GroupNames(const GroupMatch& match) {
@@ -199,18 +127,95 @@ void WriteConceptList(fhir::JsonStreamWriter& w, std::string_view key, std::stri
   w.EndArray();
 }
 
-void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardInput& in,
-                        const LevelInfo& level, const std::string& record_id, const std::string& payload) {
+// The members `write` writes into an object, as JSON text without the braces (for Raw).
+template <typename Write>
+std::string MembersJson(const Write& write) {
+  fhir::JsonStreamWriter w;
   w.StartObject();
-  w.Member("resourceType", "Communication");
-  w.Key("extension");
-  w.StartArray();
-  w.StartObject();
-  w.Member("url", vocabulary::kLevelExtension);
-  w.Key("valueCoding");
-  WriteCoding(w, vocabulary::kLevelSystem, level.code, level.display);
+  write(w);
   w.EndObject();
-  w.EndArray();
+  const std::string text = w.Take();
+  return text.substr(1, text.size() - 2);
+}
+
+// The parts of every card that depend on nothing, as JSON text, written once.
+struct FixedParts {
+  FixedParts() {
+    topic = MembersJson([](fhir::JsonStreamWriter& w) {
+      w.Key("topic");
+      WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
+    });
+    for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
+      const LevelInfo& level = vocabulary::kLevels[i];
+      level_head[i] = MembersJson([&level](fhir::JsonStreamWriter& w) {
+        w.Member("resourceType", "Communication");
+        w.Key("extension");
+        w.StartArray();
+        w.StartObject();
+        w.Member("url", vocabulary::kLevelExtension);
+        w.Key("valueCoding");
+        WriteCoding(w, vocabulary::kLevelSystem, level.code, level.display);
+        w.EndObject();
+        w.EndArray();
+      });
+      level_body[i] = MembersJson([&level](fhir::JsonStreamWriter& w) {
+        w.Member("status", "completed");
+        WriteConceptList(w, "category", vocabulary::kCategorySystem, vocabulary::kCategoryCode,
+                         "Information about self-help groups");
+        WriteConceptList(w, "medium", vocabulary::kParticipationModeSystem, level.medium, level.medium_display);
+      });
+    }
+    fhir::JsonStreamWriter w;
+    w.StartObject();
+    w.Member("label", "Selvhjelp Norge");
+    w.Member("url", "https://www.selvhjelp.no");
+    w.Member("type", "absolute");
+    w.EndObject();
+    organisation_link = w.Take();
+  }
+  std::string topic;  // the source's "topic"
+  // By vocabulary::kLevels entry, a Communication's members before its identifier
+  // ("resourceType", "extension") and after it ("status", "category", "medium").
+  std::array<std::string, std::size(vocabulary::kLevels)> level_head, level_body;
+  std::string organisation_link;  // the link to Selvhjelp Norge
+};
+
+const FixedParts& Fixed() {
+  static const FixedParts parts;
+  return parts;
+}
+
+// The members every Communication of a card has alike (subject, encounter, sent, recipient, sender,
+// payload), as JSON text: written once per card, copied into each suggestion.
+std::string SharedCommunicationMembers(const CdsRequest& request, const CardInput& in, const std::string& payload) {
+  return MembersJson([&](fhir::JsonStreamWriter& w) {
+    WriteReference(w, "subject", "Patient/" + request.patient_id);
+    if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
+    w.Member("sent", in.now_iso);
+    w.Key("recipient");
+    w.StartArray();
+    for (const std::string& ref : in.recipient_refs) {
+      w.StartObject();
+      w.Member("reference", ref);
+      w.EndObject();
+    }
+    w.EndArray();
+    if (request.user_id.rfind("Practitioner", 0) == 0) WriteReference(w, "sender", request.user_id);
+    w.Key("payload");
+    w.StartArray();
+    w.StartObject();
+    w.Member("contentString", payload);
+    w.EndObject();
+    w.EndArray();
+  });
+}
+
+// `level` is an entry of vocabulary::kLevels; `shared` is SharedCommunicationMembers.
+void WriteCommunication(fhir::JsonStreamWriter& w, const LevelInfo& level, const std::string& record_id,
+                        const std::string& shared) {
+  const size_t index = static_cast<size_t>(&level - vocabulary::kLevels);
+  w.StartObject();
+  w.Raw(Fixed().level_head[index]);
   w.Key("identifier");
   w.StartArray();
   w.StartObject();
@@ -218,28 +223,8 @@ void WriteCommunication(fhir::JsonStreamWriter& w, const CdsRequest& request, co
   w.Member("value", "urn:uuid:" + record_id);
   w.EndObject();
   w.EndArray();
-  w.Member("status", "completed");
-  WriteConceptList(w, "category", vocabulary::kCategorySystem, vocabulary::kCategoryCode,
-                   "Information about self-help groups");
-  WriteConceptList(w, "medium", vocabulary::kParticipationModeSystem, level.medium, level.medium_display);
-  WriteReference(w, "subject", "Patient/" + request.patient_id);
-  if (!request.encounter_id.empty()) WriteReference(w, "encounter", "Encounter/" + request.encounter_id);
-  w.Member("sent", in.now_iso);
-  w.Key("recipient");
-  w.StartArray();
-  for (const std::string& ref : in.recipient_refs) {
-    w.StartObject();
-    w.Member("reference", ref);
-    w.EndObject();
-  }
-  w.EndArray();
-  if (request.user_id.rfind("Practitioner", 0) == 0) WriteReference(w, "sender", request.user_id);
-  w.Key("payload");
-  w.StartArray();
-  w.StartObject();
-  w.Member("contentString", payload);
-  w.EndObject();
-  w.EndArray();
+  w.Raw(Fixed().level_body[index]);
+  w.Raw(shared);
   w.EndObject();
 }
 
@@ -253,18 +238,17 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.Member("uuid", card_uuid);
   const TextTemplate& summary = !patient ? t.summary_relatives : in.discharge ? t.summary_discharge : t.summary_patient;
   w.Member("summary", summary.With(std::to_string(in.groups->size())));
-  w.Member("detail", Detail(in, t));
+  WriteDetail(w, in, t);
   w.Member("indicator", "info");
   w.Key("source");
   w.StartObject();
   w.Member("label", t.source_label);
   w.Member("url", in.source_url);
-  w.Key("topic");
-  WriteCoding(w, vocabulary::kTopicSystem, "self-help-groups", "Self-help groups");
+  w.Raw(Fixed().topic);
   w.EndObject();
 
   const std::string names = GroupNames(*in.groups);
-  const std::string payload = t.payload.With(names.empty() ? "-" : names);
+  const std::string shared = SharedCommunicationMembers(request, in, t.payload.With(names.empty() ? "-" : names));
   w.Key("suggestions");
   w.StartArray();
   for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
@@ -284,7 +268,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.Member("type", "create");
     w.Member("description", patient ? t.level_for_patient[i] : t.level_for_relatives[i]);
     w.Key("resource");
-    WriteCommunication(w, request, in, level, suggestion_uuid, payload);
+    WriteCommunication(w, level, suggestion_uuid, shared);
     w.EndObject();
     w.EndArray();
     w.EndObject();
@@ -292,11 +276,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.EndArray();
   w.Member("selectionBehavior", "at-most-one");
   w.Key("overrideReasons");
-  w.StartArray();
-  for (size_t i = 0; i < std::size(kOverrideCodes); ++i) {
-    WriteCoding(w, vocabulary::kOverrideSystem, kOverrideCodes[i], t.override_display[i]);
-  }
-  w.EndArray();
+  w.Raw(t.override_reasons);
   w.Key("links");
   w.StartArray();
   if (!in.app_launch_url.empty()) {
@@ -308,11 +288,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.Member("appContext", "{\"card\":\"" + card_uuid + "\"}");
     w.EndObject();
   }
-  w.StartObject();
-  w.Member("label", "Selvhjelp Norge");
-  w.Member("url", "https://www.selvhjelp.no");
-  w.Member("type", "absolute");
-  w.EndObject();
+  w.Raw(Fixed().organisation_link);
   w.EndArray();
   w.EndObject();
 }

@@ -6,6 +6,7 @@
 #include "fhir/json/json_stream_writer.h"
 #include "plugin/cds/card_texts.h"
 #include "plugin/cds/cds_request.h"
+#include "plugin/cds/group_line.h"
 #include "plugin/groups/group_directory.h"
 
 namespace selvhjelp::plugin {
@@ -25,6 +26,9 @@ struct CardInput {
   std::string app_launch_url;
   std::string now_iso;  // the consultation time written as Communication.sent
   bool ehr_records_unknown = false;  // the detail says the decision used our store's records alone
+  // The group lines kept for the directory snapshot `groups` points into; null: each line is
+  // rendered for this card.
+  const GroupLineCache::Lines* group_lines = nullptr;
 };
 
 // Writes a card: `card_uuid`, summary (<140 characters), markdown detail with the groups, source,
@@ -38,7 +42,5 @@ void WriteCard(fhir::JsonStreamWriter& out, const CdsRequest& request, const Car
 
 // A time-ordered random UUID (version 7). Unique, not secret: do not use it as a credential.
 std::string NewUuid();
-// Escapes markdown punctuation so names from a directory cannot inject links or markup.
-std::string EscapeMarkdown(std::string_view text);
 
 }  // namespace selvhjelp::plugin

@@ -1,5 +1,7 @@
 #include "plugin/cds/card_texts.h"
 
+#include "fhir/json/json_stream_writer.h"
+
 namespace selvhjelp::plugin {
 
 TextTemplate::TextTemplate(const std::string& text, std::string_view name) {
@@ -26,16 +28,18 @@ std::string TextTemplate::With(std::string_view value) const {
 CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& language)
     : meetings(texts, language) {
   auto get = [&](std::string_view key) { return texts.Get(language, key); };
-  detail_patient = get("detail.guideline") + "\n\n" + get("detail.evidence") + "\n\n" + get("detail.objections") + "\n";
-  detail_relatives = get("detail.relatives") + "\n";
-  heading_municipality = get("heading.municipality");
-  heading_county = get("heading.county");
-  heading_region = get("heading.region");
-  heading_digital = get("heading.digital");
-  heading_alternatives = get("heading.alternatives");
-  heading_national = get("heading.national");
-  group_none = get("group.none");
-  store_records = get("detail.storeRecords");
+  auto escaped = [&](std::string_view key) { return fhir::JsonEscape(get(key)); };
+  detail_patient = fhir::JsonEscape(get("detail.guideline") + "\n\n" + get("detail.evidence") + "\n\n" +
+                                    get("detail.objections") + "\n");
+  detail_relatives = fhir::JsonEscape(get("detail.relatives") + "\n");
+  heading_municipality = escaped("heading.municipality");
+  heading_county = escaped("heading.county");
+  heading_region = escaped("heading.region");
+  heading_digital = escaped("heading.digital");
+  heading_alternatives = escaped("heading.alternatives");
+  heading_national = escaped("heading.national");
+  group_none = escaped("group.none");
+  store_records = escaped("detail.storeRecords");
   source_label = get("source.label");
   link_app = get("link.app");
   open = get("group.open");
@@ -58,9 +62,17 @@ CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& lang
     level_for_patient[i] = texts.Get(language, level + ".description", {{"recipient", to_patient}});
     level_for_relatives[i] = texts.Get(language, level + ".description", {{"recipient", to_relatives}});
   }
-  for (size_t i = 0; i < std::size(kOverrideCodes); ++i) {
-    override_display[i] = get(std::string("override.") + kOverrideCodes[i]);
+  fhir::JsonStreamWriter reasons;
+  reasons.StartArray();
+  for (const char* code : kOverrideCodes) {
+    reasons.StartObject();
+    reasons.Member("system", vocabulary::kOverrideSystem);
+    reasons.Member("code", code);
+    reasons.Member("display", get(std::string("override.") + code));
+    reasons.EndObject();
   }
+  reasons.EndArray();
+  override_reasons = reasons.Take();
 }
 
 CardTextCache::CardTextCache(const mappings::TextCatalog& texts) {

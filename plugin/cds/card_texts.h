@@ -36,12 +36,15 @@ struct CardTexts {
   // Precondition: texts.HasLanguage(language).
   CardTexts(const mappings::TextCatalog& texts, const std::string& language);
 
+  // The detail's texts, escaped for JSON already (fhir::JsonEscape): the detail is written in
+  // escaped pieces.
   std::string detail_patient;    // the patient card's detail up to the groups
   std::string detail_relatives;  // the relatives card's
   // Section headings: municipality, county, region, digital, alternatives, national.
   std::string heading_municipality, heading_county, heading_region, heading_digital, heading_alternatives,
       heading_national;
   std::string group_none, store_records;  // group.none, detail.storeRecords
+  // The other texts are as the catalogue gives them.
   std::string source_label, link_app;
   // A group's words: group.open, .closed, .wheelchair, .twelveStep, .digital, .report, and
   // contactPoint.contact.
@@ -53,7 +56,8 @@ struct CardTexts {
   // By vocabulary::kLevels entry: its label, and its description for the patient and for the
   // relatives (recipient.* filled in).
   std::array<std::string, std::size(vocabulary::kLevels)> level_label, level_for_patient, level_for_relatives;
-  std::array<std::string, std::size(kOverrideCodes)> override_display;  // override.<code>
+  // The card's overrideReasons: a JSON array of Codings (kOverrideSystem, each code, override.<code>).
+  std::string override_reasons;
   MeetingVocabulary meetings;
 };
 

@@ -39,9 +39,10 @@ JsonRef ResolvedData::Find(std::string_view key) const {
 }
 
 std::optional<std::string> ExpandTemplate(const std::string& query, const CdsRequest& request) {
-  std::string practitioner;
-  if (request.user_id.rfind("Practitioner/", 0) == 0) practitioner = request.user_id.substr(13);
-  const std::pair<std::string, std::string> tokens[] = {
+  std::string_view practitioner;
+  if (request.user_id.rfind("Practitioner/", 0) == 0) practitioner = std::string_view(request.user_id).substr(13);
+  // Views: a call expands every template, so nothing here is copied but the query.
+  const std::pair<std::string_view, std::string_view> tokens[] = {
       {"{{context.patientId}}", request.patient_id},
       {"{{context.encounterId}}", request.encounter_id},
       {"{{context.userId}}", request.user_id},

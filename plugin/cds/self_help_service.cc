@@ -52,6 +52,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   out.Key("cards");
   out.StartArray();
   std::vector<CardIssued> issued;
+  const GroupLineCache::Lines lines = group_lines_.For(decision.directory);
   for (const RecipientDecision& r : decision.recipients) {
     if (!r.offer) continue;
     CardInput input;
@@ -67,6 +68,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     input.app_launch_url = deps_.config->AppLaunchUrl();
     input.now_iso = fhir::IsoInstant(now);
     input.ehr_records_unknown = decision.ehr_records_unknown;
+    input.group_lines = &lines;
     std::string card_uuid = NewUuid();
     WriteCard(out, request, input, card_uuid, card_texts_);
     issued.push_back({std::move(card_uuid), service.id, decision.subject_key, request.encounter_id, r.name, now});

@@ -10,6 +10,7 @@
 #include "mappings/geography.h"
 #include "mappings/text_catalog.h"
 #include "plugin/cds/card_texts.h"
+#include "plugin/cds/group_line.h"
 #include "plugin/cds/hook_definitions.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/net/trace_context.h"
@@ -54,6 +55,7 @@ class SelfHelpService {
                                  const std::string& accept_language);
   ServiceDeps deps_;
   const CardTextCache card_texts_;  // the cards' texts per language, from deps_.texts
+  const GroupLineCache group_lines_;  // the groups' lines in the cards, for the current snapshot
 };
 
 }  // namespace selvhjelp::plugin

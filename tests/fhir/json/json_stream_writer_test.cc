@@ -57,4 +57,26 @@ BOOST_AUTO_TEST_CASE(what_it_writes_reads_back) {
   BOOST_TEST((*again == *tree));
 }
 
+// A string written in pieces, escaped ones among them, is the string written whole.
+BOOST_AUTO_TEST_CASE(a_string_in_escaped_pieces_is_the_string_written_whole) {
+  const std::string a = "plain ", b = std::string("q\"b\\\n\x01 æøå ") + std::string(40, 'p'), c = "\tend";
+  JsonStreamWriter whole;
+  whole.StartArray();
+  whole.String(a + b + c);
+  whole.String(b);
+  whole.EndArray();
+  JsonStreamWriter pieces;
+  pieces.StartArray();
+  pieces.StartString();
+  pieces.StringPiece(a);
+  pieces.EscapedPiece(selvhjelp::fhir::JsonEscape(b));
+  pieces.StringPiece(c);
+  pieces.EndString();
+  pieces.StartString();
+  pieces.EscapedPiece(selvhjelp::fhir::JsonEscape(b));
+  pieces.EndString();
+  pieces.EndArray();
+  BOOST_TEST(pieces.Take() == whole.Take());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

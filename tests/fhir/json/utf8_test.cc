@@ -38,4 +38,20 @@ BOOST_AUTO_TEST_CASE(each_maximal_ill_formed_subpart_becomes_one_replacement_cha
   BOOST_TEST(IsUtf8(ToUtf8Lossy("\x80\xBF\xC0\xC1\xF5\xFF long enough for the 8-byte path")));
 }
 
+// The ASCII runs are skipped 16 and 8 bytes at a time: a sequence is judged alike wherever it
+// falls in a block, and at the end of the text.
+BOOST_AUTO_TEST_CASE(sequences_are_judged_alike_at_every_offset) {
+  const std::pair<std::string, bool> sequences[] = {{"\xC3\xA6", true},           {"\xE2\x82\xAC", true},
+                                                    {"\xF0\x9F\x98\x80", true},  {"\xC3", false},
+                                                    {"\xED\xA0\x80", false},     {"\xFF", false}};
+  for (const auto& [sequence, valid] : sequences) {
+    for (size_t before = 0; before < 40; ++before) {
+      for (size_t after : {size_t{0}, size_t{3}, size_t{20}}) {
+        const std::string text = std::string(before, 'a') + sequence + std::string(after, 'b');
+        BOOST_TEST(IsUtf8(text) == valid, "offset " << before << " then " << after);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

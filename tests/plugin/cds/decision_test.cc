@@ -1,6 +1,7 @@
 // Eligibility, place, offer policy, request validation and card building.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <regex>
 
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_writer.h"
@@ -26,12 +27,18 @@ struct Tables {
   mappings::TextCatalog texts = *mappings::TextCatalog::Load(kData / "texts.json");
 };
 
-// Writes one card and reads it back: what the record system receives.
-JsonValue Card(const CdsRequest& request, const CardInput& input, const mappings::TextCatalog& texts) {
+// Writes one card: what the record system receives, its suggestions' random uuids blanked.
+std::string CardText(const CdsRequest& request, const CardInput& input, const mappings::TextCatalog& texts) {
   fhir::JsonStreamWriter out;
-  const CardTextCache card_texts(texts);
+  static const CardTextCache card_texts(texts);  // one for all: cached group lines name its texts
   WriteCard(out, request, input, "card-uuid", card_texts);
-  auto parsed = fhir::ParseJson(out.Take());
+  static const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  return std::regex_replace(out.Take(), kUuid, "uuid");
+}
+
+// Writes one card and reads it back.
+JsonValue Card(const CdsRequest& request, const CardInput& input, const mappings::TextCatalog& texts) {
+  auto parsed = fhir::ParseJson(CardText(request, input, texts));
   BOOST_REQUIRE(parsed.ok());
   return std::move(parsed).value();
 }
@@ -263,6 +270,65 @@ BOOST_AUTO_TEST_CASE(card_words_contact_points_attributes_report_links_and_natio
   match.municipality.clear();
   const std::string only_national(*Card(request, input, texts).FindString("detail"));
   BOOST_TEST(only_national.find("no groups for this place yet") < only_national.find("**National services"));
+}
+
+// The lines kept per snapshot write the card the lines rendered for it write, byte for byte (names
+// that need markdown and JSON escaping included); a new snapshot drops them; past the cap none
+// are kept.
+BOOST_AUTO_TEST_CASE(cached_group_lines_write_the_same_card_and_follow_the_snapshot) {
+  CdsRequest request;
+  request.hook = "patient-view";
+  request.patient_id = "p";
+  std::vector<Group> groups(3);
+  groups[0].name = "AA \"quoted\" [link](x) *bold*\nnext\x01 æøå";
+  groups[0].organisation = "AA\\";
+  groups[0].twelve_step = true;
+  groups[0].address.municipality = "4601";
+  groups[0].website = "https://aa.example/a b";
+  groups[0].meetings = {{"FREQ=WEEKLY;BYDAY=TU", "19:00", ""}};
+  groups[1].name = "LINK \t Bergen";
+  groups[1].organisation = "Selvhjelp Norge";
+  groups[1].kind = ListingKind::kContactPoint;
+  groups[1].address.municipality = "4601";
+  groups[1].report_to = "https://report.example/form?(x)";
+  groups[2].name = "Hjelpetelefonen";
+  groups[2].national = true;
+  groups[2].phone = "800 \"40\"";
+  auto snapshot = std::make_shared<const GroupDirectory>(GroupDirectory::Build(groups));
+  GroupMatch match;
+  for (const Group& g : snapshot->groups()) (g.national ? match.national : match.municipality).push_back(&g);
+  CardInput input;
+  input.recipient_refs = {"Patient/p"};
+  input.groups = &match;
+  input.municipality_name = "Bergen <by>";
+  input.now_iso = "2026-11-23T10:00:00Z";
+  input.ehr_records_unknown = true;
+  const GroupLineCache cache;
+  for (const char* language : {"nb", "nn", "en"}) {
+    input.language = language;
+    input.group_lines = nullptr;
+    const std::string rendered = CardText(request, input, texts);
+    BOOST_TEST(fhir::ParseJson(rendered).ok());
+    const GroupLineCache::Lines lines = cache.For(snapshot);
+    input.group_lines = &lines;
+    BOOST_TEST(CardText(request, input, texts) == rendered);  // lines rendered and kept
+    BOOST_TEST(CardText(request, input, texts) == rendered);  // lines from the cache
+  }
+  BOOST_TEST(cache.bytes() > 0u);
+  const size_t kept = cache.bytes();
+  (void)cache.For(snapshot);
+  BOOST_TEST(cache.bytes() == kept);
+  auto refreshed = std::make_shared<const GroupDirectory>(GroupDirectory::Build(groups));
+  (void)cache.For(refreshed);
+  BOOST_TEST(cache.bytes() == 0u);
+
+  const GroupLineCache tiny(100);
+  const GroupLineCache::Lines lines = tiny.For(snapshot);
+  input.group_lines = &lines;
+  input.language = "en";
+  const std::string first = CardText(request, input, texts);
+  BOOST_TEST(CardText(request, input, texts) == first);
+  BOOST_TEST(tiny.bytes() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
