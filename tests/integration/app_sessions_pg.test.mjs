@@ -11,14 +11,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, startDemoEhr, startProxy, startService, waitFor } from './harness.mjs';
+import { PG_SKIPPED, startPostgres } from './pg_server.mjs';
 
 const run = promisify(execFile);
-const PG_SERVER = path.join(ROOT, 'tests/pg/pg_server.sh');
 
 // Follows redirects by hand with one cookie jar, as a browser would, until a page answers.
 async function browse(url, jar) {
@@ -41,7 +40,7 @@ async function browse(url, jar) {
 const cookieOf = (jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
 // Every row of app_sessions, read with psql from PostgreSQL's own binaries.
-async function sessionRows(pgDir, storeUrl) {
+async function sessionRows(storeUrl) {
   const bin = (await run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])).stdout.trim();
   const { stdout } = await run(`${bin}/psql`, [storeUrl, '-At', '-F', '|', '-c',
     'SELECT id_hash, sealed, created, last_used, expires_at FROM app_sessions']);
@@ -62,8 +61,7 @@ function openSealed(sealed, key, idHash) {
 }
 
 describe('the app\'s sessions on two instances sharing one PostgreSQL store', () => {
-  let pgDir;
-  let storeUrl;
+  let pg;
   let skip = false;
   let ehr;
   let proxy;  // the load balancer: the one address the EHR and the browser know
@@ -73,23 +71,18 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
   const key = crypto.randomBytes(32);
 
   before(async () => {
-    pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-pg-app-'));
-    try {
-      storeUrl = (await run('bash', [PG_SERVER, 'start', pgDir])).stdout.trim();
-    } catch (error) {
-      if (error.code !== 77) throw error;
-      skip = true;
-      return;
-    }
+    pg = await startPostgres('selvhjelp-pg-app-');
+    skip = pg.skip;
+    if (skip) return;
     proxy = await startProxy(0);
     lb = `http://127.0.0.1:${proxy.port}`;
     ehr = await startDemoEhr(lb);
     // The key from a file, as an operator gives it (${file:...}, docs/store.md).
-    const keyFile = path.join(pgDir, 'session.key');
+    const keyFile = path.join(pg.dir, 'session.key');
     fs.writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
     const edit = (config) => {
       delete config.store.path;
-      config.store.url = storeUrl;
+      config.store.url = pg.url;
       config.store.sessionKey = `\${file:${keyFile}}`;
       config.app = { clientId: 'selvhjelp-demo', allowedIssuers: [`${ehr.base}/fhir/R4`], allowHttp: true,
         redirectUri: `${lb}/app/callback`, webDirectory: path.join(ROOT, 'plugin/web/app') };
@@ -106,14 +99,11 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
     await b?.cleanup();
     await proxy?.stop();
     await ehr?.stop();
-    if (pgDir) {
-      await run('bash', [PG_SERVER, 'stop', pgDir]).catch(() => {});
-      fs.rmSync(pgDir, { recursive: true, force: true });
-    }
+    await pg?.stop();
   });
 
   test('launched on A, used on B, ended on B and so on A; the database holds no cookie or token in clear', async (t) => {
-    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    if (skip) return t.skip(PG_SKIPPED);
     const list = await (await fetch(`${ehr.base}/`)).text();
     const patient = [...list.matchAll(/href="\/patient\/([\w.-]+)"/g)].map((m) => m[1])[1];
     assert.ok(patient, 'a patient in the demo record system');
@@ -144,7 +134,7 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
     assert.equal(state.status, 200, 'and A, with the same session, sees the record B made');
 
     // The row: the cookie's SHA-256, a sealed value, times. Neither the cookie nor the token.
-    const rows = await sessionRows(pgDir, storeUrl);
+    const rows = await sessionRows(pg.url);
     assert.equal(rows.length, 1);
     const [row] = rows;
     assert.equal(row.idHash, crypto.createHash('sha256').update(cookie).digest('hex'));
@@ -169,18 +159,18 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
     assert.match(ended.headers.get('set-cookie'), /^selvhjelp_session=; .*Max-Age=0/);
     assert.equal((await fetch(`${a.base}/app/api/context`, { headers })).status, 401, 'ended on A');
     assert.equal((await fetch(`${b.base}/app/api/context`, { headers })).status, 401, 'ended on B');
-    assert.equal((await sessionRows(pgDir, storeUrl)).length, 0);
+    assert.equal((await sessionRows(pg.url)).length, 0);
     assert.ok(!a.log.includes(cookie) && !b.log.includes(cookie), 'the cookie value is never logged');
   });
 
   test('a store that cannot be reached is a 503 with an OperationOutcome, and the instance goes on', async (t) => {
-    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    if (skip) return t.skip(PG_SKIPPED);
     proxy.retarget(a.port);
     const jar = new Map();
     const list = await (await fetch(`${ehr.base}/`)).text();
     const patient = [...list.matchAll(/href="\/patient\/([\w.-]+)"/g)].map((m) => m[1])[0];
     assert.equal((await browse(`${ehr.base}/launch/${patient}`, jar)).status, 200);
-    await run('bash', [PG_SERVER, 'stop', pgDir]);
+    await pg.halt();
     const answer = await waitFor(async () => {
       const r = await fetch(`${b.base}/app/api/context`, { headers: { cookie: cookieOf(jar) } });
       return r.status !== 200 && r;

@@ -7,28 +7,21 @@
 // read, the other reads it once that read's claim (store.leaseSeconds) has run out.
 // Skipped, saying so, only when PostgreSQL's server binaries are absent.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, listenOnFreePort, startService, waitFor } from './harness.mjs';
+import { listenOnFreePort, startService, waitFor } from './harness.mjs';
+import { PG_SKIPPED, startPostgres } from './pg_server.mjs';
 
-const run = promisify(execFile);
-const PG_SERVER = path.join(ROOT, 'tests/pg/pg_server.sh');
 const REFRESH = 5;  // the source's refreshSeconds
 const LEASE = 12;   // store.leaseSeconds: how long a claimed read holds (well above REFRESH)
 // Times are whole seconds in the store: a read is claimed at most a second early, and the
 // request reaches the feed a moment after its claim.
 const SLACK_MS = 1000 + 750;
-const SKIPPED = 'PostgreSQL is not installed (scripts/install-deps.sh --tests)';
 
 const meeting = (name, slug) => ({ name, slug, day: 1, time: '20:00', types: ['EN', 'ONL'], attendance_option: 'online' });
 
 describe('two instances on one PostgreSQL store share a group source\'s reads', () => {
-  let pgDir;
+  let pg;
   let skip = false;
   let feed;
   let a;
@@ -40,15 +33,9 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
   let hanging = false;
 
   before(async () => {
-    pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-pg-dir-'));
-    let storeUrl;
-    try {
-      storeUrl = (await run('bash', [PG_SERVER, 'start', pgDir])).stdout.trim();
-    } catch (error) {
-      if (error.code !== 77) throw error;
-      skip = true;
-      return;
-    }
+    pg = await startPostgres('selvhjelp-pg-dir-');
+    skip = pg.skip;
+    if (skip) return;
     feed = http.createServer((req, res) => {
       const url = new URL(req.url, 'http://localhost');
       if (url.pathname !== '/feed.json') {
@@ -67,7 +54,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
     const base = `http://127.0.0.1:${await listenOnFreePort(feed)}`;
     const edit = (instance) => (config) => {
       delete config.store.path;
-      config.store.url = storeUrl;
+      config.store.url = pg.url;
       config.store.leaseSeconds = LEASE;
       config.groups.sources = [{ name: 'online-feed', type: 'meeting-guide', url: `${base}/feed.json?i=${instance}`,
         organisation: 'AA', themes: ['alcohol'], refreshSeconds: REFRESH }];
@@ -80,10 +67,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
     await a?.cleanup();
     await b?.cleanup();
     await new Promise((resolve) => (feed ? feed.close(resolve) : resolve()));
-    if (pgDir) {
-      await run('bash', [PG_SERVER, 'stop', pgDir]).catch(() => {});
-      fs.rmSync(pgDir, { recursive: true, force: true });
-    }
+    await pg?.stop();
   });
 
   const status = async (service) => (await (await fetch(`${service.base}/directory/status`, { signal: AbortSignal.timeout(10000) })).json()).sources[0];
@@ -93,7 +77,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
   };
 
   test('the source is read by one instance per refresh interval, not by each', async (t) => {
-    if (skip) return t.skip(SKIPPED);
+    if (skip) return t.skip(PG_SKIPPED);
     const from = reads.length;
     const count = 6;
     await waitFor(() => reads.length >= from + count, `${count} reads`, 120000);
@@ -106,7 +90,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
   });
 
   test('both instances serve the same groups after the source changes', async (t) => {
-    if (skip) return t.skip(SKIPPED);
+    if (skip) return t.skip(PG_SKIPPED);
     meetings = [...meetings, meeting('Online gruppe to (syntetisk)', 'two')];
     const both = await waitFor(async () => {
       const [onA, onB] = [await names(a), await names(b)];
@@ -121,7 +105,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
   });
 
   test('a failed read is reported as stale by both instances, the groups kept', async (t) => {
-    if (skip) return t.skip(SKIPPED);
+    if (skip) return t.skip(PG_SKIPPED);
     failing = true;
     try {
       const both = await waitFor(async () => {
@@ -141,7 +125,7 @@ describe('two instances on one PostgreSQL store share a group source\'s reads', 
   });
 
   test('when the reading instance is killed -9 mid-read, the other reads once its claim has run out', async (t) => {
-    if (skip) return t.skip(SKIPPED);
+    if (skip) return t.skip(PG_SKIPPED);
     const from = reads.length;
     hanging = true;
     let held;

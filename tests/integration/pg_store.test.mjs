@@ -7,18 +7,12 @@
 // 600 records keep this file well under 90 s; the issue's 2,000 is SELVHJELP_PG_RECORDS=2000.
 // Skipped, saying so, only when PostgreSQL's server binaries are absent.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, signToken, startFhirPeer, startProxy, startService, waitFor, waitForProgress } from './harness.mjs';
+import { signToken, startFhirPeer, startProxy, startService, waitFor, waitForProgress } from './harness.mjs';
 import { bergen, fullPrefetch, hookRequest } from './fixtures.mjs';
+import { PG_SKIPPED, startPostgres } from './pg_server.mjs';
 import { metrics, record, recordsConfig } from './records_helpers.mjs';
 
-const run = promisify(execFile);
-const PG_SERVER = path.join(ROOT, 'tests/pg/pg_server.sh');
 const PUBLIC = 'https://selvhjelp.example';  // both instances' service.publicBaseUrl, as behind a load balancer
 const URI = 'urn:ietf:rfc:3986';  // the record's identifier system (its id as urn:uuid)
 const RECORDS = Number(process.env.SELVHJELP_PG_RECORDS || 600);
@@ -39,12 +33,8 @@ async function read(service, pathname) {
   return { status: r.status, json: await r.json() };
 }
 
-let pgDir;
-let storeUrl;
+let pg;
 let skip = false;
-try {
-  pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-pg-it-'));
-} catch { /* reported below */ }
 
 describe('two instances on one PostgreSQL store', () => {
   let peer;
@@ -53,18 +43,14 @@ describe('two instances on one PostgreSQL store', () => {
   let b;
 
   before(async () => {
-    try {
-      storeUrl = (await run('bash', [PG_SERVER, 'start', pgDir])).stdout.trim();
-    } catch (error) {
-      if (error.code !== 77) throw error;
-      skip = true;
-      return;
-    }
+    pg = await startPostgres('selvhjelp-pg-it-');
+    skip = pg.skip;
+    if (skip) return;
     peer = await startFhirPeer();
     proxy = await startProxy(Number(new URL(peer.base).port));
     const edit = (config) => {
       delete config.store.path;
-      config.store.url = storeUrl;
+      config.store.url = pg.url;
       config.store.leaseSeconds = 6;  // above records.timeoutMs + 3 s (config_loader's lease check)
       config.service.publicBaseUrl = PUBLIC;
       recordsConfig(`http://127.0.0.1:${proxy.port}/fhir/R4`, { deliveryWorkers: 4, timeoutMs: 2000 })(config);
@@ -76,14 +62,11 @@ describe('two instances on one PostgreSQL store', () => {
     await b?.cleanup();
     await proxy?.stop();
     await peer?.stop();
-    if (pgDir) {
-      await run('bash', [PG_SERVER, 'stop', pgDir]).catch(() => {});
-      fs.rmSync(pgDir, { recursive: true, force: true });
-    }
+    await pg?.stop();
   });
 
   test('a token used on one instance is refused on the other', async (t) => {
-    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    if (skip) return t.skip(PG_SKIPPED);
     const hook = '/cds-services/selvhjelp-patient-view';
     const token = `Bearer ${signToken({ aud: `${PUBLIC}${hook}` })}`;
     const request = hookRequest('patient-view', 'pat-pg', { prefetch: fullPrefetch('pat-pg', bergen) });
@@ -95,7 +78,7 @@ describe('two instances on one PostgreSQL store', () => {
   });
 
   test(`${RECORDS} records to both at random, the FHIR server cut off and one instance killed -9: each delivered once`, async (t) => {
-    if (skip) return t.skip('PostgreSQL is not installed (scripts/install-deps.sh --tests)');
+    if (skip) return t.skip(PG_SKIPPED);
     await peer.reset();
     const requestsBefore = (await peer.seenAuthorizations()).length;
     const records = Array.from({ length: RECORDS }, (_, i) => record({ patient: { reference: `Patient/pg-${i}` }, level: 'written' }));
