@@ -210,10 +210,9 @@ std::string SharedCommunicationMembers(const CdsRequest& request, const CardInpu
   });
 }
 
-// `level` is an entry of vocabulary::kLevels; `shared` is SharedCommunicationMembers.
-void WriteCommunication(fhir::JsonStreamWriter& w, const LevelInfo& level, const std::string& record_id,
+// `index`: the level's entry in vocabulary::kLevels; `shared` is SharedCommunicationMembers.
+void WriteCommunication(fhir::JsonStreamWriter& w, size_t index, const std::string& record_id,
                         const std::string& shared) {
-  const size_t index = static_cast<size_t>(&level - vocabulary::kLevels);
   w.StartObject();
   w.Raw(Fixed().level_head[index]);
   w.Key("identifier");
@@ -268,7 +267,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
     w.Member("type", "create");
     w.Member("description", patient ? t.level_for_patient[i] : t.level_for_relatives[i]);
     w.Key("resource");
-    WriteCommunication(w, level, suggestion_uuid, shared);
+    WriteCommunication(w, i, suggestion_uuid, shared);
     w.EndObject();
     w.EndArray();
     w.EndObject();

@@ -73,8 +73,11 @@ Result<std::vector<std::optional<std::string>>> PgOutboxBackend::InsertBatch(
       if (inserted.affected() == 1) {
         existing.push_back(std::nullopt);
       } else if (stored.empty()) {
+        // The row this id conflicted with was deleted meanwhile (purged by another instance). The
+        // last round trip has already committed the batch's other records: a retry of any of them
+        // is answered as stored, so nothing is lost.
         (void)conn->Exec("ROLLBACK", {}, what);
-        return UnavailableError("store: " + what + ": the row vanished; nothing was written");
+        return UnavailableError("store: " + what + ": a record's stored row was deleted meanwhile; retry");
       } else {
         existing.push_back(stored.Text(0, 0));
       }
