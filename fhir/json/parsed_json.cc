@@ -109,6 +109,27 @@ Status ParseError(std::string_view text) {
   return InternalError("the JSON parsers disagree");  // a bug: both read the same grammar
 }
 
+// True when `text` holds a byte from 0x1A to 0x1F. RapidJSON 1.1's SSE2 string scans take a byte
+// for a control character only up to 0x19 (their threshold constant), so they would copy these
+// into a string, where JSON forbids them and ParseJson's scalar scan refuses them; outside strings
+// they are no JSON either. (Found by the cds_request fuzzer: tests/fuzz/corpus/cds_request/.)
+bool HoldsControlTheSimdScanMisses(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+#ifdef RAPIDJSON_SSE2
+  const __m128i first = _mm_set1_epi8(0x1A), span = _mm_set1_epi8(0x1F - 0x1A);
+  for (; i + 16 <= text.size(); i += 16) {
+    // byte - 0x1A, unsigned, is at most 5 exactly for 0x1A..0x1F.
+    const __m128i offset = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), first);
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(offset, span), offset)) != 0) return true;
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    if (p[i] >= 0x1A && p[i] <= 0x1F) return true;
+  }
+  return false;
+}
+
 // A document released on the thread that parsed it is kept for that thread's next Parse (its
 // buffers stay allocated); one released elsewhere (a FHIR client's pool thread, when the hook
 // waited for a read) is freed, so threads that never parse hold no spare. Large ones are freed
@@ -185,7 +206,7 @@ Status ParsedJson::ParseInto(std::string_view text) {
   // Text that is not UTF-8 is never JSON here (ParseJson validates strings, and such bytes
   // outside strings break the syntax), so the parse need not validate string by string, and
   // RapidJSON copies strings with SIMD.
-  if (!IsUtf8(text)) return ParseError(text);
+  if (!IsUtf8(text) || HoldsControlTheSimdScanMisses(text)) return ParseError(text);
   Builder builder(nodes_, text.find("\\u") != std::string_view::npos);
   rapidjson::InsituStringStream stream(text_.get());
   rapidjson::Reader reader;

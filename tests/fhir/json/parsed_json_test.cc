@@ -145,6 +145,28 @@ BOOST_AUTO_TEST_CASE(errors_are_parse_jsons) {
              "line 3, column 7: Invalid value.");
 }
 
+BOOST_AUTO_TEST_CASE(a_raw_control_character_is_refused_in_short_and_long_strings_as_parse_json_refuses_it) {
+  // RapidJSON's SIMD string scan lets 0x1A-0x1F through; every control byte must be refused alike,
+  // wherever it falls in a 16-byte block.
+  for (int c = 0x01; c < 0x20; ++c) {
+    if (c == '\t' || c == '\n' || c == '\r') continue;  // whitespace: refused inside strings too, checked below
+    for (size_t before : {0u, 3u, 15u, 16u, 40u}) {
+      const std::string text = "{\"a\":\"" + std::string(before, 'x') + static_cast<char>(c) + "yz\"}";
+      auto parsed = ParsedJson::Parse(text);
+      auto tree = ParseJson(text);
+      BOOST_REQUIRE(!tree.ok());
+      BOOST_REQUIRE_MESSAGE(!parsed.ok(), "byte " << c << " after " << before);
+      BOOST_TEST(parsed.status().message() == tree.status().message());
+    }
+  }
+  for (const char* ws : {"\t", "\n", "\r"}) {
+    const std::string text = std::string("{\"a\":\"") + std::string(20, 'x') + ws + "\"}";
+    BOOST_TEST(!ParsedJson::Parse(text).ok());
+    BOOST_TEST(!ParseJson(text).ok());
+  }
+  BOOST_TEST(ParsedJson::Parse(std::string("[\"") + std::string(40, 'x') + "\"]").ok());
+}
+
 BOOST_AUTO_TEST_CASE(accepts_what_parse_json_accepts_at_the_edges) {
   BOOST_TEST(ParsedJson::Parse(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).ok());
   BOOST_TEST(ParsedJson::Parse("\"\xf4\x8f\xbf\xbf \xe2\x82\xac \xc3\xa6\"").ok());  // U+10FFFF, euro, æ
