@@ -169,10 +169,7 @@ Result<std::vector<PgRows>> PgConnection::ExecAll(const std::vector<PgStatement>
 
 Status PgConnection::Script(const char* sql, const std::string& what) {
   PGresult* result = PQexec(conn_, sql);
-  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-  Status done = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
-                    ? OkStatus()
-                    : UnavailableError("store: " + what + ": " + Reason(conn_, result));
+  Status done = Succeeded(result) ? OkStatus() : UnavailableError("store: " + what + ": " + Reason(conn_, result));
   PQclear(result);
   return done;
 }
