@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -57,11 +58,11 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return Add(JsonValue::RawNumber(std::string(s, n)));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (HoldsSurrogate(s, n)) return false;
+    if (HoldsSurrogate(s, n) || HoldsNul(s, n)) return false;
     return Add(JsonValue::String(std::string(s, n)));
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
-    if (HoldsSurrogate(s, n)) return false;
+    if (HoldsSurrogate(s, n) || HoldsNul(s, n)) return false;
     keys_.emplace_back(s, n);
     if (on_element_ != nullptr && open_lines_.size() == 1) key_is_stream_ = keys_.back() == stream_key_;
     return true;
@@ -101,6 +102,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   bool too_deep() const { return too_deep_; }
   bool lone_surrogate() const { return lone_surrogate_; }
+  bool nul() const { return nul_; }
   bool stopped() const { return stopped_; }
   JsonValue TakeRoot() { return std::move(values_.back()); }
 
@@ -116,6 +118,14 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
       }
     }
     return false;
+  }
+
+  // A \u0000 escape: FHIR strings may not hold one, PostgreSQL's text cannot, and C strings end
+  // at it. Refused here, where the line is known, so no such value reaches a listing or a record
+  // (a source's NUL in a group name once made a whole batch of records fail to store).
+  bool HoldsNul(const char* s, size_t n) {
+    nul_ = std::memchr(s, '\0', n) != nullptr;
+    return nul_;
   }
 
   bool Open() {
@@ -152,6 +162,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   std::vector<int> open_lines_;     // start line of each open container
   bool too_deep_ = false;
   bool lone_surrogate_ = false;
+  bool nul_ = false;
   std::string stream_key_;
   const std::function<bool(JsonValue)>* on_element_ = nullptr;
   bool key_is_stream_ = false;  // the last root-level key names the streamed array
@@ -190,6 +201,7 @@ Result<JsonValue> Parse(std::string_view text, std::string_view array_key,
     auto [line, column] = LineAndColumn(text, ok.Offset());
     std::string what = builder.too_deep()  ? "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"
                        : builder.lone_surrogate() ? std::string("a \\u escape that is half a surrogate pair")
+                       : builder.nul() ? std::string("a \\u0000 escape (a NUL character) in a string")
                        : builder.stopped() ? std::string("stopped")
                                            : rapidjson::GetParseError_En(ok.Code());
     return InvalidArgumentError("line " + std::to_string(line) + ", column " +

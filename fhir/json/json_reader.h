@@ -13,7 +13,8 @@ namespace selvhjelp::fhir {
 constexpr int kMaxJsonDepth = 64;
 
 // Returns the parsed tree, or InvalidArgument "line L, column C: <what is wrong>" for malformed
-// text, for nesting deeper than kMaxJsonDepth, or for trailing content.
+// text, for nesting deeper than kMaxJsonDepth, for trailing content, or for a string or key holding
+// a NUL character (a \u0000 escape), which no FHIR string, PostgreSQL text or C string can hold.
 [[nodiscard]] Result<JsonValue> ParseJson(std::string_view text);
 
 // Parses a document whose root is an object, handing each element of the array under the root

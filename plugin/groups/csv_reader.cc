@@ -30,6 +30,8 @@ Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_
   };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    // No store or FHIR string can hold a NUL (PostgreSQL refuses the text outright).
+    if (c == '\0') return InvalidArgumentError("line " + std::to_string(line) + ": a NUL character");
     if (in_quotes) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
         cell.push_back('"');

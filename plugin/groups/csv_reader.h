@@ -16,12 +16,12 @@ struct CsvRow {
 };
 
 // Hands each row to `on_row` as soon as it is complete (memory stays at one row). Blank lines are
-// skipped. InvalidArgument "line L: <what>" for an unterminated quoted field or text after a
-// closing quote.
+// skipped. InvalidArgument "line L: <what>" for an unterminated quoted field, text after a
+// closing quote, or a NUL character.
+[[nodiscard]] Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_row);
+
 // A cell that is a JSON number as that number (keeping its text), anything else as a string, so a
 // reader that expects a number reports the cell instead of taking "nan", "0x1p3" or "1e999".
 fhir::JsonValue NumberCell(const std::string& cell);
-
-[[nodiscard]] Status ReadCsv(std::string_view text, const std::function<void(CsvRow row)>& on_row);
 
 }  // namespace selvhjelp::plugin

@@ -27,6 +27,27 @@ Result<std::unique_ptr<Outbox>> Outbox::Create(std::unique_ptr<OutboxBackend> ba
   return outbox;
 }
 
+namespace {
+
+// The first field of `r` that holds a NUL character, or empty. PostgreSQL's text cannot hold one,
+// and a value it refuses fails the whole transaction: such a record is refused on its own,
+// before it joins a batch, with every store alike.
+std::string FieldWithNul(const NewOutboxRecord& r) {
+  auto nul = [](const std::string& text) { return text.find('\0') != std::string::npos; };
+  const RecordFacts& f = r.facts;
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"id", &r.record_id}, {"bundle", &r.bundle_json}, {"encounter", &r.outcome.encounter_id},
+      {"sent", &f.sent}, {"level", &f.level}, {"response", &f.response}, {"encounter", &f.encounter_id}};
+  for (const auto& [name, text] : fields) {
+    if (nul(*text)) return name;
+  }
+  for (const std::string& id : f.group_ids) if (nul(id)) return "groups";
+  for (const std::string& name : f.group_names) if (nul(name)) return "groups";
+  return {};
+}
+
+}  // namespace
+
 struct Outbox::Waiter {
   const NewOutboxRecord& record;
   std::optional<Result<Enqueued>> result;  // set by the caller committing the batch
@@ -34,6 +55,9 @@ struct Outbox::Waiter {
 };
 
 Result<Outbox::Enqueued> Outbox::Enqueue(const NewOutboxRecord& r) {
+  if (std::string field = FieldWithNul(r); !field.empty()) {
+    return InvalidArgumentError(field + ": the record holds a NUL character, which the store cannot keep");
+  }
   Waiter self{r, std::nullopt};
   std::unique_lock<std::mutex> lock(queue_mutex_);
   queue_.push_back(&self);

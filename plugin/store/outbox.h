@@ -53,7 +53,8 @@ class Outbox {
   // the order they came (so of two with the same id in one batch, the second is answered as a
   // retry or a conflict); when that commit fails, every record of it fails with the same status
   // (Unavailable when the disk is full, read-only or locked, or the database unreachable) and
-  // none is stored.
+  // none is stored. A record holding a NUL character in a text value is InvalidArgument on its own
+  // and joins no batch.
   Result<Enqueued> Enqueue(const NewOutboxRecord& record);
 
   using Claimed = OutboxClaim;

@@ -7,6 +7,7 @@
 
 using selvhjelp::fhir::JsonValue;
 using selvhjelp::fhir::ParseJson;
+using selvhjelp::fhir::ParseJsonStreamingArray;
 using selvhjelp::fhir::WriteJson;
 
 BOOST_AUTO_TEST_SUITE(json_reader)
@@ -56,6 +57,21 @@ BOOST_AUTO_TEST_CASE(rejects_half_a_surrogate_pair_and_keeps_whole_pairs) {
   BOOST_REQUIRE(pair.ok());
   BOOST_TEST(*pair->AsString() == "\xF0\x9F\x98\x80");
   BOOST_TEST((ParseJson(WriteJson(*pair)).value() == *pair));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_nul_character_in_a_string_or_a_key_at_its_line) {
+  // A source's "\u0000" in a group name reached the record store, where PostgreSQL refused the
+  // whole batch of records it was committed with.
+  auto in_value = ParseJson("{\n  \"name\": \"AA \\u0000 Sentrum\"\n}");
+  BOOST_REQUIRE(!in_value.ok());
+  BOOST_TEST(in_value.status().message() == "line 2, column 30: a \\u0000 escape (a NUL character) in a string");
+  auto in_key = ParseJson(R"({"a\u0000b": 1})");
+  BOOST_REQUIRE(!in_key.ok());
+  BOOST_TEST(in_key.status().message().find("NUL character") != std::string::npos);
+  BOOST_TEST(!ParseJsonStreamingArray(R"({"groups": [{"name": "\u0000"}]})", "groups",
+                                      [](JsonValue) { return true; }).ok());
+  // Other control characters are text RapidJSON and the stores keep: unchanged.
+  BOOST_TEST(*ParseJson(R"("a\u0001b\tc")")->AsString() == std::string("a\x01" "b\tc"));
 }
 
 BOOST_AUTO_TEST_CASE(writer_escapes_strings) {

@@ -39,6 +39,7 @@ BOOST_AUTO_TEST_CASE(csv_reader_handles_quotes_and_line_numbers) {
   BOOST_TEST(rows[2].line == 4);
   BOOST_TEST(rows[2].cells[0] == "multi\nline");
   BOOST_TEST(ReadCsv("a,\"open\n", keep).message() == "line 1: unterminated quoted field");
+  BOOST_TEST(ReadCsv(std::string("a,b\nAA\0,x\n", 10), keep).message() == "line 2: a NUL character");
 }
 
 BOOST_AUTO_TEST_CASE(csv_groups_load_and_errors_name_their_lines) {

@@ -206,6 +206,34 @@ BOOST_AUTO_TEST_CASE(concurrent_records_commit_together_and_retries_are_recognis
   BOOST_TEST(a.outbox->LatestOutcome("key-1", "patient")->at == 100 + kEach - 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_record_holding_a_nul_is_refused_alone_and_the_others_of_its_batch_are_stored,
+                     *utf::precondition(PostgresUp())) {
+  // PostgreSQL refuses text with a NUL, and one refused value fails the whole transaction: before
+  // the check, every record committed together with such a record was refused too.
+  Instance a(TestPostgres::Get().NewDatabase());
+  constexpr int kClients = 8, kEach = 10;
+  std::atomic<int> fresh{0}, refused{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kEach; ++i) {
+        NewOutboxRecord r = Entry("n" + std::to_string(c) + "-" + std::to_string(i), "h", 100 + i);
+        if (c == 0) r.facts.group_names[1] = std::string("B\0C", 3);
+        auto stored = a.outbox->Enqueue(r);
+        if (stored.ok() && *stored == Outbox::Enqueued::kNew) ++fresh;
+        if (!stored.ok() && stored.status().code() == StatusCode::kInvalidArgument &&
+            stored.status().message() == "groups: the record holds a NUL character, which the store cannot keep") {
+          ++refused;
+        }
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  BOOST_TEST(fresh.load() == (kClients - 1) * kEach);
+  BOOST_TEST(refused.load() == kEach);
+  BOOST_TEST(a.outbox->Counts()->pending == (kClients - 1) * kEach);
+}
+
 BOOST_AUTO_TEST_CASE(a_claim_is_a_lease_that_another_instance_takes_over_when_it_expires,
                      *utf::precondition(PostgresUp())) {
   const std::string url = TestPostgres::Get().NewDatabase();
