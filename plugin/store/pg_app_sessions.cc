@@ -4,6 +4,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "plugin/app/sealed_session.h"
+#include "plugin/log.h"
 
 namespace selvhjelp::plugin {
 
@@ -32,7 +33,14 @@ Result<std::optional<AppSession>> PgSessionBackend::Get(std::string_view id) {
                                                      {SessionIdHash(id)}, "cannot read an app session"));
   if (rows.empty()) return std::optional<AppSession>();
   Result<AppSession> session = OpenSealedSession(rows.Text(0, 0), id, key_);
-  if (!session.ok()) return std::optional<AppSession>();
+  if (!session.ok()) {
+    // The row exists for this cookie, so its clinician launched on an instance sealing with
+    // another key: a configuration mistake each such request repeats (a 401 to the app).
+    Log(LogLevel::kWarning, "app.session_unreadable",
+        "an app session in the store does not open with this instance's store.sessionKey: its clinician must "
+        "launch again; every instance needs the same key (docs/store.md)");
+    return std::optional<AppSession>();
+  }
   session->last_used = rows.Int(0, 1);
   return std::optional<AppSession>(std::move(session).value());
 }

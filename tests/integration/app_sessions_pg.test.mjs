@@ -69,6 +69,7 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
   let a;
   let b;
   const key = crypto.randomBytes(32);
+  let edit;  // an instance's configuration on the shared store
 
   before(async () => {
     pg = await startPostgres('selvhjelp-pg-app-');
@@ -80,7 +81,7 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
     // The key from a file, as an operator gives it (${file:...}, docs/store.md).
     const keyFile = path.join(pg.dir, 'session.key');
     fs.writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600 });
-    const edit = (config) => {
+    edit = (config) => {
       delete config.store.path;
       config.store.url = pg.url;
       config.store.sessionKey = `\${file:${keyFile}}`;
@@ -151,6 +152,22 @@ describe('the app\'s sessions on two instances sharing one PostgreSQL store', ()
     assert.equal(opened.csrf, ctx.csrf);
     assert.throws(() => openSealed(row.sealed, crypto.randomBytes(32), row.idHash), 'another key');
     assert.throws(() => openSealed(row.sealed, key, crypto.createHash('sha256').update('another').digest('hex')), 'another row');
+
+    // An instance given another key (a configuration mistake) opens no session: a 401, and its log
+    // says why without naming the session.
+    const otherKeyFile = path.join(pg.dir, 'other.key');
+    fs.writeFileSync(otherKeyFile, `${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const c = await startService((config) => {
+      edit(config);
+      config.store.sessionKey = `\${file:${otherKeyFile}}`;
+    });
+    try {
+      assert.equal((await fetch(`${c.base}/app/api/context`, { headers })).status, 401, 'another key: no session');
+      assert.match(c.log, /app session in the store does not open with this instance's store\.sessionKey/);
+      assert.ok(!c.log.includes(cookie) && !c.log.includes(row.idHash), 'nor its cookie or row');
+    } finally {
+      await c.cleanup();
+    }
 
     // Ended on B: ended on A too, and the row is gone.
     assert.equal((await fetch(`${b.base}/app/api/session`, { method: 'DELETE', headers })).status, 403, 'ending needs the CSRF token');
