@@ -139,10 +139,10 @@ constexpr size_t kMaxKeptNodes = 16 << 10;
 
 }  // namespace
 
-// Builds the nodes from RapidJSON's SAX events, with ParseJson's checks: depth, and lone
-// surrogate escapes (which RapidJSON decodes to bytes that are not UTF-8).
+// Builds the nodes from RapidJSON's SAX events, with ParseJson's checks: depth, lone surrogate
+// escapes (which RapidJSON decodes to bytes that are not UTF-8) and \u0000 escapes (a NUL).
 struct ParsedJson::Builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
-  Builder(std::vector<JsonNode>& n, bool escapes) : nodes(n), check_surrogates(escapes) {}
+  Builder(std::vector<JsonNode>& n, bool escapes) : nodes(n), check_escapes(escapes) {}
 
   bool Null() { return Add(Type::kNull, nullptr, 0); }
   bool Bool(bool b) {
@@ -151,8 +151,8 @@ struct ParsedJson::Builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Bui
     return true;
   }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return Add(Type::kNumber, s, n); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return !HoldsSurrogate(s, n) && Add(Type::kString, s, n); }
-  bool Key(const char* s, rapidjson::SizeType n, bool) { return !HoldsSurrogate(s, n) && Add(Type::kString, s, n); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return !HoldsBadEscape(s, n) && Add(Type::kString, s, n); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return !HoldsBadEscape(s, n) && Add(Type::kString, s, n); }
   bool StartObject() { return Open(Type::kObject); }
   bool StartArray() { return Open(Type::kArray); }
   bool EndObject(rapidjson::SizeType count) { return Close(count); }
@@ -173,8 +173,9 @@ struct ParsedJson::Builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Bui
     nodes[at].span = static_cast<uint32_t>(nodes.size()) - at;
     return true;
   }
-  bool HoldsSurrogate(const char* s, size_t n) const {
-    if (!check_surrogates) return false;
+  bool HoldsBadEscape(const char* s, size_t n) const {
+    if (!check_escapes) return false;
+    if (std::memchr(s, '\0', n) != nullptr) return true;
     for (const void* at = std::memchr(s, 0xED, n); at != nullptr;) {
       const size_t i = static_cast<size_t>(static_cast<const char*>(at) - s);
       if (i + 1 < n && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0) return true;
@@ -184,7 +185,7 @@ struct ParsedJson::Builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Bui
   }
 
   std::vector<JsonNode>& nodes;
-  const bool check_surrogates;  // only a \u escape can give surrogate bytes (the text is UTF-8)
+  const bool check_escapes;  // only a \u escape can give surrogate bytes or a NUL (the text is UTF-8)
   uint32_t open[kMaxJsonDepth];
   int depth = 0;
 };

@@ -126,6 +126,8 @@ BOOST_AUTO_TEST_CASE(errors_are_parse_jsons) {
       R"({"a":"\udc00"})",         // a lone low surrogate escape
       R"({"\udc00":1})",
       R"(["\ud800"])",
+      R"({"a":"b\u0000c"})",       // a NUL escape: no FHIR string or store holds one
+      R"({"\u0000":1})",
       "[1,]",
       "{\"a\" 1}",
       "[01]",
