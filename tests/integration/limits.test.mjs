@@ -67,7 +67,9 @@ function response(text) {
 }
 const answered = (c) => response(c.data) !== null;
 
-// Streams a chunked body of up to `total` bytes, stopping as soon as an answer arrives.
+// Streams chunks of a body that never ends (no last chunk), up to `total` bytes, stopping as soon
+// as an answer arrives: whatever the machine's speed, an answer can come only from a server that
+// did not wait for the whole body.
 async function streamChunked(conn, total) {
   const piece = Buffer.alloc(64 << 10, 'a');
   const frame = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]);
@@ -76,8 +78,6 @@ async function streamChunked(conn, total) {
     if (!(await conn.write(frame))) break;
     sent += piece.length;
   }
-  if (sent >= total && !conn.closed) await conn.write('0\r\n\r\n');
-  return sent;
 }
 
 function chunkedHead(service, { token } = {}) {
@@ -110,12 +110,11 @@ describe('listener limits', () => {
       const conn = open(service.port);
       await conn.connected;
       await conn.write(chunkedHead(service, { token }));
-      const sent = await streamChunked(conn, total);
-      await conn.until(answered, 20000, `the ${status}`);
+      await streamChunked(conn, total);
+      await conn.until(answered, 20000, `the ${status}, with the body unfinished`);
       const r = response(conn.data);
       assert.equal(r.status, status, r.body);
       assert.equal(JSON.parse(r.body).resourceType, 'OperationOutcome');
-      assert.ok(sent < total, `answered only after the whole ${total}-byte body was sent`);
       conn.socket.destroy();
     }
     const grown = rssKb(service.child.pid) - before;
