@@ -4,7 +4,6 @@
 #include <future>
 #include <memory>
 #include <map>
-#include <set>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
@@ -14,6 +13,7 @@
 #include "plugin/groups/apply_category.h"
 #include "plugin/groups/closure_period.h"
 #include "plugin/groups/healthcare_service.h"
+#include "plugin/groups/seen_ids.h"
 #include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
 
@@ -292,12 +292,12 @@ Result<SourceContent> GroupsFromFhirBundle(const JsonValue& bundle, const std::s
   }
   SourceContent content;
   DataProblems p(source);
-  std::set<std::string> ids;
+  SeenIds ids;
   for (const JsonValue* hs : fhir::BundleResources(bundle, "HealthcareService")) {
     if (hs->FindBool("active") == false) continue;
     std::optional<Group> g = FromHealthcareService(*hs, included, source, categories, p);
     if (!g) continue;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(*hs, "HealthcareService/" + g->id, "the bundle holds this id twice (the first is kept)");
       continue;
     }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_stream_writer.h"
 #include "mappings/geography.h"
+#include "plugin/groups/seen_ids.h"
 
 namespace selvhjelp::plugin {
 
@@ -188,13 +188,13 @@ Result<std::vector<Group>> ReadGroupDocument(std::string_view text, const std::f
                                              const std::string& source) {
   DataProblems p(where);
   std::vector<Group> groups;
-  std::set<std::string> ids;
+  SeenIds ids;
   size_t index = 0;
   Result<JsonValue> root = fhir::ParseJsonStreamingArray(text, "groups", [&](JsonValue item) {
     std::string field = FieldPath("groups", index++);
     std::optional<Group> g = ReadGroup(item, field, p, source);
     if (!g) return true;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(*item.Find("id"), FieldPath(field, "id"), "duplicate id in this source");
       return true;
     }

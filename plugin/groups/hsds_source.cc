@@ -10,6 +10,7 @@
 #include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
 #include "plugin/groups/hsds_tables.h"
+#include "plugin/groups/seen_ids.h"
 #include "plugin/groups/source_values.h"
 
 namespace selvhjelp::plugin {
@@ -220,12 +221,12 @@ Result<std::vector<Group>> GroupsFromHsds(const JsonValue& document, const std::
     return p.ToStatus();
   }
   std::vector<Group> groups;
-  std::set<std::string> ids;
+  SeenIds ids;
   for (size_t i = 0; i < services->items().size(); ++i) {
     std::string field = "[" + std::to_string(i) + "]";
     std::optional<Group> g = ReadService(services->items()[i], field, p, source);
     if (!g) continue;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(services->items()[i], FieldPath(field, "id"), "duplicate service id");
       continue;
     }
