@@ -275,7 +275,7 @@ std::string SectionOf(const plugin::Group& g, const std::string& municipality) {
   if (g.national) return "national";
   if (!plugin::MeetsInPerson(g)) return "digital";
   if (g.address.municipality == municipality) return "municipality";
-  if (std::find(g.areas.begin(), g.areas.end(), municipality) != g.areas.end()) return "municipality";
+  if (std::find(g.details->areas.begin(), g.details->areas.end(), municipality) != g.details->areas.end()) return "municipality";
   if (!municipality.empty() && g.address.municipality.compare(0, 2, municipality, 0, 2) == 0) return "county";
   return municipality.empty() ? g.address.municipality : "region or alternative";
 }

@@ -30,10 +30,10 @@ JsonValue GroupJson(const Group& g, const PatientDecision& decision,
   json.Set("id", HealthcareServiceId(g));  // as records and the directory name it
   json.Set("name", g.name);
   json.Set("organisation", g.organisation);
-  if (!g.organisation_number.empty()) {
+  if (!g.details->organisation_number.empty()) {
     JsonValue& identifier = json.Set("organisationIdentifier", JsonValue::Object());
     identifier.Set("system", kOrgnrSystem);
-    identifier.Set("value", g.organisation_number);
+    identifier.Set("value", g.details->organisation_number);
   }
   json.Set("twelveStep", JsonValue::Bool(g.twelve_step));
   json.Set("format", FormatName(g.format));
@@ -49,9 +49,9 @@ JsonValue GroupJson(const Group& g, const PatientDecision& decision,
     const int64_t tenths = static_cast<int64_t>(km * 10 + 0.5);
     json.Set("distanceKm", JsonValue::RawNumber(std::to_string(tenths / 10) + "." + std::to_string(tenths % 10)));
   }
-  if (!g.phone.empty()) json.Set("phone", g.phone);
-  if (!g.email.empty()) json.Set("email", g.email);
-  if (!g.website.empty()) json.Set("website", g.website);
+  if (!g.details->phone.empty()) json.Set("phone", g.details->phone);
+  if (!g.details->email.empty()) json.Set("email", g.details->email);
+  if (!g.details->website.empty()) json.Set("website", g.details->website);
   if (IsContactPoint(g)) json.Set("kind", "contact-point");
   if (g.national) json.Set("national", JsonValue::Bool(true));
   if (g.access != Access::kUnknown) json.Set("access", g.access == Access::kOpen ? "open" : "closed");

@@ -65,7 +65,7 @@ std::string GroupLine(const Group& g, const CardTexts& t) {
   std::vector<std::string> parts;
   if (g.national) {
     // A helpline or a national organisation's service: how to reach it.
-    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
+    for (const std::string* contact : {&g.details->phone, &g.details->email, &g.details->website}) {
       if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
     }
   } else if (IsContactPoint(g)) {
@@ -77,7 +77,7 @@ std::string GroupLine(const Group& g, const CardTexts& t) {
     AppendAttributes(attributes, g, t);
     if (!attributes.empty()) line += " (" + attributes.substr(2) + ")";
     line.append("; ").append(t.contact);
-    for (const std::string* contact : {&g.phone, &g.email, &g.website}) {
+    for (const std::string* contact : {&g.details->phone, &g.details->email, &g.details->website}) {
       if (!contact->empty()) parts.push_back(EscapeMarkdown(*contact));
     }
     if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
@@ -89,8 +89,8 @@ std::string GroupLine(const Group& g, const CardTexts& t) {
     line += ")";
     for (const Meeting& m : g.meetings) parts.push_back(MeetingWords(m, t.meetings));
     if (std::string place = PlaceWords(g); !place.empty()) parts.push_back(EscapeMarkdown(place));
-    if (!g.website.empty()) parts.push_back(EscapeMarkdown(g.website));
-    else if (!g.phone.empty()) parts.push_back(EscapeMarkdown(g.phone));
+    if (!g.details->website.empty()) parts.push_back(EscapeMarkdown(g.details->website));
+    else if (!g.details->phone.empty()) parts.push_back(EscapeMarkdown(g.details->phone));
   }
   const bool worded = IsContactPoint(g) && !g.national;  // the line already ends "...; contact"
   for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? (worded ? " " : ": ") : ", ") + parts[i];

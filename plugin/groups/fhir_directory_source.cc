@@ -4,7 +4,6 @@
 #include <future>
 #include <memory>
 #include <map>
-#include <set>
 
 #include "fhir/r4/bundle.h"
 #include "fhir/r4/coding.h"
@@ -14,6 +13,7 @@
 #include "plugin/groups/apply_category.h"
 #include "plugin/groups/closure_period.h"
 #include "plugin/groups/healthcare_service.h"
+#include "plugin/groups/seen_ids.h"
 #include "plugin/groups/source_values.h"
 #include "plugin/cds/vocabulary.h"
 
@@ -136,10 +136,10 @@ void ReadClosure(const JsonValue& hs, const std::string& field, DataProblems& p,
       }
     }
     if (!ok || (!from && !until) || (until && *until <= today)) continue;  // malformed, empty or over
-    if (g.temporarily_closed && order(from.value_or("")) >= order(g.closed_from)) continue;
+    if (g.temporarily_closed && order(from.value_or("")) >= order(g.details->closed_from)) continue;
     g.temporarily_closed = true;
-    g.closed_from = from.value_or("");
-    g.closed_until = until.value_or("");
+    g.details.Set(&GroupDetails::closed_from, from.value_or(""));
+    g.details.Set(&GroupDetails::closed_until, until.value_or(""));
   }
 }
 
@@ -206,8 +206,8 @@ void ReadCoverageAreas(const JsonValue& hs, const std::map<std::string, const Js
     if (!mappings::IsDigits(municipality, 4)) {
       p.Add(coverage->items()[i], FieldPath(FieldPath(field, "coverageArea"), i), "expected a 4-digit municipality number");
     } else if (municipality != g.address.municipality &&
-               std::find(g.areas.begin(), g.areas.end(), municipality) == g.areas.end()) {
-      g.areas.push_back(municipality);
+               std::find(g.details->areas.begin(), g.details->areas.end(), municipality) == g.details->areas.end()) {
+      g.details.Edit().areas.push_back(municipality);
     }
   }
 }
@@ -250,12 +250,12 @@ std::optional<Group> FromHealthcareService(const JsonValue& hs, const std::map<s
       const JsonValue& point = telecom->items()[i];
       std::string value(point.FindString("value").value_or(""));
       auto system = point.FindString("system");
-      if (system == "phone") g.phone = value;
-      else if (system == "email") g.email = value;
+      if (system == "phone") g.details.Set(&GroupDetails::phone, value);
+      else if (system == "email") g.details.Set(&GroupDetails::email, value);
       else if (system == "url" && !value.empty() && !IsSafeLink(value)) {
         link_problems.push_back(FieldPath(FieldPath(FieldPath(field, "telecom"), i), "value"));
       } else if (system == "url") {
-        g.website = value;
+        g.details.Set(&GroupDetails::website, value);
       }
     }
   }
@@ -292,12 +292,12 @@ Result<SourceContent> GroupsFromFhirBundle(const JsonValue& bundle, const std::s
   }
   SourceContent content;
   DataProblems p(source);
-  std::set<std::string> ids;
+  SeenIds ids;
   for (const JsonValue* hs : fhir::BundleResources(bundle, "HealthcareService")) {
     if (hs->FindBool("active") == false) continue;
     std::optional<Group> g = FromHealthcareService(*hs, included, source, categories, p);
     if (!g) continue;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(*hs, "HealthcareService/" + g->id, "the bundle holds this id twice (the first is kept)");
       continue;
     }

@@ -53,8 +53,10 @@ bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
 bool IsContactPoint(const Group& g) { return g.kind == ListingKind::kContactPoint; }
 
 bool IsClosedOn(const Group& g, std::string_view today) {
-  return g.temporarily_closed && (g.closed_from.empty() || std::string_view(g.closed_from) <= today) &&
-         (g.closed_until.empty() || today < std::string_view(g.closed_until));
+  if (!g.temporarily_closed) return false;
+  const GroupDetails& d = *g.details;
+  return (d.closed_from.empty() || std::string_view(d.closed_from) <= today) &&
+         (d.closed_until.empty() || today < std::string_view(d.closed_until));
 }
 
 bool IsIsoDate(std::string_view d) {

@@ -1,23 +1,26 @@
 #pragma once
 // Group: one self-help group or meeting series, in a shape that HSDS, FHIR HealthcareService and
 // Meeting Guide sources can all be mapped onto (issue 3 adds those sources).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fhir/base/link.h"
+#include "plugin/groups/out_of_line.h"
 
 namespace selvhjelp::plugin {
 
-enum class Audience { kPerson, kRelatives, kBoth };  // who the group is for
-enum class Format { kInPerson, kDigital, kBoth };
+// The enums are one byte each: a directory holds a Group per listing (100,000 in the benchmark).
+enum class Audience : uint8_t { kPerson, kRelatives, kBoth };  // who the group is for
+enum class Format : uint8_t { kInPerson, kDigital, kBoth };
 // A meeting group meets on a schedule; a contact point has none: it is whom to contact to join
 // or start a group (a LINK centre, a frivilligsentral that starts Selvhjelp Norge's closed groups,
 // an interest form).
-enum class ListingKind { kMeetingGroup, kContactPoint };
+enum class ListingKind : uint8_t { kMeetingGroup, kContactPoint };
 // Whether anyone may come (open) or only the members (closed); unknown when the source does not say.
-enum class Access { kUnknown, kOpen, kClosed };
+enum class Access : uint8_t { kUnknown, kOpen, kClosed };
 
 struct Meeting {
   std::string rrule;       // iCal recurrence rule, e.g. "FREQ=WEEKLY;BYDAY=TU" or "FREQ=MONTHLY;BYDAY=2TU"
@@ -33,44 +36,55 @@ struct GroupAddress {
   std::optional<double> latitude, longitude;
 };
 
+// The fields of a Group that most listings leave empty, kept out of line (Group::details).
+struct GroupDetails {
+  // The organisation's organisasjonsnummer (9 digits), when the source gives it: brokered contact
+  // names the organisation by it in the patient's consent.
+  std::string organisation_number;
+  std::string phone, email, website;
+  // A contact point's other municipalities (4-digit numbers) beside its address's: where it starts
+  // groups. Empty for meeting groups.
+  std::vector<std::string> areas;
+  // With Group::temporarily_closed: from `closed_from` (YYYY-MM-DD, the first day closed; empty:
+  // closed already) until `closed_until` (YYYY-MM-DD, the day it opens again) or, without that
+  // date, until the source says otherwise. A closure may lie ahead (a FHIR notAvailable period).
+  std::string closed_from;
+  std::string closed_until;
+
+  bool operator==(const GroupDetails&) const = default;
+};
+
 struct Group {
   std::string id;            // stable within its source
   std::string name;
   std::string organisation;  // "AA", "NA", "Al-Anon", "Selvhjelp Norge", a LINK centre, ...
-  // The organisation's organisasjonsnummer (9 digits), when the source gives it: brokered contact
-  // names the organisation by it in the patient's consent.
-  std::string organisation_number;
   std::vector<std::string> themes;  // alcohol, drugs, gambling, mental-health, relatives, ...
-  Audience audience = Audience::kPerson;
-  bool twelve_step = false;
-  Format format = Format::kInPerson;
   std::vector<std::string> languages;  // BCP 47: nb, nn, en, ...
   std::vector<Meeting> meetings;
   GroupAddress address;
-  std::string phone, email, website;
   std::string source;          // which configured source it came from
   std::string last_confirmed;  // date the source last confirmed it, YYYY-MM-DD
-  bool synthetic = false;      // invented for demos and tests
-
-  ListingKind kind = ListingKind::kMeetingGroup;
-  // A contact point's other municipalities (4-digit numbers) beside its address's: where it starts
-  // groups. Empty for meeting groups.
-  std::vector<std::string> areas;
-  Access access = Access::kUnknown;
-  int min_age = 0;          // the age limit (18 for Selvhjelp Norge's groups); 0: none given
-  bool wheelchair = false;  // the place is wheelchair accessible (false: not said)
-  // Temporarily closed (no meetings), from `closed_from` (YYYY-MM-DD, the first day closed; empty:
-  // closed already) until `closed_until` (YYYY-MM-DD, the day it opens again) or, without that
-  // date, until the source says otherwise. A closure may lie ahead (a FHIR notAvailable period).
-  bool temporarily_closed = false;
-  std::string closed_from;
-  std::string closed_until;
-  // A national service (a helpline, a national organisation's digital groups): for everyone,
-  // shown after every local listing.
-  bool national = false;
   // Where to report wrong information about this listing: a mailto: or http(s) URL, from the
   // source's data or the source's configured reportTo.
   std::string report_to;
+  // organisation_number, phone, email, website, areas, closed_from, closed_until: read as
+  // `g.details->phone`, set with `g.details.Set(&GroupDetails::phone, value)` (or Edit()); a group
+  // that has none of them pays one pointer.
+  OutOfLine<GroupDetails> details;
+
+  Audience audience = Audience::kPerson;
+  Format format = Format::kInPerson;
+  ListingKind kind = ListingKind::kMeetingGroup;
+  Access access = Access::kUnknown;
+  bool twelve_step = false;
+  bool synthetic = false;   // invented for demos and tests
+  bool wheelchair = false;  // the place is wheelchair accessible (false: not said)
+  // Temporarily closed (no meetings) from details->closed_from until details->closed_until.
+  bool temporarily_closed = false;
+  // A national service (a helpline, a national organisation's digital groups): for everyone,
+  // shown after every local listing.
+  bool national = false;
+  int min_age = 0;  // the age limit (18 for Selvhjelp Norge's groups); 0: none given
 };
 
 // True for "HH:MM" from 00:00 to 23:59.

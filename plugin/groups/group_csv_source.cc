@@ -9,6 +9,7 @@
 #include "fhir/json/json_file.h"
 #include "plugin/groups/csv_reader.h"
 #include "plugin/groups/group_file_source.h"
+#include "plugin/groups/seen_ids.h"
 
 namespace selvhjelp::plugin {
 
@@ -106,7 +107,7 @@ Result<std::vector<Group>> ParseGroupCsv(std::string_view text, const std::strin
   std::vector<std::string> header;
   bool header_ok = false;
   std::vector<Group> groups;
-  std::set<std::string> ids;
+  SeenIds ids;
   // Rows are converted as they are read: a large file never exists as rows in memory.
   Status read = ReadCsv(text, [&](CsvRow row) {
     if (header.empty()) {
@@ -133,7 +134,7 @@ Result<std::vector<Group>> ParseGroupCsv(std::string_view text, const std::strin
     for (size_t c = 0; c < header.size(); ++c) cells[header[c]] = std::move(row.cells[c]);
     std::optional<Group> g = ReadGroupFields(RowObject(cells, row.line), "", p, source);
     if (!g) return;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(At(JsonValue(), row.line), "id", "duplicate id in this source");
       return;
     }

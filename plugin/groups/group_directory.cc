@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <set>
 
@@ -12,6 +13,8 @@ namespace selvhjelp::plugin {
 namespace {
 
 bool HasPosition(const Group& g) { return g.address.latitude && g.address.longitude; }
+
+size_t IdHashOf(const Group& g) { return std::hash<std::string_view>{}(HealthcareServiceId(g)); }
 
 // Today's date in UTC as YYYY-MM-DD into `out` (no allocation: Match is on the hook's path).
 void TodayUtc(char (&out)[11]) {
@@ -50,10 +53,10 @@ GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
   // A stable order, so the same request gives the same card.
   std::stable_sort(d.groups_.begin(), d.groups_.end(),
                    [](const Group* a, const Group* b) { return a->name < b->name; });
-  d.by_id_.reserve(d.groups_.size());
+  d.by_id_.reserve(d.groups_.size() + hidden.size());
   for (size_t i = 0; i < d.groups_.size(); ++i) {
     const Group& g = *d.groups_[i];
-    d.by_id_.try_emplace(HealthcareServiceId(g), &g);
+    d.by_id_.push_back({IdHashOf(g), &g});
     for (PlaceIndex* index : {ServesPerson(g) ? &d.for_patient_ : nullptr,
                               ServesRelatives(g) ? &d.for_relatives_ : nullptr}) {
       if (index == nullptr) continue;
@@ -68,13 +71,14 @@ GroupDirectory GroupDirectory::Build(std::vector<const Group*> groups,
         if (added) index->county_municipalities[municipality.substr(0, 2)].push_back(it->first);
       };
       if (MeetsInPerson(g) && g.address.municipality.size() == 4) place(g.address.municipality);
-      for (const std::string& area : g.areas) {
+      for (const std::string& area : g.details->areas) {
         if (area.size() == 4 && area != g.address.municipality) place(area);
       }
     }
     if (g.temporarily_closed) d.any_closed_ = true;
   }
-  for (const Group* g : hidden) d.by_id_.try_emplace(HealthcareServiceId(*g), g);
+  for (const Group* g : hidden) d.by_id_.push_back({IdHashOf(*g), g});
+  std::stable_sort(d.by_id_.begin(), d.by_id_.end(), [](const IdHash& a, const IdHash& b) { return a.hash < b.hash; });
   for (PlaceIndex* index : {&d.for_patient_, &d.for_relatives_}) {
     std::vector<std::pair<size_t, Position>> points;
     for (auto& [municipality, area] : index->by_municipality) {
@@ -130,7 +134,7 @@ GroupMatch GroupDirectory::Match(const std::string& municipality, Recipient reci
   auto offer = [&](const Group& g, std::vector<const Group*>& out) {
     if (!theme.empty() && std::find(g.themes.begin(), g.themes.end(), theme) == g.themes.end()) return;
     if (any_closed_ && IsClosedOn(g, today)) return;
-    if (!g.areas.empty() && chosen(g)) return;
+    if (!g.details->areas.empty() && chosen(g)) return;
     if (out.size() < cap) {
       out.push_back(&g);
     } else if (!g.twelve_step && other_candidates.size() < cap) {
@@ -261,8 +265,12 @@ std::vector<const Group*> GroupDirectory::List(const std::string& municipality, 
 }
 
 const Group* GroupDirectory::Find(std::string_view id) const {
-  auto found = by_id_.find(std::string(id));
-  return found == by_id_.end() ? nullptr : found->second;
+  const size_t hash = std::hash<std::string_view>{}(id);
+  auto at = std::lower_bound(by_id_.begin(), by_id_.end(), hash, [](const IdHash& e, size_t h) { return e.hash < h; });
+  for (; at != by_id_.end() && at->hash == hash; ++at) {
+    if (HealthcareServiceId(*at->group) == id) return at->group;
+  }
+  return nullptr;
 }
 
 }  // namespace selvhjelp::plugin

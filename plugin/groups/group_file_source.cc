@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "fhir/base/status_macros.h"
 #include "fhir/json/json_file.h"
 #include "fhir/json/json_reader.h"
 #include "fhir/json/json_stream_writer.h"
 #include "mappings/geography.h"
+#include "plugin/groups/seen_ids.h"
 
 namespace selvhjelp::plugin {
 
@@ -85,11 +85,11 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
   else if (kind != "meeting-group") p.Add(*item.Find("kind"), FieldPath(field, "kind"), "expected meeting-group or contact-point");
   if (IsContactPoint(g)) {
     if (!g.meetings.empty()) p.Add(*item.Find("meetings"), FieldPath(field, "meetings"), "a contact point has no schedule");
-    if (g.phone.empty() && g.email.empty() && g.website.empty()) {
+    if (g.details->phone.empty() && g.details->email.empty() && g.details->website.empty()) {
       p.Add(item, FieldPath(field, "phone"), "a contact point needs a phone, email or website to contact");
     }
   }
-  g.areas = p.Strings(item, "areas", field, false);  // a non-string element is a problem there
+  g.details.Set(&GroupDetails::areas, p.Strings(item, "areas", field, false));  // a non-string element is a problem there
   if (const JsonValue* areas = item.Find("areas"); areas && areas->is_array()) {
     // By the element's own index: Strings leaves out the elements that are not strings.
     for (size_t i = 0; i < areas->items().size(); ++i) {
@@ -99,7 +99,7 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
       }
     }
   }
-  if (!g.areas.empty() && !IsContactPoint(g)) p.Add(*item.Find("areas"), FieldPath(field, "areas"), "only a contact point covers areas");
+  if (!g.details->areas.empty() && !IsContactPoint(g)) p.Add(*item.Find("areas"), FieldPath(field, "areas"), "only a contact point covers areas");
   if (auto access = p.String(item, "access", field, false)) {
     if (*access == "open") g.access = Access::kOpen;
     else if (*access == "closed") g.access = Access::kClosed;
@@ -110,12 +110,12 @@ void ReadListingAttributes(const JsonValue& item, const std::string& field, Data
   g.temporarily_closed = p.Bool(item, "temporarilyClosed", field).value_or(false);
   if (auto from = p.String(item, "closedFrom", field, false)) {
     if (!IsIsoDate(*from)) p.Add(*item.Find("closedFrom"), FieldPath(field, "closedFrom"), "expected a date, YYYY-MM-DD");
-    g.closed_from = *from;
+    g.details.Set(&GroupDetails::closed_from, *from);
     g.temporarily_closed = true;
   }
   if (auto until = p.String(item, "closedUntil", field, false)) {
     if (!IsIsoDate(*until)) p.Add(*item.Find("closedUntil"), FieldPath(field, "closedUntil"), "expected a date, YYYY-MM-DD");
-    g.closed_until = *until;
+    g.details.Set(&GroupDetails::closed_until, *until);
     g.temporarily_closed = true;
   }
   if (auto scope = p.String(item, "scope", field, false)) {
@@ -146,7 +146,7 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   g.organisation = p.String(item, "organisation", field, true).value_or("");
   if (auto number = p.String(item, "organisationNumber", field, false)) {
     const bool nine_digits = number->size() == 9 && std::all_of(number->begin(), number->end(), [](unsigned char c) { return std::isdigit(c); });
-    if (nine_digits) g.organisation_number = *number;
+    if (nine_digits) g.details.Set(&GroupDetails::organisation_number, *number);
     else p.Add(*item.Find("organisationNumber"), FieldPath(field, "organisationNumber"), "expected a 9-digit organisasjonsnummer");
   }
   g.themes = p.Strings(item, "themes", field, true);
@@ -165,10 +165,10 @@ std::optional<Group> ReadGroup(const JsonValue& item, const std::string& field, 
   if (g.languages.empty()) g.languages = {"nb"};
   ReadMeetings(item, field, p, g);
   ReadAddress(item, field, p, g);
-  g.phone = p.String(item, "phone", field, false).value_or("");
-  g.email = p.String(item, "email", field, false).value_or("");
-  g.website = p.String(item, "website", field, false).value_or("");
-  if (!g.website.empty() && !IsSafeLink(g.website)) {
+  g.details.Set(&GroupDetails::phone, p.String(item, "phone", field, false).value_or(""));
+  g.details.Set(&GroupDetails::email, p.String(item, "email", field, false).value_or(""));
+  g.details.Set(&GroupDetails::website, p.String(item, "website", field, false).value_or(""));
+  if (!g.details->website.empty() && !IsSafeLink(g.details->website)) {
     p.Add(*item.Find("website"), FieldPath(field, "website"), "expected an http(s), mailto or tel URL");
   }
   g.last_confirmed = p.String(item, "lastConfirmed", field, false).value_or("");
@@ -188,13 +188,13 @@ Result<std::vector<Group>> ReadGroupDocument(std::string_view text, const std::f
                                              const std::string& source) {
   DataProblems p(where);
   std::vector<Group> groups;
-  std::set<std::string> ids;
+  SeenIds ids;
   size_t index = 0;
   Result<JsonValue> root = fhir::ParseJsonStreamingArray(text, "groups", [&](JsonValue item) {
     std::string field = FieldPath("groups", index++);
     std::optional<Group> g = ReadGroup(item, field, p, source);
     if (!g) return true;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(*item.Find("id"), FieldPath(field, "id"), "duplicate id in this source");
       return true;
     }
@@ -231,10 +231,10 @@ const char* FormatName(Format f) {
 // The members ReadListingAttributes reads, those that differ from their defaults.
 void WriteListingAttributes(fhir::JsonStreamWriter& w, const Group& g) {
   if (IsContactPoint(g)) w.Member("kind", "contact-point");
-  if (!g.areas.empty()) {
+  if (!g.details->areas.empty()) {
     w.Key("areas");
     w.StartArray();
-    for (const std::string& area : g.areas) w.String(area);
+    for (const std::string& area : g.details->areas) w.String(area);
     w.EndArray();
   }
   if (g.access != Access::kUnknown) w.Member("access", g.access == Access::kOpen ? "open" : "closed");
@@ -250,8 +250,8 @@ void WriteListingAttributes(fhir::JsonStreamWriter& w, const Group& g) {
     w.Key("temporarilyClosed");
     w.Bool(true);
   }
-  if (!g.closed_from.empty()) w.Member("closedFrom", g.closed_from);
-  if (!g.closed_until.empty()) w.Member("closedUntil", g.closed_until);
+  if (!g.details->closed_from.empty()) w.Member("closedFrom", g.details->closed_from);
+  if (!g.details->closed_until.empty()) w.Member("closedUntil", g.details->closed_until);
   if (g.national) w.Member("scope", "national");
   if (!g.report_to.empty()) w.Member("reportTo", g.report_to);
 }
@@ -278,7 +278,7 @@ std::string GroupsToJson(const std::vector<Group>& groups) {
     w.Member("id", g.id);
     w.Member("name", g.name);
     w.Member("organisation", g.organisation);
-    if (!g.organisation_number.empty()) w.Member("organisationNumber", g.organisation_number);
+    if (!g.details->organisation_number.empty()) w.Member("organisationNumber", g.details->organisation_number);
     auto strings = [&w](std::string_view key, const std::vector<std::string>& values) {
       w.Key(key);
       w.StartArray();
@@ -316,8 +316,8 @@ std::string GroupsToJson(const std::vector<Group>& groups) {
       }
       w.EndObject();
     }
-    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"phone", &g.phone},
-                                     {"email", &g.email}, {"website", &g.website},
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"phone", &g.details->phone},
+                                     {"email", &g.details->email}, {"website", &g.details->website},
                                      {"lastConfirmed", &g.last_confirmed}}) {
       if (!value->empty()) w.Member(key, *value);
     }

@@ -113,11 +113,11 @@ JsonValue PlaceOf(const Group& g) {
 // A contact point's other municipalities (Group::areas) as coverageArea: one contained Location
 // per municipality, a jurisdiction with the municipality on its address as no-basis writes it.
 void AddCoverageAreas(const Group& g, JsonValue& hs) {
-  if (g.areas.empty()) return;
+  if (g.details->areas.empty()) return;
   JsonValue* contained = hs.MutableFind("contained");
   if (contained == nullptr) contained = &hs.Set("contained", JsonValue::Array());
   JsonValue& coverage = hs.Set("coverageArea", JsonValue::Array());
-  for (const std::string& area : g.areas) {
+  for (const std::string& area : g.details->areas) {
     JsonValue& location = contained->Append(JsonValue::Object());
     location.Set("resourceType", "Location");
     location.Set("id", "area-" + area);
@@ -176,10 +176,10 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
   identifier.Set("value", g.source + "|" + g.id);
   hs.Set("active", JsonValue::Bool(true));
   JsonValue& provider = hs.Set("providedBy", JsonValue::Object());
-  if (!g.organisation_number.empty()) {
+  if (!g.details->organisation_number.empty()) {
     JsonValue& organisation = provider.Set("identifier", JsonValue::Object());
     organisation.Set("system", kOrganisationNumberSystem);
-    organisation.Set("value", g.organisation_number);
+    organisation.Set("value", g.details->organisation_number);
   }
   provider.Set("display", g.organisation);
   hs.Set("category", JsonValue::Array())
@@ -193,8 +193,8 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
   AddCoverageAreas(g, hs);
   hs.Set("name", g.name);
   JsonValue& telecom = hs.Set("telecom", JsonValue::Array());
-  for (const auto& [system, value] : {std::pair<const char*, const std::string*>{"phone", &g.phone},
-                                      {"email", &g.email}, {"url", &g.website}}) {
+  for (const auto& [system, value] : {std::pair<const char*, const std::string*>{"phone", &g.details->phone},
+                                      {"email", &g.details->email}, {"url", &g.details->website}}) {
     if (value->empty()) continue;
     JsonValue& point = telecom.Append(JsonValue::Object());
     point.Set("system", system);
@@ -220,8 +220,8 @@ JsonValue ToHealthcareService(const Group& g, const Confirmation& confirmation) 
     // either date is written from the day the source last confirmed it (today when unknown): a
     // notAvailable without `during` closes nothing.
     JsonValue& during = closed.Set("during", JsonValue::Object());
-    const std::optional<std::string> last = DayBefore(g.closed_until);
-    std::string from = g.closed_from;
+    const std::optional<std::string> last = DayBefore(g.details->closed_until);
+    std::string from = g.details->closed_from;
     if (from.empty() && !last) from = confirmation.at > 0 ? fhir::IsoInstant(confirmation.at).substr(0, 10) : TodayUtc();
     if (!from.empty()) during.Set("start", from);
     if (last) during.Set("end", *last);

@@ -90,8 +90,8 @@ std::vector<Term> TermsOf(const Group& g) {
   if (g.access == Access::kClosed) terms.push_back({"closed-group", "Closed: not open to everyone (members only, or only those with the problem)"});
   if (g.wheelchair) terms.push_back({"wheelchair-accessible", "Wheelchair accessible"});
   if (g.national) terms.push_back({"national-service", "National service"});
-  if (IsClosedOn(g, TodayUtc()) && !g.closed_until.empty()) {
-    terms.push_back({std::string(kHsdsClosedUntilTerm), "Temporarily closed until the date in the value", g.closed_until});
+  if (IsClosedOn(g, TodayUtc()) && !g.details->closed_until.empty()) {
+    terms.push_back({std::string(kHsdsClosedUntilTerm), "Temporarily closed until the date in the value", g.details->closed_until});
   }
   if (!g.report_to.empty()) {
     terms.push_back({std::string(kHsdsReportToTerm), "Where to report wrong information: the link in the value", g.report_to});
@@ -108,7 +108,7 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
   if (organizations.insert(organization).second) {
     rows["organization"].push_back({organization, g.organisation, g.organisation});
   }
-  rows["service"].push_back({service, organization, g.name, g.name, g.website, g.email,
+  rows["service"].push_back({service, organization, g.name, g.name, g.details->website, g.details->email,
                              IsClosedOn(g, TodayUtc()) ? "temporarily closed" : "active", g.last_confirmed,
                              g.min_age > 0 ? std::to_string(g.min_age) : ""});
   if (MeetsInPerson(g)) {
@@ -131,10 +131,10 @@ void AddGroup(const Group& g, const mappings::Geography* geography, std::set<std
   for (const std::string& language : g.languages) {
     rows["language"].push_back({RowId("language", g, language), service, language});
   }
-  if (!g.phone.empty()) rows["phone"].push_back({RowId("phone", g), service, g.phone});
+  if (!g.details->phone.empty()) rows["phone"].push_back({RowId("phone", g), service, g.details->phone});
   // A contact point's other municipalities: a service area each, named by the municipality's name
   // (its number when the geography tables lack it), which the import resolves either way.
-  for (const std::string& area : g.areas) {
+  for (const std::string& area : g.details->areas) {
     std::optional<std::string> name = geography != nullptr ? geography->MunicipalityName(area) : std::nullopt;
     rows["service_area"].push_back({RowId("service_area", g, area), service, name.value_or(area),
                                     "Municipality " + area + " (kommunenummer)"});

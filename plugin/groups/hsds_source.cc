@@ -10,6 +10,7 @@
 #include "mappings/geography.h"
 #include "plugin/groups/apply_category.h"
 #include "plugin/groups/hsds_tables.h"
+#include "plugin/groups/seen_ids.h"
 #include "plugin/groups/source_values.h"
 
 namespace selvhjelp::plugin {
@@ -87,7 +88,7 @@ void ReadValuedAttribute(const JsonValue& attribute, std::string_view code, cons
       return;
     }
     g.temporarily_closed = true;
-    g.closed_until = until;
+    g.details.Set(&GroupDetails::closed_until, until);
   } else if (code == kHsdsReportToTerm) {
     g.report_to = ReadReportLink(attribute, "value", field, p);
   }
@@ -150,8 +151,8 @@ void ReadServiceAreas(const JsonValue& service, const HsdsSource& source, Group&
     std::optional<std::string> municipality;
     if (mappings::IsDigits(name, 4)) municipality = name;
     else if (source.geography) municipality = source.geography->MunicipalityByName(name);
-    if (municipality && std::find(g.areas.begin(), g.areas.end(), *municipality) == g.areas.end()) {
-      g.areas.push_back(*municipality);
+    if (municipality && std::find(g.details->areas.begin(), g.details->areas.end(), *municipality) == g.details->areas.end()) {
+      g.details.Edit().areas.push_back(*municipality);
     }
   }
 }
@@ -172,11 +173,11 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
   if (const JsonValue* organization = p.Object(service, "organization", field, true)) {
     g.organisation = p.String(*organization, "name", FieldPath(field, "organization"), true).value_or("");
   }
-  g.website = ReadLink(service, "url", field, p);
-  g.email = std::string(service.FindString("email").value_or(""));
+  g.details.Set(&GroupDetails::website, ReadLink(service, "url", field, p));
+  g.details.Set(&GroupDetails::email, std::string(service.FindString("email").value_or("")));
   std::string nested_field;
   if (const JsonValue* phones = ServiceOrPlaceArray(service, "phones", field, nested_field); phones && !phones->items().empty()) {
-    g.phone = std::string(phones->items()[0].FindString("number").value_or(""));
+    g.details.Set(&GroupDetails::phone, std::string(phones->items()[0].FindString("number").value_or("")));
   }
   if (auto assured = service.FindString("assured_date")) g.last_confirmed = std::string(*assured);
   if (const JsonValue* languages = ServiceOrPlaceArray(service, "languages", field, nested_field)) {
@@ -220,12 +221,12 @@ Result<std::vector<Group>> GroupsFromHsds(const JsonValue& document, const std::
     return p.ToStatus();
   }
   std::vector<Group> groups;
-  std::set<std::string> ids;
+  SeenIds ids;
   for (size_t i = 0; i < services->items().size(); ++i) {
     std::string field = "[" + std::to_string(i) + "]";
     std::optional<Group> g = ReadService(services->items()[i], field, p, source);
     if (!g) continue;
-    if (!ids.insert(g->id).second) {
+    if (!ids.Add(g->id)) {
       p.Add(services->items()[i], FieldPath(field, "id"), "duplicate service id");
       continue;
     }

@@ -105,10 +105,10 @@ std::optional<Group> ReadMeeting(const JsonValue& m, const std::string& field, D
     }
     ReadCoordinates(m, "latitude", "longitude", field, p, g);
   }
-  g.website = ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p);
+  g.details.Set(&GroupDetails::website, ReadLink(m, m.Find("website") ? "website" : "conference_url", field, p));
   g.report_to = ReadReportLink(m, "feedback_url", field, p);  // the feed's own "report a change" link
-  g.email = std::string(m.FindString("email").value_or(""));
-  g.phone = std::string(m.FindString("phone").value_or(m.FindString("conference_phone").value_or("")));
+  g.details.Set(&GroupDetails::email, std::string(m.FindString("email").value_or("")));
+  g.details.Set(&GroupDetails::phone, std::string(m.FindString("phone").value_or(m.FindString("conference_phone").value_or(""))));
   if (auto updated = m.FindString("updated"); updated && updated->size() >= 10) {
     g.last_confirmed = std::string(updated->substr(0, 10));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace selvhjelp::plugin {
 namespace {
@@ -23,6 +24,16 @@ UnitVector OnSphere(const Position& p) {
 // computed to within about 1e-15 of their size (and 1e-31 absolutely); DistanceKm to within about
 // 1e-15 of its size. Entries closer than this are ordered by their exact DistanceKm.
 double Slack(double chord2) { return chord2 * 1e-6 + 1e-20; }
+
+// The nearest float at or below `v`, and at or above it.
+float FloatAtOrBelow(double v) {
+  const float f = static_cast<float>(v);
+  return f > v ? std::nextafter(f, -std::numeric_limits<float>::infinity()) : f;
+}
+float FloatAtOrAbove(double v) {
+  const float f = static_cast<float>(v);
+  return f < v ? std::nextafter(f, std::numeric_limits<float>::infinity()) : f;
+}
 
 }  // namespace
 
@@ -52,8 +63,10 @@ void NearestIndex::BuildNode(uint32_t node) {
       hi[axis] = std::max(hi[axis], v[axis]);
     }
   }
-  std::copy(lo, lo + 3, nodes_[node].lo);
-  std::copy(hi, hi + 3, nodes_[node].hi);
+  for (int axis = 0; axis < 3; ++axis) {
+    nodes_[node].lo[axis] = FloatAtOrBelow(lo[axis]);
+    nodes_[node].hi[axis] = FloatAtOrAbove(hi[axis]);
+  }
   if (end - begin <= kLeafSize) return;
   // Split the widest side at the median.
   int axis = 0;

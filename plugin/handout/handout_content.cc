@@ -66,9 +66,9 @@ void AddGroup(Document& doc, const Group& g, const Handout& h) {
   }
   if (std::string place = PlaceWords(g); !place.empty()) doc.AddField(t.Get(lang, "group.label.where"), place);
   doc.AddField(t.Get(lang, "group.label.join"), JoinWords(g, h));
-  if (!g.phone.empty()) doc.AddField(t.Get(lang, "group.label.phone"), g.phone);
-  if (!g.email.empty()) doc.AddField(t.Get(lang, "group.label.email"), g.email, "mailto:" + g.email);
-  if (!g.website.empty()) doc.AddField(t.Get(lang, "group.label.web"), g.website, WebLink(g.website));
+  if (!g.details->phone.empty()) doc.AddField(t.Get(lang, "group.label.phone"), g.details->phone);
+  if (!g.details->email.empty()) doc.AddField(t.Get(lang, "group.label.email"), g.details->email, "mailto:" + g.details->email);
+  if (!g.details->website.empty()) doc.AddField(t.Get(lang, "group.label.web"), g.details->website, WebLink(g.details->website));
 }
 
 Document BuildHandout(const Handout& h) {

@@ -57,11 +57,11 @@ BOOST_AUTO_TEST_CASE(the_context_names_relatives_organisation_numbers_and_the_la
   aa.source = "demo";
   aa.name = "AA Bergen";
   aa.organisation = "AA";
-  aa.organisation_number = "310900109";
+  aa.details.Edit().organisation_number = "310900109";
   Group na = aa;
   na.id = "bgo-na-1";
   na.organisation = "NA";
-  na.organisation_number.clear();
+  na.details.Edit().organisation_number.clear();
   AppDecision app;
   app.decision.facts.in_scope = true;
   app.decision.language = "nb";

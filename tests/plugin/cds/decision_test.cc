@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(card_words_contact_points_attributes_report_links_and_natio
   link.access = Access::kClosed;
   link.min_age = 18;
   link.wheelchair = true;
-  link.email = "link@selvhjelp.example";
+  link.details.Edit().email = "link@selvhjelp.example";
   link.address.municipality = "4601";
   link.address.city = "Bergen";
   link.report_to = "https://report.example/form?(x)";
@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(card_words_contact_points_attributes_report_links_and_natio
   helpline.kind = ListingKind::kContactPoint;
   helpline.national = true;
   helpline.format = Format::kDigital;
-  helpline.phone = "800 40 567";
+  helpline.details.Edit().phone = "800 40 567";
   GroupMatch match;
   match.municipality = {&link, &english};
   match.national = {&helpline};
@@ -284,7 +284,7 @@ BOOST_AUTO_TEST_CASE(cached_group_lines_write_the_same_card_and_follow_the_snaps
   groups[0].organisation = "AA\\";
   groups[0].twelve_step = true;
   groups[0].address.municipality = "4601";
-  groups[0].website = "https://aa.example/a b";
+  groups[0].details.Edit().website = "https://aa.example/a b";
   groups[0].meetings = {{"FREQ=WEEKLY;BYDAY=TU", "19:00", ""}};
   groups[1].name = "LINK \t Bergen";
   groups[1].organisation = "Selvhjelp Norge";
@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(cached_group_lines_write_the_same_card_and_follow_the_snaps
   groups[1].report_to = "https://report.example/form?(x)";
   groups[2].name = "Hjelpetelefonen";
   groups[2].national = true;
-  groups[2].phone = "800 \"40\"";
+  groups[2].details.Edit().phone = "800 \"40\"";
   auto snapshot = std::make_shared<const GroupDirectory>(GroupDirectory::Build(groups));
   GroupMatch match;
   for (const Group& g : snapshot->groups()) (g.national ? match.national : match.municipality).push_back(&g);

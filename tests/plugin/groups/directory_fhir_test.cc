@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(version_changes_with_the_content_and_provider_carries_the_o
   Group g = Make("a", "Bergen", {"alcohol"});
   const fhir::JsonValue before = ToHealthcareService(g);
   g.organisation = "Selvhjelp Norge";
-  g.organisation_number = "912345678";
+  g.details.Edit().organisation_number = "912345678";
   const fhir::JsonValue after = ToHealthcareService(g);
   BOOST_TEST(*before.FindPath({"meta", "versionId"})->AsString() != *after.FindPath({"meta", "versionId"})->AsString());
   BOOST_TEST(*after.FindPath({"providedBy", "identifier", "system"})->AsString() == "urn:oid:2.16.578.1.12.4.1.4.101");

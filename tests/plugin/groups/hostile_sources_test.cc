@@ -75,8 +75,8 @@ BOOST_AUTO_TEST_CASE(unsafe_links_are_left_out_and_reported) {
       "telecom": [{"system": "url", "value": "javascript:alert(1)"}, {"system": "phone", "value": "+47 1"}]}})json");
   BOOST_REQUIRE(read.ok());
   BOOST_REQUIRE(read->groups.size() == 1u);
-  BOOST_TEST(read->groups[0].website.empty());
-  BOOST_TEST(read->groups[0].phone == "+47 1");
+  BOOST_TEST(read->groups[0].details->website.empty());
+  BOOST_TEST(read->groups[0].details->phone == "+47 1");
   BOOST_TEST(Mentions(read->rejected, "HealthcareService/s1.telecom[0].value: expected an http(s), mailto or tel URL"));
 
   auto geography = mappings::Geography::Load(kData / "geography.json");

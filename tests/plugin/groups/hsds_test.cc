@@ -99,10 +99,10 @@ BOOST_AUTO_TEST_CASE(open_referrals_example_package_imports_as_published) {
   BOOST_TEST(g.id == "ac148810-d857-441c-9679-408f346de14b");
   BOOST_TEST(g.name == "Community Counselling");
   BOOST_TEST(g.organisation == "Example Organization Inc.");
-  BOOST_TEST(g.website == "http://example.com/counselling");
-  BOOST_TEST(g.email == "email@example.com");
+  BOOST_TEST(g.details->website == "http://example.com/counselling");
+  BOOST_TEST(g.details->email == "email@example.com");
   BOOST_TEST(g.languages == std::vector<std::string>{"ur"});
-  BOOST_TEST(g.phone == "\"+44 1234 234567\"");  // the example quotes its number
+  BOOST_TEST(g.details->phone == "\"+44 1234 234567\"");  // the example quotes its number
   BOOST_TEST(g.last_confirmed == "2005-01-01");
   // Its service_at_location row names another service, so nothing places it: it meets online.
   BOOST_TEST((g.format == Format::kDigital));
@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(the_api_source_reads_the_3_0_pages_and_nesting) {
   const Group& b = (*groups)[1];
   BOOST_REQUIRE(b.meetings.size() == 1u);
   BOOST_TEST(b.meetings[0].rrule == "FREQ=MONTHLY;BYDAY=2TU");
-  BOOST_TEST(b.phone == "+47 22 00 00 00");
+  BOOST_TEST(b.details->phone == "+47 22 00 00 00");
   BOOST_TEST(b.languages == std::vector<std::string>{"en"});
   BOOST_TEST((b.format == Format::kDigital));
 

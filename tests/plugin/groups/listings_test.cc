@@ -40,8 +40,8 @@ Group LinkCentre() {
   g.themes = {"alcohol", "drugs"};
   g.languages = {"en", "nb"};
   g.address = {"Eksempelkaien 6", "4601", "5014", "Bergen", std::nullopt, std::nullopt};
-  g.email = "link@selvhjelp.example";
-  g.website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
+  g.details.Edit().email = "link@selvhjelp.example";
+  g.details.Edit().website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
   g.source = "region";
   g.synthetic = true;
   g.kind = ListingKind::kContactPoint;
@@ -66,7 +66,7 @@ Group ClosedMeeting(const std::string& id, const std::string& until) {
   g.source = "region";
   g.access = Access::kOpen;
   g.temporarily_closed = true;
-  g.closed_until = until;
+  g.details.Edit().closed_until = until;
   return g;
 }
 
@@ -78,8 +78,8 @@ void CheckSameListing(const Group& got, const Group& want, const std::string& wh
     BOOST_TEST(got.min_age == want.min_age);
     BOOST_TEST(got.wheelchair == want.wheelchair);
     BOOST_TEST(got.temporarily_closed == want.temporarily_closed);
-    BOOST_TEST(got.closed_from == want.closed_from);
-    BOOST_TEST(got.closed_until == want.closed_until);
+    BOOST_TEST(got.details->closed_from == want.details->closed_from);
+    BOOST_TEST(got.details->closed_until == want.details->closed_until);
     BOOST_TEST(got.national == want.national);
     BOOST_TEST(got.report_to == want.report_to);
     BOOST_TEST(got.languages == want.languages);
@@ -104,12 +104,12 @@ BOOST_AUTO_TEST_CASE(json_group_file_reads_and_writes_contact_points_and_attribu
   national.national = true;
   const std::vector<Group> groups = {LinkCentre(), ClosedMeeting("m1", "2099-01-01"), national};
   std::vector<Group> with_areas = groups;
-  with_areas[0].areas = {"4624", "4627"};
+  with_areas[0].details.Edit().areas = {"4624", "4627"};
   auto read = ParseGroupDocument(GroupsToJson(with_areas), "groups.json", "region");
   BOOST_REQUIRE_MESSAGE(read.ok(), read.status().message());
   BOOST_REQUIRE(read->size() == 3u);
   for (size_t i = 0; i < groups.size(); ++i) CheckSameListing((*read)[i], with_areas[i], "json " + std::to_string(i));
-  BOOST_TEST((*read)[0].areas == (std::vector<std::string>{"4624", "4627"}));
+  BOOST_TEST((*read)[0].details->areas == (std::vector<std::string>{"4624", "4627"}));
 
   auto bad = ParseGroupDocument(R"x({"groups": [
     {"id": "a", "name": "A", "organisation": "X", "themes": ["alcohol"], "audience": "person", "format": "digital",
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(csv_reads_contact_points_and_attributes) {
   BOOST_REQUIRE(read->size() == 2u);
   Group link = LinkCentre();
   CheckSameListing((*read)[0], link, "csv contact point");
-  BOOST_TEST((*read)[0].areas == (std::vector<std::string>{"4624", "4627"}));
+  BOOST_TEST((*read)[0].details->areas == (std::vector<std::string>{"4624", "4627"}));
   Group closed = ClosedMeeting("m1", "2099-01-01");
   closed.meetings.clear();  // the row has no rule
   CheckSameListing((*read)[1], closed, "csv closed meeting");
@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
   BOOST_TEST((open.access == Access::kOpen));
   BOOST_TEST(open.wheelchair);
   BOOST_TEST(open.temporarily_closed);
-  BOOST_TEST(open.closed_until.empty());  // TC says no date: closed until the feed says otherwise
+  BOOST_TEST(open.details->closed_until.empty());  // TC says no date: closed until the feed says otherwise
   BOOST_TEST(open.languages == (std::vector<std::string>{"en"}));  // NB is Non-Binary, not bokmål
   BOOST_TEST(open.report_to == "https://feed.example/feedback?meeting=open");
   const Group& closed = (*read)[1];
@@ -211,14 +211,14 @@ BOOST_AUTO_TEST_CASE(meeting_guide_types_mean_attributes_and_a_meeting_without_a
       BOOST_TEST(moved.address.municipality.empty());  // no place to go to
     }
   }
-  BOOST_TEST((*read)[3].website == "https://meet.example/aa");
+  BOOST_TEST((*read)[3].details->website == "https://meet.example/aa");
   // A report link is http(s) or mailto: a tel: feedback_url is a problem and left out.
   auto tel = ParseMeetingGuide(R"x([{"name": "T (syntetisk)", "slug": "t", "day": 1, "time": "19:00",
     "postal_code": "5003", "city": "Bergen", "feedback_url": "tel:+4712345678"}])x", "feed.json", source);
   BOOST_REQUIRE(!tel.ok());
   BOOST_TEST(tel.status().message().find("[0].feedback_url: expected an http(s) or mailto URL") != std::string::npos,
              tel.status().message());
-  BOOST_TEST((*read)[4].phone == "+4712345678");
+  BOOST_TEST((*read)[4].details->phone == "+4712345678");
 }
 
 BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways) {
@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   Group want = LinkCentre();
   want.languages = {"nb"};
   want.temporarily_closed = true;
-  want.closed_until = "2099-01-01";
+  want.details.Edit().closed_until = "2099-01-01";
   CheckSameListing((*read)[0], want, "hsds compiled");
 
   // The data package: written, then read back.
@@ -259,7 +259,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   national.wheelchair = false;
   const Group closed = ClosedMeeting("m1", "2099-01-01");
   Group covering = want;  // and the municipalities it covers: service areas
-  covering.areas = {"4624", "4627"};
+  covering.details.Edit().areas = {"4624", "4627"};
   const std::vector<const Group*> groups = {&covering, &closed, &national};
   BOOST_REQUIRE(WriteHsdsPackage(groups, &*geography, dir).ok());
   {
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
     auto it = std::find_if(package->begin(), package->end(), [&](const Group& r) { return r.name == g->name; });
     BOOST_REQUIRE(it != package->end());
     CheckSameListing(*it, *g, "hsds package " + g->id);
-    BOOST_TEST(it->areas == g->areas, g->id);
+    BOOST_TEST(it->details->areas == g->details->areas, g->id);
   }
   fs::remove_all(dir);
 }
@@ -293,8 +293,8 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   national.wheelchair = false;
   Group link = LinkCentre();
   link.temporarily_closed = true;  // closed from a day, without a day it opens again
-  link.closed_from = "2026-11-01";
-  link.areas = {"4624", "4627"};  // coverageArea
+  link.details.Edit().closed_from = "2026-11-01";
+  link.details.Edit().areas = {"4624", "4627"};  // coverageArea
   const std::vector<Group> groups = {link, ClosedMeeting("m1", "2099-01-01"), national};
   std::vector<const Group*> pointers;
   for (const Group& g : groups) pointers.push_back(&g);
@@ -311,7 +311,7 @@ BOOST_AUTO_TEST_CASE(fhir_healthcare_service_carries_contact_points_and_attribut
   BOOST_REQUIRE(read->groups.size() == 3u);
   for (size_t i = 0; i < groups.size(); ++i) {
     CheckSameListing(read->groups[i], groups[i], "fhir " + std::to_string(i));
-    BOOST_TEST(read->groups[i].areas == groups[i].areas, i);
+    BOOST_TEST(read->groups[i].details->areas == groups[i].details->areas, i);
   }
 }
 
@@ -354,16 +354,16 @@ BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
   std::map<std::string, const Group*> by_id;
   for (const Group& g : read->groups) by_id[g.id] = &g;
   BOOST_TEST(!by_id["holidays"]->temporarily_closed);
-  BOOST_TEST(by_id["ahead"]->closed_from == "2099-01-01");
+  BOOST_TEST(by_id["ahead"]->details->closed_from == "2099-01-01");
   BOOST_TEST(!IsClosedOn(*by_id["ahead"], today));  // not hidden now
   BOOST_TEST(IsClosedOn(*by_id["ahead"], "2099-01-01"));
-  BOOST_TEST(by_id["partial"]->closed_from == "2000-01-01");
-  BOOST_TEST(by_id["partial"]->closed_until == "2099-01-01");  // December 2098 is closed, all of it
+  BOOST_TEST(by_id["partial"]->details->closed_from == "2000-01-01");
+  BOOST_TEST(by_id["partial"]->details->closed_until == "2099-01-01");  // December 2098 is closed, all of it
   BOOST_TEST(IsClosedOn(*by_id["partial"], today));
   BOOST_TEST(IsClosedOn(*by_id["open-ended"], today));
   BOOST_TEST(!by_id["over"]->temporarily_closed);
-  BOOST_TEST(by_id["several"]->closed_until == "2098-07-01");
-  BOOST_TEST(by_id["several"]->closed_from.empty());
+  BOOST_TEST(by_id["several"]->details->closed_until == "2098-07-01");
+  BOOST_TEST(by_id["several"]->details->closed_from.empty());
 
   // A closure without dates is written from a day (here today), so a reader sees it on now.
   Group undated = ClosedMeeting("undated", "");
@@ -374,7 +374,7 @@ BOOST_AUTO_TEST_CASE(fhir_not_available_closes_a_group_only_within_its_period) {
 
 BOOST_AUTO_TEST_CASE(directory_shows_national_services_last_skips_closed_groups_and_covers_contact_point_areas) {
   Group link = LinkCentre();
-  link.areas = {"4624", "4627"};
+  link.details.Edit().areas = {"4624", "4627"};
   Group national = LinkCentre();
   national.id = "helpline";
   national.name = "A helpline first by name";

@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(a_changed_source_default_applies_to_groups_served_from_the_
   g.themes = {"alcohol"};
   g.format = Format::kDigital;
   g.languages = {"nb"};
-  g.website = "https://x.example/g1";
+  g.details.Edit().website = "https://x.example/g1";
   g.source = "region";
   std::ofstream(dir / "groups.json") << GroupsToJson({g});
   selvhjelp::config::GroupSourceConfig source;

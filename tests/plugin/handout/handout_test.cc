@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(a_contact_point_reads_as_one_and_national_services_come_las
   link.access = Access::kClosed;
   link.min_age = 18;
   link.address = {"Eksempelkaien 6", "4601", "5014", "Bergen", std::nullopt, std::nullopt};
-  link.email = "link-bergen@selvhjelp.example";
-  link.website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
+  link.details.Edit().email = "link-bergen@selvhjelp.example";
+  link.details.Edit().website = "https://www.selvhjelp.no/bli-med/hva-er-en-selvorganisert-selvhjelpsgruppe/";
   Group rusinfo;
   rusinfo.id = "rusinfo";
   rusinfo.name = "RUSinfo: nasjonal informasjonstjeneste om rus";
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_contact_point_reads_as_one_and_national_services_come_las
   rusinfo.audience = Audience::kBoth;
   rusinfo.format = Format::kDigital;
   rusinfo.national = true;
-  rusinfo.website = "https://www.helsenorge.no/en/parorende/substance-abuse-services-next-of-kin/";
+  rusinfo.details.Edit().website = "https://www.helsenorge.no/en/parorende/substance-abuse-services-next-of-kin/";
   const mappings::TextCatalog& t = ShippedTexts();
   for (const std::string& lang : {std::string("nb"), std::string("nn"), std::string("en")}) {
     Handout h;

@@ -34,7 +34,7 @@ inline std::vector<Group> SyntheticGroups() {
   aa.twelve_step = true;
   aa.meetings = {{"FREQ=WEEKLY;BYDAY=TU", "19:00", "PT90M"}};
   aa.address = {"Kirkegata 3", "4601", "5015", "Bergen", std::nullopt, std::nullopt};
-  aa.phone = "+47 912 34 567";
+  aa.details.Edit().phone = "+47 912 34 567";
   Group na;
   na.id = "na-1";
   na.name = "NA Nettmøte kveld";
@@ -42,14 +42,14 @@ inline std::vector<Group> SyntheticGroups() {
   na.twelve_step = true;
   na.format = Format::kDigital;
   na.meetings = {{"FREQ=WEEKLY;BYDAY=MO,TH", "20:00", ""}};
-  na.website = "na.example.org";
+  na.details.Edit().website = "na.example.org";
   Group link;
   link.id = "sn-1";
   link.name = "Samtalegruppe rus og mestring";
   link.organisation = "Selvhjelp Norge";
   link.audience = Audience::kBoth;
   link.address = {"", "4601", "", "Bergen", std::nullopt, std::nullopt};
-  link.email = "kontakt@selvhjelp.example";
+  link.details.Edit().email = "kontakt@selvhjelp.example";
   Group alanon;
   alanon.id = "al-1";
   alanon.name = "Al-Anon Sentrum";

@@ -501,7 +501,7 @@ Group DigitalGroup(const std::string& id) {
   g.themes = {"alcohol"};
   g.format = Format::kDigital;
   g.languages = {"nb"};
-  g.website = "https://x.example/" + id;
+  g.details.Edit().website = "https://x.example/" + id;
   g.source = "feed";
   return g;
 }
