@@ -2,14 +2,16 @@
 // service and the demo record system (demo/ehr.mjs: oidc-provider and the pinned FHIR server): an
 // EHR launch goes through the real SMART flow to the real page, whose records reach the FHIR
 // server, where they are read back and validated. Every screen at 400 px (an EHR's narrow tab) and
-// 1280 px with 0 axe-core violations at WCAG 2.1 AA (screenshots into docs/); a record completed
+// 1280 px with 0 axe-core violations at WCAG 2.1 AA (screenshots: docs/testing.md); a record completed
 // by keyboard only; each level and each response, relatives, brokered contact with consent; the
 // launch from a card's smart link; the page's language from the launch, the clinician's profile
 // and the browser; the handout's PDF text in nb, nn and en.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, startDemoEhr, startProxy, startService } from '../integration/harness.mjs';
@@ -19,7 +21,11 @@ const peer = createRequire(new URL('../peer/package.json', import.meta.url));
 const { chromium } = peer('playwright-core');
 const { AxeBuilder } = peer('@axe-core/playwright');
 
-const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs');
+// The screenshots go into docs/ only when asked (SELVHJELP_DOCS_SCREENSHOTS=1, docs/testing.md);
+// otherwise into a temporary folder, so a test run leaves the source tree as it found it.
+const SCREENSHOTS = process.env.SELVHJELP_DOCS_SCREENSHOTS === '1'
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs')
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'selvhjelp-screenshots-'));
 const WIDTHS = [400, 1280];
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const RECORDS_TOKEN = 'demo-records-token';  // the demo EHR's token for selvhjelp's write-back
@@ -61,6 +67,7 @@ after(async () => {
   await service?.cleanup();
   await proxy?.stop();
   await ehr?.stop();
+  if (process.env.SELVHJELP_DOCS_SCREENSHOTS !== '1') fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
 });
 
 const BERGEN = () => patients[1];
@@ -102,7 +109,7 @@ async function axe(page, what) {
 }
 
 async function shoot(page, name, width) {
-  await page.screenshot({ path: path.join(DOCS, `app-${name}-${width}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `app-${name}-${width}.png`), fullPage: true });
 }
 
 // What has the keyboard focus: its tag, type, label and state.
@@ -171,13 +178,13 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
 
     for (const d of await page.$$('details')) await d.evaluate((el) => { el.open = true; });
     await axe(page, `guide open ${width}`);
-    await page.locator('.guide').screenshot({ path: path.join(DOCS, `app-guide-${width}.png`) });
+    await page.locator('.guide').screenshot({ path: path.join(SCREENSHOTS, `app-guide-${width}.png`) });
 
     await pick(page, 'level', 'brokered');
     await page.click('button[type="submit"]');
     await page.waitForSelector('.error-summary:not([hidden])');
     await axe(page, `errors ${width}`);
-    await page.locator('#record').screenshot({ path: path.join(DOCS, `app-errors-${width}.png`) });
+    await page.locator('#record').screenshot({ path: path.join(SCREENSHOTS, `app-errors-${width}.png`) });
 
     await page.check('input[name="who"][data-kind="patient"]');
     await tickGroup(page, 'patient', 'demo-bgo-sh-1');
@@ -185,11 +192,11 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     await page.selectOption('select[name="organisation"]', { label: 'Selvhjelp Norge' });
     await pick(page, 'shares', 'name-and-phone');
     await page.check('input[name="confirm"]');
-    await page.locator('#record').screenshot({ path: path.join(DOCS, `app-consent-${width}.png`) });
+    await page.locator('#record').screenshot({ path: path.join(SCREENSHOTS, `app-consent-${width}.png`) });
     await page.click('button[type="submit"]');
     await waitDelivered(page, 1);
     await axe(page, `receipt ${width}`);
-    await page.locator('#record').screenshot({ path: path.join(DOCS, `app-recorded-${width}.png`) });
+    await page.locator('#record').screenshot({ path: path.join(SCREENSHOTS, `app-recorded-${width}.png`) });
   }
   for (const width of WIDTHS) {
     const out = await launch(t, { width, patient: patients[4], ready: 'main h1' });
@@ -216,7 +223,7 @@ test('the language: the launch\'s locale, then the clinician\'s profile, then th
   const nn = await lang({ query: '?locale=nn-NO', locale: 'en-GB' });
   assert.deepEqual([nn.lang, nn.heading], ['nn', 'Sjølvhjelp for denne pasienten'], 'the launch\'s locale beats the browser');
   await axe(nn.page, 'main nn');
-  await nn.page.screenshot({ path: path.join(DOCS, 'app-main-nn-400.png') });
+  await nn.page.screenshot({ path: path.join(SCREENSHOTS, 'app-main-nn-400.png') });
 
   const [practitioner] = (await fhir('Practitioner?identifier=urn:oid:2.16.578.1.12.4.1.4.4|9144889')).entry.map((e) => e.resource);
   await fhir(`Practitioner/${practitioner.id}`, { method: 'PUT', body: JSON.stringify({ ...practitioner,
@@ -225,7 +232,7 @@ test('the language: the launch\'s locale, then the clinician\'s profile, then th
     const en = await lang({ locale: 'nn-NO' });
     assert.deepEqual([en.lang, en.heading], ['en', 'Self-help for this patient'], 'the profile beats the browser');
     await axe(en.page, 'main en');
-    await en.page.screenshot({ path: path.join(DOCS, 'app-main-en-400.png') });
+    await en.page.screenshot({ path: path.join(SCREENSHOTS, 'app-main-en-400.png') });
     assert.equal((await lang({ query: '?locale=nb-NO', locale: 'nn-NO' })).lang, 'nb', 'the launch\'s locale beats the profile');
   } finally {
     await fhir(`Practitioner/${practitioner.id}`, { method: 'PUT', body: JSON.stringify(practitioner) });
