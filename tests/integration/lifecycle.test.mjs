@@ -103,7 +103,7 @@ describe('sources cannot hurt the service', () => {
       assert.equal(status['billion-pages'].stale, true);
       assert.equal(endless.requests, 25, 'the read stopped at the bound');
       assert.match(status['endless-file'].lastError, /maxBytes/);
-      assert.match(service.log, /group source billion-pages not read .*maxPages/);
+      await waitFor(() => /group source billion-pages not read .*maxPages/.test(service.log), 'the bound logged');
       // The hanging source's read is in flight now (it answers nothing): SIGTERM cuts it off.
       assert.equal(status.hanging.loading, true, 'the hanging source is still being read');
 
