@@ -5,7 +5,7 @@
 // 1280 px with 0 axe-core violations at WCAG 2.1 AA (screenshots: docs/testing.md); a record completed
 // by keyboard only; each level and each response, relatives, brokered contact with consent; the
 // launch from a card's smart link; the page's language from the launch, the clinician's profile
-// and the browser; the handout's PDF text in nb, nn and en.
+// and the browser; the handout's PDF text in nb, nn and en; logging out by keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -239,6 +239,46 @@ test('the language: the launch\'s locale, then the clinician\'s profile, then th
   }
   assert.equal((await lang({ locale: 'nn-NO' })).lang, 'nn', 'without either, the browser\'s Accept-Language');
   assert.equal((await lang({ locale: 'de-DE' })).lang, 'nb', 'and nb when none of them is a language the page has');
+});
+
+test('logging out by keyboard: a failure keeps the page, a record begun is asked about, then nothing of the patient is left and the session is over', async (t) => {
+  const page = await launch(t, { width: 400, expectedErrors: /status of (401|503)/ });
+  const patient = await fhir(`Patient/${BERGEN()}`);
+  const traces = [BERGEN(), patient.name[0].family, '9144889'];
+  const before = await page.content();
+  for (const trace of traces) assert.ok(before.includes(trace), `the page shows ${trace} before`);
+
+  await page.route('**/app/api/session', (route) => route.fulfill({ status: 503, contentType: 'application/fhir+json',
+    body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', diagnostics: 'Store unavailable.' }] }) }));
+  await tabTo(page, 'Logg ut');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.signout-error');
+  assert.equal(await page.innerText('[role="alert"]'), 'Du ble ikke logget ut. Prøv igjen. Store unavailable.');
+  assert.ok(await page.isVisible('#record'), 'a failure keeps the page');
+  assert.equal((await api(page, 'api/context')).status, 200, 'and the session');
+  await axe(page, 'log out failed');
+  await page.unroute('**/app/api/session');
+
+  await page.check('input[name="who"][data-kind="patient"]');
+  await page.focus('header button');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); return d.dismiss(); });
+  await page.keyboard.press('Enter');
+  assert.match(asked, /Registreringen er ikke lagret/, 'a record begun is asked about');
+  assert.ok(await page.isChecked('input[name="who"][data-kind="patient"]'), 'and kept when the clinician says no');
+  page.once('dialog', (d) => d.accept());
+  await page.keyboard.press('Enter');
+
+  await page.waitForSelector('.message-signedOut');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Du er logget ut', 'focus moves to the message');
+  assert.match(await page.innerText('main'), /Start appen på nytt fra journalen for å fortsette\./);
+  const after = await page.content();
+  for (const trace of traces) assert.ok(!after.includes(trace), `nothing of ${trace} left`);
+  assert.equal(await page.locator('header button, form, .signout-error').count(), 0);
+  assert.equal((await api(page, 'api/context')).status, 401, 'the session is over');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits 400 px');
+  await axe(page, 'logged out 400');
+  await shoot(page, 'logged-out', 400);
 });
 
 test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it reaches the EHR', async (t) => {

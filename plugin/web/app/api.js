@@ -46,6 +46,9 @@ export const postRecord = (csrf, record) =>
     body: JSON.stringify(record),
   });
 
+// Ends the session on every instance and clears the cookie (204, no body).
+export const endSession = (csrf) => call('api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrf } });
+
 export const getRecord = (id) => call(`api/records/${encodeURIComponent(id)}`);
 
 // The handout's URL: recipient patient|relatives, the chosen group ids, language, pdf|html, and

@@ -3,7 +3,7 @@
 // the handout and the one-step record. Plain ES modules, no dependencies, no inline script/style.
 import { h, uid } from './dom.js';
 import { t, tOr, loadLanguage, formatDate } from './i18n.js';
-import { getContext, ApiError } from './api.js';
+import { getContext, endSession, ApiError } from './api.js';
 import { renderGroups } from './groups.js';
 import { renderRecord } from './record.js';
 import { renderHandout } from './handout.js';
@@ -18,28 +18,54 @@ function browserLanguage() {
   return wanted.slice(0, 2);
 }
 
-function header(ctx) {
+// Ends the session, for a shared workstation. A record begun and not sent is asked about first:
+// it is the clinician's documentation, and a second Enter costs less than recording it again.
+// Signed out, the page keeps nothing of the patient or the clinician; a 401 means the session had
+// already ended, which is what was asked for. Any other failure keeps the page and says so.
+async function signOut(ctx, unsent) {
+  if (unsent() && !window.confirm(t('signOut.unsent'))) return;
+  try {
+    await endSession(ctx.csrf);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) return showSignOutFailure(e);
+  }
+  showMessage('signedOut').focus();
+}
+
+function showSignOutFailure(e) {
+  const reasons = e instanceof ApiError ? e.issues.map((i) => i.text) : [];
+  const main = document.getElementById('main');
+  main.querySelector('.signout-error')?.remove();
+  main.prepend(h('div', { class: 'error-summary signout-error', role: 'alert' }, h('p', {}, [t('signOut.failed'), ...reasons].join(' '))));
+}
+
+function header(ctx, unsent) {
   const p = ctx?.practitioner;
   const who = p ? [p.hpr ? t('app.hpr', { hpr: p.hpr }) : null, p.unit].filter(Boolean).join(' · ') : '';
   return h('header', { class: 'top' },
     h('p', { class: 'brand' }, t('app.title')),
-    who ? h('p', { class: 'who' }, who) : null);
+    who ? h('p', { class: 'who' }, who) : null,
+    ctx?.csrf ? h('button', { type: 'button', class: 'signout', onclick: () => signOut(ctx, unsent) }, t('app.signOut')) : null);
 }
 
-function screen(ctx, ...content) {
+// `unsent`: whether the screen holds a record not yet sent (asked about before signing out).
+function screen(ctx, content, unsent = () => false) {
   document.title = t('app.title');
   root.replaceChildren(
     ctx?.inScope ? h('a', { class: 'skip', href: '#record' }, t('app.skipToRecord')) : null,
-    header(ctx),
+    header(ctx, unsent),
     h('main', { id: 'main' }, content));
 }
 
+// A full-page message; its heading is returned for screens that move the focus there.
 function showMessage(kind, ctx) {
   const headingId = uid('msg');
+  const heading = h('h1', { id: headingId, tabindex: '-1' }, t(`${kind}.title`));
   screen(ctx, h('section', { class: `panel message message-${kind}`, 'aria-labelledby': headingId },
-    h('h1', { id: headingId }, t(`${kind}.title`)),
+    heading,
     h('p', {}, t(`${kind}.text`)),
     kind === 'errorNetwork' ? h('button', { type: 'button', class: 'secondary', onclick: start }, t('errorNetwork.retry')) : null));
+  return heading;
 }
 
 function lastRecordText(last) {
@@ -87,7 +113,8 @@ function showMain(ctx) {
   renderGroups(groups, state);
   renderHandout(handout, state);
   renderRecord(record, state);
-  screen(ctx, h('div', { class: 'columns' }, h('div', { class: 'col-a' }, summary(ctx), guide, groups), h('div', { class: 'col-b' }, record, handout)));
+  screen(ctx, h('div', { class: 'columns' }, h('div', { class: 'col-a' }, summary(ctx), guide, groups), h('div', { class: 'col-b' }, record, handout)),
+    () => state.recordUnsent());
 }
 
 async function start() {

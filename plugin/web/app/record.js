@@ -247,6 +247,9 @@ export function renderRecord(container, state) {
     form.querySelector('input')?.focus();
   }
 
+  // Whether signing out would lose a record begun here and not yet sent.
+  state.recordUnsent = () => !form.hidden && form.querySelector('input:checked') !== null;
+
   form.addEventListener('submit', send);
   drawNamed();
   container.replaceChildren(h('section', { class: 'panel record', id: 'record', 'aria-labelledby': headingId },
