@@ -201,6 +201,7 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
   for (const width of WIDTHS) {
     const out = await launch(t, { width, patient: patients[4], ready: 'main h1' });
     assert.match(await out.innerText('main'), /Ikke aktuelt/);
+    assert.ok(!(await out.innerText('body')).includes('null'), 'no stray text');
     await axe(out, `out of scope ${width}`);
     await shoot(out, 'out-of-scope', width);
 
@@ -210,6 +211,7 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     await expired.goto(`${app}/app/`);
     await expired.waitForSelector('main h1');
     assert.match(await expired.innerText('main h1'), /Økten er avsluttet/);
+    assert.ok(!(await expired.innerText('body')).includes('null'), 'no stray text');
     await axe(expired, `session ended ${width}`);
     await shoot(expired, 'session-ended', width);
   }
@@ -272,6 +274,7 @@ test('logging out by keyboard: a failure keeps the page, a record begun is asked
   await page.waitForSelector('.message-signedOut');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Du er logget ut', 'focus moves to the message');
   assert.match(await page.innerText('main'), /Start appen på nytt fra journalen for å fortsette\./);
+  assert.ok(!(await page.innerText('body')).includes('null'), 'no stray text');
   const after = await page.content();
   for (const trace of traces) assert.ok(!after.includes(trace), `nothing of ${trace} left`);
   assert.equal(await page.locator('header button, form, .signout-error').count(), 0);

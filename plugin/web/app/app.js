@@ -51,10 +51,11 @@ function header(ctx, unsent) {
 // `unsent`: whether the screen holds a record not yet sent (asked about before signing out).
 function screen(ctx, content, unsent = () => false) {
   document.title = t('app.title');
-  root.replaceChildren(
+  // Without the skip link, left out: replaceChildren would write a null as the text "null".
+  root.replaceChildren(...[
     ctx?.inScope ? h('a', { class: 'skip', href: '#record' }, t('app.skipToRecord')) : null,
     header(ctx, unsent),
-    h('main', { id: 'main' }, content));
+    h('main', { id: 'main' }, content)].filter(Boolean));
 }
 
 // A full-page message; its heading is returned for screens that move the focus there.
