@@ -9,7 +9,10 @@
 #      100,000 groups with the patient's position against the same call without it (the floor:
 #      groups in list order), calls alternating so both see the same load.
 #   3. Growth of the place query alone (bench/directory_bench growth), with and without position.
-#   4. Instructions per call (callgrind, the same request) for the hook and the bare listener.
+#   4. Instructions per call (callgrind, the same request) for the hook and the bare listener, and
+#      for the request's parse: the hook's own (ParsedJson::Parse, from the same dump) next to
+#      RapidJSON alone reading the same bytes (bench/raw_parse: its reader into nothing, and into
+#      its DOM), so the hook's figure can be read against transport + parse, its two floors.
 #   5. Records committed per second at 1 and 16 clients (Outbox::Enqueue on the SQLite store)
 #      next to a minimal program's one-row and 16-rows-a-commit loops on the same file and disk
 #      (bench/records_bench). The service's group commit cannot be switched off: the one-row loop
@@ -43,7 +46,7 @@ sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=100 records=10
 if [ "$quick" = 1 ]; then sizes=(500 1000) hook_groups=1000 iterations=100 calls=10 records=100 secs=1; fi
 
 bash scripts/install-deps.sh --bench
-build=$(bash bench/build.sh selvhjelp bare_listener decision_bench directory_bench records_bench)
+build=$(bash bench/build.sh selvhjelp bare_listener decision_bench directory_bench records_bench raw_parse)
 work=$(mktemp -d) pg=""
 cleanup() {
   local pids
@@ -142,7 +145,23 @@ instructions() {  # NAME URL COMMAND...
   callgrind_control -d "$pid" > /dev/null 2>&1
   stop "$pid"
   ir=$(awk -v n="$calls" '/^(summary|totals):/ { printf "%.0f", $2 / n; exit }' "$work/cg-$name.out.1")  # the dump
+  # The request's parse within it (inclusive; the first line is the largest of its inlined copies).
+  parse_ir=$(callgrind_annotate --inclusive=yes --threshold=100 "$work/cg-$name.out.1" 2>/dev/null |
+    awk -v n="$calls" '/fhir::ParsedJson::Parse\(std::basic_string_view/ { v = $1; gsub(",", "", v); printf "%.0f", v / n; exit }')
   rm -f "$work/cg-$name.out"*
+}
+
+# Instructions RapidJSON takes to parse the request once, alone (bench/raw_parse MODE), in $ir:
+# callgrind over 0 parses and over CALLS parses; the difference over CALLS.
+raw_parse_instructions() {  # MODE
+  local counts=()
+  for n in 0 "$calls"; do
+    valgrind --tool=callgrind --callgrind-out-file="$work/cg-raw.out" "$build/bench/raw_parse" "$1" \
+      "$hook/with-position.json" "$n" > /dev/null 2>&1
+    counts+=("$(awk '/^(summary|totals):/ { print $2; exit }' "$work/cg-raw.out")")
+    rm -f "$work/cg-raw.out"
+  done
+  ir=$(( (counts[1] - counts[0]) / calls ))
 }
 
 for (( run = 1; run <= runs; run++ )); do
@@ -210,10 +229,19 @@ for (( run = 1; run <= runs; run++ )); do
     instructions bare / "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
     bare_ir=$ir
     instructions hook "$hook_path" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
-    hook_ir=$ir
+    hook_ir=$ir hook_parse_ir=$parse_ir
+    raw_parse_instructions sax
+    sax_ir=$ir
+    raw_parse_instructions dom
+    dom_ir=$ir
     figure "$section" "bare listener (floor)" "$bare_ir"
     figure "$section" "hook" "$hook_ir"
     figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
+    figure "$section" "parse: RapidJSON's reader alone, into nothing (floor)" "$sax_ir"
+    figure "$section" "parse: RapidJSON's DOM, in situ" "$dom_ir"
+    figure "$section" "parse: the hook's (ParsedJson::Parse)" "$hook_parse_ir"
+    figure "$section" "hook's parse / RapidJSON's reader alone" "$(ratio "$hook_parse_ir" "$sax_ir")"
+    figure "$section" "hook / (bare listener + RapidJSON's reader alone)" "$(ratio "$hook_ir" "$(( bare_ir + sax_ir ))")"
   fi
 
   section="5. Records committed per second, SQLite (synchronous=FULL, $records records each, same disk)"

@@ -1,11 +1,12 @@
-// RapidJSON's SSE2 paths (whitespace skipped and strings scanned 16 bytes at a time), where the
-// compiler targets SSE2 (every x86-64 CPU). Only here: this parse's buffer is padded for the
-// aligned reads SIMD makes past a string's end, while json_view.cc parses NDJSON lines in buffers
-// without that padding. The macro changes the bodies of inline functions and templates
-// (SkipWhitespace(InsituStringStream&), the string scans) that other files instantiate without
-// it, so this file's RapidJSON lives in a namespace of its own: one definition per name, and the
-// linker cannot hand a SIMD body to json_view.cc's parse or a scalar one to this one.
-// (tests/fhir/rapidjson_odr_test.sh checks that no RapidJSON symbol of this file is shared.)
+// RapidJSON's SSE2 paths (whitespace skipped 16 bytes at a time), where the compiler targets SSE2
+// (every x86-64 CPU), and a string scan of our own that loads 16 bytes from any position (below).
+// Only here: this parse's buffer is padded for the reads SIMD makes past a string's end, while
+// json_view.cc parses NDJSON lines in buffers without that padding. The macro changes the bodies
+// of inline functions and templates (SkipWhitespace(InsituStringStream&), the string scans) that
+// other files instantiate without it, so this file's RapidJSON lives in a namespace of its own:
+// one definition per name, and the linker cannot hand a SIMD body to json_view.cc's parse or a
+// scalar one to this one. (tests/fhir/rapidjson_odr_test.sh checks that no RapidJSON symbol of
+// this file is shared.)
 #if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
 #define RAPIDJSON_SSE2
 #endif
@@ -24,6 +25,68 @@
 #include "fhir/json/utf8.h"
 
 namespace rapidjson = RAPIDJSON_NAMESPACE;
+
+RAPIDJSON_NAMESPACE_BEGIN
+
+// The parse's stream: RapidJSON's in-situ stream over a buffer where at least 16 bytes follow the
+// text's terminating NUL, so a scan may load 16 bytes at any position up to that NUL.
+struct PaddedInsituStream : InsituStringStream {
+  explicit PaddedInsituStream(char* text) : InsituStringStream(text) {}
+};
+template <>
+struct StreamTraits<PaddedInsituStream> {
+  enum { copyOptimization = 1 };  // as its base: the reader keeps a local copy of the pointers
+};
+template <>
+inline void SkipWhitespace(PaddedInsituStream& is) {
+#ifdef RAPIDJSON_SSE2
+  is.src_ = const_cast<char*>(SkipWhitespace_SIMD(is.src_));
+#else
+  SkipWhitespace(static_cast<InsituStringStream&>(is));
+#endif
+}
+
+// The string scan RapidJSON's reader calls for this stream: moves to the first '"', '\\' or
+// control character (below 0x20), copying the bytes passed over down to the write position once
+// an escape has been unescaped before them (in situ, the text shrinks behind the read position).
+// RapidJSON's own SSE2 scan for InsituStringStream walks byte by byte to a 16-byte boundary
+// first (most strings here end before one) and takes only bytes up to 0x19 for control
+// characters; this one loads 16 bytes anywhere, which the padding allows, and stops at all 32.
+// What it stops at, the reader handles as for any stream: an escape, the closing quote, or an
+// error for a control character or the NUL at the end.
+template <>
+template <>
+inline void Reader::ScanCopyUnescapedString<PaddedInsituStream, PaddedInsituStream>(PaddedInsituStream& is,
+                                                                                    PaddedInsituStream&) {
+  char* p = is.src_;
+  char* q = is.dst_;
+#ifdef RAPIDJSON_SSE2
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below_space = _mm_set1_epi8(0x1F);
+  for (;;) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // c < 0x20 <=> min(c, 0x1F) == c, unsigned
+    const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+                                       _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+    if (mask != 0) {
+      const size_t length = static_cast<size_t>(__builtin_ctz(mask));
+      if (p != q) std::memmove(q, p, length);
+      is.src_ = p + length;
+      is.dst_ = q + length;
+      return;
+    }
+    if (p != q) _mm_storeu_si128(reinterpret_cast<__m128i*>(q), block);  // q < p: bytes already read
+    p += 16;
+    q += 16;
+  }
+#else
+  for (; *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20; ++p) *q++ = *p;
+  is.src_ = p;
+  is.dst_ = q;
+#endif
+}
+
+RAPIDJSON_NAMESPACE_END
 
 namespace selvhjelp::fhir {
 
@@ -109,27 +172,6 @@ Status ParseError(std::string_view text) {
   return InternalError("the JSON parsers disagree");  // a bug: both read the same grammar
 }
 
-// True when `text` holds a byte from 0x1A to 0x1F. RapidJSON 1.1's SSE2 string scans take a byte
-// for a control character only up to 0x19 (their threshold constant), so they would copy these
-// into a string, where JSON forbids them and ParseJson's scalar scan refuses them; outside strings
-// they are no JSON either. (Found by the cds_request fuzzer: tests/fuzz/corpus/cds_request/.)
-bool HoldsControlTheSimdScanMisses(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  size_t i = 0;
-#ifdef RAPIDJSON_SSE2
-  const __m128i first = _mm_set1_epi8(0x1A), span = _mm_set1_epi8(0x1F - 0x1A);
-  for (; i + 16 <= text.size(); i += 16) {
-    // byte - 0x1A, unsigned, is at most 5 exactly for 0x1A..0x1F.
-    const __m128i offset = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), first);
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(offset, span), offset)) != 0) return true;
-  }
-#endif
-  for (; i < text.size(); ++i) {
-    if (p[i] >= 0x1A && p[i] <= 0x1F) return true;
-  }
-  return false;
-}
-
 // A document released on the thread that parsed it is kept for that thread's next Parse (its
 // buffers stay allocated); one released elsewhere (a FHIR client's pool thread, when the hook
 // waited for a read) is freed, so threads that never parse hold no spare. Large ones are freed
@@ -194,9 +236,10 @@ ParsedJson::ParsedJson() = default;
 ParsedJson::~ParsedJson() = default;
 
 Status ParsedJson::ParseInto(std::string_view text) {
-  // The copy ends in NUL, and is padded to a 16-byte boundary: RapidJSON's SIMD scans read
-  // whole aligned blocks, up to 15 bytes past the NUL.
-  const size_t size = (text.size() + 1 + 15) & ~size_t{15};
+  // The copy ends in NUL and at least 15 more zeros, to a 16-byte boundary: the string scan
+  // above loads 16 bytes from any position up to the NUL, RapidJSON's whitespace scan whole
+  // aligned blocks (new[] aligns to 16).
+  const size_t size = (text.size() + 16 + 15) & ~size_t{15};
   if (text_capacity_ < size) {
     text_.reset(new char[size]);
     text_capacity_ = size;
@@ -207,9 +250,9 @@ Status ParsedJson::ParseInto(std::string_view text) {
   // Text that is not UTF-8 is never JSON here (ParseJson validates strings, and such bytes
   // outside strings break the syntax), so the parse need not validate string by string, and
   // RapidJSON copies strings with SIMD.
-  if (!IsUtf8(text) || HoldsControlTheSimdScanMisses(text)) return ParseError(text);
+  if (!IsUtf8(text)) return ParseError(text);
   Builder builder(nodes_, text.find("\\u") != std::string_view::npos);
-  rapidjson::InsituStringStream stream(text_.get());
+  rapidjson::PaddedInsituStream stream(text_.get());
   rapidjson::Reader reader;
   constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
   // RapidJSON stops at a NUL: one inside the text is content after the value (as in ParseJson).

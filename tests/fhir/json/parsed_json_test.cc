@@ -78,6 +78,18 @@ BOOST_AUTO_TEST_CASE(reads_what_a_json_value_tree_reads) {
   ExpectSameAsTree("\"a string alone\"");
 }
 
+BOOST_AUTO_TEST_CASE(strings_with_escapes_read_the_same_wherever_their_16_byte_blocks_fall) {
+  // The string scan loads 16 bytes at a time and, after an escape, copies the rest of the string
+  // down over the escape's text: runs of every length around a block, escapes between them.
+  for (size_t a : {0u, 1u, 7u, 15u, 16u, 17u, 33u}) {
+    for (size_t b : {0u, 1u, 14u, 15u, 16u, 31u, 48u}) {
+      const std::string text = "[\"" + std::string(a, 'a') + "\\n" + std::string(b, 'b') + "\\u00e6\\\"" +
+                               std::string(a + b, 'c') + "\\\\\", \"" + std::string(b, 'd') + "\"]";
+      BOOST_TEST_CONTEXT("runs of " << a << " and " << b) { ExpectSameAsTree(text); }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(checked_reads_never_fail_on_absent_or_other_types) {
   auto parsed = ParsedJson::Parse(R"({"s":"x","n":60.39,"t":true,"o":{"k":"v"},"a":["p","q"],"z":null})");
   BOOST_REQUIRE(parsed.ok());
