@@ -205,9 +205,8 @@ void ReadCoverageAreas(const JsonValue& hs, const std::map<std::string, const Js
     if (municipality.empty()) continue;
     if (!mappings::IsDigits(municipality, 4)) {
       p.Add(coverage->items()[i], FieldPath(FieldPath(field, "coverageArea"), i), "expected a 4-digit municipality number");
-    } else if (municipality != g.address.municipality &&
-               std::find(g.details->areas.begin(), g.details->areas.end(), municipality) == g.details->areas.end()) {
-      g.details.Edit().areas.push_back(municipality);
+    } else {
+      AddArea(g, municipality);
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "plugin/groups/group.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -51,6 +52,12 @@ bool ServesRelatives(const Group& g) { return g.audience != Audience::kPerson; }
 bool IsDigital(const Group& g) { return g.format != Format::kInPerson; }
 bool MeetsInPerson(const Group& g) { return g.format != Format::kDigital; }
 bool IsContactPoint(const Group& g) { return g.kind == ListingKind::kContactPoint; }
+
+void AddArea(Group& g, const std::string& municipality) {
+  const std::vector<std::string>& areas = g.details->areas;
+  if (municipality == g.address.municipality || std::find(areas.begin(), areas.end(), municipality) != areas.end()) return;
+  g.details.Edit().areas.push_back(municipality);
+}
 
 bool IsClosedOn(const Group& g, std::string_view today) {
   if (!g.temporarily_closed) return false;

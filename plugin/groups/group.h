@@ -108,6 +108,9 @@ bool ServesRelatives(const Group& g);
 bool IsDigital(const Group& g);
 bool MeetsInPerson(const Group& g);
 bool IsContactPoint(const Group& g);
+// Adds `municipality` (a 4-digit number) to the municipalities `g` covers beside its address's
+// (GroupDetails::areas); its address's own, and one already there, are not added again.
+void AddArea(Group& g, const std::string& municipality);
 // True when `g` is temporarily closed on `today` (YYYY-MM-DD): on or after its closed_from (when
 // it has one) and before its closed_until (when it has one).
 bool IsClosedOn(const Group& g, std::string_view today);

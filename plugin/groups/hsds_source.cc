@@ -1,6 +1,5 @@
 #include "plugin/groups/hsds_source.h"
 
-#include <algorithm>
 #include <set>
 
 #include "fhir/base/status_macros.h"
@@ -151,9 +150,7 @@ void ReadServiceAreas(const JsonValue& service, const HsdsSource& source, Group&
     std::optional<std::string> municipality;
     if (mappings::IsDigits(name, 4)) municipality = name;
     else if (source.geography) municipality = source.geography->MunicipalityByName(name);
-    if (municipality && std::find(g.details->areas.begin(), g.details->areas.end(), *municipality) == g.details->areas.end()) {
-      g.details.Edit().areas.push_back(*municipality);
-    }
+    if (municipality) AddArea(g, *municipality);
   }
 }
 
@@ -203,9 +200,9 @@ std::optional<Group> ReadService(const JsonValue& service, const std::string& fi
     else if (!years || *years != 0) p.Add(*age, FieldPath(field, "minimum_age"), "expected an age in years, 1 to 120");
   }
   ReadAccessibility(service, source, g);
-  ReadServiceAreas(service, source, g);
   ReadSchedules(service, field, p, g);
   if (g.format != Format::kDigital) ReadPlace(service, field, p, source, g);
+  ReadServiceAreas(service, source, g);  // after the place: its own municipality is no area
   if (p.lines().size() != before) return std::nullopt;
   return g;
 }

@@ -231,6 +231,7 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   auto read = ParseHsds(R"x([{
     "id": "s1", "name": "LINK Bergen (syntetisk)", "status": "temporarily closed", "minimum_age": 18,
     "email": "link@selvhjelp.example",
+    "service_areas": [{"name": "Bergen"}, {"name": "4624"}, {"name": "Bjørnafjorden"}, {"name": "Vestland"}],
     "organization": {"id": "o1", "name": "Selvhjelp Norge"}, "schedules": [], "languages": [{"code": "nb"}],
     "attributes": [{"taxonomy_term": {"code": "contact-point"}}, {"taxonomy_term": {"code": "closed-group"}},
                    {"taxonomy_term": {"code": "temporarily-closed-until"}, "value": "2099-01-01"},
@@ -247,6 +248,8 @@ BOOST_AUTO_TEST_CASE(hsds_services_carry_contact_points_and_attributes_both_ways
   want.temporarily_closed = true;
   want.details.Edit().closed_until = "2099-01-01";
   CheckSameListing((*read)[0], want, "hsds compiled");
+  // Its address's own municipality (Bergen), a county and a second name for 4624 add no area.
+  BOOST_TEST((*read)[0].details->areas == (std::vector<std::string>{"4624"}));
 
   // The data package: written, then read back.
   const fs::path dir = TempDir("selvhjelp-listings-hsds");
