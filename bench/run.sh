@@ -145,9 +145,11 @@ instructions() {  # NAME URL COMMAND...
   callgrind_control -d "$pid" > /dev/null 2>&1
   stop "$pid"
   ir=$(awk -v n="$calls" '/^(summary|totals):/ { printf "%.0f", $2 / n; exit }' "$work/cg-$name.out.1")  # the dump
-  # The request's parse within it (inclusive; the first line is the largest of its inlined copies).
+  # The request's parse within it (inclusive; the first line is the largest of its inlined copies;
+  # awk reads to the end, so callgrind_annotate never writes into a closed pipe).
   parse_ir=$(callgrind_annotate --inclusive=yes --threshold=100 "$work/cg-$name.out.1" 2>/dev/null |
-    awk -v n="$calls" '/fhir::ParsedJson::Parse\(std::basic_string_view/ { v = $1; gsub(",", "", v); printf "%.0f", v / n; exit }')
+    awk -v n="$calls" '!done && /fhir::ParsedJson::Parse\(std::basic_string_view/ {
+      v = $1; gsub(",", "", v); printf "%.0f", v / n; done = 1 }')
   rm -f "$work/cg-$name.out"*
 }
 
