@@ -1,19 +1,64 @@
 #include "plugin/store/jti_table.h"
 
 #include <string>
+#include <system_error>
 
 namespace selvhjelp::plugin {
 
 JtiTable::~JtiTable() { sqlite3_close_v2(db_); }  // closes once statements_ has finalized its statements
 
-Result<std::unique_ptr<JtiTable>> JtiTable::Open(const std::filesystem::path& file) {
+std::filesystem::path UsedTokensFile(const std::filesystem::path& store_file) {
+  return std::filesystem::path(store_file.string() + "-used-tokens");
+}
+
+namespace {
+
+// Steps a statement run once: `text` bound to its one parameter, when given. SQLITE_ROW, SQLITE_DONE
+// or the error.
+int StepOnce(sqlite3* db, const char* sql, const std::string* text = nullptr) {
+  sqlite3_stmt* statement = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+  if (rc == SQLITE_OK) {
+    if (text) sqlite3_bind_text(statement, 1, text->c_str(), -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(statement);
+  }
+  sqlite3_finalize(statement);
+  return rc;
+}
+
+// Moves the uses an older version kept in the store's own used_jtis table into `db`'s, and drops
+// that table, in one transaction: a token used just before the upgrade's restart stays refused.
+Status MoveFromStore(sqlite3* db, const std::filesystem::path& store_file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(store_file, ec)) return OkStatus();  // a new store: nothing to move
+  const std::string path = store_file.string();
+  if (int rc = StepOnce(db, "ATTACH DATABASE ? AS store", &path); rc != SQLITE_DONE) {
+    return WriteError(db, rc, "cannot open " + path);
+  }
+  Status moved = OkStatus();
+  if (StepOnce(db, "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='used_jtis'") == SQLITE_ROW) {
+    moved = Exec(db,
+                 "BEGIN IMMEDIATE;"
+                 "INSERT OR IGNORE INTO main.used_jtis SELECT key, expires_at FROM store.used_jtis;"
+                 "DROP TABLE store.used_jtis;"
+                 "COMMIT");
+    if (!moved.ok()) (void)Exec(db, "ROLLBACK");
+  }
+  Status detached = Exec(db, "DETACH DATABASE store");
+  return moved.ok() ? detached : moved;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<JtiTable>> JtiTable::Open(const std::filesystem::path& store_file) {
   std::unique_ptr<JtiTable> table(new JtiTable());
-  Result<sqlite3*> db = OpenConnection(file, "NORMAL");
+  Result<sqlite3*> db = OpenConnection(UsedTokensFile(store_file), "NORMAL");
   if (!db.ok()) return db.status();
   table->db_ = *db;
   Status schema = Exec(table->db_,
                        "CREATE TABLE IF NOT EXISTS used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID");
   if (!schema.ok()) return schema;
+  if (Status moved = MoveFromStore(table->db_, store_file); !moved.ok()) return moved;
   return table;
 }
 

@@ -2,6 +2,8 @@
 // token expires.
 #include "plugin/store/jti_table.h"
 
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <unistd.h>
@@ -15,7 +17,7 @@ BOOST_AUTO_TEST_CASE(used_jtis_survive_a_restart_until_they_expire) {
   fs::path dir = fs::temp_directory_path() / ("selvhjelp-jti-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   {
-    auto ledger = Ledger::Open(dir / "store.db");  // the table lives beside the ledger's
+    auto ledger = Ledger::Open(dir / "store.db");  // the used tokens live beside the ledger's file
     BOOST_REQUIRE(ledger.ok());
     auto table = JtiTable::Open(dir / "store.db");
     BOOST_REQUIRE(table.ok());
@@ -28,6 +30,37 @@ BOOST_AUTO_TEST_CASE(used_jtis_survive_a_restart_until_they_expire) {
   BOOST_TEST(*(*table)->Claim("https://ehr", "j1", 1300, 1200) == false);
   BOOST_TEST(*(*table)->Claim("https://ehr", "j1", 1700, 1301) == true);  // expired: may be used again
   BOOST_TEST(*(*table)->Claim("https://ehr", "j1", 1700, 1302) == false);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(uses_kept_in_the_store_by_an_older_version_move_to_the_used_token_file) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-jti-move-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path store = dir / "store.db";
+  auto sql = [&store](const char* statement) {  // what the older version left in the store
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open(store.c_str(), &db) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, statement, nullptr, nullptr, &error);
+    BOOST_TEST(rc == SQLITE_OK, (error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+  };
+  sql("CREATE TABLE used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO used_jtis VALUES('https://ehr j-before', 1300)");
+  {
+    auto table = JtiTable::Open(store);
+    BOOST_REQUIRE_MESSAGE(table.ok(), table.status().message());
+    BOOST_TEST(*(*table)->Claim("https://ehr", "j-before", 1300, 1000) == false);  // used before the upgrade
+    BOOST_TEST(*(*table)->Claim("https://ehr", "j-after", 1300, 1000) == true);
+  }
+  BOOST_TEST(fs::exists(UsedTokensFile(store)));
+  // The store's table is gone (CREATE succeeds again), and a second start moves nothing back.
+  sql("CREATE TABLE used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID; DROP TABLE used_jtis");
+  auto again = JtiTable::Open(store);
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(*(*again)->Claim("https://ehr", "j-after", 1300, 1001) == false);
   fs::remove_all(dir);
 }
 

@@ -1,6 +1,6 @@
-// The hook's read of a patient's latest record never waits for a record's commit: a commit is
-// held open in its fsync (a VFS whose xSync blocks until released) while LatestOutcome must
-// answer from the last committed state.
+// The hook's path never waits for a record's commit: a commit is held open in its fsync (a VFS
+// whose xSync blocks until released) while the read of a patient's latest record must answer from
+// the last committed state, and a request token's use must be recorded.
 #define BOOST_TEST_MODULE outbox_read_tests
 #include <sqlite3.h>
 
@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "plugin/store/jti_table.h"
 #include "plugin/store/outbox.h"
 
 using namespace selvhjelp::plugin;
@@ -141,6 +142,31 @@ BOOST_AUTO_TEST_CASE(latest_outcome_does_not_wait_for_a_commit_in_its_fsync) {
     BOOST_TEST(seen->at == 100);  // the last committed record: r2 was not committed yet
 
     BOOST_TEST(outbox->LatestOutcome("k1", "patient")->at == 200);  // and is seen once it is
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_use_is_recorded_while_a_record_commit_is_in_its_fsync) {
+  const fs::path dir = fs::temp_directory_path() / ("selvhjelp-jti-wait-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    BlockingSyncVfs vfs;
+    std::unique_ptr<Outbox> outbox = std::move(Outbox::Open(dir / "store.db")).value();
+    std::unique_ptr<JtiTable> used = std::move(JtiTable::Open(dir / "store.db")).value();
+    vfs.Arm();
+    bool committed = false;
+    std::thread writer([&] { committed = outbox->Enqueue(Record("r1", "k1", 100)).ok(); });
+    BOOST_REQUIRE(vfs.WaitBlocked(30s));  // r1's commit holds the store's write lock in its fsync
+    auto claim = std::async(std::launch::async, [&] { return used->Claim("https://ehr", "j1", 1300, 1000); });
+    // In the store's file the claim would wait for that lock (up to the 5 s busy timeout, then fail).
+    const bool answered = claim.wait_for(20s) == std::future_status::ready;
+    vfs.Release();
+    writer.join();
+    BOOST_TEST(committed);
+    BOOST_REQUIRE(answered);
+    auto claimed = claim.get();
+    BOOST_REQUIRE_MESSAGE(claimed.ok(), claimed.status().message());
+    BOOST_TEST(*claimed == true);
   }
   fs::remove_all(dir);
 }
