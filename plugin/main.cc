@@ -519,7 +519,7 @@ Result<plugin::StoreRecords> LoadStoreRecords(const config::ServiceConfig& confi
   if (config.postgres.url.empty() && !std::filesystem::exists(config.store_path)) {
     return NotFoundError(config.store_path.string() + ": no store yet");
   }
-  SELVHJELP_ASSIGN_OR_RETURN(plugin::Store store, plugin::OpenStore(config));
+  SELVHJELP_ASSIGN_OR_RETURN(plugin::Store store, plugin::OpenStore(config, plugin::StoreUse::kReadRecords));
   std::shared_ptr<const plugin::Ledger> keys(std::move(store.ledger));  // outlives the outbox, which notes writes in it
   return plugin::StoreRecords::Load(*store.outbox, [keys, server = config.records.fhir_server](std::string_view patient) {
     return keys->SubjectKey(server, std::string(patient));

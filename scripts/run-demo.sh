@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = reset ]; then
-  rm -f var/demo-store.db var/demo-store.db-journal var/demo-store.db-wal var/demo-store.db-shm
+  rm -f var/demo-store.db var/demo-store.db-journal var/demo-store.db-wal var/demo-store.db-shm \
+    var/demo-store.db-used-tokens var/demo-store.db-used-tokens-wal var/demo-store.db-used-tokens-shm
   echo "demo state reset: var/demo-store.db removed (the demo EHR keeps nothing between starts)"
   exit 0
 fi

@@ -26,8 +26,10 @@ int StepOnce(sqlite3* db, const char* sql, const std::string* text = nullptr) {
   return rc;
 }
 
-// Moves the uses an older version kept in the store's own used_jtis table into `db`'s, and drops
-// that table, in one transaction: a token used just before the upgrade's restart stays refused.
+// Moves the uses an older version kept in the store's own used_jtis table into `db`'s, then drops
+// that table: a token used just before the upgrade's restart stays refused. Copied first, with a
+// synced commit (the file's own commits are not), then dropped: a crash between the two leaves the
+// table, and the next start copies it again; a copy keeps the later expiry of a key in both.
 Status MoveFromStore(sqlite3* db, const std::filesystem::path& store_file) {
   std::error_code ec;
   if (!std::filesystem::exists(store_file, ec)) return OkStatus();  // a new store: nothing to move
@@ -36,13 +38,16 @@ Status MoveFromStore(sqlite3* db, const std::filesystem::path& store_file) {
     return WriteError(db, rc, "cannot open " + path);
   }
   Status moved = OkStatus();
-  if (StepOnce(db, "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='used_jtis'") == SQLITE_ROW) {
+  const int held = StepOnce(db, "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='used_jtis'");
+  if (held == SQLITE_ROW) {
     moved = Exec(db,
-                 "BEGIN IMMEDIATE;"
-                 "INSERT OR IGNORE INTO main.used_jtis SELECT key, expires_at FROM store.used_jtis;"
-                 "DROP TABLE store.used_jtis;"
-                 "COMMIT");
-    if (!moved.ok()) (void)Exec(db, "ROLLBACK");
+                 "PRAGMA main.synchronous=FULL;"
+                 "INSERT INTO main.used_jtis SELECT key, expires_at FROM store.used_jtis WHERE true "
+                 "ON CONFLICT(key) DO UPDATE SET expires_at=max(expires_at, excluded.expires_at);"
+                 "PRAGMA main.synchronous=NORMAL;"
+                 "DROP TABLE store.used_jtis");
+  } else if (held != SQLITE_DONE) {
+    moved = WriteError(db, held, "cannot read " + path);
   }
   Status detached = Exec(db, "DETACH DATABASE store");
   return moved.ok() ? detached : moved;

@@ -24,8 +24,8 @@ class JtiTable : public JtiStore {
  public:
   ~JtiTable() override;
   // Opens (creating it) the used-token file of the store `store_file`. Uses a store of an older
-  // version kept in its own used_jtis table are moved to it. Unavailable when either cannot be
-  // opened or written.
+  // version kept in its own used_jtis table are moved to it (and the table dropped). Unavailable
+  // when either cannot be opened or written.
   static Result<std::unique_ptr<JtiTable>> Open(const std::filesystem::path& store_file);
 
   Result<bool> Claim(std::string_view iss, std::string_view jti, int64_t expires_at, int64_t now) override;

@@ -17,7 +17,7 @@ OutboxOptions OutboxOptionsOf(const config::ServiceConfig& config) {
 
 }  // namespace
 
-Result<Store> OpenStore(const config::ServiceConfig& config) {
+Result<Store> OpenStore(const config::ServiceConfig& config, StoreUse use) {
   Store store;
   if (!config.postgres.url.empty()) {
     SELVHJELP_ASSIGN_OR_RETURN(PgBackends backends, OpenPgBackends(config.postgres));
@@ -29,9 +29,11 @@ Result<Store> OpenStore(const config::ServiceConfig& config) {
     return store;
   }
   SELVHJELP_ASSIGN_OR_RETURN(store.ledger, Ledger::Open(config.store_path, LedgerOptionsOf(config)));
-  // Used tokens and DPoP proofs are kept in the store, so one used before a restart is refused.
-  SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<JtiTable> used_jtis, JtiTable::Open(config.store_path));
-  store.used_jtis = std::move(used_jtis);
+  // Used tokens and DPoP proofs are kept beside the store, so one used before a restart is refused.
+  if (use == StoreUse::kServe) {
+    SELVHJELP_ASSIGN_OR_RETURN(std::unique_ptr<JtiTable> used_jtis, JtiTable::Open(config.store_path));
+    store.used_jtis = std::move(used_jtis);
+  }
   store.app_sessions = MakeMemorySessionBackend();  // one serving process per file
   SELVHJELP_ASSIGN_OR_RETURN(store.outbox, Outbox::Open(config.store_path, &store.ledger->write_health(),
                                                         OutboxOptionsOf(config)));

@@ -26,10 +26,15 @@ struct Store {
   std::unique_ptr<SessionBackend> app_sessions;
 };
 
+// Who opens the store: the serving process (everything), or the command line reading records
+// (`audit --store`: with SQLite no used-token file is created beside a store it only reads, and
+// Store::used_jtis is null).
+enum class StoreUse { kServe, kReadRecords };
+
 // Opens (creating; for PostgreSQL, migrating the schema under an advisory lock) the store of
 // `config`, with its retention settings (store.cardRetentionDays, records.retentionDays).
 // Unavailable when it cannot be reached or opened.
-[[nodiscard]] Result<Store> OpenStore(const config::ServiceConfig& config);
+[[nodiscard]] Result<Store> OpenStore(const config::ServiceConfig& config, StoreUse use = StoreUse::kServe);
 
 // Only the outbox, for the command line (`outbox list|retry`, `records entered-in-error`).
 [[nodiscard]] Result<std::unique_ptr<Outbox>> OpenOutbox(const config::ServiceConfig& config);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "plugin/store/ledger.h"
+#include "plugin/store/store_factory.h"
 
 using namespace selvhjelp::plugin;
 namespace fs = std::filesystem;
@@ -47,12 +48,21 @@ BOOST_AUTO_TEST_CASE(uses_kept_in_the_store_by_an_older_version_move_to_the_used
     sqlite3_free(error);
     sqlite3_close(db);
   };
-  sql("CREATE TABLE used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
-      "INSERT INTO used_jtis VALUES('https://ehr j-before', 1300)");
   {
+    // A key in the used-token file already (a downgrade and a second upgrade): the later expiry wins.
+    auto table = JtiTable::Open(store);
+    BOOST_REQUIRE(table.ok());
+    BOOST_TEST(*(*table)->Claim("https://ehr", "j-both", 1100, 1000) == true);
+  }
+  sql("CREATE TABLE used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO used_jtis VALUES('https://ehr j-before', 1300), ('https://ehr j-both', 1300)");
+  {
+    auto ledger = Ledger::Open(store);  // as the service opens them: the ledger's connections first
+    BOOST_REQUIRE(ledger.ok());
     auto table = JtiTable::Open(store);
     BOOST_REQUIRE_MESSAGE(table.ok(), table.status().message());
     BOOST_TEST(*(*table)->Claim("https://ehr", "j-before", 1300, 1000) == false);  // used before the upgrade
+    BOOST_TEST(*(*table)->Claim("https://ehr", "j-both", 1300, 1200) == false);    // 1300, not 1100
     BOOST_TEST(*(*table)->Claim("https://ehr", "j-after", 1300, 1000) == true);
   }
   BOOST_TEST(fs::exists(UsedTokensFile(store)));
@@ -61,6 +71,26 @@ BOOST_AUTO_TEST_CASE(uses_kept_in_the_store_by_an_older_version_move_to_the_used
   auto again = JtiTable::Open(store);
   BOOST_REQUIRE(again.ok());
   BOOST_TEST(*(*again)->Claim("https://ehr", "j-after", 1300, 1001) == false);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_store_opened_to_read_records_creates_no_used_token_file) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-jti-read-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  selvhjelp::config::ServiceConfig config;
+  config.store_path = dir / "store.db";
+  {
+    auto reading = OpenStore(config, StoreUse::kReadRecords);  // selvhjelp audit --store
+    BOOST_REQUIRE_MESSAGE(reading.ok(), reading.status().message());
+    BOOST_TEST(!reading->used_jtis);
+  }
+  BOOST_TEST(!fs::exists(UsedTokensFile(config.store_path)));
+  {
+    auto serving = OpenStore(config);
+    BOOST_REQUIRE(serving.ok());
+    BOOST_TEST(*serving->used_jtis->Claim("https://ehr", "j1", 1300, 1000) == true);
+  }
+  BOOST_TEST(fs::exists(UsedTokensFile(config.store_path)));
   fs::remove_all(dir);
 }
 
