@@ -191,8 +191,14 @@ Result<std::shared_ptr<PgPool>> PgPool::Open(const config::PostgresStoreConfig& 
   // The URL first: the keywords after it override what it says about them.
   pool->keywords_ = {"dbname", "connect_timeout", "application_name", "options",
                      "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+  // plan_cache_mode: each statement is prepared once per connection and planned once. With the
+  // default (auto) PostgreSQL planned the hook's outcome read anew on every call (217 µs of
+  // planning against 23 µs of execution: unnest($2) of an unknown array is costed at 10 rows, so
+  // the generic plan never looked cheaper than a custom one). Every statement here is a short
+  // indexed read or write, for which the generic plan is the plan.
   pool->values_ = {config.url, std::to_string(config.timeout_seconds), "selvhjelp",
-                   "-c synchronous_commit=on -c client_min_messages=warning -c statement_timeout=" + timeout_ms + " -c lock_timeout=" + timeout_ms +
+                   "-c synchronous_commit=on -c client_min_messages=warning -c plan_cache_mode=force_generic_plan"
+                   " -c statement_timeout=" + timeout_ms + " -c lock_timeout=" + timeout_ms +
                        " -c idle_in_transaction_session_timeout=" + std::to_string(config.timeout_seconds * 4000),
                    "1", "5", "2", "2", timeout_ms};
   pool->where_ = "the database";

@@ -1,5 +1,6 @@
 #include "plugin/store/pg_ledger.h"
 
+#include <algorithm>
 #include <string>
 
 #include "fhir/base/status_macros.h"
@@ -8,6 +9,9 @@
 namespace selvhjelp::plugin {
 
 namespace {
+
+// Cards written per round trip (PgLedgerBackend::WriteCards), as the outbox's records.
+constexpr size_t kCardsPerRoundTrip = 64;
 
 // The report's text came from the source (a record's id in a rejected line, a header): a NUL,
 // which libpq cannot send, is left out rather than losing the whole report.
@@ -83,18 +87,33 @@ std::optional<std::vector<std::optional<LocalOutcome>>> PgLedgerBackend::ReadLat
 
 Status PgLedgerBackend::WriteCards(const std::vector<CardIssued>& cards) {
   const std::string what = "cannot record card";
+  if (cards.empty()) return OkStatus();
   SELVHJELP_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
-  return InTransaction(*conn, what, [&]() -> Status {
-    SELVHJELP_RETURN_IF_ERROR(conn->Exec("SET LOCAL synchronous_commit=off", {}, what).status());
-    for (const CardIssued& card : cards) {
-      SELVHJELP_RETURN_IF_ERROR(conn->Exec(
-          "INSERT INTO cards(card_uuid, service_id, subject_key, encounter_id, recipient, issued_at) "
-          "VALUES($1,$2,$3,$4,$5,$6) ON CONFLICT(card_uuid) DO NOTHING",
-          {card.card_uuid, card.service_id, card.subject_key, card.encounter_id, card.recipient, card.issued_at},
-          what).status());
+  // The batch in one transaction, sent in one round trip per kCardsPerRoundTrip cards (BEGIN with
+  // the first, COMMIT with the last), the insert prepared once per connection: a round trip a card
+  // cost the database more CPU than the hook calls that issued them.
+  for (size_t first = 0; first < cards.size(); first += kCardsPerRoundTrip) {
+    const size_t last = std::min(cards.size(), first + kCardsPerRoundTrip);
+    std::vector<PgStatement> statements;
+    if (first == 0) {
+      statements.push_back({"BEGIN", {}});
+      statements.push_back({"SET LOCAL synchronous_commit=off", {}});
     }
-    return OkStatus();
-  });
+    for (size_t i = first; i < last; ++i) {
+      const CardIssued& card = cards[i];
+      statements.push_back({"INSERT INTO cards(card_uuid, service_id, subject_key, encounter_id, recipient, issued_at) "
+                            "VALUES($1,$2,$3,$4,$5,$6) ON CONFLICT(card_uuid) DO NOTHING",
+                            {card.card_uuid, card.service_id, card.subject_key, card.encounter_id, card.recipient,
+                             card.issued_at}});
+    }
+    if (last == cards.size()) statements.push_back({"COMMIT", {}});
+    Result<std::vector<PgRows>> done = conn->ExecAll(statements, what);
+    if (!done.ok()) {
+      if (!conn->Idle()) (void)conn->Exec("ROLLBACK", {}, what);  // else nothing was begun (a NUL in a value)
+      return done.status();
+    }
+  }
+  return OkStatus();
 }
 
 Status PgLedgerBackend::PurgeCards(int64_t issued_before) {

@@ -300,6 +300,25 @@ BOOST_AUTO_TEST_CASE(a_token_used_on_one_instance_is_refused_on_another, *utf::p
   BOOST_TEST(*b.used_jtis->Claim("https://ehr.example", "jti-2", 2000, 1302) == true);
 }
 
+BOOST_AUTO_TEST_CASE(statements_are_planned_once_per_connection, *utf::precondition(PostgresUp())) {
+  // The hook's outcome read takes its recipients as unnest($n::text[]); with PostgreSQL's default
+  // plan choice such a statement was planned anew on every execution (docs/store.md).
+  auto pool = PgPool::Open(Config(TestPostgres::Get().NewDatabase()));
+  BOOST_REQUIRE(pool.ok());
+  auto conn = (*pool)->Acquire();
+  BOOST_REQUIRE(conn.ok());
+  for (int i = 0; i < 8; ++i) {
+    BOOST_REQUIRE((*conn)->ExecPrepared("SELECT count(*) FROM unnest($1::text[]) AS k(recipient)", {"{patient,relatives}"},
+                                        "test").ok());
+  }
+  auto plans = (*conn)->Exec("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                             "WHERE statement LIKE 'SELECT count(*) FROM unnest%'", {}, "test");
+  BOOST_REQUIRE(plans.ok());
+  BOOST_REQUIRE(plans->size() == 1u);
+  BOOST_TEST(plans->Int(0, 1) == 0);  // no custom plan
+  BOOST_TEST(plans->Int(0, 0) == 8);  // the generic plan, reused
+}
+
 BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp())) {
   const std::string url = TestPostgres::Get().NewDatabase();
   Instance a(url), b(url);
@@ -315,6 +334,14 @@ BOOST_AUTO_TEST_CASE(instances_share_the_ledger, *utf::precondition(PostgresUp()
   BOOST_TEST(seen->encounter_id == "enc-1");
   BOOST_TEST(*b.ledger->RecordFeedback({FeedbackEntry{"card-x", "accepted", "", "", "t", false}}, 1200) == 1);
   BOOST_TEST(*a.ledger->CountFeedback() == 2);
+  // A batch over several round trips (64 cards each) is written whole: its first and last cards
+  // are known to the other instance.
+  std::vector<CardIssued> many;
+  for (int i = 0; i < 150; ++i) many.push_back(CardIssued{"many-" + std::to_string(i), "svc", key, "enc-2", "patient", 1300});
+  a.ledger->QueueCards(std::move(many));
+  BOOST_REQUIRE(a.ledger->FlushCards().ok());
+  BOOST_TEST(*b.ledger->RecordFeedback({FeedbackEntry{"many-0", "accepted", "", "", "t", false},
+                                        FeedbackEntry{"many-149", "accepted", "", "", "t", false}}, 1400) == 0);
   BOOST_TEST(a.ledger->SaveSnapshot("source-1", "[1]", 5).ok());
   auto snapshot = b.ledger->LoadSnapshot("source-1");
   BOOST_REQUIRE(snapshot.ok() && snapshot->has_value());
