@@ -3,9 +3,7 @@
 #include <charconv>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "fhir/json/json_string_bytes.h"
 
 namespace selvhjelp::fhir {
 namespace {
@@ -28,13 +26,9 @@ constexpr size_t kShort = 64;
 size_t PlainPrefix(std::string_view text) {
   size_t i = 0;
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below_space = _mm_set1_epi8(0x1F);
   for (; i + 16 <= text.size(); i += 16) {
-    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    // c < 0x20 <=> max(c, 0x1F) == 0x1F, unsigned
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, quote), _mm_cmpeq_epi8(s, backslash)),
-                                         _mm_cmpeq_epi8(_mm_max_epu8(s, below_space), below_space));
-    if (const int mask = _mm_movemask_epi8(special)) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    const unsigned mask = internal::JsonStringStops(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
   }
 #endif
   while (i < text.size() && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;

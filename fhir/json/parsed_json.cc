@@ -22,6 +22,7 @@
 #include <string>
 
 #include "fhir/json/json_reader.h"
+#include "fhir/json/json_string_bytes.h"
 #include "fhir/json/utf8.h"
 
 namespace rapidjson = RAPIDJSON_NAMESPACE;
@@ -61,13 +62,9 @@ inline void Reader::ScanCopyUnescapedString<PaddedInsituStream, PaddedInsituStre
   char* p = is.src_;
   char* q = is.dst_;
 #ifdef RAPIDJSON_SSE2
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below_space = _mm_set1_epi8(0x1F);
   for (;;) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // c < 0x20 <=> min(c, 0x1F) == c, unsigned
-    const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-                                       _mm_cmpeq_epi8(_mm_min_epu8(block, below_space), block));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+    const unsigned mask = selvhjelp::fhir::internal::JsonStringStops(block);
     if (mask != 0) {
       const size_t length = static_cast<size_t>(__builtin_ctz(mask));
       if (p != q) std::memmove(q, p, length);
