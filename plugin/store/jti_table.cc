@@ -13,32 +13,20 @@ std::filesystem::path UsedTokensFile(const std::filesystem::path& store_file) {
 
 namespace {
 
-// Steps a statement run once: `text` bound to its one parameter, when given. SQLITE_ROW, SQLITE_DONE
-// or the error.
-int StepOnce(sqlite3* db, const char* sql, const std::string* text = nullptr) {
-  sqlite3_stmt* statement = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
-  if (rc == SQLITE_OK) {
-    if (text) sqlite3_bind_text(statement, 1, text->c_str(), -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(statement);
-  }
-  sqlite3_finalize(statement);
-  return rc;
-}
-
 // Moves the uses an older version kept in the store's own used_jtis table into `db`'s, then drops
 // that table: a token used just before the upgrade's restart stays refused. Copied first, with a
 // synced commit (the file's own commits are not), then dropped: a crash between the two leaves the
 // table, and the next start copies it again; a copy keeps the later expiry of a key in both.
-Status MoveFromStore(sqlite3* db, const std::filesystem::path& store_file) {
+Status MoveFromStore(sqlite3* db, StatementCache& statements, const std::filesystem::path& store_file) {
   std::error_code ec;
   if (!std::filesystem::exists(store_file, ec)) return OkStatus();  // a new store: nothing to move
   const std::string path = store_file.string();
-  if (int rc = StepOnce(db, "ATTACH DATABASE ? AS store", &path); rc != SQLITE_DONE) {
+  if (int rc = Statement(statements.Get(db, "ATTACH DATABASE ? AS store")).Bind(1, path).Step(); rc != SQLITE_DONE) {
     return WriteError(db, rc, "cannot open " + path);
   }
   Status moved = OkStatus();
-  const int held = StepOnce(db, "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='used_jtis'");
+  const int held =
+      Statement(statements.Get(db, "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='used_jtis'")).Step();
   if (held == SQLITE_ROW) {
     moved = Exec(db,
                  "PRAGMA main.synchronous=FULL;"
@@ -63,7 +51,7 @@ Result<std::unique_ptr<JtiTable>> JtiTable::Open(const std::filesystem::path& st
   Status schema = Exec(table->db_,
                        "CREATE TABLE IF NOT EXISTS used_jtis(key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID");
   if (!schema.ok()) return schema;
-  if (Status moved = MoveFromStore(table->db_, store_file); !moved.ok()) return moved;
+  if (Status moved = MoveFromStore(table->db_, table->statements_, store_file); !moved.ok()) return moved;
   return table;
 }
 
