@@ -101,26 +101,27 @@ Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::p
     for (const std::string& line : all_problems) text += (text.empty() ? "" : "\n") + line;
     return InvalidArgumentError(text);
   }
+  for (const auto& [uri, name] : table.uri_to_system_) table.system_by_uri_[uri] = table.systems_[name];
   return table;
 }
 
-bool DiagnosisTable::Matches(const System& system, const Rule& rule, const std::string& code) {
+bool DiagnosisTable::Matches(const System& system, const Rule& rule, std::string_view code) {
   if (!rule.codes.empty()) {
     for (const std::string& listed : rule.codes) {
-      if (system.hierarchical ? code.rfind(listed, 0) == 0 : code == listed) return true;
+      if (system.hierarchical ? code.substr(0, listed.size()) == listed : code == listed) return true;
     }
     return false;
   }
   if (!system.hierarchical) return code >= rule.from && code <= rule.to;
-  std::string head = code.substr(0, rule.from.size());
+  const std::string_view head = code.substr(0, rule.from.size());
   return head.size() == rule.from.size() && head >= rule.from && head <= rule.to;
 }
 
 bool DiagnosisTable::InScope(std::string_view system_uri, std::string_view raw_code) const {
-  auto name = uri_to_system_.find(system_uri);
-  if (name == uri_to_system_.end()) return false;
-  const System& system = systems_.find(name->second)->second;
-  std::string code = NormaliseCode(raw_code);
+  auto found = system_by_uri_.find(system_uri);
+  if (found == system_by_uri_.end()) return false;
+  const System& system = found->second;
+  const std::string code = NormaliseCode(raw_code);
   bool included = false;
   for (const Rule& rule : system.include) included = included || Matches(system, rule, code);
   if (!included) return false;

@@ -34,10 +34,12 @@ class DiagnosisTable {
     bool hierarchical = false;
     std::vector<Rule> include, exclude;
   };
-  static bool Matches(const System& system, const Rule& rule, const std::string& code);
+  static bool Matches(const System& system, const Rule& rule, std::string_view code);
 
   std::map<std::string, std::string, std::less<>> uri_to_system_;
   std::map<std::string, System, std::less<>> systems_;
+  // Each URI's system (a copy: a few rules), filled once loaded, for InScope's one lookup.
+  std::map<std::string, System, std::less<>> system_by_uri_;
 };
 
 // Upper-cases and removes dots and spaces: "f10.2" -> "F102".

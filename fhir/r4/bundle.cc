@@ -9,7 +9,9 @@ std::vector<JsonRef> BundleResources(JsonRef bundle, std::string_view resource_t
     if (type && (resource_type.empty() || *type == resource_type)) found.push_back(bundle);
     return found;
   }
-  for (JsonRef entry : bundle.Find("entry").items()) {
+  const JsonRef::Items entries = bundle.Find("entry").items();
+  found.reserve(entries.size());
+  for (JsonRef entry : entries) {
     JsonRef resource = entry.Find("resource");
     if (!resource.is_object()) continue;
     std::optional<std::string_view> rtype = resource.FindString("resourceType");
