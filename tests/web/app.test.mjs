@@ -250,11 +250,25 @@ test('logging out by keyboard: a failure keeps the page, a record begun is asked
   const before = await page.content();
   for (const trace of traces) assert.ok(before.includes(trace), `the page shows ${trace} before`);
 
-  await page.route('**/app/api/session', (route) => route.fulfill({ status: 503, contentType: 'application/fhir+json',
-    body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', diagnostics: 'Store unavailable.' }] }) }));
+  // The answer is held until both presses are in: the second must send nothing.
+  let deletes = 0;
+  let answer;
+  const held = new Promise((resolve) => { answer = resolve; });
+  await page.route('**/app/api/session', async (route) => {
+    deletes += 1;
+    await held;
+    await route.fulfill({ status: 503, contentType: 'application/fhir+json',
+      body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', diagnostics: 'Store unavailable.' }] }) });
+  });
   await tabTo(page, 'Logg ut');
   await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('header button[aria-disabled="true"]');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Logg ut', 'the busy button keeps the focus');
+  answer();
   await page.waitForSelector('.signout-error');
+  assert.equal(deletes, 1, 'two presses, one request');
+  assert.equal(await page.getAttribute('header button', 'aria-disabled'), null, 'after a failure the button works again');
   assert.equal(await page.innerText('[role="alert"]'), 'Du ble ikke logget ut. Prøv igjen. Store unavailable.');
   assert.ok(await page.isVisible('#record'), 'a failure keeps the page');
   assert.equal((await api(page, 'api/context')).status, 200, 'and the session');

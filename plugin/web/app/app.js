@@ -22,12 +22,19 @@ function browserLanguage() {
 // it is the clinician's documentation, and a second Enter costs less than recording it again.
 // Signed out, the page keeps nothing of the patient or the clinician; a 401 means the session had
 // already ended, which is what was asked for. Any other failure keeps the page and says so.
-async function signOut(ctx, unsent) {
+// While the request is out the button says it is busy (aria-disabled: it keeps the focus) and
+// further presses are ignored, so a double click sends one request.
+async function signOut(ctx, unsent, button) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
   if (unsent() && !window.confirm(t('signOut.unsent'))) return;
+  button.setAttribute('aria-disabled', 'true');
   try {
     await endSession(ctx.csrf);
   } catch (e) {
-    if (!(e instanceof ApiError && e.status === 401)) return showSignOutFailure(e);
+    if (!(e instanceof ApiError && e.status === 401)) {
+      button.removeAttribute('aria-disabled');
+      return showSignOutFailure(e);
+    }
   }
   showMessage('signedOut').focus();
 }
@@ -45,7 +52,7 @@ function header(ctx, unsent) {
   return h('header', { class: 'top' },
     h('p', { class: 'brand' }, t('app.title')),
     who ? h('p', { class: 'who' }, who) : null,
-    ctx?.csrf ? h('button', { type: 'button', class: 'signout', onclick: () => signOut(ctx, unsent) }, t('app.signOut')) : null);
+    ctx?.csrf ? h('button', { type: 'button', class: 'signout', onclick: (e) => signOut(ctx, unsent, e.currentTarget) }, t('app.signOut')) : null);
 }
 
 // `unsent`: whether the screen holds a record not yet sent (asked about before signing out).
