@@ -118,3 +118,41 @@ BOOST_AUTO_TEST_CASE(the_card_queue_is_capped_while_the_store_fails) {
   }
   fs::remove_all(dir);
 }
+
+// The writer thread writes cards with no flush asked: the first cards of a batch wake it, the
+// ones queued while the batch gathers join that batch, and cards queued after a write wake it
+// again. Read from a second connection, polled with a deadline.
+BOOST_AUTO_TEST_CASE(the_writer_thread_writes_queued_cards_without_a_flush) {
+  fs::path dir = fs::temp_directory_path() / ("selvhjelp-writer-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    auto ledger = Ledger::Open(dir / "store.db");
+    BOOST_REQUIRE(ledger.ok());
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open((dir / "store.db").c_str(), &db) == SQLITE_OK);
+    auto cards_written = [db] {
+      sqlite3_stmt* count = nullptr;
+      int n = -1;
+      if (sqlite3_prepare_v2(db, "SELECT count(*) FROM cards", -1, &count, nullptr) == SQLITE_OK &&
+          sqlite3_step(count) == SQLITE_ROW) {
+        n = sqlite3_column_int(count, 0);
+      }
+      sqlite3_finalize(count);
+      return n;
+    };
+    auto wait_for_cards = [&cards_written](int wanted) {
+      for (int i = 0; i < 1000; ++i) {
+        if (cards_written() == wanted) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return false;
+    };
+    for (int i = 0; i < 3; ++i) (*ledger)->QueueCards({CardIssued{"a-" + std::to_string(i), "svc", "k", "", "patient", 1}});
+    BOOST_TEST(wait_for_cards(3));
+    (*ledger)->QueueCards({CardIssued{"b-0", "svc", "k", "", "patient", 2}});
+    BOOST_TEST(wait_for_cards(4));
+    BOOST_TEST((*ledger)->card_write_failures() == 0);
+    sqlite3_close(db);
+  }
+  fs::remove_all(dir);
+}
