@@ -159,6 +159,21 @@ JsonRef::Items JsonRef::items() const {
   return items;
 }
 
+JsonMembers JsonRef::members() const {
+  JsonMembers members;
+  if (value_ && value_->is_object()) {
+    const std::vector<JsonValue::Member>& list = value_->members();
+    members.begin_.value_ = list.data();
+    members.end_.value_ = list.data() + list.size();
+    members.size_ = list.size();
+  } else if (node_ && node_->type == Type::kObject) {
+    members.begin_.node_ = node_ + 1;
+    members.end_.node_ = node_ + node_->span;
+    members.size_ = node_->length;
+  }
+  return members;
+}
+
 namespace {
 
 // The reason for a rejected text, worded and placed exactly as ParseJson words it: the fast

@@ -37,6 +37,8 @@ struct JsonNode {
 };
 }  // namespace internal
 
+class JsonMembers;
+
 class JsonRef {
  public:
   // Absent: what Find returns for a missing member.
@@ -103,9 +105,50 @@ class JsonRef {
   };
   Items items() const;
 
+  // Object members in source order (duplicates included), as {key, value}; empty for anything
+  // else. `for (const JsonMember& m : ref.members())`.
+  JsonMembers members() const;
+
  private:
   const JsonValue* value_ = nullptr;
   const internal::JsonNode* node_ = nullptr;
+};
+
+// A member of an object, as JsonRef::members() gives it.
+struct JsonMember {
+  std::string_view key;
+  JsonRef value;
+};
+
+// JsonRef::members(): iterates a JsonValue's members or an object's key nodes.
+class JsonMembers {
+ public:
+  class Iterator {
+   public:
+    JsonMember operator*() const {
+      if (value_) return {value_->first, JsonRef(value_->second)};
+      return {std::string_view(node_->text, node_->length), JsonRef(node_ + 1)};
+    }
+    Iterator& operator++() {
+      if (value_) ++value_;
+      else node_ += 1 + node_[1].span;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return value_ != o.value_ || node_ != o.node_; }
+
+   private:
+    friend class JsonRef;
+    const JsonValue::Member* value_ = nullptr;
+    const internal::JsonNode* node_ = nullptr;  // the member's key node
+  };
+  Iterator begin() const { return begin_; }
+  Iterator end() const { return end_; }
+  size_t size() const { return size_; }
+
+ private:
+  friend class JsonRef;
+  Iterator begin_, end_;
+  size_t size_ = 0;
 };
 
 class ParsedJson {

@@ -30,11 +30,16 @@ bool SameValues(fhir::JsonRef in_place, const fhir::JsonValue& tree) {
       }
       return true;
     }
-    case fhir::JsonValue::Type::kObject:
-      for (const auto& [key, value] : tree.members()) {
-        if (!SameValues(in_place.Find(key), *fhir::JsonRef(tree).Find(key).value())) return false;
+    case fhir::JsonValue::Type::kObject: {
+      // Every member in order, duplicates included, and no more.
+      if (in_place.members().size() != tree.members().size()) return false;
+      size_t i = 0;
+      for (const fhir::JsonMember& member : in_place.members()) {
+        const auto& [key, value] = tree.members()[i++];
+        if (member.key != key || !SameValues(member.value, value)) return false;
       }
       return true;
+    }
   }
   return false;
 }

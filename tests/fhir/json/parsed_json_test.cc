@@ -21,6 +21,7 @@
 
 #include "fhir/json/json_reader.h"
 
+using selvhjelp::fhir::JsonMember;
 using selvhjelp::fhir::JsonRef;
 using selvhjelp::fhir::JsonValue;
 using selvhjelp::fhir::kMaxJsonDepth;
@@ -29,8 +30,8 @@ using selvhjelp::fhir::ParseJson;
 
 namespace {
 
-// Reads `ref` back as JSON text through JsonRef's accessors only (members by the keys of
-// `shape`, the same text parsed into a JsonValue, which keeps their order).
+// Reads `ref` back as JSON text through JsonRef's accessors only (`shape`, the same text parsed
+// into a JsonValue, gives the numbers' text).
 std::string Echo(JsonRef ref, const JsonValue& shape) {
   switch (ref.type()) {
     case JsonValue::Type::kNull: return "null";
@@ -48,8 +49,10 @@ std::string Echo(JsonRef ref, const JsonValue& shape) {
     }
     case JsonValue::Type::kObject: {
       std::string out = "{";
-      for (const auto& [key, value] : shape.members()) {
-        out += (out.size() > 1 ? ",\"" : "\"") + key + "\":" + Echo(ref.Find(key), value);
+      size_t i = 0;
+      for (const JsonMember& member : ref.members()) {
+        out += (i ? ",\"" : "\"") + std::string(member.key) + "\":" + Echo(member.value, shape.members()[i].second);
+        ++i;
       }
       return out + "}";
     }
@@ -76,6 +79,7 @@ BOOST_AUTO_TEST_CASE(reads_what_a_json_value_tree_reads) {
   ExpectSameAsTree(R"(["\u00e6\u00f8\u00e5 \"q\" \\ \n", -0, 1e300, 12345678901234567890])");
   ExpectSameAsTree("  {\"spaces\" :\t[ 1 , 2 ]\r\n}  \n");
   ExpectSameAsTree("\"a string alone\"");
+  ExpectSameAsTree(R"({"dup":1,"x":{},"dup":{"dup":[{"a":1,"a":2}]},"":"empty key"})");  // members in order, duplicates kept
 }
 
 BOOST_AUTO_TEST_CASE(strings_with_escapes_read_the_same_wherever_their_16_byte_blocks_fall) {
@@ -104,6 +108,10 @@ BOOST_AUTO_TEST_CASE(checked_reads_never_fail_on_absent_or_other_types) {
   BOOST_TEST(!root.Find("a").Find("k").present());  // Find on an array
   BOOST_TEST(root.Find("a").items().size() == 2u);
   BOOST_TEST(root.Find("o").items().empty());  // items of an object
+  BOOST_TEST(root.members().size() == 6u);
+  BOOST_TEST((*root.Find("o").members().begin()).key == "k");
+  BOOST_TEST(root.Find("a").members().size() == 0u);  // members of an array
+  BOOST_TEST(JsonRef().members().size() == 0u);
   BOOST_TEST(root.Find("z").present());
   BOOST_TEST(root.Find("z").is_null());
   BOOST_TEST(!root.Find("missing").present());
