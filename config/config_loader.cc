@@ -26,6 +26,8 @@ std::string ServiceConfig::BaseUrl() const {
   return url;
 }
 
+bool ServiceConfig::ServedOverHttps() const { return BaseUrl().rfind("https://", 0) == 0; }
+
 std::string ServiceConfig::AppLaunchUrl() const {
   if (app.client_id.empty()) return {};
   return app.launch_url.empty() ? BaseUrl() + "/app/launch" : app.launch_url;

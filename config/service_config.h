@@ -235,6 +235,10 @@ struct ServiceConfig {
 
   // The base URL the record system calls us at (no trailing slash).
   std::string BaseUrl() const;
+  // Whether browsers reach us over https: selvhjelp terminates TLS itself (service.tls), or its
+  // public base URL is https (TLS ends at a proxy in front). The app's session cookie is then
+  // Secure, so a browser never sends it over plain http.
+  bool ServedOverHttps() const;
   // The clinician app's launch URL (app.launchUrl, else <BaseUrl>/app/launch); empty when the app
   // is not configured (no app.clientId).
   std::string AppLaunchUrl() const;

@@ -47,7 +47,7 @@ class AppSessions {
 };
 
 // The Set-Cookie value for a session: HttpOnly, SameSite=Lax (Strict would drop the cookie on
-// the EHR's top-level redirect back to us), Path=/app/, Secure when served over TLS, Max-Age.
+// the EHR's top-level redirect back to us), Path=/app/, Secure when browsers reach us over https (ServiceConfig::ServedOverHttps), Max-Age.
 // An empty id with max_age 0 clears the cookie.
 std::string SessionCookie(std::string_view id, bool secure, int64_t max_age_seconds);
 

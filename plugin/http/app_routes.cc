@@ -95,7 +95,7 @@ class AppRoutesImpl : public AppRoutes {
     return s;
   }
 
-  bool Secure() const { return !rt_.config.tls_certificate.empty(); }
+  bool Secure() const { return rt_.config.ServedOverHttps(); }
 
   // The strict policy of every page we serve: our own files only; framed only by the EHRs.
   std::vector<HttpHeader> PageHeaders() const {

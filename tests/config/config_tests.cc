@@ -84,6 +84,20 @@ BOOST_AUTO_TEST_CASE(the_app_launch_url_defaults_to_the_base_url) {
   BOOST_TEST(c.AppLaunchUrl() == "https://apps.example/selvhjelp/launch");
 }
 
+// The app's session cookie is Secure when browsers reach us over https: TLS here, or an https
+// public base URL (TLS ending at a proxy, the usual set-up), whichever way the listener serves.
+BOOST_AUTO_TEST_CASE(served_over_https_follows_tls_here_or_an_https_public_base_url) {
+  selvhjelp::config::ServiceConfig c;
+  BOOST_TEST(!c.ServedOverHttps());
+  c.public_base_url = "https://selvhjelp.helse-vest.example/";
+  BOOST_TEST(c.ServedOverHttps());
+  c.public_base_url = "http://selvhjelp.internal";
+  BOOST_TEST(!c.ServedOverHttps());
+  c.public_base_url.clear();
+  c.tls_certificate = "/etc/selvhjelp/tls/cert.pem";
+  BOOST_TEST(c.ServedOverHttps());
+}
+
 BOOST_AUTO_TEST_CASE(listener_limits_have_defaults_and_are_checked) {
   auto demo = LoadConfig(fs::path(SELVHJELP_SOURCE_DIR) / "config/demo.json");
   BOOST_REQUIRE(demo.ok());
