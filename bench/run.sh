@@ -3,8 +3,9 @@
 #   1. The hook (POST /cds-services/selvhjelp-patient-view, a 9.5 KB request whose patient has a
 #      geolocation, a 10,000-group directory, nine in ten groups with coordinates) against the bare
 #      listener (bench/bare_listener.cc: the same HTTP listener answering the same bytes), with wrk
-#      on loopback at 1 connection (latency) and 16 (throughput). JWT verification is off (tokens
-#      are single-use); everything else of a real call runs, card rows to the store included.
+#      on loopback at 1 connection (latency) and 16 (throughput; with each server's CPU a request,
+#      user and system, from /proc). JWT verification is off (tokens are single-use); everything
+#      else of a real call runs, card rows to the store included.
 #   2. Growth, in process (bench/decision_bench): a hook call's CPU time at 1,000, 10,000 and
 #      100,000 groups with the patient's position against the same call without it (the floor:
 #      groups in list order), calls alternating so both see the same load.
@@ -119,17 +120,35 @@ for n in "${generate[@]}"; do
 done
 hook=$work/g$hook_groups
 
-# One wrk measurement: req/s, p50 and p99 in µs, as figures.
-measure() {  # SECTION NAME URL CONNECTIONS
-  local out=$work/wrk.txt
+# A process's CPU time so far, user and system, in clock ticks (/proc/PID/stat fields 14, 15).
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+# One wrk measurement: req/s, p50 and p99 in µs, and with SERVER_PID the server's CPU a request
+# (user and system µs, all its threads: where a loaded machine's time goes), as figures.
+measure() {  # SECTION NAME URL CONNECTIONS [SERVER_PID]
+  local out=$work/wrk.txt before=""
+  [ -n "${5:-}" ] && before=$(cpu_ticks "$5")
   BENCH_BODY=$hook/with-position.json wrk -t"$(( $4 > 1 ? 2 : 1 ))" -c"$4" -d"${secs}s" --latency \
     -s bench/post.lua "$3" > "$out"
   figure "$1" "$2: req/s" "$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")"
   figure "$1" "$2: p50 µs" "$(awk '$1 == "50%" { print $2 }' "$out" | to_us)"
   figure "$1" "$2: p99 µs" "$(awk '$1 == "99%" { print $2 }' "$out" | to_us)"
+  if [ -n "$before" ]; then
+    local requests tick
+    requests=$(awk '/requests in/ { print $1 }' "$out")
+    tick=$(getconf CLK_TCK)
+    read -r user system < <(echo "$before $(cpu_ticks "$5")" |
+      awk -v n="$requests" -v t="$tick" '{ printf "%.1f %.1f\n", ($3 - $1) * 1e6 / t / n, ($4 - $2) * 1e6 / t / n }')
+    figure "$1" "$2: server CPU µs a request, user" "$user"
+    figure "$1" "$2: server CPU µs a request, system" "$system"
+  fi
   if grep -q 'Non-2xx' "$out"; then echo "$2: $(grep 'Non-2xx' "$out")" >&2; return 1; fi
 }
-rps() { awk -F'\t' -v r="$run" -v l="$1: req/s" '$1 == r && $3 == l { print $4 }' "$work/figures.tsv"; }
+# A figure of this run by its label.
+value() { awk -F'\t' -v r="$run" -v l="$1" '$1 == r && $3 == l { print $4 }' "$work/figures.tsv"; }
+rps() { value "$1: req/s"; }
+# The server's CPU a request, user + system, at 16 connections.
+cpu_per_request() { awk -v u="$(value "$1, 16 connections: server CPU µs a request, user")" \
+                        -v s="$(value "$1, 16 connections: server CPU µs a request, system")" 'BEGIN { print u + s }'; }
 
 # Instructions the server executes for CALLS requests (after 3 not counted), per request, in $ir.
 instructions() {  # NAME URL COMMAND...
@@ -194,14 +213,16 @@ for (( run = 1; run <= runs; run++ )); do
     bare=$started bare_port=$port
     measure "$section" "bare listener (floor), 1 connection" "http://127.0.0.1:$bare_port/" 1
     measure "$section" "hook, 1 connection" "http://127.0.0.1:$hook_port$hook_path" 1
-    measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16
-    measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16
+    measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16 "$bare"
+    measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16 "$serve"
     stop "$serve"
     stop "$bare"
     figure "$section" "hook / bare req/s, 1 connection" \
       "$(ratio "$(rps 'hook, 1 connection')" "$(rps 'bare listener (floor), 1 connection')")"
     figure "$section" "hook / bare req/s, 16 connections (target >= 0.6)" \
       "$(ratio "$(rps 'hook, 16 connections')" "$(rps 'bare listener (floor), 16 connections')")"
+    figure "$section" "hook / bare server CPU a request, 16 connections" \
+      "$(ratio "$(cpu_per_request hook)" "$(cpu_per_request 'bare listener (floor)')")"
   fi
 
   section="2. Growth: hook call in process, patient with position vs without (floor); $iterations calls each"
