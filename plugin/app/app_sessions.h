@@ -47,7 +47,8 @@ class AppSessions {
 };
 
 // The Set-Cookie value for a session: HttpOnly, SameSite=Lax (Strict would drop the cookie on
-// the EHR's top-level redirect back to us), Path=/app/, Secure when browsers reach us over https (ServiceConfig::ServedOverHttps), Max-Age.
+// the EHR's top-level redirect back to us), Path=/app/, Max-Age; Secure when `secure` (the
+// caller passes ServiceConfig::ServedOverHttps).
 // An empty id with max_age 0 clears the cookie.
 std::string SessionCookie(std::string_view id, bool secure, int64_t max_age_seconds);
 

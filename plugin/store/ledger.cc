@@ -73,8 +73,8 @@ void Ledger::QueueCards(std::vector<CardIssued> cards) {
     TrimQueueLocked();
   }
   // The writer waits for a queue that is not empty, then lets the batch gather: only the first
-  // cards of a batch need to wake it. Waking it for every call (as before 2026-11-29) cost the
-  // writer a context switch a hook call, for nothing.
+  // cards of a batch need to wake it (waking it for every call costs it a context switch a hook
+  // call, for nothing).
   if (first) queue_changed_.notify_one();
 }
 

@@ -49,9 +49,11 @@ std::string Echo(JsonRef ref, const JsonValue& shape) {
     }
     case JsonValue::Type::kObject: {
       std::string out = "{";
+      static const JsonValue kNoShape;  // for a member the tree does not have: the texts then differ
       size_t i = 0;
       for (const JsonMember& member : ref.members()) {
-        out += (i ? ",\"" : "\"") + std::string(member.key) + "\":" + Echo(member.value, shape.members()[i].second);
+        const JsonValue& member_shape = i < shape.members().size() ? shape.members()[i].second : kNoShape;
+        out += (i ? ",\"" : "\"") + std::string(member.key) + "\":" + Echo(member.value, member_shape);
         ++i;
       }
       return out + "}";
