@@ -31,7 +31,8 @@ std::string KindLine(const Group& g, const Handout& h) {
 }
 
 // How to join: a national service when it suits you; a contact point by getting in touch to join
-// or start a group; an open 12-step meeting by coming; any other group by asking when and where.
+// or start a group; an open 12-step meeting in person by coming; any other group (an online one,
+// whose link the directory does not give) by asking when and where.
 std::string JoinWords(const Group& g, const Handout& h) {
   const mappings::TextCatalog& t = *h.texts;
   const std::string organisation = g.organisation.empty() ? g.name : g.organisation;
@@ -39,7 +40,9 @@ std::string JoinWords(const Group& g, const Handout& h) {
     return g.national ? t.Get(h.language, "group.join.national")
                       : t.Get(h.language, "group.join.contactPoint", {{"organisation", organisation}});
   }
-  if (g.twelve_step && !g.meetings.empty()) return t.Get(h.language, "group.join.dropIn");
+  if (g.twelve_step && !g.meetings.empty() && g.format != Format::kDigital) {
+    return t.Get(h.language, "group.join.dropIn");
+  }
   return t.Get(h.language, "group.join.contact", {{"organisation", organisation}});
 }
 

@@ -23,7 +23,7 @@ const std::vector<std::string>& RequiredHandoutKeys() {
         "group.when.none", "group.join.dropIn", "group.join.contact",
         "footer.heading", "footer.text", "footer.private",
         "schedule.monthly",
-        "note.title", "note.subject", "note.summary", "note.closing",
+        "note.title", "note.subject", "note.summary", "note.motivated", "note.closing",
         "note.label.date", "note.label.informed", "note.label.level", "note.label.response",
         "note.label.groups", "note.label.practitioner",
         "note.informed.patient", "note.informed.relative", "note.informed.relativeUnnamed",

@@ -43,7 +43,10 @@ Document BuildNote(const JournalNote& n) {
   doc.title = t.Get(lang, "note.title");
   doc.subject = t.Get(lang, "note.subject");
   doc.Add(Block::Kind::kTitle, doc.title);
-  doc.AddProse(t.Get(lang, "note.summary"));
+  // A handout alone is information given; motivation needs a conversation (the levels differ in
+  // what the evidence shows), so the note says so only when there was one.
+  const bool conversation = n.level != "written";
+  doc.AddProse(t.Get(lang, "note.summary") + (conversation ? " " + t.Get(lang, "note.motivated") : ""));
 
   std::vector<std::string> informed;
   if (n.patient_informed) informed.push_back(t.Get(lang, "note.informed.patient"));

@@ -42,7 +42,8 @@ export function list(key) {
 export function formatDate(value) {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  const locale = current === 'nb' || current === 'nn' ? `${current}-NO` : current;
+  // Browsers without nynorsk's data fall back to the next locale: bokmål writes dates alike.
+  const locale = current === 'nn' ? ['nn-NO', 'nb-NO'] : current === 'nb' ? 'nb-NO' : current;
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'Europe/Oslo' }).format(date);
 }
 

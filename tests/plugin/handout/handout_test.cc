@@ -44,6 +44,10 @@ BOOST_AUTO_TEST_CASE(patient_handout_in_every_language_names_the_groups_and_the_
     BOOST_TEST(Has(text, t.Get(lang, "weekday.MO") + ", " + t.Get(lang, "weekday.TH") + " 20:00"), lang);
     BOOST_TEST(Has(text, "Kirkegata 3, Bergen"), lang);
     BOOST_TEST(Has(text, Squeeze(t.Get(lang, "group.join.contact", {{"organisation", "Selvhjelp Norge"}}))), lang);
+    // AA meets in person: come along. NA's meeting is online, and the directory has no link to it:
+    // the reader is told to ask NA, not to "just come".
+    BOOST_TEST(Has(text, Squeeze(t.Get(lang, "group.join.dropIn"))), lang);
+    BOOST_TEST(Has(text, Squeeze(t.Get(lang, "group.join.contact", {{"organisation", "NA"}}))), lang);
     BOOST_TEST(Has(text, "kontakt@selvhjelp.example"), lang);
     BOOST_TEST(!Has(text, "["), lang << ": a text key is missing: " << text);
   }
@@ -122,7 +126,7 @@ BOOST_AUTO_TEST_CASE(the_patients_name_is_printed_only_when_asked) {
   BOOST_REQUIRE(anonymous.ok());
   std::string text = PdfText(*anonymous, "anonymous.pdf");
   BOOST_TEST(!Has(text, "Kari Nordmann"));
-  BOOST_TEST(Has(text, "Gitt: 2026-03-14"));
+  BOOST_TEST(Has(text, "Dato: 2026-03-14"));
   BOOST_TEST(Has(text, "Dette arket inneholder ingen opplysninger om deg."));
 
   h.print_name = "Kari Nordmann";
@@ -215,6 +219,8 @@ BOOST_AUTO_TEST_CASE(journal_note_in_every_language_says_who_how_what_and_never_
           BOOST_TEST(Has(doc, "AA Nygårdsgruppen (AA)"), lang);
           BOOST_TEST(Has(doc, "2026-03-14"), lang);
           BOOST_TEST(Has(doc, "Lege Testesen, " + t.Get(lang, "note.hpr", {{"hpr", "9144900"}})), lang);
+          // A handout alone is not a motivational conversation: the note says motivated only after one.
+          BOOST_TEST(Has(doc, Squeeze(t.Get(lang, "note.motivated"))) == (std::string(level) != "written"), lang << level);
           for (const char* referral : {"henvis", "Henvis", "tilvis", "refer", "Refer"}) {
             BOOST_TEST(!Has(doc, referral), lang << ": " << referral);
           }
