@@ -173,7 +173,7 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     assert.match(r1.json.cards[0].summary, /sjølvhjelpsgrupper/);
     const r2 = await post(service, PV, hookRequest('patient-view', 'p-en', { prefetch: fullPrefetch('p-en', bergen) }), { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
     assert.match(r2.json.cards[0].summary, /self-help groups/);
-    assert.equal(r2.json.cards[0].overrideReasons[0].display, 'The patient declined');
+    assert.equal(r2.json.cards[0].overrideReasons[0].display, 'Declined for now');
   });
 
   test('bad input: 400/404/413 with an OperationOutcome naming the field; never a crash', async () => {
