@@ -235,8 +235,14 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   const bool patient = in.recipient == Recipient::kPatient;
   w.StartObject();
   w.Member("uuid", card_uuid);
-  const TextTemplate& summary = !patient ? t.summary_relatives : in.discharge ? t.summary_discharge : t.summary_patient;
-  w.Member("summary", summary.With(std::to_string(in.groups->size())));
+  const bool discharge = patient && in.discharge;  // its summary names no count
+  const TextTemplate& summary = !patient ? t.summary_relatives : discharge ? t.summary_discharge : t.summary_patient;
+  const size_t count = in.groups->size();
+  if (count == 1 && !discharge) {  // "1 aktuell gruppe", not "1 aktuelle grupper"
+    w.Member("summary", patient ? t.summary_patient_one : t.summary_relatives_one);
+  } else {
+    w.Member("summary", summary.With(std::to_string(count)));
+  }
   WriteDetail(w, in, t);
   w.Member("indicator", "info");
   w.Key("source");

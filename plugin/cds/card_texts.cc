@@ -54,6 +54,8 @@ CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& lang
   summary_patient = TextTemplate(get("patient.summary"), "count");
   summary_discharge = TextTemplate(get("patient.summary.discharge"), "count");
   summary_relatives = TextTemplate(get("relatives.summary"), "count");
+  summary_patient_one = get("patient.summary.one");
+  summary_relatives_one = get("relatives.summary.one");
   payload = TextTemplate(get("payload"), "groups");
   const std::string to_patient = get("recipient.patient"), to_relatives = get("recipient.relatives");
   for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {

@@ -52,6 +52,7 @@ struct CardTexts {
   TextTemplate contact_point;                  // contactPoint.line: {organisation}
   TextTemplate languages;                      // group.languages: {languages}
   TextTemplate summary_patient, summary_discharge, summary_relatives;  // {count}
+  std::string summary_patient_one, summary_relatives_one;             // for exactly one group
   TextTemplate payload;                        // {groups}
   // By vocabulary::kLevels entry: its label, and its description for the patient and for the
   // relatives (recipient.* filled in).

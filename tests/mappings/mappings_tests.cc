@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(every_text_in_every_language_and_summaries_fit) {
   auto texts = TextCatalog::Load(kData / "texts.json");
   BOOST_REQUIRE_MESSAGE(texts.ok(), texts.status().message());
   for (const char* lang : {"nb", "nn", "en"}) {
-    for (const char* key : {"patient.summary", "relatives.summary", "patient.summary.discharge"}) {
+    for (const char* key : {"patient.summary", "relatives.summary", "patient.summary.discharge", "patient.summary.one",
+                            "relatives.summary.one"}) {
       std::string s = texts->Get(lang, key, {{"count", "999"}});
       size_t code_points = 0;
       for (unsigned char c : s) code_points += (c & 0xC0) != 0x80;

@@ -195,6 +195,7 @@ test('every screen at 400 and 1280 px: 0 axe violations at WCAG 2.1 AA, no horiz
     await page.locator('#record').screenshot({ path: path.join(SCREENSHOTS, `app-consent-${width}.png`) });
     await page.click('button[type="submit"]');
     await waitDelivered(page, 1);
+    assert.match(await page.innerText('p.receipt'), / · 1 gruppe nevnt$/, 'one group: singular');
     await axe(page, `receipt ${width}`);
     await page.locator('#record').screenshot({ path: path.join(SCREENSHOTS, `app-recorded-${width}.png`) });
   }
@@ -330,6 +331,7 @@ test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it rea
   await page.keyboard.press('Enter');
   await waitDelivered(page, 2);
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Registrert', 'focus moves to the receipt');
+  assert.match(await page.innerText('p.receipt'), / · 2 grupper nevnt$/);
   assert.match(await statusText(page), /Pasienten: Skrevet til journalen\.\s+Pårørende: Skrevet til journalen\./);
 
   const [toPatient, toRelative] = await delivered(page);

@@ -23,7 +23,7 @@ export function renderHandout(container, state) {
   const chosen = () => [...state.selected[recipient()]];
   const update = () => {
     const n = chosen().length;
-    count.textContent = n ? t('handout.count', { n }) : t('handout.noGroups');
+    count.textContent = n ? t(n === 1 ? 'handout.countOne' : 'handout.count', { n }) : t('handout.noGroups');
     nameChoice.hidden = recipient() !== 'patient';
   };
   const open = (format) => {

@@ -28,6 +28,11 @@ function radioGroup(name, values, legendKey, { hints = false, onchange } = {}) {
     }));
 }
 
+// "1 gruppe nevnt", "3 grupper nevnt".
+function groupsNamed(n) {
+  return t(n === 1 ? 'record.receiptGroupsOne' : 'record.receiptGroups', { n });
+}
+
 function checked(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
 }
@@ -225,7 +230,7 @@ export function renderRecord(container, state) {
     }
     const sent = bodies()[0].body;
     receipt.textContent = [t(`level.${sent.level}`), t(`response.${sent.response}`),
-      t('record.receiptGroups', { n: new Set(bodies().flatMap((b) => b.body.groups)).size })].join(' · ');
+      groupsNamed(new Set(bodies().flatMap((b) => b.body.groups)).size)].join(' · ');
     form.hidden = true;
     receipt.hidden = false;
     receiptHeading.hidden = false;

@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   JsonValue card = Card(request, input, texts);
   BOOST_TEST((card.FindString("uuid") == "card-uuid"));
   std::string summary(*card.FindString("summary"));
-  BOOST_TEST(summary.find("sjølvhjelpsgrupper") != std::string::npos);
+  BOOST_TEST(summary == "Informer pasienten om sjølvhjelpsgrupper: 1 aktuell gruppe");  // one group: singular
   BOOST_TEST((card.FindString("indicator") == "info"));
   BOOST_TEST((card.FindString("selectionBehavior") == "at-most-one"));
   BOOST_TEST(card.Find("suggestions")->items().size() == 3u);
@@ -190,6 +190,12 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   input.recipient_refs = {"RelatedPerson/r1", "RelatedPerson/r2"};
   JsonValue relatives = Card(request, input, texts);
   BOOST_TEST(relatives.Find("suggestions")->items().size() == 2u);
+  BOOST_TEST((relatives.FindString("summary") == "Pårørande kan ha nytte av sjølvhjelpsgrupper: 1 gruppe for pårørande"));
+  Group second = local;
+  second.id = "g2";
+  match.municipality.push_back(&second);
+  BOOST_TEST((Card(request, input, texts).FindString("summary") ==
+              "Pårørande kan ha nytte av sjølvhjelpsgrupper: 2 grupper for pårørande"));
 }
 
 // With the clinician app configured, a card opens it: a `smart` link to the launch URL whose
