@@ -102,9 +102,13 @@ Document BuildHandout(const Handout& h) {
     AddGroup(doc, g, h);
   }
 
+  // What a group is not, and a first meeting, are worded for the relative where the patient's words
+  // would not fit them (they are not in treatment; their 12-step group is Al-Anon).
   for (const char* section : {"about", "not", "first", "worries"}) {
+    const std::string key = std::string(section) + ".text";
+    const bool own = relatives && (key == "not.text" || key == "first.text");
     doc.Add(Block::Kind::kHeading, t.Get(lang, std::string(section) + ".heading"));
-    doc.AddProse(t.Get(lang, std::string(section) + ".text"));
+    doc.AddProse(t.Get(lang, own ? key + ".relatives" : key));
   }
   if (relatives) {
     doc.Add(Block::Kind::kHeading, t.Get(lang, "relatives.heading"));

@@ -115,6 +115,16 @@ BOOST_AUTO_TEST_CASE(relatives_handout_has_their_groups_and_section) {
     BOOST_TEST(Has(text, Squeeze(t.Get(lang, "handout.title.relatives"))), lang);
     BOOST_TEST(Has(text, Squeeze(t.Get(lang, "relatives.heading"))), lang);
     BOOST_TEST(Has(text, "Al-Anon"), lang);
+    // The relative is not in treatment, and their 12-step group is Al-Anon: their own words (the
+    // first item of each list, as printed after its bullet).
+    auto first_item = [&](const std::string& key) {
+      const std::string list = t.Get(lang, key);
+      return Squeeze(list.substr(2, list.find('\n') - 2));
+    };
+    BOOST_TEST(Has(text, first_item("not.text.relatives")), lang);
+    BOOST_TEST(!Has(text, first_item("not.text")), lang);
+    BOOST_TEST(Has(text, "Al-Anon, "), lang);  // "12-trinnsgrupper for pårørende, som Al-Anon, ..."
+    BOOST_TEST(Has(text, "BaR"), lang);
     BOOST_TEST(Has(text, t.Get(lang, "ordinal.2") + " " + t.Get(lang, "day.TU")), lang);  // monthly
   }
 }
