@@ -33,7 +33,7 @@ struct Handout {
   HandoutAudience audience = HandoutAudience::kPatient;
   std::vector<Group> groups;  // the groups the clinician chose, in the order to print
   std::string print_name;     // printed as "For: NAME" only when the clinician asked; else empty
-  std::string date;           // the day it was given, printed as is (e.g. "2026-03-14"); optional
+  std::string date;           // the day it was given; "2026-03-14" is printed "14. mars 2026", other text as is; optional
 };
 
 // The handout as a PDF document (bytes). InvalidArgument when texts is missing or does not have

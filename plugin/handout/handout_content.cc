@@ -1,5 +1,8 @@
 // The handout's content: what self-help is and is not, a first meeting, common worries, the
 // evidence as the guideline states it, the chosen groups, and for relatives their own section.
+#include <algorithm>
+#include <string>
+
 #include "fhir/base/status_macros.h"
 #include "plugin/groups/meeting_words.h"
 #include "plugin/handout/document.h"
@@ -46,6 +49,18 @@ std::string JoinWords(const Group& g, const Handout& h) {
   return t.Get(h.language, "group.join.contact", {{"organisation", organisation}});
 }
 
+// "2026-03-14" as the reader writes a date ("14. mars 2026", "14 March 2026"); any other text as is.
+std::string ReadableDate(const std::string& date, const Handout& h) {
+  const bool iso = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                   std::all_of(date.begin(), date.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  const int month = iso ? std::stoi(date.substr(5, 2)) : 0;
+  const int day = iso ? std::stoi(date.substr(8, 2)) : 0;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return date;
+  return h.texts->Get(h.language, "date.long",
+                      {{"day", std::to_string(day)}, {"month", h.texts->Get(h.language, "month." + std::to_string(month))},
+                       {"year", date.substr(0, 4)}});
+}
+
 std::string WebLink(const std::string& website) {
   if (website.rfind("https://", 0) == 0 || website.rfind("http://", 0) == 0) return website;
   return website.empty() ? "" : "https://" + website;
@@ -85,7 +100,7 @@ Document BuildHandout(const Handout& h) {
   doc.subject = t.Get(lang, "handout.subject");
   doc.Add(Block::Kind::kTitle, doc.title);
   if (!h.print_name.empty()) doc.Add(Block::Kind::kParagraph, t.Get(lang, "handout.for", {{"name", h.print_name}}));
-  if (!h.date.empty()) doc.Add(Block::Kind::kParagraph, t.Get(lang, "handout.date", {{"date", h.date}}));
+  if (!h.date.empty()) doc.Add(Block::Kind::kParagraph, t.Get(lang, "handout.date", {{"date", ReadableDate(h.date, h)}}));
   doc.AddProse(t.Get(lang, relatives ? "handout.intro.relatives" : "handout.intro.patient"));
 
   doc.Add(Block::Kind::kHeading, t.Get(lang, relatives ? "groups.heading.relatives" : "groups.heading.patient"));

@@ -35,6 +35,8 @@ const std::vector<std::string>& RequiredHandoutKeys() {
       k.push_back(std::string("day.") + day);
     }
     for (const char* nth : {"1", "2", "3", "4", "5", "-1"}) k.push_back(std::string("ordinal.") + nth);
+    k.push_back("date.long");
+    for (int month = 1; month <= 12; ++month) k.push_back("month." + std::to_string(month));
     for (const char* level : {"written", "conversation", "brokered"}) k.push_back(std::string("note.level.") + level);
     for (const char* response : {"interested", "thinking", "declined", "already-attends"}) {
       k.push_back(std::string("note.response.") + response);

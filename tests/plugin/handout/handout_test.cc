@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(the_patients_name_is_printed_only_when_asked) {
   BOOST_REQUIRE(anonymous.ok());
   std::string text = PdfText(*anonymous, "anonymous.pdf");
   BOOST_TEST(!Has(text, "Kari Nordmann"));
-  BOOST_TEST(Has(text, "Dato: 2026-03-14"));
+  BOOST_TEST(Has(text, "Dato: 14. mars 2026"));  // as the reader writes a date
   BOOST_TEST(Has(text, "Dette arket inneholder ingen opplysninger om deg."));
 
   h.print_name = "Kari Nordmann";
@@ -148,6 +148,13 @@ BOOST_AUTO_TEST_CASE(the_patients_name_is_printed_only_when_asked) {
   BOOST_TEST(Has(RenderHandoutHtml(h), "Til: Kari Nordmann"));
   h.print_name.clear();
   BOOST_TEST(!Has(RenderHandoutHtml(h), "Kari"));
+  Handout en = MakeHandout("en", HandoutAudience::kPatient);
+  en.date = "2026-03-14";
+  BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 14 March 2026"));
+  en.date = "14.03.2026";  // not ISO: printed as given
+  BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 14.03.2026"));
+  en.date = "2026-13-40";  // no such day: as given
+  BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 2026-13-40"));
 }
 
 BOOST_AUTO_TEST_CASE(pdf_is_a4_tagged_with_title_and_language) {
