@@ -61,7 +61,10 @@ void ReadRules(const JsonValue& root, std::string_view key, DataProblems& proble
 
 Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::path>& files,
                                             const std::set<std::string>& lifted_exclusions) {
-  DiagnosisTable table;
+  // Systems by name and the URIs naming them, as the files define them; the table keeps each URI's
+  // system, all InScope reads.
+  std::map<std::string, System, std::less<>> systems;
+  std::map<std::string, std::string, std::less<>> uri_to_system;
   std::vector<std::string> all_problems;
   for (const auto& path : files) {
     Result<JsonValue> root = fhir::ReadJsonFile(path);
@@ -69,9 +72,9 @@ Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::p
     DataProblems problems(path);
     problems.RejectUnknown(*root, "", {"description", "codeSystems", "include", "exclude"});
     std::map<std::string, bool> known;
-    for (const auto& [name, system] : table.systems_) known[name] = system.hierarchical;
-    if (const JsonValue* systems = problems.Object(*root, "codeSystems", "", false)) {
-      for (const auto& [name, def] : systems->members()) {
+    for (const auto& [name, system] : systems) known[name] = system.hierarchical;
+    if (const JsonValue* defined = problems.Object(*root, "codeSystems", "", false)) {
+      for (const auto& [name, def] : defined->members()) {
         std::string field = FieldPath("codeSystems", name);
         if (!def.is_object()) {
           problems.Add(def, field, "expected an object");
@@ -80,20 +83,20 @@ Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::p
         bool hierarchical = problems.Bool(def, "hierarchical", field).value_or(false);
         std::vector<std::string> uris = problems.Strings(def, "uris", field, true);
         known[name] = hierarchical;
-        table.systems_[name].hierarchical = hierarchical;
-        for (const std::string& uri : uris) table.uri_to_system_[uri] = name;
+        systems[name].hierarchical = hierarchical;
+        for (const std::string& uri : uris) uri_to_system[uri] = name;
       }
     }
     std::vector<std::pair<std::string, std::vector<std::string>>> codes;
     std::vector<std::pair<std::string, std::pair<std::string, std::string>>> ranges;
     ReadRules(*root, "include", problems, {}, known, codes, ranges);
-    for (auto& [sys, list] : codes) table.systems_[sys].include.push_back({{}, {}, list});
-    for (auto& [sys, r] : ranges) table.systems_[sys].include.push_back({r.first, r.second, {}});
+    for (auto& [sys, list] : codes) systems[sys].include.push_back({{}, {}, list});
+    for (auto& [sys, r] : ranges) systems[sys].include.push_back({r.first, r.second, {}});
     codes.clear();
     ranges.clear();
     ReadRules(*root, "exclude", problems, lifted_exclusions, known, codes, ranges);
-    for (auto& [sys, list] : codes) table.systems_[sys].exclude.push_back({{}, {}, list});
-    for (auto& [sys, r] : ranges) table.systems_[sys].exclude.push_back({r.first, r.second, {}});
+    for (auto& [sys, list] : codes) systems[sys].exclude.push_back({{}, {}, list});
+    for (auto& [sys, r] : ranges) systems[sys].exclude.push_back({r.first, r.second, {}});
     for (const std::string& line : problems.lines()) all_problems.push_back(line);
   }
   if (!all_problems.empty()) {
@@ -101,7 +104,8 @@ Result<DiagnosisTable> DiagnosisTable::Load(const std::vector<std::filesystem::p
     for (const std::string& line : all_problems) text += (text.empty() ? "" : "\n") + line;
     return InvalidArgumentError(text);
   }
-  for (const auto& [uri, name] : table.uri_to_system_) table.system_by_uri_[uri] = table.systems_[name];
+  DiagnosisTable table;
+  for (const auto& [uri, name] : uri_to_system) table.system_by_uri_[uri] = systems[name];
   return table;
 }
 

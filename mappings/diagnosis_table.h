@@ -36,9 +36,7 @@ class DiagnosisTable {
   };
   static bool Matches(const System& system, const Rule& rule, std::string_view code);
 
-  std::map<std::string, std::string, std::less<>> uri_to_system_;
-  std::map<std::string, System, std::less<>> systems_;
-  // Each URI's system (a copy: a few rules), filled once loaded, for InScope's one lookup.
+  // Each URI's system (a copy: a few rules per URI), for InScope's one lookup.
   std::map<std::string, System, std::less<>> system_by_uri_;
 };
 
