@@ -1,9 +1,9 @@
 // The handout's content: what self-help is and is not, a first meeting, common worries, the
 // evidence as the guideline states it, the chosen groups, and for relatives their own section.
-#include <algorithm>
 #include <string>
 
 #include "fhir/base/status_macros.h"
+#include "fhir/r4/date_time.h"
 #include "plugin/groups/meeting_words.h"
 #include "plugin/handout/document.h"
 #include "plugin/handout/handout.h"
@@ -49,13 +49,12 @@ std::string JoinWords(const Group& g, const Handout& h) {
   return t.Get(h.language, "group.join.contact", {{"organisation", organisation}});
 }
 
-// "2026-03-14" as the reader writes a date ("14. mars 2026", "14 March 2026"); any other text as is.
+// "2026-03-14" as the reader writes a date ("14. mars 2026", "14 March 2026"); any other text, or
+// a day that does not exist, as is.
 std::string ReadableDate(const std::string& date, const Handout& h) {
-  const bool iso = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-                   std::all_of(date.begin(), date.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
-  const int month = iso ? std::stoi(date.substr(5, 2)) : 0;
-  const int day = iso ? std::stoi(date.substr(8, 2)) : 0;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return date;
+  if (date.size() != 10 || !fhir::EpochDay(date)) return date;
+  const int month = std::stoi(date.substr(5, 2));
+  const int day = std::stoi(date.substr(8, 2));
   return h.texts->Get(h.language, "date.long",
                       {{"day", std::to_string(day)}, {"month", h.texts->Get(h.language, "month." + std::to_string(month))},
                        {"year", date.substr(0, 4)}});

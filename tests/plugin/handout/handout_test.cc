@@ -155,6 +155,8 @@ BOOST_AUTO_TEST_CASE(the_patients_name_is_printed_only_when_asked) {
   BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 14.03.2026"));
   en.date = "2026-13-40";  // no such day: as given
   BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 2026-13-40"));
+  en.date = "2026-02-30";
+  BOOST_TEST(Has(RenderHandoutHtml(en), "Date: 2026-02-30"));
 }
 
 BOOST_AUTO_TEST_CASE(pdf_is_a4_tagged_with_title_and_language) {
