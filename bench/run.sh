@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The benchmark: every figure of issue 14, each next to its floor measured in the same run.
 #   1. The hook (POST /cds-services/selvhjelp-patient-view, a 9.5 KB request whose patient has a
-#      geolocation, a 10,000-group directory, nine in ten groups with coordinates) against the bare
-#      listener (bench/bare_listener.cc: the same HTTP listener answering the same bytes), with wrk
-#      on loopback at 1 connection (latency) and 16 (throughput; with each server's CPU a request,
-#      user and system, from /proc). JWT verification is off (tokens are single-use); everything
-#      else of a real call runs, card rows to the store included.
+#      geolocation, a 10,000-group directory, nine in ten groups with coordinates) against two bare
+#      listeners answering the same bytes: the service's own (bench/bare_listener.cc: the same
+#      Boost.Beast listener, with no route behind it) and cpprestsdk's (bench/bare_cpprest_listener.cc:
+#      the floor issue 14 names, the service's transport when it was written), with wrk on loopback
+#      at 1 connection (latency) and 16 (throughput; with each server's CPU a request, user and
+#      system, from /proc). JWT verification is off (tokens are single-use); everything else of a
+#      real call runs, card rows to the store included.
 #   2. Growth, in process (bench/decision_bench): a hook call's CPU time at 1,000, 10,000 and
 #      100,000 groups with the patient's position against the same call without it (the floor:
 #      groups in list order), calls alternating so both see the same load.
 #   3. Growth of the place query alone (bench/directory_bench growth), with and without position.
-#   4. Instructions per call (callgrind, the same request) for the hook and the bare listener, and
+#   4. Instructions per call (callgrind, the same request) for the hook and both bare listeners, and
 #      for the request's parse: the hook's own (ParsedJson::Parse, from the same dump) next to
 #      RapidJSON alone reading the same bytes (bench/raw_parse: its reader into nothing, and into
 #      its DOM), so the hook's figure can be read against transport + parse, its two floors.
@@ -47,7 +49,7 @@ sizes=(1000 10000 100000) hook_groups=10000 iterations=2000 calls=100 records=10
 if [ "$quick" = 1 ]; then sizes=(500 1000) hook_groups=1000 iterations=100 calls=10 records=100 secs=1; fi
 
 bash scripts/install-deps.sh --bench
-build=$(bash bench/build.sh selvhjelp bare_listener decision_bench directory_bench records_bench raw_parse)
+build=$(bash bench/build.sh selvhjelp bare_listener bare_cpprest_listener decision_bench directory_bench records_bench raw_parse)
 work=$(mktemp -d) pg=""
 cleanup() {
   local pids
@@ -202,7 +204,8 @@ for (( run = 1; run <= runs; run++ )); do
     if ! want 1; then stop "$serve"; fi
   fi
 
-  section="1. Hook vs bare listener ($hook_groups groups, patient with position; wrk ${secs} s each)"
+  beast="bare Beast listener (today's transport)" cpprest_floor="bare cpprestsdk listener (issue's floor)"
+  section="1. Hook vs bare listeners ($hook_groups groups, patient with position; wrk ${secs} s each)"
   if want 1 && [ "$run" = 1 ]; then
     echo "request $(wc -c < "$hook/with-position.json") bytes; answer $(wc -c < "$work/answer-with-position.json") bytes," \
          "$(grep -o '"summary"' "$work/answer-with-position.json" | wc -l) cards; answers with and without" \
@@ -211,18 +214,26 @@ for (( run = 1; run <= runs; run++ )); do
   if want 1; then
     start "$work/bare.log" "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
     bare=$started bare_port=$port
-    measure "$section" "bare listener (floor), 1 connection" "http://127.0.0.1:$bare_port/" 1
-    measure "$section" "hook, 1 connection" "http://127.0.0.1:$hook_port$hook_path" 1
-    measure "$section" "bare listener (floor), 16 connections" "http://127.0.0.1:$bare_port/" 16 "$bare"
-    measure "$section" "hook, 16 connections" "http://127.0.0.1:$hook_port$hook_path" 16 "$serve"
+    start "$work/bare-cpprest.log" "$build/bench/bare_cpprest_listener" 2 "$work/answer-with-position.json"
+    cpprest=$started cpprest_port=$port
+    for c in "1 connection" "16 connections"; do
+      measure "$section" "$beast, $c" "http://127.0.0.1:$bare_port/" "${c%% *}" "$bare"
+      measure "$section" "$cpprest_floor, $c" "http://127.0.0.1:$cpprest_port/" "${c%% *}" "$cpprest"
+      measure "$section" "hook, $c" "http://127.0.0.1:$hook_port$hook_path" "${c%% *}" "$serve"
+    done
     stop "$serve"
     stop "$bare"
-    figure "$section" "hook / bare req/s, 1 connection" \
-      "$(ratio "$(rps 'hook, 1 connection')" "$(rps 'bare listener (floor), 1 connection')")"
-    figure "$section" "hook / bare req/s, 16 connections (target >= 0.6)" \
-      "$(ratio "$(rps 'hook, 16 connections')" "$(rps 'bare listener (floor), 16 connections')")"
-    figure "$section" "hook / bare server CPU a request, 16 connections" \
-      "$(ratio "$(cpu_per_request hook)" "$(cpu_per_request 'bare listener (floor)')")"
+    stop "$cpprest"
+    for floor in "$cpprest_floor" "$beast"; do
+      target=""
+      [ "$floor" = "$cpprest_floor" ] && target=" (target >= 0.6)"
+      figure "$section" "hook / $floor req/s, 1 connection" \
+        "$(ratio "$(rps 'hook, 1 connection')" "$(rps "$floor, 1 connection")")"
+      figure "$section" "hook / $floor req/s, 16 connections$target" \
+        "$(ratio "$(rps 'hook, 16 connections')" "$(rps "$floor, 16 connections")")"
+      figure "$section" "hook / $floor server CPU a request, 16 connections" \
+        "$(ratio "$(cpu_per_request hook)" "$(cpu_per_request "$floor")")"
+    done
   fi
 
   section="2. Growth: hook call in process, patient with position vs without (floor); $iterations calls each"
@@ -251,20 +262,24 @@ for (( run = 1; run <= runs; run++ )); do
   if want 4; then
     instructions bare / "$build/bench/bare_listener" 2 "$work/answer-with-position.json"
     bare_ir=$ir
+    instructions cpprest / "$build/bench/bare_cpprest_listener" 2 "$work/answer-with-position.json"
+    cpprest_ir=$ir
     instructions hook "$hook_path" "$build/plugin/selvhjelp" serve --config "$hook/config.json"
     hook_ir=$ir hook_parse_ir=$parse_ir
     raw_parse_instructions sax
     sax_ir=$ir
     raw_parse_instructions dom
     dom_ir=$ir
-    figure "$section" "bare listener (floor)" "$bare_ir"
+    figure "$section" "$cpprest_floor" "$cpprest_ir"
+    figure "$section" "$beast" "$bare_ir"
     figure "$section" "hook" "$hook_ir"
-    figure "$section" "hook / bare (target <= 3)" "$(ratio "$hook_ir" "$bare_ir")"
+    figure "$section" "hook / $cpprest_floor (target <= 3)" "$(ratio "$hook_ir" "$cpprest_ir")"
+    figure "$section" "hook / $beast" "$(ratio "$hook_ir" "$bare_ir")"
     figure "$section" "parse: RapidJSON's reader alone, into nothing (floor)" "$sax_ir"
     figure "$section" "parse: RapidJSON's DOM, in situ" "$dom_ir"
     figure "$section" "parse: the hook's (ParsedJson::Parse)" "$hook_parse_ir"
     figure "$section" "hook's parse / RapidJSON's reader alone" "$(ratio "$hook_parse_ir" "$sax_ir")"
-    figure "$section" "hook / (bare listener + RapidJSON's reader alone)" "$(ratio "$hook_ir" "$(( bare_ir + sax_ir ))")"
+    figure "$section" "hook / ($beast + RapidJSON's reader alone)" "$(ratio "$hook_ir" "$(( bare_ir + sax_ir ))")"
   fi
 
   section="5. Records committed per second, SQLite (synchronous=FULL, $records records each, same disk)"
