@@ -82,9 +82,11 @@ async function fhir(pathname, init = {}) {
 
 // A fresh browser launched by the demo EHR as its EHR launch does (`query`: the EHR's launch
 // options, e.g. locale); the page is ready when `ready` is drawn.
-async function launch(t, { width = 1280, patient = BERGEN(), query = '', ready = '#record', locale = 'nb-NO', expectedErrors = null } = {}) {
+// `prepare(context)`, when given, runs before the launch (to route the page's requests).
+async function launch(t, { width = 1280, patient = BERGEN(), query = '', ready = '#record', locale = 'nb-NO', expectedErrors = null, prepare = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
   t.after(() => context.close());
+  if (prepare) await prepare(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -537,6 +539,25 @@ test('filters narrow the lists; the handout opens for the ticked groups, its PDF
     assert.ok(!text.includes(patient.name[0].family), 'no name unless asked');
   }
   assert.ok((await pdfText('recipient=patient&groups=demo-bgo-aa-1&lang=nb&format=pdf&printName=1')).includes(patient.name[0].family));
+});
+
+test('one group is counted as one: "Viser 1 av 1 gruppe"', async (t) => {
+  // The context the service answers, cut to the patient's first group (no demo patient has one).
+  const oneGroup = (context) => context.route('**/app/api/context', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    let kept = false;
+    for (const recipient of body.recipients) {
+      for (const [section, groups] of Object.entries(recipient.sections ?? {})) {
+        recipient.sections[section] = kept ? [] : groups.slice(0, 1);
+        kept ||= groups.length > 0;
+      }
+    }
+    assert.ok(kept, 'the patient has a group to keep');
+    await route.fulfill({ response, json: body });
+  });
+  const page = await launch(t, { width: 400, prepare: oneGroup });
+  assert.equal(await page.innerText('.filter-count'), 'Viser 1 av 1 gruppe.');
 });
 
 test('prints the groups and the guide without the controls; honours reduced motion', async (t) => {

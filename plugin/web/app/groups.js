@@ -138,7 +138,7 @@ export function renderGroups(container, state) {
     const blocks = ctx.recipients.map((r) => recipientBlock(state, r));
     lists.replaceChildren(...blocks.map((b) => b.node));
     const shown = new Set(groups.filter((g) => matches(g, state.filters)).map((g) => g.id)).size;
-    status.textContent = t('filters.count', { shown, total });
+    status.textContent = t(total === 1 ? 'filters.countOfOne' : 'filters.count', { shown, total });
   };
   const filtersId = uid('filters-h');
   container.replaceChildren(h('section', { class: 'panel', 'aria-labelledby': headingId },
