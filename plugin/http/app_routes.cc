@@ -205,7 +205,10 @@ class AppRoutesImpl : public AppRoutes {
                    };
                    const SourceConfirmations& confirmations = rt_.directory->Confirmations();
                    auto stale = [&confirmations](const Group& g) { return confirmations.Of(g.source).stale; };
-                   Reply(ex, 200, fhir::WriteJson(ContextJson(*session, *decision, when, stale)));
+                   JsonValue context = ContextJson(*session, *decision, when, stale);
+                   // The page words its promise by it: with "none" nothing reaches the journal.
+                   context.Set("writeBack", rt_.config.records.write_back);
+                   Reply(ex, 200, fhir::WriteJson(context));
                  });
   }
 

@@ -346,6 +346,36 @@ test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it rea
   for (const c of [patientCommunication, relativeCommunication]) assertValid(c);
 });
 
+test('with records.writeBack "none" the page promises nothing of the journal: the hint and the receipt say the record is kept here', async (t) => {
+  // The service of this suite writes back; a hospital running "none" answers the context with
+  // writeBack "none" and each record with state "stored" (tests/integration/write_back_modes.test.mjs).
+  // Both answers are rewritten here as that service gives them.
+  const keptHere = async (context) => {
+    await context.route('**/app/api/context', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), writeBack: 'none' } });
+    });
+    await context.route('**/app/api/records', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: response.status() === 202 ? { ...body, state: 'stored' } : body });
+    });
+  };
+  const polled = [];
+  const page = await launch(t, { width: 400, prepare: keptHere });
+  page.on('request', (r) => { if (/\/app\/api\/records\/./.test(r.url())) polled.push(r.url()); });
+  assert.match(await page.innerText('#record'), /Registreringen lagres her, ikke i journalen/);
+  assert.doesNotMatch(await page.innerText('#record'), /skrives til journalen/);
+  await tickGroup(page, 'patient', 'demo-bgo-aa-1');
+  await page.check('input[name="who"][data-kind="patient"]');
+  await page.check('input[name="level"][value="written"]');
+  await page.check('input[name="response"][value="interested"]');
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('.record-status .state-stored');
+  assert.match(await statusText(page), /Pasienten: Lagret her, ikke i journalen\./);
+  assert.deepEqual(polled, [], 'a record kept here is not followed');
+});
+
 test('each level and each response, relatives, and brokered contact with consent: the resources arrive on the FHIR server and validate', async (t) => {
   const page = await launch(t, { width: 1280 });
   const ctx = (await api(page, '/app/api/context')).body;

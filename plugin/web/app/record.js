@@ -215,8 +215,12 @@ export function renderRecord(container, state) {
     for (const { kind, body } of bodies()) {
       try {
         const answer = await postRecord(state.ctx.csrf, body);
-        stateLine(kind, answer.id, 'pending');
-        done.push(follow(kind, answer.id));
+        if (answer.state === 'stored') {  // records.writeBack "none": kept here, nothing to follow
+          stateLine(kind, answer.id, 'stored');
+        } else {
+          stateLine(kind, answer.id, 'pending');
+          done.push(follow(kind, answer.id));
+        }
       } catch (e) {
         const status = e instanceof ApiError ? e.status : 0;
         const issues = e instanceof ApiError && e.issues.length ? e.issues.map((i) => i.text) : [t(`errors.http.${status}`) === `errors.http.${status}` ? t('errors.http.other') : t(`errors.http.${status}`)];
@@ -259,6 +263,6 @@ export function renderRecord(container, state) {
   drawNamed();
   container.replaceChildren(h('section', { class: 'panel record', id: 'record', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, t('record.heading')),
-    h('p', { class: 'hint' }, t('record.hint')),
+    h('p', { class: 'hint' }, t(ctx.writeBack === 'none' ? 'record.hintKeptHere' : 'record.hint')),
     errorSummary, receiptHeading, receipt, form, live, again));
 }
