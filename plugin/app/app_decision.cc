@@ -65,7 +65,8 @@ void DecideForApp(const LaunchContext& launch, const DecisionDeps& deps, fhir::F
                   [request, service, deps, accept_language, locale, done = std::move(done)](Result<ResolvedData> data) {
                     if (!data.ok()) return done(data.status());
                     AppDecision app{DecidePatient(deps, *data, request->fhir_server, request->patient_id,
-                                                  request->encounter_id, accept_language, GroupsFor::kAll),
+                                                  request->encounter_id, accept_language, Prompt::kDuringTreatment,
+                                                  GroupsFor::kAll),
                                     RelativesOf(*data)};
                     // The launch's locale comes before the practitioner's profile and the browser
                     // (a configured language still comes first).

@@ -281,7 +281,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.EndArray();
   w.Member("selectionBehavior", "at-most-one");
   w.Key("overrideReasons");
-  w.Raw(t.override_reasons);
+  w.Raw(in.discharge ? t.override_reasons_at_discharge : t.override_reasons);
   w.Key("links");
   w.StartArray();
   if (!in.app_launch_url.empty()) {

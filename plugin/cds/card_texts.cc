@@ -64,17 +64,22 @@ CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& lang
     level_for_patient[i] = texts.Get(language, level + ".description", {{"recipient", to_patient}});
     level_for_relatives[i] = texts.Get(language, level + ".description", {{"recipient", to_relatives}});
   }
-  fhir::JsonStreamWriter reasons;
-  reasons.StartArray();
-  for (const char* code : kOverrideCodes) {
-    reasons.StartObject();
-    reasons.Member("system", vocabulary::kOverrideSystem);
-    reasons.Member("code", code);
-    reasons.Member("display", get(std::string("override.") + code));
-    reasons.EndObject();
-  }
-  reasons.EndArray();
-  override_reasons = reasons.Take();
+  auto reasons = [&get](bool at_discharge) {
+    fhir::JsonStreamWriter out;
+    out.StartArray();
+    for (const char* code : kOverrideCodes) {
+      if (at_discharge && std::string_view(code) == "not-relevant-now") continue;
+      out.StartObject();
+      out.Member("system", vocabulary::kOverrideSystem);
+      out.Member("code", code);
+      out.Member("display", get(std::string("override.") + code));
+      out.EndObject();
+    }
+    out.EndArray();
+    return out.Take();
+  };
+  override_reasons = reasons(false);
+  override_reasons_at_discharge = reasons(true);
 }
 
 CardTextCache::CardTextCache(const mappings::TextCatalog& texts) {

@@ -57,8 +57,9 @@ struct CardTexts {
   // By vocabulary::kLevels entry: its label, and its description for the patient and for the
   // relatives (recipient.* filled in).
   std::array<std::string, std::size(vocabulary::kLevels)> level_label, level_for_patient, level_for_relatives;
-  // The card's overrideReasons: a JSON array of Codings (kOverrideSystem, each code, override.<code>).
-  std::string override_reasons;
+  // The card's overrideReasons: a JSON array of Codings (kOverrideSystem, each code, override.<code>);
+  // at discharge, the last reminder, without "not-relevant-now" (there is no later visit).
+  std::string override_reasons, override_reasons_at_discharge;
   MeetingVocabulary meetings;
 };
 

@@ -3,7 +3,7 @@
 namespace selvhjelp::plugin {
 
 bool ShouldOffer(const std::optional<PriorRecord>& ehr_record,
-                 const std::optional<LocalOutcome>& local, const std::string& encounter_id,
+                 const std::optional<LocalOutcome>& local, const std::string& encounter_id, Prompt prompt,
                  int64_t now_seconds, const OfferPolicy& policy) {
   const int64_t today = now_seconds / 86400;
   if (ehr_record) {
@@ -19,7 +19,7 @@ bool ShouldOffer(const std::optional<PriorRecord>& ehr_record,
       if (age < policy.informed_interval_days) return false;
     } else if (code == "declined") {
       if (age < policy.declined_reoffer_days) return false;
-    } else if (code == "not-relevant-now") {
+    } else if (code == "not-relevant-now" && prompt != Prompt::kLastReminder) {
       bool same_encounter = !encounter_id.empty() && encounter_id == local->encounter_id;
       if (same_encounter || (encounter_id.empty() && age < 1)) return false;
     }

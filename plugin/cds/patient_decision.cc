@@ -20,7 +20,7 @@ void NewerDecides(std::optional<PriorRecord>& ehr, std::optional<LocalOutcome>& 
 
 PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data, const std::string& fhir_server_in,
                               const std::string& patient_id, const std::string& encounter_id,
-                              const std::string& accept_language, GroupsFor groups_for) {
+                              const std::string& accept_language, Prompt prompt, GroupsFor groups_for) {
   const config::ServiceConfig& cfg = *deps.config;
   PatientDecision decision;
   decision.facts = ExtractFacts(data, *deps.diagnoses, *deps.geography);
@@ -65,7 +65,7 @@ PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data
     RecipientDecision& r = decision.recipients[i];
     r.local_record = std::move(local[i]);
     NewerDecides(r.ehr_record, r.local_record);
-    r.offer = ShouldOffer(r.ehr_record, r.local_record, encounter_id, now, policy);
+    r.offer = ShouldOffer(r.ehr_record, r.local_record, encounter_id, prompt, now, policy);
     if (!r.offer && groups_for == GroupsFor::kOffered) continue;
     r.groups = decision.directory->Match(facts.municipality, r.recipient, cfg.max_groups_per_section, {}, facts.position);
   }

@@ -14,6 +14,7 @@
 #include "mappings/diagnosis_table.h"
 #include "mappings/geography.h"
 #include "mappings/text_catalog.h"
+#include "plugin/cds/offer_policy.h"
 #include "plugin/cds/patient_facts.h"
 #include "plugin/cds/prefetch_resolver.h"
 #include "plugin/groups/live_directory.h"
@@ -64,10 +65,10 @@ struct PatientDecision {
 enum class GroupsFor { kOffered, kAll };
 
 // Decides for `patient_id` at `fhir_server` (empty: records.fhirServer, the EHR records come
-// from), seen in `encounter_id` (may be empty). The language is the configured one, else the
-// practitioner's, else `accept_language`'s, else nb.
+// from), seen in `encounter_id` (may be empty), asked by `prompt` (ShouldOffer). The language is
+// the configured one, else the practitioner's, else `accept_language`'s, else nb.
 PatientDecision DecidePatient(const DecisionDeps& deps, const ResolvedData& data, const std::string& fhir_server,
                               const std::string& patient_id, const std::string& encounter_id,
-                              const std::string& accept_language, GroupsFor groups_for);
+                              const std::string& accept_language, Prompt prompt, GroupsFor groups_for);
 
 }  // namespace selvhjelp::plugin

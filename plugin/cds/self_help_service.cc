@@ -40,10 +40,12 @@ void SelfHelpService::Handle(const HookService& service, std::shared_ptr<const f
 Result<std::string> SelfHelpService::Decide(const HookService& service, const CdsRequest& request,
                                           const ResolvedData& data,
                                           const std::string& accept_language) {
+  const bool discharge = service.hook == "encounter-discharge";
   const PatientDecision decision =
       DecidePatient(DecisionDeps{deps_.config, deps_.diagnoses, deps_.geography, deps_.texts, deps_.directory,
                                  deps_.ledger, deps_.outbox, deps_.clock},
-                    data, request.fhir_server, request.patient_id, request.encounter_id, accept_language, GroupsFor::kOffered);
+                    data, request.fhir_server, request.patient_id, request.encounter_id, accept_language,
+                    discharge ? Prompt::kLastReminder : Prompt::kDuringTreatment, GroupsFor::kOffered);
   if (!decision.facts.in_scope) return std::string(R"({"cards":[]})");
   const int64_t now = deps_.clock();
   fhir::JsonStreamWriter out;
@@ -58,7 +60,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
     CardInput input;
     input.recipient = r.recipient;
     input.language = decision.language;
-    input.discharge = service.hook == "encounter-discharge";
+    input.discharge = discharge;
     input.recipient_refs = r.refs;
     input.groups = &r.groups;
     input.municipality_name = decision.municipality_name;

@@ -115,16 +115,20 @@ BOOST_AUTO_TEST_CASE(positions_out_of_range_are_not_used) {
 BOOST_AUTO_TEST_CASE(offer_policy_intervals) {
   const int64_t now = 20000 * 86400LL;
   OfferPolicy policy{365, 90};
-  BOOST_TEST(ShouldOffer(std::nullopt, std::nullopt, "", now, policy));
-  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 10, "", ""}, std::nullopt, "", now, policy));
-  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 400, "", ""}, std::nullopt, "", now, policy));
-  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 30, "declined", ""}, std::nullopt, "", now, policy));
-  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 100, "declined", ""}, std::nullopt, "", now, policy));
+  BOOST_TEST(ShouldOffer(std::nullopt, std::nullopt, "", Prompt::kDuringTreatment, now, policy));
+  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 10, "", ""}, std::nullopt, "", Prompt::kDuringTreatment, now, policy));
+  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 400, "", ""}, std::nullopt, "", Prompt::kDuringTreatment, now, policy));
+  BOOST_TEST(!ShouldOffer(PriorRecord{20000 - 30, "declined", ""}, std::nullopt, "", Prompt::kDuringTreatment, now, policy));
+  BOOST_TEST(ShouldOffer(PriorRecord{20000 - 100, "declined", ""}, std::nullopt, "", Prompt::kDuringTreatment, now, policy));
   LocalOutcome not_now{"overridden", "not-relevant-now", "enc-1", now - 3600};
-  BOOST_TEST(!ShouldOffer(std::nullopt, not_now, "enc-1", now, policy));
-  BOOST_TEST(ShouldOffer(std::nullopt, not_now, "enc-2", now, policy));
+  BOOST_TEST(!ShouldOffer(std::nullopt, not_now, "enc-1", Prompt::kDuringTreatment, now, policy));
+  BOOST_TEST(ShouldOffer(std::nullopt, not_now, "enc-2", Prompt::kDuringTreatment, now, policy));
+  // "Not now" at admission does not silence the discharge, the last reminder; a decline does.
+  BOOST_TEST(ShouldOffer(std::nullopt, not_now, "enc-1", Prompt::kLastReminder, now, policy));
+  LocalOutcome declined{"overridden", "declined", "enc-1", now - 3600};
+  BOOST_TEST(!ShouldOffer(std::nullopt, declined, "enc-1", Prompt::kLastReminder, now, policy));
   LocalOutcome accepted{"accepted", "", "enc-1", now - 86400};
-  BOOST_TEST(!ShouldOffer(std::nullopt, accepted, "enc-2", now, policy));
+  BOOST_TEST(!ShouldOffer(std::nullopt, accepted, "enc-2", Prompt::kDuringTreatment, now, policy));
 }
 
 BOOST_AUTO_TEST_CASE(request_validation_names_the_field) {
@@ -175,6 +179,18 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   BOOST_TEST((card.FindString("selectionBehavior") == "at-most-one"));
   BOOST_TEST(card.Find("suggestions")->items().size() == 3u);
   for (const JsonValue& reason : card.Find("overrideReasons")->items()) BOOST_TEST(reason.FindString("display").has_value());
+  auto reason_codes = [](const JsonValue& c) {
+    std::vector<std::string> codes;
+    for (const JsonValue& reason : c.Find("overrideReasons")->items()) codes.emplace_back(reason.FindString("code").value_or(""));
+    return codes;
+  };
+  BOOST_TEST(reason_codes(card) == (std::vector<std::string>{"declined", "already-attends", "not-relevant-now",
+                                                              "informed-elsewhere"}), boost::test_tools::per_element());
+  input.discharge = true;  // the last reminder: there is no later visit to put it off to
+  BOOST_TEST(reason_codes(Card(request, input, texts)) ==
+                 (std::vector<std::string>{"declined", "already-attends", "informed-elsewhere"}),
+             boost::test_tools::per_element());
+  input.discharge = false;
   std::string detail(*card.FindString("detail"));
   BOOST_TEST(detail.find("\\[click\\]") != std::string::npos);  // directory text cannot inject links
   BOOST_TEST(detail.find("**I kommunen: Bergen**") != std::string::npos);

@@ -59,13 +59,13 @@ struct World {
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(out_of_scope_decides_nothing_else, World) {
-  PatientDecision d = DecidePatient(Deps(), Data("F17.1"), "https://ehr.example", "p1", "", "", GroupsFor::kAll);
+  PatientDecision d = DecidePatient(Deps(), Data("F17.1"), "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kAll);
   BOOST_TEST(!d.facts.in_scope);
   BOOST_TEST(d.recipients.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_recorded_patient_is_not_offered_again_but_the_app_still_sees_the_groups, World) {
-  PatientDecision first = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "en", GroupsFor::kOffered);
+  PatientDecision first = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "en", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_REQUIRE(first.facts.in_scope);
   BOOST_TEST(first.language == "en");
   BOOST_TEST(first.municipality_name == "Bergen");
@@ -78,13 +78,13 @@ BOOST_FIXTURE_TEST_CASE(a_recorded_patient_is_not_offered_again_but_the_app_stil
   BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r1", "h", "{}", first.subject_key, "patient",
                                                 LocalOutcome{"accepted", "", "", now}, now * 1000, {}}).ok());
   now += 3600;
-  PatientDecision hook = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  PatientDecision hook = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_TEST(!hook.recipients[0].offer);
   BOOST_REQUIRE(hook.recipients[0].local_record.has_value());
   BOOST_TEST(hook.recipients[0].local_record->outcome == "accepted");
   BOOST_TEST(hook.recipients[0].groups.size() == 0u);  // a card is not built: no groups chosen
   BOOST_TEST(hook.recipients[1].offer);                // the relatives were not informed yet
-  PatientDecision app = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "", GroupsFor::kAll);
+  PatientDecision app = DecidePatient(Deps(), Data("F10.2"), "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kAll);
   BOOST_TEST(!app.recipients[0].offer);
   BOOST_TEST(app.recipients[0].groups.size() == first.recipients[0].groups.size());  // the same groups, in the same order
   BOOST_TEST(app.recipients[0].groups.InOrder() == first.recipients[0].groups.InOrder());
@@ -92,13 +92,13 @@ BOOST_FIXTURE_TEST_CASE(a_recorded_patient_is_not_offered_again_but_the_app_stil
 
 BOOST_FIXTURE_TEST_CASE(without_the_ehrs_records_the_decision_says_it_used_ours_alone, World) {
   ResolvedData data = Data("F10.2");  // no informationRecords: the EHR could not give them
-  PatientDecision unknown = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  PatientDecision unknown = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_TEST(unknown.ehr_records_unknown);
   data.Set("informationRecords", fhir::JsonValue());  // none there
-  PatientDecision known = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  PatientDecision known = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_TEST(!known.ehr_records_unknown);
   data.Set("informationRecords", *fhir::ParseJson(R"({"resourceType":"OperationOutcome"})"));  // an error in its place
-  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered).ehr_records_unknown);
+  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered).ehr_records_unknown);
 }
 
 namespace {
@@ -128,16 +128,16 @@ BOOST_FIXTURE_TEST_CASE(of_the_ehrs_record_and_ours_the_newer_decides, World) {
                                                 LocalOutcome{"accepted", "", "", now - 200 * 86400}, now * 1000, {}}).ok());
   ResolvedData data = Data("F10.2");
   data.Set("informationRecords", EhrRecord(now, 100, "declined"));
-  PatientDecision newer_ehr = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  PatientDecision newer_ehr = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_TEST(newer_ehr.recipients[0].offer);
   BOOST_TEST(!newer_ehr.recipients[0].local_record.has_value());
   // Declined in the EHR 100 days ago, informed here 10 days ago: ours is newer and holds the card.
   BOOST_REQUIRE(outbox->Enqueue(NewOutboxRecord{"r2", "h", "{}", key, "patient",
                                                 LocalOutcome{"accepted", "", "", now - 10 * 86400}, now * 1000, {}}).ok());
-  PatientDecision newer_ours = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered);
+  PatientDecision newer_ours = DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered);
   BOOST_TEST(!newer_ours.recipients[0].offer);
   BOOST_TEST(!newer_ours.recipients[0].ehr_record.has_value());
   // Marked entered-in-error, ours no longer counts: the EHR's (over) decline decides again.
   BOOST_REQUIRE(outbox->MarkEnteredInError("r2", now * 1000, [](const std::string&) { return Result<std::string>("{}"); }).ok());
-  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", GroupsFor::kOffered).recipients[0].offer);
+  BOOST_TEST(DecidePatient(Deps(), data, "https://ehr.example", "p1", "", "", Prompt::kDuringTreatment, GroupsFor::kOffered).recipients[0].offer);
 }
