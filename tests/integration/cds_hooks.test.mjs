@@ -9,6 +9,7 @@ import { F10, bergen, condition, fullPrefetch, hookRequest, osloCoded, patient, 
 
 const PV = '/cds-services/selvhjelp-patient-view';
 const ES = '/cds-services/selvhjelp-encounter-start';
+const ED = '/cds-services/selvhjelp-encounter-discharge';
 describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
   let peer;
   let service;
@@ -165,6 +166,19 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     await service.stop();
     await service.start();
     assert.deepEqual((await post(service, ES, request())).json.cards, []); // nothing accepted was lost
+  });
+
+  test('"not relevant now" at admission puts the card off for the stay, not past the discharge, the last reminder', async () => {
+    const request = (hook) => hookRequest(hook, 'pt-enc-2', { encounterId: 'enc-2', prefetch: fullPrefetch('pt-enc-2', bergen, { encounter: null }) });
+    const [card] = (await post(service, ES, request('encounter-start'))).json.cards;
+    assert.ok(card.overrideReasons.some((r) => r.code === 'not-relevant-now'));
+    const notNow = { feedback: [{ card: card.uuid, outcome: 'overridden', outcomeTimestamp: new Date().toISOString(),
+      overrideReason: { reason: card.overrideReasons.find((r) => r.code === 'not-relevant-now') } }] };
+    assert.equal((await post(service, `${ES}/feedback`, notNow)).status, 200);
+    assert.deepEqual((await post(service, ES, request('encounter-start'))).json.cards, [], 'put off for this stay');
+    const discharge = (await post(service, ED, request('encounter-discharge'))).json.cards;
+    assert.equal(discharge.length, 1, 'the discharge still reminds');
+    assert.deepEqual(discharge[0].overrideReasons.map((r) => r.code), ['declined', 'already-attends', 'informed-elsewhere']);
   });
 
   test('language: hospital default nb, clinician nynorsk, Accept-Language English', async () => {
