@@ -258,7 +258,7 @@ void WriteCard(fhir::JsonStreamWriter& w, const CdsRequest& request, const CardI
   w.StartArray();
   for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
     const LevelInfo& level = vocabulary::kLevels[i];
-    if (!patient && level.code == "brokered") continue;  // consent is the patient's
+    if (!vocabulary::OnCards(level)) continue;
     const std::string suggestion_uuid = NewUuid();
     w.StartObject();
     w.Member("label", t.level_label[i]);

@@ -59,6 +59,7 @@ CardTexts::CardTexts(const mappings::TextCatalog& texts, const std::string& lang
   payload = TextTemplate(get("payload"), "groups");
   const std::string to_patient = get("recipient.patient"), to_relatives = get("recipient.relatives");
   for (size_t i = 0; i < std::size(vocabulary::kLevels); ++i) {
+    if (!vocabulary::OnCards(vocabulary::kLevels[i])) continue;
     const std::string level = "level." + std::string(vocabulary::kLevels[i].code);
     level_label[i] = get(level + ".label");
     level_for_patient[i] = texts.Get(language, level + ".description", {{"recipient", to_patient}});

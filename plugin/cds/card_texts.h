@@ -54,8 +54,8 @@ struct CardTexts {
   TextTemplate summary_patient, summary_discharge, summary_relatives;  // {count}
   std::string summary_patient_one, summary_relatives_one;             // for exactly one group
   TextTemplate payload;                        // {groups}
-  // By vocabulary::kLevels entry: its label, and its description for the patient and for the
-  // relatives (recipient.* filled in).
+  // By vocabulary::kLevels entry offered on cards (OnCards; others empty): its label, and its
+  // description for the patient and for the relatives (recipient.* filled in).
   std::array<std::string, std::size(vocabulary::kLevels)> level_label, level_for_patient, level_for_relatives;
   // The card's overrideReasons: a JSON array of Codings (kOverrideSystem, each code, override.<code>);
   // at discharge, the last reminder, without "not-relevant-now" (there is no later visit).

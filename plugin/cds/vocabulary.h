@@ -76,6 +76,10 @@ inline constexpr LevelInfo kLevels[] = {
     {"conversation", "Conversation with a recommendation", "VERBAL", "verbal"},
     {"brokered", "Contact brokered with consent", "VERBAL", "verbal"},
 };
+// Whether a card offers the level as a suggestion. Brokered contact is recorded with the patient's
+// consent (a Consent naming the organisation and what may be shared), which a card's one-click
+// create cannot ask for: it is recorded in the app or through POST /records (domain rule 9).
+inline bool OnCards(const LevelInfo& level) { return level.code != "brokered"; }
 inline const LevelInfo* FindLevel(std::string_view code) {
   for (const LevelInfo& level : kLevels) {
     if (level.code == code) return &level;

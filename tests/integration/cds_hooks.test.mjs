@@ -78,6 +78,11 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     assert.match(card.detail, /Bergen/);
     assert.match(card.detail, /LINK Bergen og omegn/); // a non-12-step contact point
     assert.equal(card.selectionBehavior, 'at-most-one');
+    // Brokered contact is not a card's one click: its consent is recorded in the app (domain rule 9).
+    const levels = (c) => c.suggestions.map((s) => s.actions[0].resource.extension
+      .find((e) => e.url.endsWith('/intervention-level')).valueCoding.code);
+    assert.deepEqual(levels(card), ['written', 'conversation']);
+    assert.deepEqual(levels(relatives), ['written', 'conversation']);
     assert.ok(card.overrideReasons.every((o) => o.system && o.code && o.display));
     assert.doesNotMatch(JSON.stringify(r.json), /henvis|ServiceRequest/i); // never referral
     assert.match(relatives.summary, /Pårørende/);

@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   BOOST_TEST(summary == "Informer pasienten om sjølvhjelpsgrupper: 1 aktuell gruppe");  // one group: singular
   BOOST_TEST((card.FindString("indicator") == "info"));
   BOOST_TEST((card.FindString("selectionBehavior") == "at-most-one"));
-  BOOST_TEST(card.Find("suggestions")->items().size() == 3u);
+  BOOST_TEST(card.Find("suggestions")->items().size() == 2u);  // written, conversation: brokered needs the app's consent
   for (const JsonValue& reason : card.Find("overrideReasons")->items()) BOOST_TEST(reason.FindString("display").has_value());
   auto reason_codes = [](const JsonValue& c) {
     std::vector<std::string> codes;
@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(card_has_required_fields_and_no_referral) {
   BOOST_TEST((resource.FindString("resourceType") == "Communication"));
   BOOST_TEST((resource.FindString("status") == "completed"));
   BOOST_TEST((resource.FindPath({"subject", "reference"})->AsString() == "Patient/p"));
-  // Relatives: no brokered-contact suggestion (consent is the patient's), recipients as given.
+  // Relatives: the same two levels, recipients as given.
   input.recipient = Recipient::kRelatives;
   input.recipient_refs = {"RelatedPerson/r1", "RelatedPerson/r2"};
   JsonValue relatives = Card(request, input, texts);
