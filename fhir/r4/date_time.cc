@@ -65,4 +65,26 @@ std::string IsoInstant(int64_t seconds) {
   return out;
 }
 
+namespace {
+
+// Seconds since the epoch of the last Sunday of `month` in `year`, 01:00 UTC.
+int64_t LastSundayOneUtc(int year, unsigned month) {
+  using namespace std::chrono;
+  const sys_days last{year_month_day_last(std::chrono::year(year), month_day_last(std::chrono::month(month)))};
+  const sys_days sunday = last - (weekday(last) - Sunday);
+  return sunday.time_since_epoch().count() * 86400 + 3600;
+}
+
+}  // namespace
+
+std::string NorwayDateTime(int64_t seconds) {
+  using namespace std::chrono;
+  const int year = static_cast<int>(year_month_day(sys_days(days(seconds / 86400 - (seconds % 86400 < 0)))).year());
+  const bool summer = seconds >= LastSundayOneUtc(year, 3) && seconds < LastSundayOneUtc(year, 10);
+  const int64_t offset = summer ? 7200 : 3600;
+  std::string text = IsoInstant(seconds + offset);
+  text.pop_back();  // the Z
+  return text + (summer ? "+02:00" : "+01:00");
+}
+
 }  // namespace selvhjelp::fhir

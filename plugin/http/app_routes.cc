@@ -275,7 +275,7 @@ class AppRoutesImpl : public AppRoutes {
       if (!found) return ReplyError(ex, FieldError("groups", "no group " + id + " in the directory"));
       handout->groups.push_back(*found);
     }
-    handout->date = fhir::IsoInstant(NowSeconds()).substr(0, 10);
+    handout->date = fhir::NorwayDateTime(NowSeconds()).substr(0, 10);  // the day the patient is given it
     auto render = [ex, handout, format] {
       if (format == "html") return Reply(ex, 200, RenderHandoutHtml(*handout), "text/html; charset=utf-8");
       Result<std::string> pdf = RenderHandoutPdf(*handout);

@@ -23,7 +23,7 @@ JournalNote NoteOf(const InformationRecord& r, const DocumentContext& context) {
   JournalNote note;
   note.texts = context.note_texts;
   note.language = context.document->language;
-  std::string when = r.sent.substr(0, 16);
+  std::string when = SentInNorway(r).substr(0, 16);
   if (when.size() > 10) when[10] = ' ';
   note.date = when;
   note.patient_informed = !r.to_relatives;

@@ -3,8 +3,11 @@
 // self-help groups, as the three ways in (card action, POST /records, accepted feedback) agree on
 // it. docs/records.md gives the domain rule behind each field.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "fhir/r4/date_time.h"
 
 namespace selvhjelp::plugin {
 
@@ -45,5 +48,12 @@ struct InformationRecord {
 // Procedure for the two levels meant to change the patient's mind (FHIR's boundary rule).
 inline bool NeedsProcedure(const InformationRecord& r) { return r.level != "written"; }
 inline bool NeedsConsent(const InformationRecord& r) { return r.level == "brokered"; }
+
+// `sent` as Norway's clocks showed it ("2026-03-15T00:30:00+01:00" for 23:30 UTC the day before):
+// the date and time a journal note and a consent's day are read by.
+inline std::string SentInNorway(const InformationRecord& r) {
+  const std::optional<int64_t> at = fhir::EpochSeconds(r.sent);
+  return at ? fhir::NorwayDateTime(*at) : r.sent;
+}
 
 }  // namespace selvhjelp::plugin

@@ -83,7 +83,7 @@ JsonValue Consent(const InformationRecord& r) {
   provision.Set("type", "permit");
   // One-off: the permission covers the day of the conversation, when the contact is made.
   JsonValue& period = provision.Set("period", JsonValue::Object());
-  const std::string day = r.sent.substr(0, 10);
+  const std::string day = SentInNorway(r).substr(0, 10);
   period.Set("start", day);
   period.Set("end", day);
   JsonValue& actor = provision.Set("actor", JsonValue::Array()).Append(JsonValue::Object());

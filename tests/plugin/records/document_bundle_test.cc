@@ -133,6 +133,16 @@ BOOST_FIXTURE_TEST_CASE(the_pdf_is_a_pdf_and_the_text_says_what_was_given, Fixtu
   BOOST_TEST(text.find("p1") == std::string::npos, "no patient id in the note");
 }
 
+BOOST_FIXTURE_TEST_CASE(the_note_is_dated_as_norway_s_clocks_show_it, Fixture) {
+  InformationRecord late = Record();
+  late.sent = "2026-11-18T23:30:00Z";  // half past midnight on the 19th in Norway
+  const JsonValue document = *BuildDocumentBundle(late, context);
+  const JsonValue& text_attachment = *document.Find("entry")->items()[1].FindPath({"resource"})->Find("content")->items()[1].Find("attachment");
+  const std::string text = Decode(*text_attachment.FindString("data"));
+  BOOST_TEST(text.find("2026-11-19 00:30") != std::string::npos, text);
+  BOOST_TEST(text.find("2026-11-18") == std::string::npos);
+}
+
 BOOST_FIXTURE_TEST_CASE(the_structured_record_is_contained_and_related, Fixture) {
   const JsonValue& d = Document();
   const JsonValue& record = d.Find("contained")->items()[0];

@@ -96,6 +96,10 @@ BOOST_FIXTURE_TEST_CASE(brokered_contact_adds_a_one_off_disclosure_consent, Fixt
   BOOST_TEST((consent.FindPath({"provision"})->FindString("type") == "permit"));
   BOOST_TEST((consent.FindPath({"provision", "period"})->FindString("start") == "2026-11-18"));
   BOOST_TEST((consent.FindPath({"provision", "period"})->FindString("end") == "2026-11-18"));
+  InformationRecord late = Record("brokered");
+  late.sent = "2026-11-18T23:30:00Z";  // the 19th in Norway: the day the contact is made
+  const JsonValue late_bundle = BuildRecordBundle(late, context);
+  BOOST_TEST((Resource(late_bundle, "Consent").FindPath({"provision", "period"})->FindString("start") == "2026-11-19"));
   const JsonValue& shares = consent.FindPath({"provision"})->Find("code")->items()[0].Find("coding")->items()[0];
   BOOST_TEST((shares.FindString("system") == "https://selvhjelp.example/fhir/CodeSystem/shared-contact-details"));
   BOOST_TEST((shares.FindString("code") == "name-and-email"));
