@@ -103,7 +103,7 @@ std::string Row(const std::string& group, const Tally& t) {
 std::string AuditHtml(const AuditTally& tally, const ReportPeriod& period, const std::string& measure_title,
                       const std::string& unit_filter) {
   std::string html = R"(<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>)" + Escape(measure_title) + R"(</title>
+<html lang="en"><head><meta charset="utf-8"><title>)" + Escape(measure_title) + R"(</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 60rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
