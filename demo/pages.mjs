@@ -47,13 +47,29 @@ function cardLink(l, patient, appLaunchUrl) {
   return `<li><a class="smart-link" href="/launch/${escapeHtml(patient.id)}${query}" target="app">${escapeHtml(l.label)}</a></li>`;
 }
 
+// A card's detail is CommonMark (CDS Hooks 2.0). The demo renders what selvhjelp's cards use:
+// backslash escapes, **bold**, [text](url) links to https or mailto, and "- " list lines, with
+// everything else as text (HTML escaped first, so a listing's text cannot become markup).
+export function markdownToHtml(text) {
+  const kept = [];
+  const keep = (html) => `\u0000${kept.push(html) - 1}\u0000`;
+  const inline = escapeHtml(text)
+    .replace(/\\([!-/:-@[-`{-~])/g, (_, c) => keep(c))
+    .replace(/\[([^\]\n]+)\]\(((?:https:\/\/|mailto:)[^)\s]+)\)/g,
+      (_, label, url) => keep(`<a href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>`))
+    .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>');
+  const html = inline.split('\n').map((line) => (line.startsWith('- ') ? `• ${line.slice(2)}` : line)).join('<br>');
+  const restore = (s) => s.replace(/\u0000(\d+)\u0000/g, (_, i) => restore(kept[Number(i)]));  // a link's label may hold escapes
+  return restore(html);
+}
+
 function card(c, patient, appLaunchUrl) {
   const links = (c.links ?? []).map((l) => cardLink(l, patient, appLaunchUrl)).join('');
   const suggestions = (c.suggestions ?? []).map((s) => `<li>${escapeHtml(s.label)}</li>`).join('');
   return `<article class="card card-${escapeHtml(c.indicator)}">
 <h3>${escapeHtml(c.summary)}</h3>
 <p class="muted">${escapeHtml(c.source?.label ?? '')}</p>
-${c.detail ? `<div class="detail">${escapeHtml(c.detail.replace(/\*\*/g, '')).replace(/\n/g, '<br>')}</div>` : ''}
+${c.detail ? `<div class="detail">${markdownToHtml(c.detail)}</div>` : ''}
 ${suggestions ? `<p class="sub">Forslag (i en ekte CDS-klient: knapper):</p><ul>${suggestions}</ul>` : ''}
 ${links ? `<ul class="links">${links}</ul>` : ''}
 </article>`;

@@ -493,9 +493,12 @@ test('a card\'s smart link launches the app with the card as appContext, beside 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
   t.after(() => context.close());
   const page = await context.newPage();
+  await page.goto(`${ehr.base}/`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-ehr-list-1280.png') });
   await page.goto(`${ehr.base}/patient/${patients[0]}`);
   const frame = page.frameLocator('iframe[name="app"]');
   await frame.locator('#record').waitFor();  // the EHR's own launch of the app, beside the card
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'demo-ehr-patient-1280.png') });
   assert.equal(await frame.locator('.from-card').count(), 0);
   const link = page.locator('.cards a.smart-link').first();
   const href = new URL(await link.getAttribute('href'), ehr.base);

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startDemoEhr } from '../integration/harness.mjs';
+import { markdownToHtml } from '../../demo/pages.mjs';
 
 const SELVHJELP = 'http://127.0.0.1:9';  // never called: only the redirect URI's origin
 let ehr;
@@ -118,4 +119,12 @@ test('a launch without the PKCE verifier gets no token', async () => {
   const r = await fetch(`${base}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `${SELVHJELP}/app/callback`, client_id: 'selvhjelp-demo' }) });
   assert.equal(r.status, 400);
+});
+
+test('a card\'s markdown detail is shown as the cards write it, and a listing\'s text cannot become markup', () => {
+  assert.equal(markdownToHtml('**I kommunen: Oslo**\n\n- **AA \\[x\\]** (AA) · [Meld feil](mailto:k@x.example)'),
+    '<strong>I kommunen: Oslo</strong><br><br>• <strong>AA [x]</strong> (AA) · '
+    + '<a href="mailto:k@x.example" target="_blank" rel="noopener noreferrer">Meld feil</a>');
+  assert.equal(markdownToHtml('<img src=x onerror=alert(1)> [a](javascript:alert(1)) [b](http://plain.example)'),
+    '&lt;img src=x onerror=alert(1)&gt; [a](javascript:alert(1)) [b](http://plain.example)', 'only https and mailto links');
 });
