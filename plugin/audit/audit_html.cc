@@ -132,11 +132,17 @@ figure { margin: 1rem 0; break-inside: avoid; } figcaption { font-weight: 600; m
     for (const Bar& b : bars) m = std::max(m, b.value);
     return m;
   };
-  std::vector<Bar> levels = MixBars(tally.patients.by_level, {"written", "conversation", "brokered"});
-  html += BarChart("level-mix", "Intervention level (highest during the episode), informed episodes", levels, max_of(levels));
-  std::vector<Bar> responses =
-      MixBars(tally.patients.by_response, {"interested", "thinking", "declined", "already-attends", "not-recorded"});
-  html += BarChart("response-mix", "Patient response (latest record), informed episodes", responses, max_of(responses));
+  auto mixes = [&](const GroupTally& g, const std::string& id, const std::string& whose) {
+    std::vector<Bar> levels = MixBars(g.by_level, {"written", "conversation", "brokered"});
+    html += BarChart(id + "level-mix", whose + ": intervention level (highest during the episode), informed episodes",
+                     levels, max_of(levels));
+    std::vector<Bar> responses =
+        MixBars(g.by_response, {"interested", "thinking", "declined", "already-attends", "not-recorded"});
+    html += BarChart(id + "response-mix", whose + ": response (latest record), informed episodes", responses,
+                     max_of(responses));
+  };
+  mixes(tally.patients, "", "Patients");
+  mixes(tally.relatives, "relatives-", "Relatives");
   html += "<p class=\"note\">A decline counts as informed: the information was given. Episodes are excluded when "
           "the patient died, or when the episode ended in a transfer within the configured number of days. See "
           "docs/audit.md for every rule.</p>\n</body></html>\n";

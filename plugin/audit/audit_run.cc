@@ -64,7 +64,7 @@ struct TempDir {
 
 std::string DrilldownHeader() {
   return "patient,identifier,episode,unit,start,end,excluded,informed,informed_on,level,response,relatives,"
-         "relatives_informed\n";
+         "relatives_informed,relatives_level,relatives_response\n";
 }
 
 std::string DrilldownRow(const EpisodeResult& e) {
@@ -76,7 +76,9 @@ std::string DrilldownRow(const EpisodeResult& e) {
   const std::string_view fields[] = {
       e.patient_id, e.identifier, e.episode, e.unit, start, end, e.exclusion, e.informed ? "yes" : "no", informed_on,
       e.informed ? LevelCode(e.level) : std::string_view(), e.informed ? std::string_view(e.response) : std::string_view(),
-      relatives, e.relatives == 0 ? "" : e.relatives_informed ? "yes" : "no"};
+      relatives, e.relatives == 0 ? "" : e.relatives_informed ? "yes" : "no",
+      e.relatives > 0 && e.relatives_informed ? LevelCode(e.relatives_level) : std::string_view(),
+      e.relatives > 0 && e.relatives_informed ? std::string_view(e.relatives_response) : std::string_view()};
   for (size_t i = 0; i < std::size(fields); ++i) {
     if (i > 0) row.push_back(',');
     AppendCsvCell(row, fields[i]);

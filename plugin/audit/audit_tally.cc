@@ -8,11 +8,11 @@ std::optional<double> Tally::Score() const {
   return static_cast<double>(numerator) / static_cast<double>(base);
 }
 
-std::string LevelStratum(const EpisodeResult& e) { return std::string(LevelCode(e.informed ? e.level : 0)); }
+std::string LevelStratum(bool informed, int level) { return std::string(LevelCode(informed ? level : 0)); }
 
-std::string ResponseStratum(const EpisodeResult& e) {
-  if (!e.informed) return "none";
-  return e.response.empty() ? "not-recorded" : e.response;
+std::string ResponseStratum(bool informed, const std::string& response) {
+  if (!informed) return "none";
+  return response.empty() ? "not-recorded" : response;
 }
 
 namespace {
@@ -23,22 +23,22 @@ void Count(Tally& t, bool excluded, bool informed) {
   else if (informed) ++t.numerator;
 }
 
-// `mix`: also by level and response (the patient's own record; the relatives group has none).
-void CountAll(GroupTally& g, const EpisodeResult& e, bool excluded, bool informed, bool mix) {
+// `level` and `response`: of the group's own records (to the patient, or to relatives).
+void CountAll(GroupTally& g, const EpisodeResult& e, bool excluded, bool informed, int level,
+              const std::string& response) {
   Count(g.total, excluded, informed);
   Count(g.by_unit[e.unit], excluded, informed);
   Count(g.by_month[e.month], excluded, informed);
-  if (!mix) return;
-  Count(g.by_level[LevelStratum(e)], excluded, informed);
-  Count(g.by_response[ResponseStratum(e)], excluded, informed);
+  Count(g.by_level[LevelStratum(informed, level)], excluded, informed);
+  Count(g.by_response[ResponseStratum(informed, response)], excluded, informed);
 }
 
 }  // namespace
 
 void AuditTally::Add(const EpisodeResult& e) {
   const bool excluded = !e.exclusion.empty();
-  CountAll(patients, e, excluded, e.informed, true);
-  if (e.relatives > 0) CountAll(relatives, e, excluded, e.relatives_informed, false);
+  CountAll(patients, e, excluded, e.informed, e.level, e.response);
+  if (e.relatives > 0) CountAll(relatives, e, excluded, e.relatives_informed, e.relatives_level, e.relatives_response);
 }
 
 namespace {

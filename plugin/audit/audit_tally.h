@@ -20,7 +20,7 @@ struct Tally {
 
 struct GroupTally {
   Tally total;
-  std::map<std::string, Tally> by_unit, by_month, by_level, by_response;  // level/response: patients only
+  std::map<std::string, Tally> by_unit, by_month, by_level, by_response;  // level/response: of this group's records
 };
 
 struct AuditTally {
@@ -30,8 +30,8 @@ struct AuditTally {
   void Merge(const AuditTally& other);  // adds another tally's counts (from another thread)
 };
 
-// The strata an episode falls in.
-std::string LevelStratum(const EpisodeResult& e);     // none | written | conversation | brokered
-std::string ResponseStratum(const EpisodeResult& e);  // none | not-recorded | interested | ...
+// The strata an episode falls in, by the records to the patient or (the relatives group) to relatives.
+std::string LevelStratum(bool informed, int level);                    // none | written | conversation | brokered
+std::string ResponseStratum(bool informed, const std::string& response);  // none | not-recorded | interested | ...
 
 }  // namespace selvhjelp::plugin

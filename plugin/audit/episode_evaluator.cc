@@ -81,19 +81,26 @@ std::vector<EpisodeResult> EvaluatePatient(const std::string& patient_id, const 
     } else if (c.transfer && c.end != kOpenEnd && c.end - c.start <= rules.transferred_out_days) {
       r.exclusion = "transferred-out";
     }
-    int64_t latest = INT64_MIN;
+    // The highest level and the latest response, of the records to the patient and to relatives.
+    int64_t latest = INT64_MIN, latest_to_relatives = INT64_MIN;
+    auto take = [](const RecordFact& m, int& level, std::string& response, int64_t& latest_sent) {
+      level = std::max(level, m.level);
+      if (m.sent >= latest_sent) {
+        latest_sent = m.sent;
+        response = std::string(m.response);
+      }
+    };
     for (const RecordFact& m : facts.records) {
       if (m.sent < c.start || m.sent > last) continue;
       if (m.to_patient) {
         if (!r.informed || m.sent < r.informed_day) r.informed_day = m.sent;
         r.informed = true;
-        r.level = std::max(r.level, m.level);
-        if (m.sent >= latest) {
-          latest = m.sent;
-          r.response = std::string(m.response);
-        }
+        take(m, r.level, r.response, latest);
       }
-      r.relatives_informed = r.relatives_informed || m.to_relatives;
+      if (m.to_relatives) {
+        r.relatives_informed = true;
+        take(m, r.relatives_level, r.relatives_response, latest_to_relatives);
+      }
     }
     r.relatives = facts.relatives;
     r.month = DayText(std::max(c.start, rules.from_day)).substr(0, 7);

@@ -23,6 +23,8 @@ struct EpisodeResult {
   std::string response;      // of the latest record during the episode ("" when none or not recorded)
   int relatives = 0;         // the patient's active RelatedPersons
   bool relatives_informed = false;
+  int relatives_level = 0;           // as `level`, of the records to relatives
+  std::string relatives_response;    // as `response`, of the latest record to relatives
   std::string month;         // YYYY-MM of the episode's start, or of the period's start if earlier
 };
 

@@ -104,7 +104,7 @@ Status CheckMeasure(const JsonValue& measure) {
   if (!proportion) return InvalidArgumentError("measure.scoring: this evaluator computes proportion measures only");
   if (!measure.FindString("url")) return InvalidArgumentError("measure.url: required");
   const std::map<std::string, std::set<std::string>> known = {{"patients", {"unit", "level", "response", "month"}},
-                                                               {"relatives", {"unit", "month"}}};
+                                                               {"relatives", {"unit", "level", "response", "month"}}};
   for (const auto& [id, stratifiers] : known) {
     const JsonValue* group = GroupOf(measure, id);
     if (group == nullptr) return InvalidArgumentError("measure.group: no group '" + id + "'");

@@ -107,7 +107,8 @@ describe('selvhjelp audit over a Bulk Data export', () => {
         bars: [...svg.querySelectorAll('rect.bar')].map((r) => { const b = r.getBoundingClientRect(); return [b.width, b.height]; }),
         box: (({ width, height }) => [width, height])(svg.getBoundingClientRect()),
       })));
-      assert.deepEqual(charts.map((c) => c.id), ['by-unit', 'by-month', 'relatives-by-unit', 'level-mix', 'response-mix']);
+      assert.deepEqual(charts.map((c) => c.id), ['by-unit', 'by-month', 'relatives-by-unit', 'level-mix', 'response-mix',
+        'relatives-level-mix', 'relatives-response-mix']);
       for (const chart of charts) {
         assert.ok(chart.box[0] > 300 && chart.box[1] > 20, `${chart.id} is laid out`);
         assert.ok(chart.bars.length >= 2, `${chart.id} has bars`);

@@ -139,6 +139,10 @@ BOOST_FIXTURE_TEST_CASE(each_rule_on_a_hand_built_export, AuditFixture) {
   BOOST_TEST(r.numerator == 1);
   BOOST_TEST(output->tally.patients.by_level.at("conversation").numerator == 1);
   BOOST_TEST(output->tally.patients.by_response.at("declined").numerator == 1);
+  // The relatives' mixes come from the records to relatives (C's relative: a conversation).
+  BOOST_TEST(output->tally.relatives.by_level.at("conversation").numerator == 1);
+  BOOST_TEST(output->tally.relatives.by_response.at("interested").numerator == 1);
+  BOOST_TEST(output->tally.patients.by_level.at("none").initial == 8);  // C's relative's record is not the patient's
   BOOST_TEST(output->tally.patients.by_unit.at("Organization/u2").numerator == 1);
   BOOST_TEST(output->tally.patients.by_month.at("2026-01").initial == 2);  // A (clamped to the period) and K
 
@@ -148,6 +152,9 @@ BOOST_FIXTURE_TEST_CASE(each_rule_on_a_hand_built_export, AuditFixture) {
   BOOST_TEST(rows["EpisodeOfCare/eA"][8] == "2025-12-15");
   BOOST_TEST(rows["EpisodeOfCare/eB"][7] == "no");
   BOOST_TEST(rows["EpisodeOfCare/eC"][12] == "yes");
+  BOOST_TEST(rows["EpisodeOfCare/eC"][13] == "conversation");
+  BOOST_TEST(rows["EpisodeOfCare/eC"][14] == "interested");
+  BOOST_TEST(rows["EpisodeOfCare/eC"][9] == "");  // the patient's own level: not informed
   BOOST_TEST(rows["EpisodeOfCare/eD"][10] == "declined");
   BOOST_TEST(rows["EpisodeOfCare/eE"][6] == "deceased");
   BOOST_TEST(rows["EpisodeOfCare/eF"][6] == "transferred-out");
