@@ -329,11 +329,15 @@ test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it rea
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowDown');
   assert.equal((await focused(page)).value, 'thinking');
+  // Patient and relative both ticked: each answers for themselves.
+  assert.equal(await page.innerText('fieldset[data-field="response"] legend'), 'Hva svarte pasienten?');
+  f = await tabTo(page, 'Interessert', { name: 'responseRelatives' });
+  await page.keyboard.press('Space');
   await tabTo(page, 'Registrer');
   await page.keyboard.press('Enter');
   await waitDelivered(page, 2);
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Registrert', 'focus moves to the receipt');
-  assert.match(await page.innerText('p.receipt'), / · 2 grupper nevnt$/);
+  assert.match(await page.innerText('p.receipt'), /Pasienten: vil tenke på det, Pårørende: interessert · 2 grupper nevnt$/);
   assert.match(await statusText(page), /Pasienten: Skrevet til journalen\.\s+Pårørende: Skrevet til journalen\./);
 
   const [toPatient, toRelative] = await delivered(page);
@@ -344,6 +348,8 @@ test('a record completed by keyboard only: Tab, Space, arrow keys, Enter; it rea
   const relative = await fhir(relativeCommunication.recipient[0].reference);
   assert.equal(relative.name[0].given[0], 'Eva', 'the relative ticked by name');
   for (const c of [patientCommunication, relativeCommunication]) assertValid(c);
+  const answer = (c) => c.extension.find((e) => e.url.endsWith('patient-response')).valueCoding.code;
+  assert.deepEqual([answer(patientCommunication), answer(relativeCommunication)], ['thinking', 'interested'], 'each their own answer');
 });
 
 test('with records.writeBack "none" the page promises nothing of the journal: the hint and the receipt say the record is kept here', async (t) => {

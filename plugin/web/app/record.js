@@ -12,7 +12,8 @@ const SHARES = ['name-and-phone', 'name-and-email', 'name-only'];
 const POLL_MS = [500, 1000, 1000, 2000, 2000, 4000];
 const POLL_LIMIT = 40;
 
-function radioGroup(name, values, legendKey, { hints = false, onchange } = {}) {
+// `texts`: the key prefix of the choices' labels and hints (the name's own by default).
+function radioGroup(name, values, legendKey, { hints = false, onchange, texts = name } = {}) {
   const id = uid(`fs-${name}`);
   const errorId = `${id}-error`;
   return h('fieldset', { id, class: 'fieldset', 'data-field': name },
@@ -23,8 +24,8 @@ function radioGroup(name, values, legendKey, { hints = false, onchange } = {}) {
       const hintId = hints ? `${inputId}-hint` : null;
       return h('div', { class: 'choice' },
         h('input', { type: 'radio', name, value, id: inputId, 'aria-describedby': hintId, onchange }),
-        h('label', { for: inputId }, t(`${name}.${value}`),
-          hints ? h('span', { class: 'choice-hint', id: hintId }, t(`${name}Hint.${value}`)) : null));
+        h('label', { for: inputId }, t(`${texts}.${value}`),
+          hints ? h('span', { class: 'choice-hint', id: hintId }, t(`${texts}Hint.${value}`)) : null));
     }));
 }
 
@@ -76,6 +77,17 @@ export function renderRecord(container, state) {
     }));
   const level = radioGroup('level', LEVELS, 'record.level', { hints: true, onchange: () => syncConsent() });
   const response = radioGroup('response', RESPONSES, 'record.response', { hints: true });
+  // With the patient and relatives both ticked, each answer is their own: relatives get a question
+  // of theirs (a patient's "declined" is not recorded for the sister who was there).
+  const responseRelatives = radioGroup('responseRelatives', RESPONSES, 'record.responseRelatives', { hints: true, texts: 'response' });
+  responseRelatives.hidden = true;
+  function syncResponses() {
+    const kinds = new Set([...recipients.querySelectorAll('input[name="who"]:checked')].map((b) => b.dataset.kind));
+    const both = kinds.size === 2;
+    responseRelatives.hidden = !both;
+    response.querySelector('legend').textContent = t(both ? 'record.responsePatient' : 'record.response');
+  }
+  recipients.addEventListener('change', syncResponses);
   const named = h('div', { class: 'named' });
 
   const orgId = uid('consent-org');
@@ -94,7 +106,8 @@ export function renderRecord(container, state) {
     h('legend', {}, t('consent.heading')), h('p', { class: 'hint' }, t('consent.hint')), orgField, shares, confirm);
 
   const submit = h('button', { type: 'submit', class: 'primary' }, t('record.submit'));
-  const form = h('form', { novalidate: true, 'aria-labelledby': headingId }, recipients, level, response, named, consent, submit);
+  const form = h('form', { novalidate: true, 'aria-labelledby': headingId }, recipients, level, response, responseRelatives,
+    named, consent, submit);
   const again = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => reset() }, t('record.another'));
   const receiptHeading = h('h3', { tabindex: '-1', class: 'receipt-h', hidden: true }, t('record.receiptHeading'));
   const receipt = h('p', { class: 'receipt', hidden: true });
@@ -152,6 +165,9 @@ export function renderRecord(container, state) {
     if (!who.length) errors.push({ field: 'recipients', text: t('errors.recipients') });
     if (!lvl) errors.push({ field: 'level', text: t('errors.level') });
     if (!checked(form, 'response')[0]) errors.push({ field: 'response', text: t('errors.response') });
+    if (!responseRelatives.hidden && !checked(form, 'responseRelatives')[0]) {
+      errors.push({ field: 'responseRelatives', text: t('errors.responseRelatives') });
+    }
     if (lvl === 'brokered') {
       if (who.some((ref) => !ref.startsWith('Patient/'))) errors.push({ field: 'recipients', text: t('errors.brokeredRelatives') });
       if (!orgSelect.value) errors.push({ field: 'organisation', text: t('errors.organisation') });
@@ -163,7 +179,7 @@ export function renderRecord(container, state) {
 
   function bodies() {
     const lvl = checked(form, 'level')[0];
-    const base = { level: lvl, response: checked(form, 'response')[0] };
+    const base = { level: lvl };
     if (lvl === 'brokered') {
       const org = organisations(ctx, state).find((o) => o.identifier.value === orgSelect.value);
       base.consent = { organization: { display: org.display, identifier: org.identifier }, shares: checked(form, 'shares')[0] };
@@ -174,6 +190,7 @@ export function renderRecord(container, state) {
       body: {
         recipients: boxes.filter((b) => b.dataset.kind === kind).map((b) => b.value),
         ...base,
+        response: checked(form, kind === 'relatives' && !responseRelatives.hidden ? 'responseRelatives' : 'response')[0],
         groups: groupsOf(ctx, kind).filter((g) => state.selected[kind].has(g.id)).map((g) => g.id),
       },
     })).filter((r) => r.body.recipients.length);
@@ -232,9 +249,11 @@ export function renderRecord(container, state) {
       showErrors(failures);
       return;
     }
-    const sent = bodies()[0].body;
-    receipt.textContent = [t(`level.${sent.level}`), t(`response.${sent.response}`),
-      groupsNamed(new Set(bodies().flatMap((b) => b.body.groups)).size)].join(' · ');
+    const sent = bodies();
+    const answers = sent.length === 1 ? t(`response.${sent[0].body.response}`)
+      : sent.map((b) => `${t(`groups.for.${b.kind}`)}: ${t(`response.${b.body.response}`).toLowerCase()}`).join(', ');
+    receipt.textContent = [t(`level.${sent[0].body.level}`), answers,
+      groupsNamed(new Set(sent.flatMap((b) => b.body.groups)).size)].join(' · ');
     form.hidden = true;
     receipt.hidden = false;
     receiptHeading.hidden = false;
@@ -245,6 +264,7 @@ export function renderRecord(container, state) {
 
   function reset() {
     form.reset();
+    syncResponses();
     form.hidden = false;
     submit.disabled = false;
     receiptHeading.hidden = true;
