@@ -27,6 +27,7 @@
 #include "plugin/http/server.h"
 #include "plugin/log.h"
 #include "plugin/audit/audit_job.h"
+#include "plugin/audit/audit_report_texts.h"
 #include "plugin/records/record_correction.h"
 #include "plugin/audit/synthetic_export.h"
 #include "plugin/cli/command_line.h"
@@ -99,15 +100,16 @@ const std::vector<CommandLine>& Commands() {
       corrects the EHR's copy (its resources' status becomes entered-in-error) after the record
       itself is delivered. Marking it again changes nothing.
 )"},
-      {{"audit", {"--config", "--from", "--to", "--unit", "--bulk", "--out"}, {"--fhir", "--store"}, 0, 0},
+      {{"audit", {"--config", "--from", "--to", "--unit", "--bulk", "--out", "--lang"}, {"--fhir", "--store"}, 0, 0},
        R"(  selvhjelp audit --config CONFIG --from YYYY-MM-DD --to YYYY-MM-DD [--unit UNIT]
-                  (--fhir | --bulk DIR) [--store] --out DIR
+                  (--fhir | --bulk DIR) [--store] [--lang nb|nn|en] --out DIR
       Evaluate the compliance measure (fhir/conformance/Measure-selvhjelp-information.json) over a
       FHIR Bulk Data export (a folder of .ndjson files) or the FHIR server audit.fhirServer, and
       write DIR/measure-report.json (summary), DIR/measure-report-subject-list.json (the patients
       not informed), DIR/drilldown.csv (one row per patient-episode) and DIR/report.html.
       --store: the information records come from our store (the config's store), not from the
       EHR's Communications; patients and episodes still come from --fhir or --bulk.
+      --lang: report.html's language (default: the config's language, else nb).
 )"},
       {{"synth", {"--patients", "--seed", "--out", "--from", "--to"}, {}, 0, 0},
        R"(  selvhjelp synth --patients N --seed S --out DIR [--from YYYY-MM-DD --to YYYY-MM-DD]
@@ -528,12 +530,13 @@ Result<plugin::StoreRecords> LoadStoreRecords(const config::ServiceConfig& confi
 
 int Audit(const std::vector<std::string>& args) {
   plugin::AuditJob job{Flag(args, "--from"), Flag(args, "--to"), Flag(args, "--unit"), Flag(args, "--bulk"),
-                       Flag(args, "--out"), {}};
+                       Flag(args, "--out"), {}, Flag(args, "--lang")};
   const std::string config_file = Flag(args, "--config");
   if (config_file.empty() || job.from.empty() || job.to.empty() || job.out_dir.empty()) {
     return Usage("audit needs --config, --from, --to and --out");
   }
   if (job.bulk_dir.empty() == !HasFlag(args, "--fhir")) return Usage("audit needs --fhir or --bulk DIR (one of them)");
+  if (!job.language.empty() && !plugin::HasAuditReportLanguage(job.language)) return Usage("--lang takes nb, nn or en");
   auto setup = LoadAuditSetup(config_file);
   if (!setup.ok()) {
     std::cerr << setup.status().message() << "\n";

@@ -21,12 +21,24 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-std::string Percent(const Tally& t) {
+// "{name}" in `text` replaced by `value`.
+std::string Fill(std::string text, std::string_view name, const std::string& value) {
+  const std::string key = "{" + std::string(name) + "}";
+  if (size_t at = text.find(key); at != std::string::npos) text.replace(at, key.size(), value);
+  return text;
+}
+
+std::string WithComma(std::string number, const AuditReportTexts& t) {
+  if (t.decimal_comma) std::replace(number.begin(), number.end(), '.', ',');
+  return number;
+}
+
+std::string Percent(const Tally& t, const AuditReportTexts& texts) {
   std::optional<double> score = t.Score();
   if (!score) return "–";
   char text[16];
   std::snprintf(text, sizeof text, "%.1f %%", *score * 100.0);
-  return text;
+  return WithComma(text, texts);
 }
 
 std::string Num(double v) {
@@ -67,43 +79,44 @@ std::string BarChart(const std::string& id, const std::string& title, const std:
   return svg + "</svg></figure>\n";
 }
 
-std::vector<Bar> RateBars(const std::map<std::string, Tally>& strata) {
+std::vector<Bar> RateBars(const std::map<std::string, Tally>& strata, const AuditReportTexts& texts) {
   std::vector<Bar> bars;
   for (const auto& [name, t] : strata) {
-    bars.push_back({name, t.Score().value_or(0.0), Percent(t) + " (" + std::to_string(t.numerator) + " of " +
-                                                       std::to_string(t.initial - t.excluded) + ")"});
+    bars.push_back({name, t.Score().value_or(0.0), Percent(t, texts) + " (" + std::to_string(t.numerator) + " " +
+                                                       texts.of + " " + std::to_string(t.initial - t.excluded) + ")"});
   }
   return bars;
 }
 
-// Among informed episodes (not excluded): how many at each value.
-std::vector<Bar> MixBars(const std::map<std::string, Tally>& strata, const std::vector<std::string>& order) {
+// Among informed episodes (not excluded): how many at each value, labelled by `labels` (by code).
+std::vector<Bar> MixBars(const std::map<std::string, Tally>& strata,
+                         const std::vector<std::pair<std::string, std::string>>& labels) {
   std::vector<Bar> bars;
   int64_t total = 0;
   for (const auto& [name, t] : strata) {
     if (name != "none") total += t.numerator;
   }
-  for (const std::string& name : order) {
-    auto it = strata.find(name);
+  for (const auto& [code, label] : labels) {
+    auto it = strata.find(code);
     const int64_t n = it == strata.end() ? 0 : it->second.numerator;
     char share[32];
     std::snprintf(share, sizeof share, "%lld (%.0f %%)", static_cast<long long>(n), total ? 100.0 * n / total : 0.0);
-    bars.push_back({name, static_cast<double>(n), share});
+    bars.push_back({label, static_cast<double>(n), share});
   }
   return bars;
 }
 
-std::string Row(const std::string& group, const Tally& t) {
-  return "<tr><th>" + group + "</th><td>" + std::to_string(t.initial) + "</td><td>" + std::to_string(t.excluded) +
-         "</td><td>" + std::to_string(t.numerator) + "</td><td>" + Percent(t) + "</td></tr>\n";
+std::string Row(const std::string& group, const Tally& t, const AuditReportTexts& texts) {
+  return "<tr><th>" + Escape(group) + "</th><td>" + std::to_string(t.initial) + "</td><td>" + std::to_string(t.excluded) +
+         "</td><td>" + std::to_string(t.numerator) + "</td><td>" + Percent(t, texts) + "</td></tr>\n";
 }
 
 }  // namespace
 
-std::string AuditHtml(const AuditTally& tally, const ReportPeriod& period, const std::string& measure_title,
-                      const std::string& unit_filter) {
-  std::string html = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>)" + Escape(measure_title) + R"(</title>
+std::string AuditHtml(const AuditTally& tally, const ReportPeriod& period, const std::string& unit_filter,
+                      const AuditReportTexts& t) {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"" + t.html_lang + "\"><head><meta charset=\"utf-8\"><title>" +
+                     Escape(t.title) + R"(</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; max-width: 60rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
@@ -115,37 +128,32 @@ figure { margin: 1rem 0; break-inside: avoid; } figcaption { font-weight: 600; m
 @media print { body { margin: 0; } }
 </style></head><body>
 )";
-  html += "<h1>" + Escape(measure_title) + "</h1>\n<p>Period " + Escape(period.start) + " – " + Escape(period.end) +
-          (unit_filter.empty() ? "" : ", unit " + Escape(unit_filter)) + ". Generated " + Escape(period.generated) +
-          ". Counted per patient-episode. No patient identifiers are in this report; the drill-down "
-          "(drilldown.csv) has them.</p>\n";
-  html += "<table><tr><th>Group</th><th>Episodes</th><th>Excluded</th><th>Informed</th><th>Share informed</th></tr>\n" +
-          Row("Patients", tally.patients.total) + Row("Relatives (patients with relatives)", tally.relatives.total) +
-          "</table>\n";
-  html += "<h2>Compliance</h2>\n";
-  html += BarChart("by-unit", "Patients informed, by treatment unit", RateBars(tally.patients.by_unit), 1.0);
-  html += BarChart("by-month", "Patients informed, by month the episode started", RateBars(tally.patients.by_month), 1.0);
-  html += BarChart("relatives-by-unit", "Relatives informed, by treatment unit", RateBars(tally.relatives.by_unit), 1.0);
-  html += "<h2>How and with what answer</h2>\n";
+  std::string intro = Fill(Fill(t.intro, "start", period.start), "end", period.end);
+  intro = Fill(Fill(intro, "unit", unit_filter.empty() ? "" : Fill(t.unit_part, "unit", unit_filter)), "generated",
+               period.generated);
+  html += "<h1>" + Escape(t.title) + "</h1>\n<p>" + Escape(intro) + "</p>\n";
+  html += "<table><tr><th>" + Escape(t.group) + "</th><th>" + Escape(t.episodes) + "</th><th>" + Escape(t.excluded) +
+          "</th><th>" + Escape(t.informed) + "</th><th>" + Escape(t.share_informed) + "</th></tr>\n" +
+          Row(t.patients, tally.patients.total, t) + Row(t.relatives_row, tally.relatives.total, t) + "</table>\n";
+  html += "<h2>" + Escape(t.compliance) + "</h2>\n";
+  html += BarChart("by-unit", t.by_unit, RateBars(tally.patients.by_unit, t), 1.0);
+  html += BarChart("by-month", t.by_month, RateBars(tally.patients.by_month, t), 1.0);
+  html += BarChart("relatives-by-unit", t.relatives_by_unit, RateBars(tally.relatives.by_unit, t), 1.0);
+  html += "<h2>" + Escape(t.how) + "</h2>\n";
   auto max_of = [](const std::vector<Bar>& bars) {
     double m = 0;
     for (const Bar& b : bars) m = std::max(m, b.value);
     return m;
   };
   auto mixes = [&](const GroupTally& g, const std::string& id, const std::string& whose) {
-    std::vector<Bar> levels = MixBars(g.by_level, {"written", "conversation", "brokered"});
-    html += BarChart(id + "level-mix", whose + ": intervention level (highest during the episode), informed episodes",
-                     levels, max_of(levels));
-    std::vector<Bar> responses =
-        MixBars(g.by_response, {"interested", "thinking", "declined", "already-attends", "not-recorded"});
-    html += BarChart(id + "response-mix", whose + ": response (latest record), informed episodes", responses,
-                     max_of(responses));
+    std::vector<Bar> levels = MixBars(g.by_level, t.levels);
+    html += BarChart(id + "level-mix", Fill(t.level_mix, "whose", whose), levels, max_of(levels));
+    std::vector<Bar> responses = MixBars(g.by_response, t.responses);
+    html += BarChart(id + "response-mix", Fill(t.response_mix, "whose", whose), responses, max_of(responses));
   };
-  mixes(tally.patients, "", "Patients");
-  mixes(tally.relatives, "relatives-", "Relatives");
-  html += "<p class=\"note\">A decline counts as informed: the information was given. Episodes are excluded when "
-          "the patient died, or when the episode ended in a transfer within the configured number of days. See "
-          "docs/audit.md for every rule.</p>\n</body></html>\n";
+  mixes(tally.patients, "", t.whose_patients);
+  mixes(tally.relatives, "relatives-", t.whose_relatives);
+  html += "<p class=\"note\">" + Escape(t.note) + "</p>\n</body></html>\n";
   return html;
 }
 

@@ -5,6 +5,7 @@
 
 #include "fhir/base/status_macros.h"
 #include "fhir/r4/date_time.h"
+#include "plugin/audit/audit_report_texts.h"
 #include "plugin/audit/fhir_export.h"
 
 namespace selvhjelp::plugin {
@@ -34,7 +35,9 @@ Result<AuditOutput> RunAuditJob(const AuditJob& job, const config::ServiceConfig
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
-  const ReportPeriod period{job.from, job.to, fhir::IsoInstant(now)};
+  std::string language = job.language.empty() ? config.language : job.language;
+  if (!HasAuditReportLanguage(language)) language = "nb";
+  const ReportPeriod period{job.from, job.to, fhir::IsoInstant(now), language};
 
   fs::path bulk = job.bulk_dir;
   struct Cleanup {

@@ -24,6 +24,7 @@ struct AuditJob {
   struct Names {
     std::string from = "--from", to = "--to", unit = "--unit";
   } names;
+  std::string language;  // report.html's (nb, nn, en); empty: the config's language, else nb
 };
 
 struct AuditSource {

@@ -362,7 +362,7 @@ Result<AuditOutput> RunAudit(const fs::path& bulk_dir, const fs::path& out_dir, 
                                                    period, temp.path / "not-informed-patients",
                                                    temp.path / "not-informed-relatives"));
   std::ofstream html(out_dir / "report.html", std::ios::binary);
-  html << AuditHtml(output.tally, period, std::string(measure.FindString("title").value_or("Compliance")), rules.unit);
+  html << AuditHtml(output.tally, period, rules.unit, AuditReportTextsFor(period.language));
   if (!html) return UnavailableError(out_dir.string() + "/report.html: write failed");
   return output;
 }

@@ -21,6 +21,7 @@ Status CheckMeasure(const fhir::JsonValue& measure);
 struct ReportPeriod {
   std::string start, end;  // YYYY-MM-DD
   std::string generated;   // FHIR dateTime
+  std::string language = "nb";  // of report.html: nb, nn or en
 };
 
 // A summary MeasureReport: counts and scores, overall and per stratum. No patient identifiers.

@@ -184,7 +184,8 @@ class RouteServer : public HttpServer {
     if (query["periodStart"].empty()) return ReplyError(ex, RequiredFieldError("periodStart", "(YYYY-MM-DD)"));
     if (query["periodEnd"].empty()) return ReplyError(ex, RequiredFieldError("periodEnd", "(YYYY-MM-DD)"));
     AuditJob job{query["periodStart"], query["periodEnd"], query["unit"], {},
-                 rt_.config.store_path.parent_path() / ("audit-" + ex->id()), {"periodStart", "periodEnd", "unit"}};
+                 rt_.config.store_path.parent_path() / ("audit-" + ex->id()), {"periodStart", "periodEnd", "unit"},
+                 /*language: the config's*/ ""};
     std::lock_guard<std::mutex> lock(audit_mutex_);
     if (audit_running_) {
       HttpError busy = ToHttpError(ResourceExhaustedError("(request): an audit is running; try again when it is done"), ex->id());

@@ -102,6 +102,8 @@ describe('selvhjelp audit over a Bulk Data export', () => {
       const requests = [];
       page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
       await page.goto(`file://${path.join(out, 'report.html')}`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'nb', 'in the config\'s language, nb by default');
+      assert.match(await page.innerText('h1'), /Informasjon om selvhjelpsgrupper i rusbehandling/);
       const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => ({
         id: svg.id,
         bars: [...svg.querySelectorAll('rect.bar')].map((r) => { const b = r.getBoundingClientRect(); return [b.width, b.height]; }),
@@ -133,6 +135,9 @@ describe('selvhjelp audit over a Bulk Data export', () => {
     const date = await run(BIN, ['audit', '--config', config, '--from', '2026-13-01', '--to', '2026-06-30', '--bulk', bulk, '--out', out]).catch((e) => e);
     assert.equal(date.code, 2);
     assert.match(date.stderr, /--from: expected a date/);
+    const lang = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--lang', 'de', '--bulk', bulk, '--out', out]).catch((e) => e);
+    assert.equal(lang.code, 2);
+    assert.match(lang.stderr, /--lang takes nb, nn or en/);
     const unit = await run(BIN, ['audit', '--config', config, '--from', '2026-01-01', '--to', '2026-06-30', '--unit', 'Nowhere', '--bulk', bulk, '--out', out]).catch((e) => e);
     assert.equal(unit.code, 2);
     const broken = path.join(tmp, 'broken');

@@ -1,6 +1,7 @@
 // The compliance measure on hand-built cases (each rule's edge) and on synthetic exports whose
 // figures are known from how they were generated.
 #include "plugin/audit/audit_run.h"
+#include "plugin/audit/audit_html.h"
 
 #include <boost/test/unit_test.hpp>
 #include <unistd.h>
@@ -219,4 +220,33 @@ BOOST_FIXTURE_TEST_CASE(synthetic_exports_give_their_known_figures, AuditFixture
     BOOST_TEST(Text(dir / "one-thread" / file) == Text(dir / "out" / file), file);
   }
   BOOST_TEST(Text(dir / "three-threads" / "measure-report.json") == Text(dir / "out" / "measure-report.json"));
+}
+
+BOOST_AUTO_TEST_CASE(the_html_report_speaks_the_asked_language) {
+  AuditTally tally;
+  tally.patients.total = {3, 0, 2};
+  tally.patients.by_unit["Enhet A"] = {3, 0, 2};
+  tally.patients.by_level["conversation"] = {2, 0, 2};
+  tally.patients.by_response["declined"] = {2, 0, 2};
+  tally.relatives.total = {1, 0, 1};
+  const ReportPeriod period{"2026-01-01", "2026-06-30", "2026-07-01T08:00:00Z", "nb"};
+  const std::string nb = AuditHtml(tally, period, "", AuditReportTextsFor("nb"));
+  BOOST_TEST(nb.find("<html lang=\"nb\">") != std::string::npos);
+  BOOST_TEST(nb.find("<h1>Informasjon om selvhjelpsgrupper i rusbehandling</h1>") != std::string::npos);
+  BOOST_TEST(nb.find("<td>66,7 %</td>") != std::string::npos);  // decimal comma
+  BOOST_TEST(nb.find("takket nei") != std::string::npos);
+  BOOST_TEST(nb.find("66,7 % (2 av 3)") != std::string::npos);
+  BOOST_TEST(nb.find("Share informed") == std::string::npos);
+  // Levels in the order of the guideline's evidence, not the alphabet's.
+  BOOST_TEST(nb.find("skriftlig informasjon") < nb.find("formidlet kontakt"));
+  const std::string nn = AuditHtml(tally, period, "Rusbehandling poliklinikk", AuditReportTextsFor("nn"));
+  BOOST_TEST(nn.find("<html lang=\"nn\">") != std::string::npos);
+  BOOST_TEST(nn.find(", eining Rusbehandling poliklinikk.") != std::string::npos);
+  BOOST_TEST(nn.find("Pasientar") != std::string::npos);
+  const std::string en = AuditHtml(tally, period, "", AuditReportTextsFor("en"));
+  BOOST_TEST(en.find("<html lang=\"en\">") != std::string::npos);
+  BOOST_TEST(en.find("<td>66.7 %</td>") != std::string::npos);
+  BOOST_TEST(en.find("2 of 3") != std::string::npos);
+  BOOST_TEST(!HasAuditReportLanguage("de"));
+  BOOST_TEST(AuditHtml(tally, period, "", AuditReportTextsFor("de")) == nb);  // nb for a language it has not
 }
