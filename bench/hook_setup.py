@@ -25,7 +25,8 @@ def main():
     work, groups, root = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     config = {
         "service": {"bindAddress": "127.0.0.1", "port": 0, "threads": 2},
-        "cards": {"informedIntervalDays": 0, "maxGroupsPerSection": 3},
+        # The same patient on every call: a card each time (no interval, no repeat window).
+        "cards": {"informedIntervalDays": 0, "repeatAfterMinutes": 0, "maxGroupsPerSection": 3},
         "store": {"path": f"{work}/store.db"},
         "mappings": {"directory": f"{root}/mappings/data"},
         "groups": {"sources": [{"name": "bench", "type": "json", "path": groups, "refreshSeconds": 3600}]},

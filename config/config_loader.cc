@@ -236,7 +236,7 @@ void CheckLeaseCoversDelivery(const JsonValue& root, DataProblems& p, const Serv
 }
 
 void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
-  p.RejectUnknown(s, "cards", {"language", "informedIntervalDays", "declinedReofferDays",
+  p.RejectUnknown(s, "cards", {"language", "informedIntervalDays", "declinedReofferDays", "repeatAfterMinutes",
                                "sourceUrl", "maxGroupsPerSection"});
   if (auto v = p.String(s, "language", "cards", false)) {
     if (*v != "nb" && *v != "nn" && *v != "en") {
@@ -250,6 +250,9 @@ void ReadCards(const JsonValue& s, DataProblems& p, ServiceConfig& c) {
   }
   if (auto v = p.Int(s, "declinedReofferDays", "cards", false, 0, 3650)) {
     c.declined_reoffer_days = static_cast<int>(*v);
+  }
+  if (auto v = p.Int(s, "repeatAfterMinutes", "cards", false, 0, 1440)) {
+    c.repeat_after_minutes = static_cast<int>(*v);
   }
   if (auto v = p.String(s, "sourceUrl", "cards", false)) c.source_url = *v;
   if (auto v = p.Int(s, "maxGroupsPerSection", "cards", false, 1, 20)) {

@@ -195,6 +195,9 @@ struct ServiceConfig {
   std::string language;  // "nb", "nn", "en"; empty: the clinician's language, then Accept-Language, then nb
   int informed_interval_days = 365;  // no new card when information was recorded this recently
   int declined_reoffer_days = 90;    // a decline is respected this long
+  // A hook called again for the same patient, encounter and recipient within this many minutes of
+  // showing its card (every chart open, in some EHRs) shows it no second time; 0: every call.
+  int repeat_after_minutes = 60;
   std::string source_url = "https://www.helsedirektoratet.no/retningslinjer/behandling-og-rehabilitering-av-rusmiddelproblemer-og-avhengighet";
   int max_groups_per_section = 3;
 

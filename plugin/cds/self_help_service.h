@@ -12,6 +12,7 @@
 #include "plugin/cds/card_texts.h"
 #include "plugin/cds/group_line.h"
 #include "plugin/cds/hook_definitions.h"
+#include "plugin/cds/recent_cards.h"
 #include "plugin/groups/live_directory.h"
 #include "plugin/net/trace_context.h"
 #include "plugin/store/ledger.h"
@@ -34,10 +35,12 @@ struct ServiceDeps {
 class SelfHelpService {
  public:
   // Precondition: deps.texts is set.
-  explicit SelfHelpService(ServiceDeps deps) : deps_(std::move(deps)), card_texts_(*deps_.texts) {}
+  explicit SelfHelpService(ServiceDeps deps)
+      : deps_(std::move(deps)), card_texts_(*deps_.texts), recent_(int64_t{deps_.config->repeat_after_minutes} * 60) {}
 
   // Answers a hook call with the JSON text {"cards": [...]} (empty when the patient is out of
-  // scope or was recently informed or declined). Errors: InvalidArgument "<field>: <what>" for a
+  // scope or was recently informed or declined; without a recipient's card when this hook showed
+  // it for the same patient and encounter less than cards.repeatAfterMinutes ago). Errors: InvalidArgument "<field>: <what>" for a
   // bad request; FailedPrecondition when required data cannot be had (412). `done` is called
   // exactly once, possibly on another thread; this never blocks on the FHIR server. The reads
   // of data the prefetch lacks carry `trace` (W3C traceparent).
@@ -56,6 +59,7 @@ class SelfHelpService {
   ServiceDeps deps_;
   const CardTextCache card_texts_;  // the cards' texts per language, from deps_.texts
   const GroupLineCache group_lines_;  // the groups' lines in the cards, for the current snapshot
+  RecentCards recent_;  // the cards shown lately (cards.repeatAfterMinutes)
 };
 
 }  // namespace selvhjelp::plugin

@@ -173,6 +173,24 @@ describe('selvhjelp CDS Hooks service against a real FHIR server', () => {
     assert.deepEqual((await post(service, ES, request())).json.cards, []); // nothing accepted was lost
   });
 
+  test('cards.repeatAfterMinutes: the chart opened again shows no second card; another encounter, another hook, or 0 do', async () => {
+    const repeating = await startService((c) => { c.cards.repeatAfterMinutes = 60; });
+    try {
+      const call = (hook, path, encounterId) => post(repeating, path, hookRequest(hook, 'pt-rep', {
+        encounterId, prefetch: fullPrefetch('pt-rep', bergen, { encounter: null }) }));
+      assert.equal((await call('encounter-start', ES, 'enc-a')).json.cards.length, 1);
+      assert.deepEqual((await call('encounter-start', ES, 'enc-a')).json.cards, [], 'the same card a moment ago');
+      assert.equal((await call('encounter-start', ES, 'enc-b')).json.cards.length, 1, 'another encounter');
+      assert.equal((await call('encounter-discharge', ED, 'enc-a')).json.cards.length, 1, 'another hook: the discharge');
+    } finally {
+      await repeating.stop();
+    }
+    // This suite's service runs with the demo's 0: a card on every call.
+    const again = () => post(service, PV, hookRequest('patient-view', 'pt-rep0', { prefetch: fullPrefetch('pt-rep0', bergen) }));
+    assert.equal((await again()).json.cards.length, 1);
+    assert.equal((await again()).json.cards.length, 1);
+  });
+
   test('"not relevant now" at admission puts the card off for the stay, not past the discharge, the last reminder', async () => {
     const request = (hook) => hookRequest(hook, 'pt-enc-2', { encounterId: 'enc-2', prefetch: fullPrefetch('pt-enc-2', bergen, { encounter: null }) });
     const [card] = (await post(service, ES, request('encounter-start'))).json.cards;
