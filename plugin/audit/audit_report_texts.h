@@ -10,7 +10,7 @@ namespace selvhjelp::plugin {
 
 struct AuditReportTexts {
   std::string html_lang;  // <html lang>
-  bool decimal_comma;     // "67,8 %" (nb, nn) or "67.8 %" (en)
+  bool decimal_comma = false;  // "67,8 %" (nb, nn) or "67.8 %" (en)
   std::string title;
   std::string intro;       // {start} {end} {unit} {generated}
   std::string unit_part;   // {unit}: ", enhet X"; empty when all units
