@@ -18,7 +18,7 @@ using fhir::JsonValue;
 namespace {
 
 constexpr const char* kColumns[] = {
-    "id", "name", "organisation", "themes", "audience", "twelve_step", "format", "languages",
+    "id", "name", "organisation", "organisation_number", "themes", "audience", "twelve_step", "format", "languages",
     "rrule", "start_time", "duration", "address_line", "municipality", "postal_code", "city",
     "latitude", "longitude", "phone", "email", "website", "last_confirmed", "synthetic", "kind", "areas",
     "access", "min_age", "wheelchair", "temporarily_closed", "closed_from", "closed_until", "scope", "report_to"};
@@ -61,6 +61,9 @@ JsonValue RowObject(const std::map<std::string, std::string>& cells, int line) {
   JsonValue g = At(JsonValue::Object(), line);
   for (const char* key : {"id", "name", "organisation", "audience", "format", "phone", "email", "website"}) {
     if (!cell(key).empty()) g.Set(key, At(JsonValue::String(cell(key)), line));
+  }
+  if (!cell("organisation_number").empty()) {
+    g.Set("organisationNumber", At(JsonValue::String(cell("organisation_number")), line));
   }
   if (!cell("last_confirmed").empty()) g.Set("lastConfirmed", At(JsonValue::String(cell("last_confirmed")), line));
   if (!cell("themes").empty()) g.Set("themes", List(cell("themes"), line));

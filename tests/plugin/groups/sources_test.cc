@@ -72,6 +72,18 @@ BOOST_AUTO_TEST_CASE(csv_groups_load_and_errors_name_their_lines) {
     BOOST_TEST(m.find(expected) != std::string::npos, expected << "\n in: " << m);
   }
   BOOST_TEST(m.find(":2:") == std::string::npos);  // the good row has no problem
+  // The organisasjonsnummer, which the app's brokered contact needs (its Consent names the receiver).
+  std::ofstream(dir / "orgnr.csv") << "id,name,organisation,organisation_number,themes,audience,format\n"
+                                   << "s1,Samtalegruppe,Selvhjelp Norge,310900400,general,person,digital\n"
+                                   << "s2,Samtalegruppe 2,Selvhjelp Norge,31090,general,person,digital\n";
+  auto orgnr = LoadGroupCsv(dir / "orgnr.csv", "region");
+  BOOST_TEST(orgnr.status().message().find(":3: organisationNumber: expected a 9-digit organisasjonsnummer") !=
+                 std::string::npos, orgnr.status().message());
+  std::ofstream(dir / "orgnr.csv") << "id,name,organisation,organisation_number,themes,audience,format\n"
+                                   << "s1,Samtalegruppe,Selvhjelp Norge,310900400,general,person,digital\n";
+  auto with_orgnr = LoadGroupCsv(dir / "orgnr.csv", "region");
+  BOOST_REQUIRE_MESSAGE(with_orgnr.ok(), with_orgnr.status().message());
+  BOOST_TEST((*with_orgnr)[0].details->organisation_number == "310900400");
   std::ofstream(dir / "header.csv") << "id,name,colour\n";
   auto header = LoadGroupCsv(dir / "header.csv", "region");
   BOOST_TEST(header.status().message().find(":1: colour: unknown column") != std::string::npos);
