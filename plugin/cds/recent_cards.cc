@@ -2,8 +2,13 @@
 
 namespace selvhjelp::plugin {
 
-bool RecentCards::ShownWithin(const std::string& key, int64_t now) {
+bool RecentCards::ShownWithin(std::initializer_list<std::string_view> key_parts, int64_t now) {
   if (window_seconds_ <= 0) return false;
+  std::string key;
+  for (std::string_view part : key_parts) {
+    key += part;
+    key += '\x1f';  // a separator no id contains
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   // Forget what is out of the window, and the oldest beyond the capacity. A key shown again has a
   // newer entry in order_: an older one only erases the key when its time is the key's latest.

@@ -6,8 +6,10 @@
 // instance keeps its own. Bounded: the oldest keys go first beyond `capacity`. Thread-safe.
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace selvhjelp::plugin {
@@ -18,9 +20,10 @@ class RecentCards {
   explicit RecentCards(int64_t window_seconds, size_t capacity = 100000)
       : window_seconds_(window_seconds), capacity_(capacity) {}
 
-  // True when a card for `key` was shown less than the window before `now` (seconds since the
-  // epoch); otherwise remembers `now` for `key` (the card is being shown) and returns false.
-  bool ShownWithin(const std::string& key, int64_t now);
+  // True when a card for the key made of `key_parts` was shown less than the window before `now`
+  // (seconds since the epoch); otherwise remembers `now` for it (the card is being shown) and
+  // returns false. With no window, false at once: the key is not even made (the hook's hot path).
+  bool ShownWithin(std::initializer_list<std::string_view> key_parts, int64_t now);
 
  private:
   const int64_t window_seconds_;

@@ -57,8 +57,7 @@ Result<std::string> SelfHelpService::Decide(const HookService& service, const Cd
   const GroupLineCache::Lines lines = group_lines_.For(decision.directory);
   for (const RecipientDecision& r : decision.recipients) {
     if (!r.offer) continue;
-    const char kSep = '\x1f';
-    if (recent_.ShownWithin(service.id + kSep + decision.subject_key + kSep + request.encounter_id + kSep + r.name, now)) {
+    if (recent_.ShownWithin({service.id, decision.subject_key, request.encounter_id, r.name}, now)) {
       continue;  // shown for this patient and encounter a moment ago (chart opened again)
     }
     CardInput input;

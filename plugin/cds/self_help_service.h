@@ -40,10 +40,10 @@ class SelfHelpService {
 
   // Answers a hook call with the JSON text {"cards": [...]} (empty when the patient is out of
   // scope or was recently informed or declined; without a recipient's card when this hook showed
-  // it for the same patient and encounter less than cards.repeatAfterMinutes ago). Errors: InvalidArgument "<field>: <what>" for a
-  // bad request; FailedPrecondition when required data cannot be had (412). `done` is called
-  // exactly once, possibly on another thread; this never blocks on the FHIR server. The reads
-  // of data the prefetch lacks carry `trace` (W3C traceparent).
+  // it for the same patient and encounter less than cards.repeatAfterMinutes ago). Errors:
+  // InvalidArgument "<field>: <what>" for a bad request; FailedPrecondition when required data
+  // cannot be had (412). `done` is called exactly once, possibly on another thread; this never
+  // blocks on the FHIR server. The reads of data the prefetch lacks carry `trace` (W3C traceparent).
   void Handle(const HookService& service, std::shared_ptr<const fhir::ParsedJson> body,
               const std::string& accept_language, const TraceContext& trace,
               std::function<void(Result<std::string>)> done);

@@ -358,15 +358,15 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(a_card_shown_is_not_shown_again_within_the_window) {
   RecentCards recent(3600, 2);
-  BOOST_TEST(!recent.ShownWithin("a", 1000));
-  BOOST_TEST(recent.ShownWithin("a", 1000 + 3599));
-  BOOST_TEST(!recent.ShownWithin("a", 1000 + 3600));  // the window is over: shown, and remembered anew
-  BOOST_TEST(recent.ShownWithin("a", 1000 + 3601));
-  BOOST_TEST(!recent.ShownWithin("b", 5000));
-  BOOST_TEST(!recent.ShownWithin("c", 5001));
-  BOOST_TEST(!recent.ShownWithin("d", 5002));  // beyond the capacity of 2 the oldest, "a", is forgotten
-  BOOST_TEST(!recent.ShownWithin("a", 5003));
+  BOOST_TEST(!recent.ShownWithin({"a"}, 1000));
+  BOOST_TEST(recent.ShownWithin({"a"}, 1000 + 3599));
+  BOOST_TEST(!recent.ShownWithin({"a"}, 1000 + 3600));  // the window is over: shown, and remembered anew
+  BOOST_TEST(recent.ShownWithin({"a"}, 1000 + 3601));
+  BOOST_TEST(!recent.ShownWithin({"b"}, 5000));
+  BOOST_TEST(!recent.ShownWithin({"c"}, 5001));
+  BOOST_TEST(!recent.ShownWithin({"d"}, 5002));  // beyond the capacity of 2 the oldest, "a", is forgotten
+  BOOST_TEST(!recent.ShownWithin({"a"}, 5003));
   RecentCards off(0);
-  BOOST_TEST(!off.ShownWithin("a", 1));
-  BOOST_TEST(!off.ShownWithin("a", 1));
+  BOOST_TEST(!off.ShownWithin({"a"}, 1));
+  BOOST_TEST(!off.ShownWithin({"a"}, 1));
 }
