@@ -111,14 +111,17 @@ std::string TextCatalog::Get(std::string_view language, std::string_view key,
   if (entry == texts_.end()) return "[" + std::string(key) + "]";
   auto text = entry->second.find(language);
   if (text == entry->second.end()) return "[" + std::string(key) + "]";
-  std::string out = text->second;
+  return FillPlaceholders(text->second, values);
+}
+
+std::string FillPlaceholders(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     std::string token = "{" + name + "}";
-    for (size_t at = out.find(token); at != std::string::npos; at = out.find(token, at + value.size())) {
-      out.replace(at, token.size(), value);
+    for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + value.size())) {
+      text.replace(at, token.size(), value);
     }
   }
-  return out;
+  return text;
 }
 
 }  // namespace selvhjelp::mappings

@@ -40,4 +40,7 @@ class TextCatalog {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;  // key -> lang -> text
 };
 
+// `text` with each {name} replaced by its value, every occurrence (what Get does to a catalogue text).
+std::string FillPlaceholders(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+
 }  // namespace selvhjelp::mappings

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "mappings/text_catalog.h"
+
 namespace selvhjelp::plugin {
 namespace {
 
@@ -19,13 +21,6 @@ std::string Escape(const std::string& text) {
     }
   }
   return out;
-}
-
-// "{name}" in `text` replaced by `value`.
-std::string Fill(std::string text, std::string_view name, const std::string& value) {
-  const std::string key = "{" + std::string(name) + "}";
-  if (size_t at = text.find(key); at != std::string::npos) text.replace(at, key.size(), value);
-  return text;
 }
 
 std::string WithComma(std::string number, const AuditReportTexts& t) {
@@ -128,9 +123,9 @@ figure { margin: 1rem 0; break-inside: avoid; } figcaption { font-weight: 600; m
 @media print { body { margin: 0; } }
 </style></head><body>
 )";
-  std::string intro = Fill(Fill(t.intro, "start", period.start), "end", period.end);
-  intro = Fill(Fill(intro, "unit", unit_filter.empty() ? "" : Fill(t.unit_part, "unit", unit_filter)), "generated",
-               period.generated);
+  const std::string unit = unit_filter.empty() ? "" : mappings::FillPlaceholders(t.unit_part, {{"unit", unit_filter}});
+  const std::string intro = mappings::FillPlaceholders(
+      t.intro, {{"start", period.start}, {"end", period.end}, {"unit", unit}, {"generated", period.generated}});
   html += "<h1>" + Escape(t.title) + "</h1>\n<p>" + Escape(intro) + "</p>\n";
   html += "<table><tr><th>" + Escape(t.group) + "</th><th>" + Escape(t.episodes) + "</th><th>" + Escape(t.excluded) +
           "</th><th>" + Escape(t.informed) + "</th><th>" + Escape(t.share_informed) + "</th></tr>\n" +
@@ -147,12 +142,13 @@ figure { margin: 1rem 0; break-inside: avoid; } figcaption { font-weight: 600; m
   };
   auto mixes = [&](const GroupTally& g, const std::string& id, const std::string& whose) {
     std::vector<Bar> levels = MixBars(g.by_level, t.levels);
-    html += BarChart(id + "level-mix", Fill(t.level_mix, "whose", whose), levels, max_of(levels));
+    html += BarChart(id + "level-mix", mappings::FillPlaceholders(t.level_mix, {{"whose", whose}}), levels, max_of(levels));
     std::vector<Bar> responses = MixBars(g.by_response, t.responses);
-    html += BarChart(id + "response-mix", Fill(t.response_mix, "whose", whose), responses, max_of(responses));
+    html += BarChart(id + "response-mix", mappings::FillPlaceholders(t.response_mix, {{"whose", whose}}), responses,
+                     max_of(responses));
   };
-  mixes(tally.patients, "", t.whose_patients);
-  mixes(tally.relatives, "relatives-", t.whose_relatives);
+  mixes(tally.patients, "", t.patients);
+  mixes(tally.relatives, "relatives-", t.relatives);
   html += "<p class=\"note\">" + Escape(t.note) + "</p>\n</body></html>\n";
   return html;
 }

@@ -52,8 +52,7 @@ const TextRow kTexts[] = {
     {&AuditReportTexts::response_mix,
      {"{whose}: svaret (siste registrering), informerte episoder", "{whose}: svaret (siste registrering), informerte episodar",
       "{whose}: response (latest record), informed episodes"}},
-    {&AuditReportTexts::whose_patients, {"Pasienter", "Pasientar", "Patients"}},
-    {&AuditReportTexts::whose_relatives, {"Pårørende", "Pårørande", "Relatives"}},
+    {&AuditReportTexts::relatives, {"Pårørende", "Pårørande", "Relatives"}},
     {&AuditReportTexts::of, {"av", "av", "of"}},
     {&AuditReportTexts::note,
      {"Et nei teller som informert: informasjonen ble gitt. En episode er unntatt når pasienten døde, eller når den "

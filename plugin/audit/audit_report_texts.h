@@ -16,8 +16,8 @@ struct AuditReportTexts {
   std::string unit_part;   // {unit}: ", enhet X"; empty when all units
   std::string group, episodes, excluded, informed, share_informed, patients, relatives_row;
   std::string compliance, by_unit, by_month, relatives_by_unit;
-  std::string how, level_mix, response_mix;  // {whose}
-  std::string whose_patients, whose_relatives;
+  std::string how, level_mix, response_mix;  // {whose}: `patients` or `relatives`
+  std::string relatives;
   std::string of;  // "207 of 302": {n} {of}
   // (code, label) in the order the charts show them.
   std::vector<std::pair<std::string, std::string>> levels, responses;
